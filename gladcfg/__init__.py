@@ -1,0 +1,57 @@
+"""gladcfg: configuration as code for Gladly customer-service instances.
+
+The public API is re-exported here and loaded on first use, so importing gladcfg (and
+starting the CLI) does not pay for pydantic or Jinja until they are needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "ConfigError": "gladcfg.errors",
+    "GladcfgError": "gladcfg.errors",
+    "Problem": "gladcfg.errors",
+    "Severity": "gladcfg.errors",
+    "DesiredState": "gladcfg.config",
+    "ValidationReport": "gladcfg.config",
+    "Workspace": "gladcfg.config",
+    "load_desired": "gladcfg.config",
+    "validate": "gladcfg.config",
+    "Project": "gladcfg.model",
+    "ResourceFile": "gladcfg.model",
+    "KINDS": "gladcfg.model",
+}
+
+__all__ = [
+    "KINDS",
+    "ConfigError",
+    "DesiredState",
+    "GladcfgError",
+    "Problem",
+    "Project",
+    "ResourceFile",
+    "Severity",
+    "ValidationReport",
+    "Workspace",
+    "__version__",
+    "load_desired",
+    "validate",
+]
+
+if TYPE_CHECKING:
+    from gladcfg.config import DesiredState, ValidationReport, Workspace, load_desired, validate
+    from gladcfg.errors import ConfigError, GladcfgError, Problem, Severity
+    from gladcfg.model import KINDS, Project, ResourceFile
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gladcfg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,3 @@
+from gladcfg.cli import main
+
+main()

@@ -1,0 +1,115 @@
+"""The command group, its global options, and the one handler that turns errors into exit codes.
+
+Commands return an exit code or raise a :class:`~gladcfg.errors.GladcfgError`; only
+:func:`main` decides what the process prints and how it exits. Heavy modules (pydantic,
+Jinja) are imported inside commands, so ``gladcfg --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from gladcfg import __version__
+from gladcfg.cli.context import AppContext
+from gladcfg.errors import GladcfgError
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Group(click.Group):
+    """Lists commands in the order they were added (the order of a typical workflow)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "--project",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder (where gladcfg.yaml is).",
+)
+@click.option("--no-color", is_flag=True, help="Plain output, no ANSI colours (also: NO_COLOR).")
+@click.option("-v", "--verbose", count=True, help="More detail; never secrets. Repeat for more.")
+@click.version_option(__version__, "--version", prog_name="gladcfg")
+@click.pass_context
+def cli(ctx: click.Context, project: Path, no_color: bool, verbose: int) -> None:
+    """Configuration as code for Gladly: plan and apply instances from YAML in git.
+
+    \b
+    Exit codes: 0 success (plan --detailed-exitcode: no changes), 2 changes
+    present (with --detailed-exitcode), 1 any error or refusal, 130 interrupted.
+    """
+    ctx.obj = AppContext(root=project, color=False if no_color else None, verbose=verbose)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _register() -> None:
+    from gladcfg.cli import init, schema, validate
+
+    cli.add_command(init.init)
+    cli.add_command(validate.validate)
+    cli.add_command(schema.schema)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the CLI and exit with the code SPEC §4 defines; never a traceback for user errors."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = any(
+        a in ("-v", "--verbose") or (a.startswith("-v") and set(a[1:]) == {"v"}) for a in args
+    )
+    color = False if ("--no-color" in args or _no_color_env()) else None
+    try:
+        result = cli.main(args=args, prog_name="gladcfg", standalone_mode=False)
+        code = result if isinstance(result, int) else EXIT_OK
+    except GladcfgError as exc:
+        from gladcfg.cli.output import report_error
+
+        report_error(exc, color=color)
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:  # pragma: no cover - depends on the reader closing early
+        code = EXIT_OK
+    except Exception as exc:
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}"
+            + ("" if verbose else " (run with -v for details)"),
+            err=True,
+            color=color,
+        )
+        code = EXIT_ERROR
+    sys.exit(code)
+
+
+def _no_color_env() -> bool:
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))

@@ -1,0 +1,48 @@
+"""How findings and errors look on a terminal: ``file:line:col: error: address: message``,
+the shape editors and CI annotators already understand."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import click
+
+from gladcfg.errors import ConfigError, GladcfgError, Problem
+
+
+def format_problem(problem: Problem, all_instances: Collection[str] = ()) -> str:
+    where = problem.location()
+    severity = problem.severity.value
+    styled = click.style(severity, fg="red" if problem.is_error else "yellow", bold=True)
+    parts = [f"{where}: " if where else "", f"{styled}: "]
+    if problem.address:
+        parts.append(click.style(problem.address, bold=True) + ": ")
+    parts.append(problem.message)
+    if problem.hint:
+        parts.append(f" ({problem.hint})")
+    if problem.instances and set(problem.instances) != set(all_instances):
+        parts.append(click.style(f" [{', '.join(problem.instances)}]", dim=True))
+    return "".join(parts)
+
+
+def echo_problems(
+    problems: Sequence[Problem], all_instances: Collection[str] = (), *, color: bool | None = None
+) -> None:
+    for problem in problems:
+        click.echo(format_problem(problem, all_instances), err=True, color=color)
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def report_error(exc: GladcfgError, *, color: bool | None = None) -> None:
+    if isinstance(exc, ConfigError):
+        instances = {name for p in exc.problems for name in p.instances}
+        echo_problems(exc.problems, instances, color=color)
+        errors = sum(1 for p in exc.problems if p.is_error)
+        warnings = len(exc.problems) - errors
+        summary = count(errors, "error") + (f", {count(warnings, 'warning')}" if warnings else "")
+        click.echo(click.style(f"invalid: {summary}", fg="red", bold=True), err=True, color=color)
+        return
+    click.echo(f"{click.style('error', fg='red', bold=True)}: {exc}", err=True, color=color)

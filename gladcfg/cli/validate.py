@@ -1,0 +1,45 @@
+"""``gladcfg validate``: render and check every selected instance, offline."""
+
+from __future__ import annotations
+
+import click
+
+from gladcfg.cli.context import AppContext
+from gladcfg.cli.options import instance_options, selected_instances
+
+
+@click.command()
+@instance_options
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+def validate(app: AppContext, instance: tuple[str, ...], all_: bool, strict: bool) -> int:
+    """Check the project's files for every selected instance (default: all).
+
+    Reports every problem found, each with file, line, column and address.
+    Never contacts a remote instance.
+    """
+    from gladcfg.cli.output import count, echo_problems
+    from gladcfg.config import Workspace
+    from gladcfg.config import validate as validate_instances
+
+    workspace = Workspace.open(app.root)
+    names = selected_instances(workspace, instance, all_)
+    report = validate_instances(workspace, names)
+    echo_problems(report.problems, names, color=app.use_color)
+    failed = bool(report.errors) or (strict and bool(report.warnings))
+    if failed:
+        what = count(len(report.errors), "error")
+        if report.warnings:
+            what += f", {count(len(report.warnings), 'warning')}"
+            if strict:
+                what += " (--strict: warnings are errors)"
+        click.echo(
+            click.style(f"invalid: {what}", fg="red", bold=True), err=True, color=app.use_color
+        )
+        return 1
+    sizes = ", ".join(f"{name} ({count(len(report.states[name]), 'resource')})" for name in names)
+    note = f" with {count(len(report.warnings), 'warning')}" if report.warnings else ""
+    click.echo(
+        click.style("valid", fg="green", bold=True) + f"{note}: {sizes}", color=app.use_color
+    )
+    return 0

@@ -1,0 +1,289 @@
+"""Checks that need more than one field or one resource: references, cycles, overlapping
+hours, per-channel addresses, translations and what auto-replies can send (SPEC §3).
+
+Each check reads the desired state and yields problems; none of them raises, so a run
+reports everything it finds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Collection, Iterator
+from typing import cast
+
+from gladcfg.config.workspace import Declared, DesiredState
+from gladcfg.errors import Problem, Severity
+from gladcfg.model.resources import (
+    KIND_MODELS,
+    PHONE_CHANNELS,
+    Answer,
+    AutoReplyRule,
+    BusinessHours,
+    EntryPoint,
+    Inbox,
+    Settings,
+    Topic,
+)
+from gladcfg.model.types import check_e164, check_email, expand_days, range_minutes, suggest
+
+Invalid = Collection[tuple[str, str]]
+_APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+_SINGULAR = {
+    "audiences": "audience",
+    "teams": "team",
+    "topics": "topic",
+    "answers": "answer",
+    "business_hours": "business hours",
+    "inboxes": "inbox",
+    "entry_points": "entry point",
+    "auto_reply_rules": "auto-reply rule",
+}
+
+
+def check_desired_state(
+    state: DesiredState, invalid: Invalid, instance_names: Collection[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in _CHECKS:
+        problems.extend(check(state, invalid, instance_names))
+    return [_tag(p, state.instance) for p in problems]
+
+
+def _tag(problem: Problem, instance: str) -> Problem:
+    return Problem(
+        problem.message,
+        problem.file,
+        problem.line,
+        problem.column,
+        problem.address,
+        problem.severity,
+        problem.hint,
+        (instance,),
+    )
+
+
+def _all(state: DesiredState) -> Iterator[Declared]:
+    for kind in KIND_MODELS:
+        yield from state.declared(kind).values()
+
+
+def _references(state: DesiredState, invalid: Invalid, _: Collection[str]) -> Iterator[Problem]:
+    for declared in _all(state):
+        for field, target in declared.model.REFERENCES:  # type: ignore[union-attr]
+            value = getattr(declared.model, field)
+            names = value if isinstance(value, list) else [value]
+            for index, name in enumerate(names):
+                if name is None or name in state.declared(target) or (target, name) in invalid:
+                    continue
+                path = (*declared.path, field) + ((index,) if isinstance(value, list) else ())
+                known = [*state.declared(target), *(n for k, n in invalid if k == target)]
+                yield declared.source.problem(
+                    f"unknown {_SINGULAR[target]} '{name}'{suggest(name, known)}", path
+                )
+
+
+def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    topics = state.declared("topics")
+    reported: set[str] = set()
+    for start in topics:
+        seen = [start]
+        current = cast(Topic, topics[start].model).parent
+        while current is not None and current in topics and current not in reported:
+            if current in seen:
+                cycle = [*seen[seen.index(current) :], current]
+                reported.update(cycle)
+                declared = topics[current]
+                yield declared.source.problem(
+                    f"topic parents form a cycle: {' → '.join(cycle)}", (*declared.path, "parent")
+                )
+                break
+            seen.append(current)
+            current = cast(Topic, topics[current].model).parent
+
+
+def _renames(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    for declared in _all(state):
+        old = declared.model.renamed_from  # type: ignore[union-attr]
+        if old is None:
+            continue
+        if old == declared.name:
+            yield declared.source.problem(
+                "renamed_from names the resource itself", (*declared.path, "renamed_from")
+            )
+        elif old in state.declared(declared.kind):
+            other = state.declared(declared.kind)[old]
+            yield declared.source.problem(
+                f"renamed_from '{old}', but {declared.kind}.{old} is also declared "
+                f"(in {other.source.rel}); remove one of them",
+                (*declared.path, "renamed_from"),
+            )
+
+
+def _hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    for declared in state.declared("business_hours").values():
+        hours = cast(BusinessHours, declared.model)
+        taken: dict[str, list[tuple[int, int, str]]] = {}
+        for spec, ranges in hours.weekly.items():
+            for index, text in enumerate(ranges):
+                start, stop = range_minutes(text)
+                for day in dict.fromkeys(expand_days(spec)):
+                    clash = next(
+                        (o for o in taken.get(day, []) if o[0] < stop and start < o[1]), None
+                    )
+                    if clash is not None:
+                        yield declared.source.problem(
+                            f"'{text}' on {day} overlaps '{clash[2]}'",
+                            (*declared.path, "weekly", spec, index),
+                        )
+                        break
+                    taken.setdefault(day, []).append((start, stop, text))
+        dates: set[object] = set()
+        for index, holiday in enumerate(hours.holidays):
+            if holiday.date in dates:
+                yield declared.source.problem(
+                    f"{holiday.date} is listed twice", (*declared.path, "holidays", index, "date")
+                )
+            dates.add(holiday.date)
+            spans = sorted(range_minutes(r) for r in holiday.hours)
+            if any(a[1] > b[0] for a, b in itertools.pairwise(spans)):
+                yield declared.source.problem(
+                    "holiday hours overlap", (*declared.path, "holidays", index, "hours")
+                )
+
+
+def _addresses(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    seen: dict[tuple[str, str], str] = {}
+    for declared in state.declared("entry_points").values():
+        entry = cast(EntryPoint, declared.model)
+        path = (*declared.path, "address")
+        try:
+            if entry.channel == "email":
+                check_email(entry.address)
+            elif entry.channel in PHONE_CHANNELS:
+                check_e164(entry.address)
+            elif not _APP_ID.match(entry.address):
+                raise ValueError(f"'{entry.address}' is not a {entry.channel} app or page id")
+        except ValueError as exc:
+            yield declared.source.problem(f"{exc} (channel {entry.channel})", path)
+            continue
+        key = (entry.channel, entry.address.lower())
+        if key in seen:
+            yield declared.source.problem(
+                f"{entry.channel} address '{entry.address}' is already used by entry point "
+                f"'{seen[key]}'",
+                path,
+            )
+        seen.setdefault(key, declared.name)
+
+
+def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    if state.settings is None:
+        return
+    settings = cast(Settings, state.settings.model)
+    configured = list(settings.languages)
+    if settings.default_language not in configured:
+        yield state.settings.source.problem(
+            f"default_language '{settings.default_language}' is not one of languages "
+            f"({', '.join(configured)})",
+            ("settings", "default_language"),
+        )
+    for declared in state.declared("answers").values():
+        content = cast(Answer, declared.model).content
+        for language in content:
+            if language not in configured:
+                yield declared.source.problem(
+                    f"language '{language}' is not configured for this instance "
+                    f"(settings.languages: {', '.join(configured)}){suggest(language, configured)}",
+                    (*declared.path, "content", language),
+                    key=True,
+                )
+        missing = [lang for lang in configured if lang not in content]
+        if missing:
+            yield declared.source.problem(
+                f"no content in {', '.join(missing)}; customers in those languages get the "
+                f"{settings.default_language} text or nothing",
+                (*declared.path, "content"),
+                key=True,
+                severity=Severity.WARNING,
+            )
+
+
+def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    entry_points = state.declared("entry_points")
+    answers = state.declared("answers")
+    for declared in state.declared("auto_reply_rules").values():
+        rule = cast(AutoReplyRule, declared.model)
+        needs: dict[str, list[str]] = {}  # content type → entry points that need it
+        for index, name in enumerate(rule.entry_points):
+            entry_decl = entry_points.get(name)
+            if entry_decl is None:
+                continue  # reported as an unknown reference
+            entry = cast(EntryPoint, entry_decl.model)
+            path: tuple[str | int, ...] = (*declared.path, "entry_points", index)
+            if entry.channel == "voice":
+                yield declared.source.problem(
+                    f"entry point '{name}' is a voice line; auto-reply rules send messaging or "
+                    "email answers only",
+                    path,
+                )
+                continue
+            needs.setdefault("email" if entry.channel == "email" else "messaging", []).append(name)
+            if rule.when != "always" and rule.business_hours is None:
+                inbox = state.declared("inboxes").get(entry.inbox)
+                if inbox is not None and cast(Inbox, inbox.model).business_hours is None:
+                    yield declared.source.problem(
+                        f"'{rule.when}' needs business hours, but inbox '{entry.inbox}' of entry "
+                        f"point '{name}' has none; set business_hours on the rule",
+                        path,
+                    )
+        answer = answers.get(rule.answer)
+        if answer is None:
+            continue
+        content = cast(Answer, answer.model).content
+        for needed, names in needs.items():
+            lacking = [lang for lang, c in content.items() if getattr(c, needed) is None]
+            if lacking:
+                yield declared.source.problem(
+                    f"answer '{rule.answer}' has no {needed} content in {', '.join(lacking)}, "
+                    f"which entry point{'s' if len(names) > 1 else ''} {', '.join(names)} need"
+                    f"{'' if len(names) > 1 else 's'}",
+                    (*declared.path, "answer"),
+                )
+
+
+def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    covered = {
+        name
+        for declared in state.declared("auto_reply_rules").values()
+        for rule in [cast(AutoReplyRule, declared.model)]
+        if rule.enabled and rule.when in ("outside_business_hours", "always")
+        for name in rule.entry_points
+    }
+    inboxes = state.declared("inboxes")
+    for declared in state.declared("entry_points").values():
+        entry = cast(EntryPoint, declared.model)
+        if entry.channel not in ("sms", "chat") or declared.name in covered:
+            continue
+        inbox = inboxes.get(entry.inbox)
+        if inbox is not None and cast(Inbox, inbox.model).business_hours is not None:
+            yield declared.source.problem(
+                f"{entry.channel} entry point has business hours (inbox '{entry.inbox}') but no "
+                "enabled outside_business_hours auto-reply rule: customers writing after hours "
+                "hear nothing",
+                declared.path,
+                key=True,
+                severity=Severity.WARNING,
+            )
+
+
+_CHECKS: tuple[Callable[[DesiredState, Invalid, Collection[str]], Iterator[Problem]], ...] = (
+    _references,
+    _topic_cycles,
+    _renames,
+    _hours,
+    _addresses,
+    _languages,
+    _auto_replies,
+    _after_hours,
+)

@@ -1,0 +1,185 @@
+"""Turn pydantic's validation errors into gladcfg problems: positioned, addressed and with
+a "did you mean" where the value looks like a typo of something known."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from gladcfg import yamlio
+from gladcfg.errors import Problem, Severity
+from gladcfg.model.types import suggest
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file as validated: its path relative to the project, and its (rendered) text."""
+
+    rel: str
+    text: str
+
+    def problem(
+        self,
+        message: str,
+        path: Sequence[str | int] = (),
+        *,
+        key: bool = False,
+        address: str | None = None,
+        severity: Severity = Severity.ERROR,
+        instance: str | None = None,
+    ) -> Problem:
+        line, column = yamlio.locate(self.text, path, key=key)
+        return Problem(
+            message=message,
+            file=self.rel,
+            line=line,
+            column=column,
+            address=address if address is not None else resource_address(path),
+            severity=severity,
+            instances=(instance,) if instance else (),
+        )
+
+
+def resource_address(path: Sequence[str | int]) -> str | None:
+    """``('inboxes', 'us-email', 'teams', 0)`` → ``inboxes.us-email.teams[0]``."""
+    if not path:
+        return None
+    text = str(path[0])
+    for item in path[1:]:
+        text += f"[{item}]" if isinstance(item, int) else f".{item}"
+    return text
+
+
+def problems_from_validation(
+    exc: ValidationError,
+    model: type[BaseModel],
+    source: Source,
+    *,
+    instance: str | None = None,
+    top_level_noun: str = "field",
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        path, on_key, allowed = _walk(model, error["loc"])
+        message, point_at_key = _describe(
+            error, path, allowed, top_level_noun if len(path) == 1 else "field"
+        )
+        address = resource_address(path)
+        if error["type"] == "missing":
+            path, point_at_key = path[:-1], True  # point at the resource that lacks it
+        problems.append(
+            source.problem(
+                message, path, key=point_at_key or on_key, address=address, instance=instance
+            )
+        )
+    return problems
+
+
+def _describe(
+    error: ErrorDetails, path: Path, allowed: Sequence[str], noun: str
+) -> tuple[str, bool]:
+    kind, given = error["type"], error.get("input")
+    field = path[-1] if path else ""
+    if kind == "extra_forbidden":
+        return f"unknown {noun} '{field}'{suggest(str(field), allowed)}", True
+    if kind == "missing":
+        return f"missing required field '{field}'", True
+    if kind == "literal_error":
+        listed = str(error.get("ctx", {}).get("expected", ""))
+        expected = [v.strip("'") for v in re.split(r", | or ", listed) if v]
+        hint = suggest(str(given), expected) if isinstance(given, str) else ""
+        return f"expected one of {', '.join(expected)}; got {_show(given)}{hint}", False
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, "), False
+    if kind == "unknown_adapter":
+        adapter = given.get("adapter") if isinstance(given, dict) else given
+        return f"unknown adapter {_show(adapter)}; expected mock or gladly", False
+    message = str(error["msg"])
+    message = message[0].lower() + message[1:]
+    return f"{message}; got {_show(given)}", False
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else _short(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _walk(model: type[BaseModel], loc: Iterable[str | int]) -> tuple[Path, bool, list[str]]:
+    """Follow pydantic's ``loc`` through the model's types.
+
+    Returns the path in the document (without union tags pydantic adds), whether the error
+    is about a mapping key, and the field names allowed where the path ends.
+    """
+    path: list[str | int] = []
+    on_key = False
+    tp: Any = model
+    allowed: list[str] = list(model.model_fields)
+    for item in loc:
+        if item == "[key]":
+            on_key = True
+            continue
+        tp = _unwrap(tp)
+        origin = typing.get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            allowed = list(tp.model_fields)
+            field = tp.model_fields.get(str(item))
+            tp = field.annotation if field else None
+        elif origin is dict:
+            tp = typing.get_args(tp)[1]
+        elif origin is list:
+            tp = typing.get_args(tp)[0]
+        elif _is_union(tp):
+            member = _tagged_member(tp, item)
+            if member is not None:
+                tp = member
+                continue
+            tp = None
+        else:
+            tp = None
+        path.append(item)
+    return tuple(path), on_key, allowed
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if _is_union(tp):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                tp = members[0]
+                continue
+        return tp
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
+def _tagged_member(union: Any, tag: str | int) -> Any:
+    for member in typing.get_args(union):
+        if typing.get_origin(member) is typing.Annotated:
+            for meta in typing.get_args(member)[1:]:
+                if getattr(meta, "tag", None) == tag:
+                    return member
+    return None

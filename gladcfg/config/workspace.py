@@ -1,0 +1,370 @@
+"""Open a project and build each instance's desired state from its files.
+
+The work is shared between instances: each file is read once, compiled once, and a rendering
+that comes out the same for two instances is parsed and validated once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gladcfg import yamlio
+from gladcfg.config.files import FileProblem, match_resource_files, read_text
+from gladcfg.config.problems import Source, problems_from_validation
+from gladcfg.config.render import Renderer, TemplateProblem
+from gladcfg.errors import ConfigError, Problem, ProjectError, Severity, UnknownInstanceError
+from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
+from gladcfg.model.resources import KIND_MODELS, Resource, Settings
+from gladcfg.model.types import suggest
+
+PROJECT_FILE = "gladcfg.yaml"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One resource as declared, with where it was declared."""
+
+    kind: str
+    name: str
+    model: Resource | Settings
+    source: Source
+
+    @property
+    def address(self) -> str:
+        return self.kind if self.kind == "settings" else f"{self.kind}.{self.name}"
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (self.kind,) if self.kind == "settings" else (self.kind, self.name)
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    """What one instance should look like, by kind and name."""
+
+    instance: str
+    settings: Declared | None
+    resources: Mapping[str, Mapping[str, Declared]]
+
+    def declared(self, kind: str) -> Mapping[str, Declared]:
+        return self.resources.get(kind, {})
+
+    def __len__(self) -> int:
+        return sum(len(by_name) for by_name in self.resources.values()) + (
+            1 if self.settings else 0
+        )
+
+
+@dataclass
+class _ParsedFile:
+    settings: Settings | None = None
+    resources: dict[str, dict[str, Resource]] = field(default_factory=dict)
+    invalid: set[tuple[str, str]] = field(default_factory=set)  # declared, but failed validation
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Workspace:
+    """A project opened from its folder: ``gladcfg.yaml`` validated, resource files found."""
+
+    def __init__(self, root: Path, project: Project, files: list[str], warnings: list[Problem]):
+        self.root = root
+        self.project = project
+        self.files = files
+        self.warnings = warnings
+        self._renderer = Renderer(root)
+        self._texts: dict[str, str | FileProblem] = {}
+        self._parsed: dict[tuple[str, str], _ParsedFile] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        path = root / PROJECT_FILE
+        if not path.is_file():
+            raise ProjectError(
+                f"no {PROJECT_FILE} in {root} (run 'gladcfg init' to create a project, "
+                "or point -C at one)"
+            )
+        try:
+            text = read_text(path)
+        except FileProblem as exc:
+            raise ConfigError([Problem(exc.message, PROJECT_FILE, exc.line)]) from None
+        source = Source(PROJECT_FILE, text)
+        try:
+            document = yamlio.load(text)
+        except yamlio.YamlError as exc:
+            raise ConfigError([Problem(exc.message, PROJECT_FILE, exc.line, exc.column)]) from None
+        problems = _duplicate_key_problems(source, document)
+        try:
+            project = Project.model_validate(document.data)
+        except ValidationError as exc:
+            problems += problems_from_validation(exc, Project, source)
+            raise ConfigError(problems) from None
+        match, outside = match_resource_files(root, project.resources)
+        for index, why in match.escapes:
+            problems.append(
+                source.problem(f"'{project.resources[index]}' {why}", ("resources", index))
+            )
+        for rel in outside:
+            problems.append(
+                Problem("symlink leaves the project folder and is refused", rel, address=None)
+            )
+        for name, instance in project.instances.items():
+            if isinstance(instance, MockInstance) and instance.path is not None:
+                state = Path(instance.path)
+                if state.is_absolute() or ".." in state.parts:
+                    problems.append(
+                        source.problem(
+                            f"'{instance.path}' leaves the project folder; the state file's "
+                            "path is relative to the project",
+                            ("instances", name, "path"),
+                        )
+                    )
+        warnings = [
+            source.problem(
+                f"'{project.resources[index]}' matches no file",
+                ("resources", index),
+                severity=Severity.WARNING,
+            )
+            for index in match.empty
+        ]
+        if any(p.is_error for p in problems):
+            raise ConfigError(problems + warnings)
+        return cls(root, project, match.files, problems + warnings)
+
+    def select(self, names: Iterable[str] = ()) -> list[str]:
+        """The instances named, checked; all of them when none are named."""
+        chosen = list(dict.fromkeys(names))
+        for name in chosen:
+            if name not in self.project.instances:
+                known = ", ".join(self.project.instances)
+                raise UnknownInstanceError(
+                    f"unknown instance '{name}'{suggest(name, self.project.instances)}; "
+                    f"{PROJECT_FILE} declares: {known}"
+                )
+        return chosen or list(self.project.instances)
+
+    def instance(self, name: str) -> Instance:
+        return self.project.instances[name]
+
+    def context(self, name: str) -> dict[str, Any]:
+        """The template values of an instance: project vars, deep-merged with its own."""
+        merged = _deep_merge(self.project.vars, self.project.instances[name].vars)
+        merged["instance"] = name
+        return merged
+
+    def load(self, name: str) -> tuple[DesiredState, list[Problem], set[tuple[str, str]]]:
+        """Build ``name``'s desired state; also return the problems found and the addresses
+        that were declared but invalid (so reference checks do not report them again)."""
+        context = self.context(name)
+        problems: list[Problem] = []
+        invalid: set[tuple[str, str]] = set()
+        settings: Declared | None = None
+        resources: dict[str, dict[str, Declared]] = {kind: {} for kind in KIND_MODELS}
+        for rel in self.files:
+            source = self._render(rel, context, name, problems)
+            if source is None:
+                continue
+            parsed = self._parse(source)
+            problems.extend(_for_instance(parsed.problems, name))
+            invalid |= parsed.invalid
+            if parsed.settings is not None and _selected(parsed.settings.instances, name):
+                here = Declared("settings", "settings", parsed.settings, source)
+                if settings is not None:
+                    problems.append(_duplicate(here, settings, name))
+                else:
+                    settings = here
+            for kind, by_name in parsed.resources.items():
+                for resource_name, model in by_name.items():
+                    if not _selected(model.instances, name):
+                        continue
+                    here = Declared(kind, resource_name, model, source)
+                    first = resources[kind].get(resource_name)
+                    if first is not None:
+                        problems.append(_duplicate(here, first, name))
+                    else:
+                        resources[kind][resource_name] = here
+        return DesiredState(name, settings, resources), problems, invalid
+
+    def rendered(self, rel: str, context: Mapping[str, Any]) -> str:
+        """The text of resource file ``rel`` rendered with ``context``.
+
+        Raises FileProblem or TemplateProblem.
+        """
+        text = self._texts.get(rel)
+        if text is None:
+            try:
+                text = read_text(self.root / rel)
+            except FileProblem as exc:
+                text = exc
+            self._texts[rel] = text
+        if isinstance(text, FileProblem):
+            raise text
+        return self._renderer.render(rel, text, context)
+
+    def _render(
+        self, rel: str, context: Mapping[str, Any], instance: str, problems: list[Problem]
+    ) -> Source | None:
+        try:
+            return Source(rel, self.rendered(rel, context))
+        except (FileProblem, TemplateProblem) as exc:
+            problems.append(Problem(exc.message, rel, exc.line, instances=(instance,)))
+            return None
+
+    def _parse(self, source: Source) -> _ParsedFile:
+        cached = self._parsed.get((source.rel, source.text))
+        if cached is None:
+            cached = _parse_resource_file(source)
+            cached.problems.extend(
+                _unmatched_instance_globs(source, cached, self.project.instances)
+            )
+            self._parsed[(source.rel, source.text)] = cached
+        return cached
+
+
+def _parse_resource_file(source: Source) -> _ParsedFile:
+    parsed = _ParsedFile()
+    try:
+        document = yamlio.load(source.text)
+    except yamlio.YamlError as exc:
+        parsed.problems.append(Problem(exc.message, source.rel, exc.line, exc.column))
+        return parsed
+    parsed.problems.extend(_duplicate_key_problems(source, document))
+    data = document.data
+    if data is None:
+        return parsed
+    if not isinstance(data, dict):
+        parsed.problems.append(
+            Problem(
+                "a resource file is a mapping of kinds (teams:, inboxes:, …) to resources",
+                source.rel,
+                1,
+                1,
+            )
+        )
+        return parsed
+    try:
+        resource_file = ResourceFile.model_validate(data)
+    except ValidationError as exc:
+        parsed.problems.extend(
+            problems_from_validation(exc, ResourceFile, source, top_level_noun="kind")
+        )
+        _salvage(data, parsed)
+        return parsed
+    parsed.settings = resource_file.settings
+    for kind in KIND_MODELS:
+        by_name = getattr(resource_file, kind)
+        if by_name:
+            parsed.resources[kind] = dict(by_name)
+    return parsed
+
+
+def _salvage(data: dict[Any, Any], parsed: _ParsedFile) -> None:
+    """After a failed file, keep its valid resources so one typo does not hide the rest,
+    and remember the invalid ones so nothing reports them as missing."""
+    if isinstance(data.get("settings"), dict):
+        try:
+            parsed.settings = Settings.model_validate(data["settings"])
+        except ValidationError:
+            parsed.invalid.add(("settings", "settings"))
+    for kind, model in KIND_MODELS.items():
+        by_name = data.get(kind)
+        if not isinstance(by_name, dict):
+            continue
+        for name, body in by_name.items():
+            try:
+                parsed.resources.setdefault(kind, {})[str(name)] = model.model_validate(body)
+            except ValidationError:
+                parsed.invalid.add((kind, str(name)))
+
+
+def _unmatched_instance_globs(
+    source: Source, parsed: _ParsedFile, instances: Iterable[str]
+) -> list[Problem]:
+    names = list(instances)
+    declared: list[tuple[tuple[str, ...], Resource | Settings]] = [
+        ((kind, name), model)
+        for kind, by_name in parsed.resources.items()
+        for name, model in by_name.items()
+    ]
+    if parsed.settings is not None:
+        declared.append((("settings",), parsed.settings))
+    problems = []
+    for path, model in declared:
+        for index, glob in enumerate(model.instances or []):
+            if not any(fnmatch.fnmatchcase(name, glob) for name in names):
+                problems.append(
+                    source.problem(
+                        f"'{glob}' matches no instance{suggest(glob, names)}",
+                        (*path, "instances", index),
+                        severity=Severity.WARNING,
+                    )
+                )
+    return problems
+
+
+def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[Problem]:
+    problems = []
+    for dup in document.duplicate_keys:
+        *_parent, key = dup.path
+        what = f"'{key}'"
+        if len(dup.path) == 2 and dup.path[0] in KIND_MODELS:
+            what = f"{dup.path[0]}.{key}"
+        problems.append(
+            Problem(
+                f"{what} is declared twice in this file (first at line {dup.first_line}); "
+                "YAML would silently keep only the last",
+                source.rel,
+                dup.line,
+                dup.column,
+                address=".".join(str(p) for p in dup.path),
+            )
+        )
+    return problems
+
+
+def _duplicate(here: Declared, first: Declared, instance: str) -> Problem:
+    line, _ = yamlio.locate(first.source.text, first.path, key=True)
+    return here.source.problem(
+        f"{here.address} is already declared in {first.source.rel}:{line}; a name is unique "
+        "per kind across all files",
+        here.path,
+        key=True,
+        address=here.address,
+        instance=instance,
+    )
+
+
+def _selected(globs: list[str] | None, instance: str) -> bool:
+    return globs is None or any(fnmatch.fnmatchcase(instance, g) for g in globs)
+
+
+def _for_instance(problems: list[Problem], instance: str) -> list[Problem]:
+    return [
+        Problem(p.message, p.file, p.line, p.column, p.address, p.severity, p.hint, (instance,))
+        for p in problems
+    ]
+
+
+def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+__all__ = [
+    "PROJECT_FILE",
+    "Declared",
+    "DesiredState",
+    "GladlyInstance",
+    "MockInstance",
+    "Workspace",
+]

@@ -1,0 +1,121 @@
+"""The one exception tree of gladcfg.
+
+Every failure a user can cause or meet is a :class:`GladcfgError`; the CLI's single handler
+maps the tree to exit codes and clean messages, so nothing below the CLI calls ``sys.exit``
+and no user error ever ends in a traceback::
+
+    GladcfgError                 exit 1
+    ├── ProjectError             no project here, or gladcfg.yaml unusable before validation
+    ├── ConfigError              the project files are invalid: carries every Problem found
+    ├── UnknownInstanceError     -i names an instance gladcfg.yaml does not declare
+    └── ScaffoldError            init would overwrite existing files
+
+A :class:`Problem` is one finding of validation: where (file, line, column, and the
+``kind.name.field`` address) and why, with a "did you mean" hint where one exists. Problems
+are data so a run can collect all of them before it reports; only the CLI turns them into text.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+class GladcfgError(Exception):
+    """Root of every error gladcfg reports to a user (exit code 1)."""
+
+    exit_code = 1
+
+
+class ProjectError(GladcfgError):
+    """The project cannot be opened: no gladcfg.yaml, or a path that leaves the project."""
+
+
+class UnknownInstanceError(GladcfgError):
+    """An instance name given on the command line is not declared in gladcfg.yaml."""
+
+
+class ScaffoldError(GladcfgError):
+    """``init`` refused: it never overwrites a file."""
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding, positioned as precisely as the input allows."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    address: str | None = None
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    instances: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        if self.file is None:
+            return ""
+        if self.line is None:
+            return self.file
+        if self.column is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def key(self) -> tuple[object, ...]:
+        """Identity of a finding regardless of which instances it was found in."""
+        return (self.file, self.line, self.column, self.address, self.message, self.severity)
+
+
+def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Fold findings that several instances share into one, naming all those instances.
+
+    A typo in a file rendered for five instances is one mistake: report it once.
+    """
+    merged: dict[tuple[object, ...], Problem] = {}
+    for problem in problems:
+        seen = merged.get(problem.key())
+        if seen is None:
+            merged[problem.key()] = problem
+        else:
+            names = tuple(dict.fromkeys(seen.instances + problem.instances))
+            merged[problem.key()] = Problem(
+                message=seen.message,
+                file=seen.file,
+                line=seen.line,
+                column=seen.column,
+                address=seen.address,
+                severity=seen.severity,
+                hint=seen.hint,
+                instances=names,
+            )
+    return sorted(merged.values(), key=_problem_order)
+
+
+def _problem_order(problem: Problem) -> tuple[object, ...]:
+    return (
+        problem.file or "",
+        problem.line or 0,
+        problem.column or 0,
+        problem.severity is not Severity.ERROR,
+        problem.address or "",
+        problem.message,
+    )
+
+
+class ConfigError(GladcfgError):
+    """The project's files are invalid; ``problems`` holds every finding of the run."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        super().__init__(f"{errors} error(s) in the project files")

@@ -1,0 +1,185 @@
+"""Models of the two file shapes users write: ``gladcfg.yaml`` and resource files."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Discriminator, Field, JsonValue, Tag
+
+from gladcfg.model.resources import (
+    KINDS,
+    Answer,
+    Audience,
+    AutoReplyRule,
+    BusinessHours,
+    EntryPoint,
+    Inbox,
+    Settings,
+    Team,
+    Topic,
+)
+from gladcfg.model.types import EmailAddress, Model, Name, suggest
+
+InstanceName = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$", max_length=64)
+]
+KindName = Literal[
+    "settings",
+    "audiences",
+    "teams",
+    "topics",
+    "answers",
+    "business_hours",
+    "inboxes",
+    "entry_points",
+    "auto_reply_rules",
+]
+
+
+def _check_address_glob(value: str) -> str:
+    kind, dot, name = value.partition(".")
+    if kind == "settings" and not dot:
+        return value
+    if not dot or not name:
+        raise ValueError(f"'{value}' is not an address; write kind.name, e.g. answers.legacy-*")
+    if kind not in KINDS:
+        raise ValueError(f"'{kind}' is not a resource kind{suggest(kind, KINDS)}")
+    return value
+
+
+AddressGlob = Annotated[str, AfterValidator(_check_address_glob)]
+
+
+class Safety(Model):
+    """Refuse plans that change too much at once (as octoDNS does), unless forced."""
+
+    max_update_percent: float = Field(default=30, ge=0, le=100)
+    max_delete_percent: float = Field(default=30, ge=0, le=100)
+    min_existing: int = Field(default=10, ge=0)
+
+
+class RateLimit(Model):
+    """This pipeline's share of the organisation's request rate."""
+
+    requests_per_second: float = Field(default=10, gt=0)
+    budget_percent: float = Field(default=50, gt=0, le=100)
+
+
+class Faults(Model):
+    """Failures the mock adapter injects so tests can exercise partial applies."""
+
+    fail_every: int | None = Field(default=None, ge=1)
+    rate_limit_every: int | None = Field(default=None, ge=1)
+    latency_ms: int = Field(default=0, ge=0)
+
+
+class InstanceBase(Model):
+    vars: dict[str, JsonValue] = Field(default_factory=dict)
+    prune: bool = Field(default=False, description="Delete remote objects no file declares.")
+    safety: Safety = Field(default_factory=Safety)
+    protect: list[AddressGlob] = Field(
+        default_factory=list, description="Addresses (globs) gladcfg never deletes."
+    )
+    ignore: list[AddressGlob] = Field(
+        default_factory=list, description="Addresses (globs) never read, planned or touched."
+    )
+
+
+class MockInstance(InstanceBase):
+    """An instance simulated in a local JSON file: the embedded default adapter."""
+
+    adapter: Literal["mock"] = "mock"
+    path: str | None = Field(
+        default=None,
+        description="State file, relative to the project; default .gladcfg/state/<instance>.json",
+    )
+    faults: Faults | None = None
+    read_only: list[KindName] = Field(
+        default_factory=list,
+        description="Kinds this mock reads but cannot write (planned as manual).",
+    )
+    hidden: list[KindName] = Field(
+        default_factory=list,
+        description="Kinds this mock can neither read nor write (not_managed).",
+    )
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _check_base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"'{value}' is not a URL; write e.g. https://acme.gladly.com")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
+        raise ValueError(
+            f"'{value}' must use https (plain http is allowed for localhost only): "
+            "the API token travels in every request"
+        )
+    return value.rstrip("/")
+
+
+class GladlyInstance(InstanceBase):
+    """A real Gladly instance, reached over its REST API."""
+
+    adapter: Literal["gladly"]
+    base_url: Annotated[str, AfterValidator(_check_base_url)]
+    user: EmailAddress = Field(description="The API user's email address.")
+    token_env: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable holding the API token.",
+    )
+    rate_limit: RateLimit = Field(default_factory=RateLimit)
+
+
+ADAPTERS = ("mock", "gladly")
+
+
+def _adapter_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("adapter", "mock"))
+    return str(getattr(value, "adapter", "mock"))
+
+
+Instance = Annotated[
+    Annotated[MockInstance, Tag("mock")] | Annotated[GladlyInstance, Tag("gladly")],
+    Discriminator(
+        _adapter_of,
+        custom_error_type="unknown_adapter",
+        custom_error_message="unknown adapter; expected one of: mock, gladly",
+    ),
+]
+
+
+class Project(Model):
+    """``gladcfg.yaml``: where the resource files are, and the instances they configure."""
+
+    version: Literal[1]
+    resources: list[str] = Field(
+        default_factory=lambda: ["config/**/*.yaml"],
+        min_length=1,
+        description="Globs of resource files, relative to the project folder.",
+    )
+    vars: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Template values for every instance."
+    )
+    instances: dict[InstanceName, Instance] = Field(min_length=1)
+
+
+class ResourceFile(Model):
+    """A resource file: kinds at the top, resources keyed by name under each."""
+
+    settings: Settings | None = None
+    audiences: dict[Name, Audience] | None = None
+    teams: dict[Name, Team] | None = None
+    topics: dict[Name, Topic] | None = None
+    answers: dict[Name, Answer] | None = None
+    business_hours: dict[Name, BusinessHours] | None = None
+    inboxes: dict[Name, Inbox] | None = None
+    entry_points: dict[Name, EntryPoint] | None = None
+    auto_reply_rules: dict[Name, AutoReplyRule] | None = None
+
+
+VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -1,0 +1,244 @@
+"""The resource kinds a project declares: the only place their fields are defined.
+
+Each kind says, as data, which of its fields refer to other kinds (``REFERENCES``); the
+reference checks and the apply order are derived from that, not written per kind.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Literal, NamedTuple
+
+from pydantic import Field, model_validator
+
+from gladcfg.model.types import (
+    DaySpec,
+    Duration,
+    InstanceGlob,
+    LanguageTag,
+    Model,
+    Name,
+    TimeRange,
+    TimeZone,
+)
+
+META_FIELDS = frozenset({"instances", "renamed_from", "protect"})
+
+
+class Reference(NamedTuple):
+    """Field ``field`` of a resource names resources of ``kind``."""
+
+    field: str
+    kind: str
+
+
+class Resource(Model):
+    """Fields every resource accepts besides its own."""
+
+    KIND: ClassVar[str]
+    REFERENCES: ClassVar[tuple[Reference, ...]] = ()
+
+    instances: list[InstanceGlob] | None = Field(
+        default=None,
+        description="Declare this resource only on instances matching one of these globs.",
+    )
+    renamed_from: Name | None = Field(
+        default=None, description="The previous name: plan an in-place rename, not delete + create."
+    )
+    protect: bool = Field(default=False, description="Never delete this resource.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_body_is_empty_mapping(cls, data: Any) -> Any:
+        # `billing:` with nothing after it declares a resource with every default.
+        return {} if data is None else data
+
+    def spec(self) -> dict[str, Any]:
+        """The resource's desired state, without gladcfg's own bookkeeping fields."""
+        return self.model_dump(mode="json", exclude=set(META_FIELDS), exclude_none=True)
+
+
+class Team(Resource):
+    KIND = "teams"
+    description: str | None = None
+
+
+class Audience(Resource):
+    """A brand or customer segment; answers and entry points are scoped by audience."""
+
+    KIND = "audiences"
+    description: str | None = None
+
+
+class Topic(Resource):
+    """A conversation topic (tag). Gladly never deletes topics; it disables them."""
+
+    KIND = "topics"
+    REFERENCES = (Reference("parent", "topics"),)
+    parent: Name | None = None
+    disabled: bool = False
+
+
+class Holiday(Model):
+    date: date
+    name: str | None = None
+    hours: list[TimeRange] = Field(
+        default_factory=list, description="Open hours that day; none means closed all day."
+    )
+
+
+class BusinessHours(Resource):
+    KIND = "business_hours"
+    timezone: TimeZone
+    weekly: dict[DaySpec, list[TimeRange]] = Field(
+        default_factory=dict,
+        description="Open hours per day or range (mon-fri, sat, sat,sun); absent days are closed.",
+    )
+    holidays: list[Holiday] = Field(default_factory=list)
+
+
+class Sla(Model):
+    """Response-time targets per channel."""
+
+    email: Duration | None = None
+    voice: Duration | None = None
+    sms: Duration | None = None
+    chat: Duration | None = None
+    facebook: Duration | None = None
+    instagram: Duration | None = None
+    whatsapp: Duration | None = None
+    target_percent: int | None = Field(default=None, ge=1, le=100)
+
+
+class Inbox(Resource):
+    KIND = "inboxes"
+    REFERENCES = (Reference("teams", "teams"), Reference("business_hours", "business_hours"))
+    description: str | None = None
+    teams: list[Name] = Field(default_factory=list)
+    business_hours: Name | None = None
+    sla: Sla | None = None
+
+
+Channel = Literal["email", "voice", "sms", "chat", "facebook", "instagram", "whatsapp"]
+MESSAGING_CHANNELS = frozenset({"sms", "chat", "facebook", "instagram", "whatsapp"})
+PHONE_CHANNELS = frozenset({"voice", "sms", "whatsapp"})
+
+
+class EntryPoint(Resource):
+    """Where customers reach the instance: an address, number or app id on one channel."""
+
+    KIND = "entry_points"
+    REFERENCES = (Reference("inbox", "inboxes"), Reference("audience", "audiences"))
+    channel: Channel
+    address: str = Field(
+        min_length=1,
+        description="Email address (email), E.164 number (voice, sms, whatsapp) or app/page id.",
+    )
+    inbox: Name
+    audience: Name | None = None
+
+
+class EmailContent(Model):
+    subject: str = Field(min_length=1)
+    body: str
+
+
+class PublicContent(Model):
+    """Shown in help centers and the chat widget's self-service."""
+
+    title: str = Field(min_length=1)
+    body: str
+
+
+class ReferenceContent(Model):
+    """For agents only."""
+
+    body: str
+
+
+class AnswerContent(Model):
+    """One language's content, by Gladly's answer types."""
+
+    messaging: str | None = Field(
+        default=None, description="Text used on sms, chat, whatsapp, facebook and instagram."
+    )
+    email: EmailContent | None = None
+    public: PublicContent | None = None
+    reference: ReferenceContent | None = None
+
+    @model_validator(mode="after")
+    def _has_some_content(self) -> AnswerContent:
+        if not self.content_types():
+            raise ValueError("give at least one of messaging, email, public or reference")
+        return self
+
+    def content_types(self) -> list[str]:
+        return [t for t in ("messaging", "email", "public", "reference") if getattr(self, t)]
+
+
+class Answer(Resource):
+    """A canned reply, per language and answer type."""
+
+    KIND = "answers"
+    REFERENCES = (Reference("audiences", "audiences"),)
+    description: str | None = None
+    audiences: list[Name] = Field(default_factory=list)
+    content: dict[LanguageTag, AnswerContent] = Field(min_length=1)
+
+
+class AutoReplyRule(Resource):
+    KIND = "auto_reply_rules"
+    REFERENCES = (
+        Reference("entry_points", "entry_points"),
+        Reference("answer", "answers"),
+        Reference("business_hours", "business_hours"),
+    )
+    entry_points: list[Name] = Field(min_length=1)
+    when: Literal["outside_business_hours", "during_business_hours", "always"]
+    business_hours: Name | None = Field(
+        default=None, description="Default: the business hours of each entry point's inbox."
+    )
+    answer: Name
+    enabled: bool = True
+
+
+class Retention(Model):
+    conversations_days: int | None = Field(default=None, ge=1)
+    voice_recordings_days: int | None = Field(default=None, ge=1)
+
+
+class Sso(Model):
+    enabled: bool = False
+    idp_metadata_url: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+
+class Settings(Model):
+    """The instance-wide settings: one per instance."""
+
+    KIND: ClassVar[str] = "settings"
+    instances: list[InstanceGlob] | None = None
+    default_language: LanguageTag
+    languages: list[LanguageTag] = Field(min_length=1)
+    timezone: TimeZone
+    retention: Retention | None = None
+    sso: Sso | None = None
+
+    def spec(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"instances"}, exclude_none=True)
+
+
+# Kinds in the order that keeps every reference valid while applying (SPEC §5).
+KIND_MODELS: dict[str, type[Resource]] = {
+    model.KIND: model
+    for model in (
+        Audience,
+        Team,
+        Topic,
+        Answer,
+        BusinessHours,
+        Inbox,
+        EntryPoint,
+        AutoReplyRule,
+    )
+}
+KINDS: tuple[str, ...] = ("settings", *KIND_MODELS)

@@ -1,0 +1,35 @@
+"""JSON Schemas generated from the models, for editors and pipelines.
+
+``gladcfg schema --out DIR`` writes them; the committed copies live in ``schemas/`` and a test
+fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+
+from gladcfg.model.plan import PlanDocument
+from gladcfg.model.project import Project, ResourceFile
+
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "gladcfg.schema.json": (Project, "gladcfg project file (gladcfg.yaml)"),
+    "resources.schema.json": (ResourceFile, "gladcfg resource file"),
+    "plan.schema.json": (PlanDocument, "gladcfg plan (format_version 1)"),
+}
+
+
+def generate_schemas() -> dict[str, str]:
+    """File name → JSON text, deterministic so the committed copies can be compared."""
+    out = {}
+    for filename, (model, title) in SCHEMAS.items():
+        schema = model.model_json_schema(mode="validation")
+        document = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://gladcfg.dev/schemas/{filename}",
+            **schema,
+            "title": title,
+        }
+        out[filename] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return out

@@ -1,0 +1,216 @@
+"""Value types shared by the models: each one validates, and normalises where the same value
+has several spellings (``90m`` and ``1h30m``, ``en-us`` and ``en-US``), so that two
+declarations that mean the same thing compare equal in a plan."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+
+class Model(BaseModel):
+    """Base of every model read from a file: unknown fields are errors, values immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" suffix when ``word`` looks like a typo of a candidate."""
+    names = list(candidates)
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if not close:
+        lowered = {n.lower(): n for n in names}
+        close = [lowered[word.lower()]] if word.lower() in lowered else []
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# Names of resources: what users key resources by, and what plans and errors print.
+Name = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=200, pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$"
+    ),
+]
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def duration_seconds(value: str) -> int:
+    match = _DURATION.match(value)
+    if not value or match is None:
+        raise ValueError(f"'{value}' is not a duration; write e.g. 24h, 15m, 90s or 1h30m")
+    return sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS, strict=True) if n)
+
+
+def _normalise_duration(value: str) -> str:
+    seconds = duration_seconds(value)
+    if seconds == 0:
+        raise ValueError("a duration must be longer than 0s")
+    parts = []
+    for unit, size in _UNITS:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+Duration = Annotated[
+    str,
+    AfterValidator(_normalise_duration),
+    Field(
+        description="A duration such as 24h, 15m, 90s or 1h30m.",
+        json_schema_extra={"pattern": r"^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$"},
+    ),
+]
+
+_TIME_RANGE = re.compile(r"^([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
+
+
+def range_minutes(value: str) -> tuple[int, int]:
+    """Minutes since midnight of an ``HH:MM-HH:MM`` range (already validated)."""
+    match = _TIME_RANGE.match(value)
+    assert match is not None
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+def _check_time_range(value: str) -> str:
+    match = _TIME_RANGE.match(value)
+    if match is None:
+        raise ValueError(f"'{value}' is not a time range; write HH:MM-HH:MM, e.g. 08:00-17:30")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"'{value}' has an hour out of range (00:00 to 24:00)")
+    if h1 * 60 + m1 >= h2 * 60 + m2:
+        raise ValueError(
+            f"'{value}' ends before it starts; a range must have start < end "
+            "(split a range that crosses midnight at 24:00)"
+        )
+    return value
+
+
+TimeRange = Annotated[
+    str,
+    AfterValidator(_check_time_range),
+    Field(json_schema_extra={"pattern": r"^\d\d:\d\d-\d\d:\d\d$"}),
+]
+
+
+@functools.cache
+def _all_time_zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+@functools.cache
+def _check_time_zone(value: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{value}' is not an IANA time zone{suggest(value, _all_time_zones())}"
+        ) from None
+    return value
+
+
+TimeZone = Annotated[
+    str,
+    AfterValidator(_check_time_zone),
+    Field(description="An IANA time zone, e.g. America/New_York.", examples=["Europe/Dublin"]),
+]
+
+# BCP 47: language, optional script, optional region, optional variants (RFC 5646 §2.1).
+_LANGUAGE_TAG = re.compile(
+    r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
+    r"(?P<rest>(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*)$",
+    re.IGNORECASE,
+)
+
+
+def normalise_language(value: str) -> str:
+    match = _LANGUAGE_TAG.match(value)
+    if match is None:
+        raise ValueError(f"'{value}' is not a BCP 47 language tag; write e.g. en-US, fr-CA, es-419")
+    tag = match["lang"].lower()
+    if match["script"]:
+        tag += "-" + match["script"].title()
+    if match["region"]:
+        tag += "-" + match["region"].upper()
+    return tag + match["rest"].lower()
+
+
+LanguageTag = Annotated[
+    str,
+    AfterValidator(normalise_language),
+    Field(description="A BCP 47 language tag such as en-US, fr-CA or es-419."),
+]
+
+E164_PATTERN = r"^\+[1-9]\d{6,14}$"
+# RFC 5322 addr-spec in its dot-atom form, which is what mail providers accept in practice.
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_E164 = re.compile(E164_PATTERN)
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def check_e164(value: str) -> str:
+    if not _E164.match(value):
+        raise ValueError(
+            f"'{value}' is not an E.164 phone number; write '+' then the country code and "
+            "number, digits only, e.g. +14155550100"
+        )
+    return value
+
+
+def check_email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an email address (RFC 5322), e.g. support@acme.example")
+    return value
+
+
+EmailAddress = Annotated[
+    str, AfterValidator(check_email), Field(json_schema_extra={"format": "email"})
+]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ITEM = r"(?:mon|tue|wed|thu|fri|sat|sun)(?:-(?:mon|tue|wed|thu|fri|sat|sun))?"
+DAY_SPEC_PATTERN = rf"^{_DAY_ITEM}(?:,{_DAY_ITEM})*$"
+
+
+def expand_days(spec: str) -> list[str]:
+    """``mon-fri`` → the five weekdays; ``fri-mon`` wraps over the weekend; ``sat,sun`` lists."""
+    days: list[str] = []
+    for item in spec.split(","):
+        first, _, last = item.partition("-")
+        start = WEEKDAYS.index(first)
+        stop = WEEKDAYS.index(last or first)
+        span = (stop - start) % 7
+        days.extend(WEEKDAYS[(start + i) % 7] for i in range(span + 1))
+    return days
+
+
+def _check_day_spec(value: str) -> str:
+    if not re.match(DAY_SPEC_PATTERN, value):
+        raise ValueError(
+            f"'{value}' is not a day or day range; write mon, mon-fri or sat,sun"
+            f"{suggest(value, WEEKDAYS)}"
+        )
+    return value
+
+
+DaySpec = Annotated[
+    str, AfterValidator(_check_day_spec), Field(json_schema_extra={"pattern": DAY_SPEC_PATTERN})
+]
+
+InstanceGlob = Annotated[str, StringConstraints(min_length=1, pattern=r"^[A-Za-z0-9_.*?\[\]!-]+$")]

@@ -1,0 +1,398 @@
+"""The one place gladcfg reads YAML.
+
+Documents are parsed by libyaml's event parser and built into plain Python values here,
+without PyYAML's node graph. That is about nine times faster than ``yaml.load`` with the C
+loader (which spends most of its time creating nodes and marks), it never recurses (libyaml's
+composer crashes the interpreter on very deep nesting), and it lets us enforce the bounds
+that make hostile input an error rather than an outage:
+
+* a size limit per document, a depth limit, and a limit on what aliases may expand to,
+  so a "billion laughs" file fails fast;
+* no tags that construct objects: only the core schema's plain types exist;
+* YAML 1.2 core scalars: ``no``/``on`` stay strings (Norwegian is ``no``), ``10:30`` is not
+  sexagesimal, and dates stay strings for the models to parse;
+* duplicate keys are reported instead of silently keeping the last.
+
+Positions are not kept while loading: they are recomputed for the few paths that need one
+when an error is reported (:func:`locate`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+_Parser: Any
+try:  # pragma: no branch - libyaml ships in the PyYAML wheels we depend on
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - pure-Python fallback keeps gladcfg usable
+    from yaml import Loader as _Parser
+
+MAX_DOCUMENT_CHARS = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_EXPANSION = 100_000
+
+PathItem = str | int
+Path = tuple[PathItem, ...]
+
+
+@dataclass(frozen=True)
+class YamlError(Exception):
+    """A document that cannot be loaded; line and column are 1-based."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    path: Path
+    line: int
+    column: int
+    first_line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    data: Any
+    duplicate_keys: tuple[DuplicateKey, ...] = ()
+
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    ".Inf": float("inf"),
+    ".INF": float("inf"),
+    "+.inf": float("inf"),
+    "+.Inf": float("inf"),
+    "+.INF": float("inf"),
+    "-.inf": float("-inf"),
+    "-.Inf": float("-inf"),
+    "-.INF": float("-inf"),
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
+}
+_CORE = "tag:yaml.org,2002:"
+_MERGE = object()
+
+
+def _resolve_plain(value: str) -> Any:
+    """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
+    if value in _NULLS:
+        return None
+    first = value[0]
+    if first in "tTfF" and value in _BOOLS:
+        return _BOOLS[value]
+    if first in "0123456789+-.":
+        if _INT.match(value):
+            return int(value)
+        if value.startswith(("0x", "0o")):
+            try:
+                return int(value, 0)
+            except ValueError:
+                return value
+        if _FLOAT.match(value):
+            return float(value)
+        if value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]
+    return value
+
+
+def _scalar(event: Any) -> Any:
+    tag = event.tag
+    if tag is None:
+        if event.implicit[0]:
+            if event.value == "<<":
+                return _MERGE
+            return _resolve_plain(event.value)
+        return event.value
+    if tag == "!" or tag == _CORE + "str":
+        return event.value
+    if tag in (_CORE + "int", _CORE + "float", _CORE + "bool", _CORE + "null"):
+        value = _resolve_plain(event.value)
+        expected = {
+            "int": int,
+            "float": (int, float),
+            "bool": bool,
+            "null": type(None),
+        }[tag[len(_CORE) :]]
+        if isinstance(value, expected):  # type: ignore[arg-type]
+            return float(value) if tag.endswith("float") else value
+        raise _error(f"{event.value!r} is not a valid {tag[len(_CORE) :]}", event)
+    raise _error(f"tag {tag!r} is not supported: gladcfg reads plain YAML data only", event)
+
+
+def _error(message: str, event: Any) -> YamlError:
+    mark = event.start_mark
+    return YamlError(message, mark.line + 1, mark.column + 1)
+
+
+class _Frame:
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_map",
+        "key",
+        "key_column",
+        "key_line",
+        "lines",
+        "merges",
+        "path",
+        "size",
+    )
+
+    def __init__(self, container: Any, is_map: bool, path: Path, anchor: str | None) -> None:
+        self.anchor = anchor
+        self.container = container
+        self.is_map = is_map
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.key_column = 0
+        self.lines: dict[Any, int] = {}
+        self.merges: list[Any] = []
+        self.path = path
+        self.size = 1
+
+
+_NO_KEY = object()
+
+
+def load(text: str) -> Document:
+    """Load one YAML document from ``text`` into plain dicts, lists and scalars.
+
+    Raises :class:`YamlError` with a 1-based position for syntax errors and for input
+    beyond the bounds documented in this module.
+    """
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise YamlError(
+            f"document is {len(text) / 1048576:.1f} MiB; the limit is "
+            f"{MAX_DOCUMENT_CHARS // 1048576} MiB"
+        )
+    parser = _Parser(text)
+    try:
+        return _build(parser)
+    except yaml.MarkedYAMLError as exc:
+        mark: Any = exc.problem_mark
+        problem = exc.problem or str(exc)
+        context = f" {exc.context}" if exc.context else ""
+        message = f"invalid YAML: {problem}{context}"
+        if mark is None:  # pragma: no cover - libyaml always marks its errors
+            raise YamlError(message) from None
+        raise YamlError(message, mark.line + 1, mark.column + 1) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise YamlError(
+            f"invalid YAML: character {char!r} (#x{ord(char):04x}) is not allowed: {exc.reason}",
+            line,
+            column,
+        ) from None
+    finally:
+        parser.dispose()
+
+
+def _build(parser: Any) -> Document:  # noqa: PLR0915 - one event loop, kept flat for speed
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    duplicates: list[DuplicateKey] = []
+    expanded = 0
+    root: Any = None
+    documents = 0
+    get_event = parser.get_event
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+
+    while True:
+        event = get_event()
+        cls = event.__class__
+        size = 1
+        if cls is scalar_event:
+            value = _scalar(event)
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+        elif cls is map_start or cls is seq_start:
+            if len(stack) >= MAX_DEPTH:
+                raise _error(f"nesting is deeper than {MAX_DEPTH} levels", event)
+            if event.tag not in (None, "!", _CORE + "map", _CORE + "seq"):
+                raise _error(
+                    f"tag {event.tag!r} is not supported: gladcfg reads plain YAML data only",
+                    event,
+                )
+            parent_path = (*stack[-1].path, _child_key(stack[-1])) if stack else ()
+            is_map = cls is map_start
+            stack.append(_Frame({} if is_map else [], is_map, parent_path, event.anchor))
+            if event.anchor is not None:
+                anchors[event.anchor] = (_OPEN, 0)  # an alias to it from inside recurses
+            continue
+        elif cls is map_end or cls is seq_end:
+            frame = stack.pop()
+            value = frame.container
+            size = frame.size
+            for source in frame.merges:
+                for k, v in source.items():
+                    value.setdefault(k, v)
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (value, size)
+        elif cls is alias_event:
+            target = anchors.get(event.anchor)
+            if target is None:
+                raise _error(f"alias *{event.anchor} refers to no anchor", event)
+            value, size = target
+            if value is _OPEN:
+                raise _error(f"alias *{event.anchor} refers to itself", event)
+            expanded += size
+            if expanded > MAX_ALIAS_EXPANSION:
+                raise _error(
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSION} values "
+                    "(a 'billion laughs' document?)",
+                    event,
+                )
+        elif cls is ev.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _error("a file holds one YAML document; found a second '---'", event)
+            continue
+        elif cls is ev.StreamEndEvent:
+            return Document(root, tuple(duplicates))
+        else:
+            continue
+
+        if not stack:
+            root = value
+            continue
+        frame = stack[-1]
+        frame.size += size
+        if not frame.is_map:
+            frame.container.append(value)
+        elif frame.key is _NO_KEY:
+            if isinstance(value, dict | list):
+                raise _error("mapping keys must be scalars", event)
+            frame.key = value
+            frame.key_line = event.start_mark.line + 1
+            frame.key_column = event.start_mark.column + 1
+        else:
+            key = frame.key
+            frame.key = _NO_KEY
+            if key is _MERGE:
+                sources = value if isinstance(value, list) else [value]
+                if not all(isinstance(s, dict) for s in sources):
+                    raise _error("'<<' merges mappings only", event)
+                frame.merges.extend(sources)
+                continue
+            if key in frame.container:
+                duplicates.append(
+                    DuplicateKey(
+                        (*frame.path, key),
+                        frame.key_line,
+                        frame.key_column,
+                        frame.lines.get(key, 0),
+                    )
+                )
+            frame.lines[key] = frame.key_line
+            frame.container[key] = value
+
+
+_OPEN = object()
+
+
+def _child_key(frame: _Frame) -> PathItem:
+    if frame.is_map:
+        key = frame.key
+        return key if isinstance(key, str | int) else str(key)
+    return len(frame.container)
+
+
+def _same_key(found: Any, wanted: PathItem) -> bool:
+    if found == wanted:
+        return True
+    return isinstance(found, str) and isinstance(wanted, str) and found.lower() == wanted.lower()
+
+
+def locate(text: str, path: Sequence[PathItem], *, key: bool = False) -> tuple[int, int]:
+    """Return the 1-based (line, column) of the value at ``path`` in ``text``.
+
+    With ``key=True``, the position of the mapping key that ends the path (where an unknown
+    field should be pointed at). When the path does not exist in full, the position of its
+    deepest existing part. Called only when reporting, so it may re-parse the document.
+    """
+    target = tuple(path)
+    best: tuple[int, int] = (1, 1)
+    parser: Any = _Parser(text)
+    # Each frame: (path of the collection, is_map, pending key or _NO_KEY, next index)
+    stack: list[list[Any]] = []
+    try:
+        while True:
+            event: Any = parser.get_event()
+            cls = event.__class__
+            if cls is ev.StreamEndEvent:
+                return best
+            if cls in (ev.MappingEndEvent, ev.SequenceEndEvent):
+                stack.pop()
+                _advance(stack)
+                continue
+            if cls not in (
+                ev.ScalarEvent,
+                ev.AliasEvent,
+                ev.MappingStartEvent,
+                ev.SequenceStartEvent,
+            ):
+                continue
+            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if stack and stack[-1][1] and stack[-1][2] is _NO_KEY:
+                # A mapping key: remember it, and point at it when asked for keys.
+                name = _scalar(event) if cls is ev.ScalarEvent else None
+                stack[-1][2] = name
+                here = stack[-1][0] + (name,)
+                if _is_prefix(here, target, _same_key):
+                    best = mark
+                    if key and len(here) == len(target):
+                        return mark
+                continue
+            if stack:
+                parent = stack[-1]
+                here = parent[0] + ((parent[2] if parent[1] else parent[3]),)
+            else:
+                here = ()
+            on_path = _is_prefix(here, target, _same_key)
+            if on_path:
+                best = mark
+                if len(here) == len(target) and not key:
+                    return mark
+            if cls in (ev.MappingStartEvent, ev.SequenceStartEvent):
+                stack.append([here, cls is ev.MappingStartEvent, _NO_KEY, 0])
+            else:
+                _advance(stack)
+    except yaml.YAMLError:
+        return best
+    finally:
+        parser.dispose()
+
+
+def _advance(stack: list[list[Any]]) -> None:
+    if not stack:
+        return
+    if stack[-1][1]:
+        stack[-1][2] = _NO_KEY
+    else:
+        stack[-1][3] += 1
+
+
+def _is_prefix(here: Path, target: Path, same: Any) -> bool:
+    if len(here) > len(target):
+        return False
+    return all(same(h, t) for h, t in zip(here, target, strict=False))

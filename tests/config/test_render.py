@@ -1,0 +1,91 @@
+"""Templates are sandboxed: every escape attempt is a clean, positioned validation error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gladcfg.config.render import Renderer, TemplateProblem, has_template_syntax
+from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+
+
+def render(text: str, root: Path, **context: object) -> str:
+    return Renderer(root).render("config/x.yaml", text, context)
+
+
+def test_plain_files_skip_jinja(tmp_path: Path) -> None:
+    assert not has_template_syntax("a: 1\n")
+    assert render("a: 1\n", tmp_path) == "a: 1\n"
+
+
+def test_values_and_instance(tmp_path: Path) -> None:
+    text = "a: {{ brand }}\nb: {{ instance }}\nc: {{ langs | tojson }}\n"
+    out = render(text, tmp_path, brand="Acme", instance="prod", langs=["en-US"])
+    assert out == 'a: Acme\nb: prod\nc: ["en-US"]\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        (
+            "a: 1\nb: {{ ''.__class__.__mro__[1].__subclasses__() }}\n",
+            "cannot reach Python internals",
+            2,
+        ),
+        ("a: {{ cycler.__init__.__globals__.os.environ }}\n", "cannot reach Python internals", 1),
+        ("a: {{ lipsum.__globals__['os'].environ }}\n", "cannot reach Python internals", 1),
+        ("a: 1\n\nb: {{ brnad }}\n", "'brnad' is undefined (did you mean 'brand'?)", 3),
+        ("a: {{ env.HOME }}\n", "'env' is undefined", 1),
+        ("a: {% for x in %}\n", "template syntax", 1),
+        ("a: {{ 'x' * 100000000 }}\n", "repetition", 1),
+        ("a: {{ 10 ** 100000 }}\n", "exponent", 1),
+        ("a: {{ 1 / 0 }}\n", "ZeroDivisionError", 1),
+        ("a: {% include '../../etc/passwd' %}\n", "inside the project", 1),
+        ("a: {% include '/etc/passwd' %}\n", "inside the project", 1),
+    ],
+)
+def test_escapes_and_mistakes_are_clean_errors(
+    tmp_path: Path, text: str, message: str, line: int
+) -> None:
+    with pytest.raises(TemplateProblem) as info:
+        render(text, tmp_path, brand="Acme")
+    assert message in info.value.message
+    assert info.value.line == line
+
+
+def test_includes_inside_the_project_work(tmp_path: Path) -> None:
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "team.j2").write_text("{description: {{ brand }} team}")
+    assert render("a: {% include 'snippets/team.j2' %}\n", tmp_path, brand="Acme") == (
+        "a: {description: Acme team}\n"
+    )
+
+
+def test_include_through_symlink_out_of_project_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link.j2").symlink_to(outside)
+    with pytest.raises(TemplateProblem, match="inside the project"):
+        render("a: {% include 'link.j2' %}\n", root)
+
+
+def test_rendered_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gladcfg.config.render as render_module
+
+    monkeypatch.setattr(render_module, "MAX_RENDERED_CHARS", 50)
+    with pytest.raises(TemplateProblem, match="the limit is"):
+        render("{% for i in range(100) %}x{% endfor %}", tmp_path)
+
+
+def test_template_error_through_the_cli_names_file_and_line(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    extra = "teams:\n  x:\n    description: \"{{ ''.__class__.__base__ }}\"\n"
+    root = make_project({"config/base.yaml": BASE_RESOURCES, "config/extra.yaml": extra})
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert "config/extra.yaml:3: error: template:" in result.stderr
+    assert "Traceback" not in result.output

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gladcfg import yamlio
+
+
+def test_core_schema_scalars() -> None:
+    data = yamlio.load(
+        "a: [x, no, on, yes, 10:30, 2026-12-25, 0x1F, 0o17, 1.5, 1e3, ~, null, true, False, .inf, "
+        "'1', !!str 2, !!int '7', !!float 3, !!bool true, !!null '']\n"
+    ).data
+    assert data["a"][:6] == ["x", "no", "on", "yes", "10:30", "2026-12-25"]
+    assert data["a"][6:14] == [31, 15, 1.5, 1000.0, None, None, True, False]
+    assert data["a"][14] == float("inf")
+    assert data["a"][15:] == ["1", "2", 7, 3.0, True, None]
+
+
+def test_nan_and_bad_tagged_values() -> None:
+    value = yamlio.load("x: .nan").data["x"]
+    assert math.isnan(value)
+    with pytest.raises(yamlio.YamlError, match="not a valid int"):
+        yamlio.load("x: !!int abc")
+    assert yamlio.load("x: 0xZZ").data == {"x": "0xZZ"}
+
+
+def test_anchors_aliases_and_merge_keys() -> None:
+    doc = yamlio.load(
+        "base: &b {tz: UTC, days: [mon]}\nsame: *b\nmerged: {<<: *b, tz: Europe/Dublin}\n"
+        "many: {<<: [*b, {extra: 1}]}\n"
+    )
+    assert doc.data["same"] == {"tz": "UTC", "days": ["mon"]}
+    assert doc.data["merged"] == {"tz": "Europe/Dublin", "days": ["mon"]}
+    assert doc.data["many"] == {"tz": "UTC", "days": ["mon"], "extra": 1}
+    scalar = yamlio.load("a: &x hello\nb: *x\n").data
+    assert scalar == {"a": "hello", "b": "hello"}
+
+
+def test_duplicate_keys_are_reported_with_both_lines() -> None:
+    doc = yamlio.load("teams:\n  a: {}\n  b: {}\n  a: {x: 1}\n")
+    assert doc.data == {"teams": {"a": {"x": 1}, "b": {}}}
+    (dup,) = doc.duplicate_keys
+    assert (dup.path, dup.line, dup.column, dup.first_line) == (("teams", "a"), 4, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: [1,", "invalid YAML"),
+        ("a: !!python/object:os.system x", "not supported"),
+        ("a: !!binary aGVsbG8=", "not supported"),
+        ("a: !custom {x: 1}", "not supported"),
+        ("[" * 100_000 + "]" * 100_000, "deeper than 64"),
+        ("a: &a [*a]", "refers to itself"),
+        ("a: *nowhere", "refers to no anchor"),
+        ("a: 1\n---\nb: 2\n", "one YAML document"),
+        ("? [a]\n: 1\n", "keys must be scalars"),
+        ("a: {<<: [1, 2]}", "merges mappings only"),
+        ("a: \x07", "invalid YAML"),
+    ],
+)
+def test_hostile_or_broken_input_is_a_clean_error(text: str, message: str) -> None:
+    with pytest.raises(yamlio.YamlError, match=message) as info:
+        yamlio.load(text)
+    assert info.value.line is not None and info.value.line >= 1
+    assert message in str(info.value)
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        refs = ",".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    with pytest.raises(yamlio.YamlError, match="billion laughs") as info:
+        yamlio.load("\n".join(lines))
+    assert info.value.line is not None and info.value.line < 9
+
+
+def test_document_size_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "MAX_DOCUMENT_CHARS", 100)
+    with pytest.raises(yamlio.YamlError, match="the limit is"):
+        yamlio.load("a: " + "x" * 200)
+
+
+def test_locate_values_keys_and_missing_paths() -> None:
+    text = "inboxes:\n  us-email:\n    teams: [a, b]\n    sla:\n      email: 24h\n  other: {x: 1}\n"
+    assert yamlio.locate(text, ("inboxes", "us-email", "sla", "email")) == (5, 14)
+    assert yamlio.locate(text, ("inboxes", "us-email", "sla"), key=True) == (4, 5)
+    assert yamlio.locate(text, ("inboxes", "other", "x"), key=True) == (6, 11)
+    assert yamlio.locate(text, ("inboxes", "us-email", "teams", 1)) == (3, 16)
+    assert yamlio.locate(text, ("inboxes", "EN-us")) == (2, 3)  # deepest existing part
+    assert yamlio.locate(text, ("nothing",)) == (1, 1)
+    assert yamlio.locate("content: {en-us: {a: 1}}", ("content", "en-US"), key=True) == (1, 11)
+    assert yamlio.locate("a: [1,", ("a", 5)) == (1, 4)  # broken text: best effort
+
+
+def test_event_loader_agrees_with_pyyaml_on_plain_documents() -> None:
+    text = "a: {b: [1, 2.5, 'x', true, null]}\nc:\n  - d: e\n  - [f, g]\n"
+    assert yamlio.load(text).data == yaml.safe_load(text)
+
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
+_scalars = st.one_of(st.integers(-(10**9), 10**9), st.booleans(), st.none(), _text)
+_documents = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_documents)
+def test_round_trip_of_anything_pyyaml_dumps(value: object) -> None:
+    text = yaml.safe_dump({"root": value}, allow_unicode=True)
+    assert yamlio.load(text).data == {"root": value}
