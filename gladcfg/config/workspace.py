@@ -10,7 +10,7 @@ import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -24,6 +24,7 @@ from gladcfg.model.resources import KIND_MODELS, Resource, Settings
 from gladcfg.model.types import suggest
 
 PROJECT_FILE = "gladcfg.yaml"
+M = TypeVar("M", Resource, Settings)
 
 
 @dataclass(frozen=True)
@@ -264,22 +265,38 @@ def _parse_resource_file(source: Source) -> _ParsedFile:
 
 
 def _salvage(data: dict[Any, Any], parsed: _ParsedFile) -> None:
-    """After a failed file, keep its valid resources so one typo does not hide the rest,
-    and remember the invalid ones so nothing reports them as missing."""
+    """After a failed file, keep what can be checked further so one mistake does not hide
+    the next: valid resources as they are, and invalid ones without their offending fields
+    (their other references are still checked). What cannot be rebuilt is remembered as
+    declared-but-invalid, so nothing reports it as missing."""
     if isinstance(data.get("settings"), dict):
-        try:
-            parsed.settings = Settings.model_validate(data["settings"])
-        except ValidationError:
+        settings = _lenient(Settings, data["settings"])
+        if settings is None:
             parsed.invalid.add(("settings", "settings"))
+        parsed.settings = settings
     for kind, model in KIND_MODELS.items():
         by_name = data.get(kind)
         if not isinstance(by_name, dict):
             continue
         for name, body in by_name.items():
-            try:
-                parsed.resources.setdefault(kind, {})[str(name)] = model.model_validate(body)
-            except ValidationError:
+            resource = _lenient(model, body)
+            if resource is None:
                 parsed.invalid.add((kind, str(name)))
+            else:
+                parsed.resources.setdefault(kind, {})[str(name)] = resource
+
+
+def _lenient(model: type[M], body: Any) -> M | None:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        if not isinstance(body, dict):
+            return None
+        bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        try:
+            return model.model_validate({k: v for k, v in body.items() if k not in bad})
+        except ValidationError:
+            return None
 
 
 def _unmatched_instance_globs(

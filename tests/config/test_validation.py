@@ -182,6 +182,22 @@ CASES = [
         ["teams.tier-one.renamed_from", "teams.tier1 is also declared"],
     ),
     (
+        "yaml-bomb",
+        "teams:\n  a: &l0 {description: lol}\n"
+        + "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)),
+        ["config/extra.yaml:", "billion laughs"],
+    ),
+    (
+        "deep-nesting",
+        "teams:\n  a: {description: " + "[" * 5000 + "]" * 5000 + "}\n",
+        ["config/extra.yaml:2:", "deeper than 64 levels"],
+    ),
+    (
+        "python-tag",
+        "teams:\n  a: !!python/object/apply:os.system [echo]\n",
+        ["config/extra.yaml:2:6", "not supported"],
+    ),
+    (
         "duration",
         "inboxes:\n  sales: {sla: {email: 1 day}}\n",
         ["inboxes.sales.sla.email", "not a duration", "24h"],
@@ -288,3 +304,16 @@ def test_instances_selector_limits_a_resource(make_project: MakeProject, run_cli
     assert result.exit_code == 0, result.output
     assert "staging (8 resources), prod (9 resources)" in result.stdout
     assert "'prdo' matches no instance (did you mean 'prod'?)" in result.stderr
+
+
+def test_an_invalid_resource_still_has_its_references_checked(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    text = "inboxes:\n  vip:\n    teams: [tier-1]\n    busines_hours: support\n"
+    root = make_project({"config/base.yaml": BASE_RESOURCES, "config/extra.yaml": text})
+    result = run_cli("-C", root, "validate")
+    assert "config/extra.yaml:3:13: error: inboxes.vip.teams[0]: unknown team 'tier-1'" in (
+        result.stderr
+    )
+    assert "config/extra.yaml:4:5: error: inboxes.vip.busines_hours: unknown field" in result.stderr
+    assert "invalid: 2 errors" in result.stderr
