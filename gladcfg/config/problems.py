@@ -3,11 +3,12 @@ a "did you mean" where the value looks like a typo of something known."""
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -22,10 +23,30 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Source:
-    """A file as validated: its path relative to the project, and its (rendered) text."""
+    """A file as validated: its path relative to the project, and its (rendered) text.
+
+    ``origin``, for a rendered template, gives the template line of each rendered line, so
+    errors point into the file the user edits; it is only called when an error is reported.
+    """
 
     rel: str
     text: str
+    origin: Callable[[], list[int]] | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def _template_lines(self) -> list[int] | None:
+        return self.origin() if self.origin is not None else None
+
+    def position(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int | None]:
+        """1-based line and column of ``path`` in the file as written. For a rendered
+        template whose lines moved, the column is left out: it is the rendered one."""
+        line, column = yamlio.locate(self.text, path, key=key)
+        lines = self._template_lines
+        if lines is None or line > len(lines):
+            return line, column
+        if lines[line - 1] != line:
+            return lines[line - 1], None
+        return line, column
 
     def problem(
         self,
@@ -37,7 +58,7 @@ class Source:
         severity: Severity = Severity.ERROR,
         instance: str | None = None,
     ) -> Problem:
-        line, column = yamlio.locate(self.text, path, key=key)
+        line, column = self.position(path, key=key)
         return Problem(
             message=message,
             file=self.rel,

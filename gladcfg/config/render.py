@@ -8,6 +8,7 @@ an empty string that would quietly change an instance. Repetition that could exh
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 import traceback
@@ -80,6 +81,45 @@ class Renderer:
             )
         return rendered
 
+    def source_lines(self, rel: str, text: str, context: Mapping[str, Any]) -> list[int]:
+        """For each line of the rendered text, the line of the template that produced it.
+
+        Called only when an error is reported in a rendered file: it renders once more,
+        attributing every output chunk to its template line through Jinja's debug info.
+        """
+        template = self._compiled.get(rel)
+        if template is None:
+            template = self._compiled[rel] = self._compile(rel, text)
+        lines = text.splitlines(keepends=True)
+        statements = [_is_statement(line) for line in lines]
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line))
+        mapping: list[int] = []
+        line_open = False  # the current rendered line already has its source line
+        chunks = template.root_render_func(template.new_context(dict(context)))
+        source = 1
+        for chunk in chunks:
+            frame = chunks.gi_frame
+            if frame is not None:
+                source = _pin(
+                    text, chunk, template.get_corresponding_lineno(frame.f_lineno), starts
+                )
+            for index, piece in enumerate(chunk.split("\n")):
+                if index:
+                    if not line_open:
+                        mapping.append(source)
+                    source += 1
+                    line_open = False
+                if piece and not line_open:
+                    while source <= len(statements) and statements[source - 1]:
+                        source += 1
+                    mapping.append(source)
+                    line_open = True
+        if not line_open:
+            mapping.append(source)
+        return mapping
+
     def _compile(self, rel: str, text: str) -> Any:
         env = self._environment()
         code = env.compile(text, name=rel, filename=rel)
@@ -89,6 +129,26 @@ class Renderer:
         if self._env is None:
             self._env = _make_environment(self._root)
         return self._env
+
+
+def _pin(text: str, chunk: str, attributed: int, starts: list[int]) -> int:
+    """The source line where ``chunk`` starts. Jinja's debug info is exact for most chunks
+    but lags after block ends; literal text is found verbatim a few lines further on."""
+    if not chunk.strip() or attributed > len(starts) - 1:
+        return attributed
+    window_end = starts[min(attributed + 3, len(starts) - 1)]
+    found = text.find(chunk, starts[attributed - 1], window_end + len(chunk))
+    if found < 0 or found >= window_end:
+        return attributed
+    return bisect.bisect_right(starts, found)
+
+
+def _is_statement(line: str) -> bool:
+    """A template line that renders to nothing by itself: ``#% for …`` or ``{% endif %}``."""
+    stripped = line.strip()
+    if stripped.startswith(LINE_STATEMENT_PREFIX):
+        return True
+    return stripped.startswith("{%") and stripped.endswith("%}") and stripped.count("%}") == 1
 
 
 def _template_line(exc: BaseException, rel: str) -> int | None:
@@ -147,6 +207,9 @@ def _make_environment(root: Path) -> Any:
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        # Indentation before a block tag is dropped (it would shift YAML structure); the
+        # newline after one is kept, since trimming it would join the lines of inline tags.
+        lstrip_blocks=True,
         auto_reload=False,
         line_statement_prefix=LINE_STATEMENT_PREFIX,
     )

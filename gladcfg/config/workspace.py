@@ -211,10 +211,15 @@ class Workspace:
         self, rel: str, context: Mapping[str, Any], instance: str, problems: list[Problem]
     ) -> Source | None:
         try:
-            return Source(rel, self.rendered(rel, context))
+            rendered = self.rendered(rel, context)
         except (FileProblem, TemplateProblem) as exc:
             problems.append(Problem(exc.message, rel, exc.line, instances=(instance,)))
             return None
+        template = self._texts[rel]
+        if rendered is template:
+            return Source(rel, rendered)
+        assert isinstance(template, str)
+        return Source(rel, rendered, lambda: self._renderer.source_lines(rel, template, context))
 
     def _parse(self, source: Source) -> _ParsedFile:
         cached = self._parsed.get((source.rel, source.text))
@@ -345,7 +350,7 @@ def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[P
 
 
 def _duplicate(here: Declared, first: Declared, instance: str) -> Problem:
-    line, _ = yamlio.locate(first.source.text, first.path, key=True)
+    line, _ = first.source.position(first.path, key=True)
     return here.source.problem(
         f"{here.address} is already declared in {first.source.rel}:{line}; a name is unique "
         "per kind across all files",

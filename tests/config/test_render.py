@@ -54,6 +54,11 @@ def test_escapes_and_mistakes_are_clean_errors(
     assert info.value.line == line
 
 
+def test_block_tags_keep_yaml_lines_intact(tmp_path: Path) -> None:
+    text = "a: {% if flag %}on{% endif %}\nb:\n    {% if flag %}\n  - x\n    {% endif %}\n"
+    assert render(text, tmp_path, flag=True) == "a: on\nb:\n\n  - x\n\n"
+
+
 def test_includes_inside_the_project_work(tmp_path: Path) -> None:
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "team.j2").write_text("{description: {{ brand }} team}")
@@ -89,3 +94,43 @@ def test_template_error_through_the_cli_names_file_and_line(
     assert result.exit_code == 1
     assert "config/extra.yaml:3: error: template:" in result.stderr
     assert "Traceback" not in result.output
+
+
+LOOP_TEMPLATE = """\
+teams:
+#% for region in ["us", "eu"]
+  "{{ region }}-tier1":
+    description: "Tier 1 {{ region }}"
+    descripton: typo
+#% endfor
+  after-loop:
+    nope: 1
+{% if true %}
+  in-block: {nope: 2}
+{% endif %}
+"""
+
+
+def test_errors_in_rendered_templates_point_at_the_template_line(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    root = make_project({"config/base.yaml": BASE_RESOURCES, "config/extra.yaml": LOOP_TEMPLATE})
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert "config/extra.yaml:5: error: teams.us-tier1.descripton: unknown field" in result.stderr
+    assert "config/extra.yaml:5: error: teams.eu-tier1.descripton: unknown field" in result.stderr
+    assert "config/extra.yaml:8: error: teams.after-loop.nope" in result.stderr
+    assert "config/extra.yaml:10: error: teams.in-block.nope" in result.stderr
+
+
+def test_source_lines_map_every_rendered_line(tmp_path: Path) -> None:
+    renderer = Renderer(tmp_path)
+    rendered = renderer.render("t.yaml", LOOP_TEMPLATE, {})
+    lines = renderer.source_lines("t.yaml", LOOP_TEMPLATE, {})
+    assert len(lines) >= len(rendered.splitlines())
+    template_lines = LOOP_TEMPLATE.splitlines()
+    for number, text in enumerate(rendered.splitlines(), start=1):
+        if not text:
+            continue
+        static = template_lines[lines[number - 1] - 1].split("{{")[0]
+        assert text.startswith(static), (number, text, static)
