@@ -51,10 +51,19 @@ def cli(ctx: click.Context, project: Path, no_color: bool, verbose: int) -> None
     present (with --detailed-exitcode), 1 any error or refusal, 130 interrupted.
     """
     ctx.obj = AppContext(root=project, color=False if no_color else None, verbose=verbose)
-    logging.basicConfig(
-        level=logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    _configure_logging(verbose)
+
+
+def _configure_logging(verbose: int) -> None:
+    """gladcfg's own log goes to stderr: warnings always, -v info, -vv debug."""
+    logger = logging.getLogger("gladcfg")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
 
 
 def _register() -> None:

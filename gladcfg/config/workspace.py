@@ -7,6 +7,7 @@ that comes out the same for two instances is parsed and validated once.
 from __future__ import annotations
 
 import fnmatch
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from gladcfg.model.resources import KIND_MODELS, Resource, Settings
 from gladcfg.model.types import suggest
 
 PROJECT_FILE = "gladcfg.yaml"
+log = logging.getLogger(__name__)
 M = TypeVar("M", Resource, Settings)
 
 
@@ -135,6 +137,12 @@ class Workspace:
         ]
         if any(p.is_error for p in problems):
             raise ConfigError(problems + warnings)
+        log.info(
+            "%s: %d resource file(s), %d instance(s)",
+            root,
+            len(match.files),
+            len(project.instances),
+        )
         return cls(root, project, match.files, problems + warnings)
 
     def select(self, names: Iterable[str] = ()) -> list[str]:
@@ -189,7 +197,9 @@ class Workspace:
                         problems.append(_duplicate(here, first, name))
                     else:
                         resources[kind][resource_name] = here
-        return DesiredState(name, settings, resources), problems, invalid
+        state = DesiredState(name, settings, resources)
+        log.info("%s: %d resource(s) declared", name, len(state))
+        return state, problems, invalid
 
     def rendered(self, rel: str, context: Mapping[str, Any]) -> str:
         """The text of resource file ``rel`` rendered with ``context``.
@@ -223,7 +233,9 @@ class Workspace:
 
     def _parse(self, source: Source) -> _ParsedFile:
         cached = self._parsed.get((source.rel, source.text))
-        if cached is None:
+        if cached is not None:
+            log.debug("%s: same rendering as another instance, parsed once", source.rel)
+        else:
             cached = _parse_resource_file(source)
             cached.problems.extend(
                 _unmatched_instance_globs(source, cached, self.project.instances)

@@ -167,3 +167,11 @@ def test_public_api_is_pinned() -> None:
         assert getattr(gladcfg, name) is not None
     with pytest.raises(AttributeError):
         gladcfg.nothing  # noqa: B018
+
+
+def test_verbose_adds_detail(run_cli: RunCli, make_project: MakeProject) -> None:
+    root = make_project({"config/base.yaml": BASE_RESOURCES})
+    result = run_cli("-C", root, "-v", "validate")
+    assert result.exit_code == 0
+    assert "1 resource file(s), 2 instance(s)" in result.stderr
+    assert "prod: 8 resource(s) declared" in result.stderr
