@@ -1,5 +1,5 @@
-# Two entry points that work on a fresh machine with only python3:
-#   make demo   create .venv, install, and walk through init/validate against the mock adapter
+# Entry points that work on a fresh machine with only python3:
+#   make demo   create .venv, install, then init, validate, plan, apply, plan again (mock adapter)
 #   make test   create .venv, install with test extras, then lint, type-check and test
 PYTHON ?= python3
 VENV := .venv
@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	@bash scripts/demo.sh $(BIN)/gladcfg
+	@bash scripts/demo.sh $(abspath $(BIN))/gladcfg
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check gladcfg tests

@@ -8,7 +8,15 @@ and no user error ever ends in a traceback::
     ├── ProjectError             no project here, or gladcfg.yaml unusable before validation
     ├── ConfigError              the project files are invalid: carries every Problem found
     ├── UnknownInstanceError     -i names an instance gladcfg.yaml does not declare
-    └── ScaffoldError            init would overwrite existing files
+    ├── ScaffoldError            init would overwrite existing files
+    ├── PlanFileError            a saved plan cannot be read, or is not for this project
+    ├── RefusedError             apply said no before changing anything (deletes without
+    │                            --allow-delete, safety thresholds, stale plan, no terminal)
+    ├── ApplyFailedError         some changes of an apply failed; the report says which
+    └── AdapterError             the instance refused or failed a request
+        ├── LockedError          another apply holds the instance's lock
+        ├── GoneError            the object no longer exists: plan again
+        └── TransientError       worth retrying (rate limited, unavailable)
 
 A :class:`Problem` is one finding of validation: where (file, line, column, and the
 ``kind.name.field`` address) and why, with a "did you mean" hint where one exists. Problems
@@ -38,6 +46,35 @@ class UnknownInstanceError(GladcfgError):
 
 class ScaffoldError(GladcfgError):
     """``init`` refused: it never overwrites a file."""
+
+
+class PlanFileError(GladcfgError):
+    """A saved plan that cannot be read or does not belong to this project."""
+
+
+class RefusedError(GladcfgError):
+    """Apply refused before changing anything."""
+
+
+class ApplyFailedError(GladcfgError):
+    """An apply ended with failed changes (the report was already printed)."""
+
+
+class AdapterError(GladcfgError):
+    """The instance refused or failed a request. The message is the remote's reason, already
+    translated at the adapter boundary; nothing above it sees transport exceptions."""
+
+
+class LockedError(AdapterError):
+    """Another apply holds the instance's lock."""
+
+
+class GoneError(AdapterError):
+    """The object changed was deleted on the instance since the plan was made."""
+
+
+class TransientError(AdapterError):
+    """A failure worth retrying: rate limited, temporarily unavailable."""
 
 
 class Severity(enum.Enum):

@@ -25,7 +25,16 @@ def instance_options(func: F) -> F:
     )(func)
 
 
-def selected_instances(workspace: Workspace, names: tuple[str, ...], all_: bool) -> list[str]:
+def selected_instances(
+    workspace: Workspace, names: tuple[str, ...], all_: bool, *, require_choice: bool = False
+) -> list[str]:
+    """The instances a command works on. Commands that touch a remote make the user choose
+    (unless the project has only one instance); validate defaults to all of them."""
     if names and all_:
         raise click.UsageError("give -i/--instance or --all, not both")
+    declared = list(workspace.project.instances)
+    if require_choice and not names and not all_ and len(declared) > 1:
+        raise click.UsageError(
+            f"choose the instance with -i NAME (one of: {', '.join(declared)}), or --all"
+        )
     return workspace.select(() if all_ else names)

@@ -21,7 +21,7 @@ from gladcfg.config.problems import Source, problems_from_validation
 from gladcfg.config.render import Renderer, TemplateProblem
 from gladcfg.errors import ConfigError, Problem, ProjectError, Severity, UnknownInstanceError
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
-from gladcfg.model.resources import KIND_MODELS, Resource, Settings
+from gladcfg.model.resources import KIND_MODELS, Resource, Settings, address_of
 from gladcfg.model.types import suggest
 
 PROJECT_FILE = "gladcfg.yaml"
@@ -40,7 +40,7 @@ class Declared:
 
     @property
     def address(self) -> str:
-        return self.kind if self.kind == "settings" else f"{self.kind}.{self.name}"
+        return address_of(self.kind, self.name)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -54,6 +54,9 @@ class DesiredState:
     instance: str
     settings: Declared | None
     resources: Mapping[str, Mapping[str, Declared]]
+    # Addresses marked `protect: true` in any file, even where `instances:` leaves them out
+    # of this instance: prune must not delete them here either.
+    protected: frozenset[str] = frozenset()
 
     def declared(self, kind: str) -> Mapping[str, Declared]:
         return self.resources.get(kind, {})
@@ -174,6 +177,7 @@ class Workspace:
         invalid: set[tuple[str, str]] = set()
         settings: Declared | None = None
         resources: dict[str, dict[str, Declared]] = {kind: {} for kind in KIND_MODELS}
+        protected: set[str] = set()
         for rel in self.files:
             source = self._render(rel, context, name, problems)
             if source is None:
@@ -189,6 +193,8 @@ class Workspace:
                     settings = here
             for kind, by_name in parsed.resources.items():
                 for resource_name, model in by_name.items():
+                    if model.protect:
+                        protected.add(address_of(kind, resource_name))
                     if not _selected(model.instances, name):
                         continue
                     here = Declared(kind, resource_name, model, source)
@@ -197,7 +203,7 @@ class Workspace:
                         problems.append(_duplicate(here, first, name))
                     else:
                         resources[kind][resource_name] = here
-        state = DesiredState(name, settings, resources)
+        state = DesiredState(name, settings, resources, frozenset(protected))
         log.info("%s: %d resource(s) declared", name, len(state))
         return state, problems, invalid
 

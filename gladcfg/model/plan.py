@@ -1,6 +1,8 @@
-"""The JSON plan document (``--format json`` and saved plan files), version 1.
+"""The JSON plan document (``--format json``, and saved plan files), format version 1.
 
-This is the wire format pipelines read; the engine's plan is plain data that renders to it.
+This is the wire format pipelines read and ``apply PLANFILE`` trusts, so it carries what
+applying needs (remote ids, the fingerprint of what was read, the safety figures) besides
+what reviewers read.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pydantic import Field, JsonValue
 
 from gladcfg.model.types import Model
 
-Action = Literal["create", "update", "rename", "delete", "manual"]
+ActionName = Literal["create", "update", "rename", "delete", "manual"]
 
 
 class FieldChange(Model):
@@ -26,8 +28,12 @@ class PlannedChange(Model):
     address: str = Field(description="kind.name, or 'settings'.")
     kind: str
     name: str
-    action: Action
+    action: ActionName
+    manual_action: Literal["create", "update", "rename", "delete"] | None = Field(
+        default=None, description="For a manual change: what to do in the admin UI."
+    )
     renamed_from: str | None = None
+    remote_id: str | None = None
     before: dict[str, JsonValue] | None = None
     after: dict[str, JsonValue] | None = None
     diff: list[FieldChange] = Field(default_factory=list)
@@ -42,14 +48,28 @@ class Summary(Model):
     unchanged: int = Field(ge=0)
 
 
+class SafetyReport(Model):
+    existing: int = Field(ge=0, description="Managed objects the instance had.")
+    updates: int = Field(ge=0)
+    deletes: int = Field(ge=0)
+    violations: list[str] = Field(
+        default_factory=list, description="Thresholds exceeded; apply refuses without --force."
+    )
+
+
 class PlanDocument(Model):
     """What would change on one instance, and the fingerprint of the remote state it read."""
 
     format_version: Literal[1] = 1
     instance: str
+    adapter: str
     fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    created_at: str = ""
+    gladcfg_version: str = ""
+    targets: list[str] = Field(default_factory=list)
     summary: Summary
     changes: list[PlannedChange]
     unmanaged: list[str] = Field(default_factory=list)
     not_managed: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    safety: SafetyReport

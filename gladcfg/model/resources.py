@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal, NamedTuple
 from pydantic import Field, model_validator
 
 from gladcfg.model.types import (
+    WEEKDAYS,
     DaySpec,
     Duration,
     InstanceGlob,
@@ -20,9 +21,15 @@ from gladcfg.model.types import (
     Name,
     TimeRange,
     TimeZone,
+    expand_days,
 )
 
-META_FIELDS = frozenset({"instances", "renamed_from", "protect"})
+META_FIELDS = {"instances", "renamed_from", "protect"}
+
+
+def address_of(kind: str, name: str) -> str:
+    """How plans, errors, ``--target``, ``protect`` and ``ignore`` name a resource."""
+    return kind if kind == "settings" else f"{kind}.{name}"
 
 
 class Reference(NamedTuple):
@@ -37,6 +44,9 @@ class Resource(Model):
 
     KIND: ClassVar[str]
     REFERENCES: ClassVar[tuple[Reference, ...]] = ()
+    # List fields whose order means nothing; sorted in the canonical form so that
+    # reordering them in a file is not a change.
+    SET_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     instances: list[InstanceGlob] | None = Field(
         default=None,
@@ -55,7 +65,16 @@ class Resource(Model):
 
     def spec(self) -> dict[str, Any]:
         """The resource's desired state, without gladcfg's own bookkeeping fields."""
-        return self.model_dump(mode="json", exclude=set(META_FIELDS), exclude_none=True)
+        return self.model_dump(mode="json", exclude=META_FIELDS, exclude_none=True)
+
+    def canonical(self) -> dict[str, Any]:
+        """The spec in the one form plans compare: two declarations that mean the same
+        (reordered sets, ``mon-fri`` or five single days) are equal here."""
+        spec = self.spec()
+        for name in self.SET_FIELDS:
+            if name in spec:
+                spec[name] = sorted(spec[name])
+        return spec
 
 
 class Team(Resource):
@@ -96,6 +115,16 @@ class BusinessHours(Resource):
     )
     holidays: list[Holiday] = Field(default_factory=list)
 
+    def canonical(self) -> dict[str, Any]:
+        spec = self.spec()
+        days: dict[str, list[str]] = {}
+        for day_spec, ranges in self.weekly.items():
+            for day in expand_days(day_spec):
+                days.setdefault(day, []).extend(ranges)
+        spec["weekly"] = {day: sorted(days[day]) for day in WEEKDAYS if days.get(day)}
+        spec["holidays"] = sorted(spec["holidays"], key=lambda h: h["date"])
+        return spec
+
 
 class Sla(Model):
     """Response-time targets per channel."""
@@ -113,6 +142,7 @@ class Sla(Model):
 class Inbox(Resource):
     KIND = "inboxes"
     REFERENCES = (Reference("teams", "teams"), Reference("business_hours", "business_hours"))
+    SET_FIELDS = ("teams",)
     description: str | None = None
     teams: list[Name] = Field(default_factory=list)
     business_hours: Name | None = None
@@ -181,6 +211,7 @@ class Answer(Resource):
 
     KIND = "answers"
     REFERENCES = (Reference("audiences", "audiences"),)
+    SET_FIELDS = ("audiences",)
     description: str | None = None
     audiences: list[Name] = Field(default_factory=list)
     content: dict[LanguageTag, AnswerContent] = Field(min_length=1)
@@ -193,6 +224,7 @@ class AutoReplyRule(Resource):
         Reference("answer", "answers"),
         Reference("business_hours", "business_hours"),
     )
+    SET_FIELDS = ("entry_points",)
     entry_points: list[Name] = Field(min_length=1)
     when: Literal["outside_business_hours", "during_business_hours", "always"]
     business_hours: Name | None = Field(
@@ -225,6 +257,9 @@ class Settings(Model):
 
     def spec(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"instances"}, exclude_none=True)
+
+    def canonical(self) -> dict[str, Any]:
+        return self.spec()
 
 
 # Kinds in the order that keeps every reference valid while applying (SPEC §5).

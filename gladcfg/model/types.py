@@ -53,7 +53,7 @@ def _normalise_duration(value: str) -> str:
     if seconds == 0:
         raise ValueError("a duration must be longer than 0s")
     parts = []
-    for unit, size in _UNITS:
+    for unit, size in _UNITS[1:]:  # days are accepted, but SLAs read best in hours
         count, seconds = divmod(seconds, size)
         if count:
             parts.append(f"{count}{unit}")

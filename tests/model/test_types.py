@@ -25,7 +25,7 @@ days = TypeAdapter(DaySpec)
 
 @pytest.mark.parametrize(
     ("text", "canonical"),
-    [("24h", "1d"), ("90m", "1h30m"), ("90s", "1m30s"), ("15m", "15m"), ("1h30m", "1h30m")],
+    [("24h", "24h"), ("2d", "48h"), ("90m", "1h30m"), ("90s", "1m30s"), ("1h30m", "1h30m")],
 )
 def test_durations_normalise(text: str, canonical: str) -> None:
     assert durations.validate_python(text) == canonical

@@ -1,0 +1,86 @@
+"""The adapter protocol: how the engine reads and writes an instance, and nothing else.
+
+An adapter lists every object of every kind it can read, and creates, updates, renames and
+deletes one object at a time. What it can do is data (:attr:`Adapter.access`), so the planner
+turns "cannot write inboxes" into manual changes without knowing which adapter it talks to.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from gladcfg.model.resources import KINDS
+
+
+class Access(enum.Enum):
+    WRITE = "write"  # read and written: changes are applied
+    READ_ONLY = "read_only"  # read, not written: differences are manual changes
+    HIDDEN = "hidden"  # neither: validated only, listed under not_managed
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    """One object as the instance has it: its remote id, name and canonical spec."""
+
+    id: str
+    name: str
+    spec: dict[str, Any]
+
+
+@dataclass
+class RemoteState:
+    """Everything read from an instance, by kind and name; settings under "settings"."""
+
+    objects: dict[str, dict[str, RemoteObject]] = field(default_factory=dict)
+    requests: int = 0  # how many requests reading took
+
+    def of(self, kind: str) -> dict[str, RemoteObject]:
+        return self.objects.get(kind, {})
+
+    def __iter__(self) -> Iterator[tuple[str, RemoteObject]]:
+        for kind in KINDS:
+            for obj in self.of(kind).values():
+                yield kind, obj
+
+    def fingerprint(self) -> str:
+        """A digest of what was read: a saved plan applies only if it still matches."""
+        digest = hashlib.sha256()
+        for kind in KINDS:
+            for name in sorted(self.of(kind)):
+                obj = self.of(kind)[name]
+                digest.update(json.dumps([kind, obj.id, name, obj.spec], sort_keys=True).encode())
+                digest.update(b"\n")
+        return "sha256:" + digest.hexdigest()
+
+
+class Adapter(Protocol):
+    """What the engine needs from an instance."""
+
+    name: str
+    access: Mapping[str, Access]  # per kind; kinds missing are HIDDEN
+
+    def read(self) -> RemoteState: ...
+
+    def create(self, kind: str, name: str, spec: dict[str, Any]) -> RemoteObject: ...
+
+    def update(self, kind: str, obj: RemoteObject, spec: dict[str, Any]) -> RemoteObject: ...
+
+    def rename(
+        self, kind: str, obj: RemoteObject, new_name: str, spec: dict[str, Any]
+    ) -> RemoteObject: ...
+
+    def delete(self, kind: str, obj: RemoteObject) -> None: ...
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Held for the length of an apply, so two applies never interleave."""
+        ...
+
+
+def access_of(adapter: Adapter, kind: str) -> Access:
+    return adapter.access.get(kind, Access.HIDDEN)

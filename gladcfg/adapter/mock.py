@@ -1,0 +1,282 @@
+"""The embedded ``mock`` adapter: an instance simulated in one JSON file.
+
+It behaves like a careful remote so the engine can be tested against it for real:
+
+* it assigns its own ids, and refuses writes that would leave a reference dangling (an
+  inbox naming a team that does not exist, deleting a team an inbox still uses);
+* the file is replaced atomically (write, fsync, rename), so a crash never tears it;
+* an apply holds an exclusive lock on ``<store>.lock``; a second apply waits, then fails;
+* it can play a less capable API (``read_only``, ``hidden``) and inject faults
+  (``fail_every``, ``rate_limit_every``, ``latency_ms``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.errors import AdapterError, GoneError, LockedError
+from gladcfg.model.project import MockInstance
+from gladcfg.model.resources import KIND_MODELS, KINDS, address_of
+
+STORE_FORMAT = 1
+LOCK_TIMEOUT_SECONDS = 30.0
+FLUSH_INTERVAL_SECONDS = 0.25
+RATE_LIMIT_BACKOFF_SECONDS = 0.01
+
+
+def default_store_path(instance: str) -> str:
+    return f".gladcfg/state/{instance}.json"
+
+
+class MockAdapter:
+    """An instance kept in ``.gladcfg/state/<instance>.json`` (or ``path:``)."""
+
+    name = "mock"
+
+    def __init__(self, instance: str, config: MockInstance, root: Path) -> None:
+        self.instance = instance
+        self.path = root / (config.path or default_store_path(instance))
+        self.access = dict.fromkeys(KINDS, Access.WRITE)
+        for kind in config.read_only:
+            self.access[kind] = Access.READ_ONLY
+        for kind in config.hidden:
+            self.access[kind] = Access.HIDDEN
+        faults = config.faults
+        self._fail_every = faults.fail_every if faults else None
+        self._rate_limit_every = faults.rate_limit_every if faults else None
+        self._latency = (faults.latency_ms / 1000) if faults else 0.0
+        self._store: dict[str, Any] | None = None
+        self._mutex = threading.Lock()
+        self._writes = 0
+        self._session = False
+        self._last_flush = 0.0
+        self._dirty = False
+        self.retries = 0
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(self) -> RemoteState:
+        self._pause()
+        with self._mutex:
+            store = self._store = self._load()
+        state = RemoteState(requests=1)
+        for kind in KINDS:
+            if self.access[kind] is Access.HIDDEN:
+                continue
+            by_name = store["objects"].get(kind, {})
+            state.objects[kind] = {
+                name: RemoteObject(entry["id"], name, entry["spec"])
+                for name, entry in by_name.items()
+            }
+        return state
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {"format_version": STORE_FORMAT, "next_id": 1, "objects": {}}
+        except OSError as exc:
+            raise AdapterError(f"cannot read the mock store {self.path}: {exc.strerror}") from None
+        try:
+            store = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AdapterError(
+                f"the mock store {self.path} is not valid JSON (line {exc.lineno}): {exc.msg}"
+            ) from None
+        if not isinstance(store, dict) or store.get("format_version") != STORE_FORMAT:
+            raise AdapterError(f"the mock store {self.path} is not a format {STORE_FORMAT} store")
+        return store
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create(self, kind: str, name: str, spec: dict[str, Any]) -> RemoteObject:
+        with self._write(kind) as objects:
+            if name in objects:
+                raise AdapterError(f"{address_of(kind, name)} already exists")
+            self._check_references(kind, spec)
+            store = self._require_store()
+            object_id = f"mock-{store['next_id']}"
+            store["next_id"] += 1
+            objects[name] = {"id": object_id, "spec": spec}
+            return RemoteObject(object_id, name, spec)
+
+    def update(self, kind: str, obj: RemoteObject, spec: dict[str, Any]) -> RemoteObject:
+        with self._write(kind) as objects:
+            self._current(kind, objects, obj)
+            self._check_references(kind, spec)
+            objects[obj.name] = {"id": obj.id, "spec": spec}
+            return RemoteObject(obj.id, obj.name, spec)
+
+    def rename(
+        self, kind: str, obj: RemoteObject, new_name: str, spec: dict[str, Any]
+    ) -> RemoteObject:
+        with self._write(kind) as objects:
+            self._current(kind, objects, obj)
+            if new_name in objects:
+                raise AdapterError(f"{address_of(kind, new_name)} already exists")
+            self._check_references(kind, spec)
+            del objects[obj.name]
+            objects[new_name] = {"id": obj.id, "spec": spec}
+            # References are by id on a real instance: they follow the rename.
+            self._rewrite_references(kind, obj.name, new_name)
+            return RemoteObject(obj.id, new_name, spec)
+
+    def delete(self, kind: str, obj: RemoteObject) -> None:
+        with self._write(kind) as objects:
+            self._current(kind, objects, obj)
+            users = list(self._referrers(kind, obj.name))
+            if users:
+                raise AdapterError(f"{address_of(kind, obj.name)} is in use by {', '.join(users)}")
+            del objects[obj.name]
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's lock for an apply; flush on the way out, whatever happened."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+") as handle:
+            _acquire(handle, lock_path)
+            self._session = True
+            try:
+                yield
+            finally:
+                self._session = False
+                with self._mutex:
+                    self._flush(force=True)
+
+    def seed(self, objects: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Write objects straight into the store (benchmarks and tests set up instances so)."""
+        with self._mutex:
+            store = self._store = self._load()
+            for kind, name, spec in objects:
+                store["objects"].setdefault(kind, {})[name] = {
+                    "id": f"mock-{store['next_id']}",
+                    "spec": spec,
+                }
+                store["next_id"] += 1
+            self._dirty = True
+            self._flush(force=True)
+
+    @contextlib.contextmanager
+    def _write(self, kind: str) -> Iterator[dict[str, Any]]:
+        if self.access.get(kind) is not Access.WRITE:
+            raise AdapterError(f"this instance cannot write {kind}")
+        self._pause()
+        self._inject_faults()
+        with self._mutex:
+            store = self._require_store()
+            yield store["objects"].setdefault(kind, {})
+            self._dirty = True
+            self._flush(force=not self._session)
+
+    def _require_store(self) -> dict[str, Any]:
+        if self._store is None:
+            self._store = self._load()
+        return self._store
+
+    def _inject_faults(self) -> None:
+        with self._mutex:
+            self._writes += 1
+            count = self._writes
+        if self._fail_every and count % self._fail_every == 0:
+            raise AdapterError(f"injected failure (faults.fail_every: {self._fail_every})")
+        if self._rate_limit_every and count % self._rate_limit_every == 0:
+            # A 429: back off once and retry, as the gladly adapter does.
+            self.retries += 1
+            time.sleep(RATE_LIMIT_BACKOFF_SECONDS)
+
+    def _pause(self) -> None:
+        if self._latency:
+            time.sleep(self._latency)
+
+    def _current(self, kind: str, objects: dict[str, Any], obj: RemoteObject) -> None:
+        entry = objects.get(obj.name)
+        if entry is None or entry["id"] != obj.id:
+            raise GoneError(f"{address_of(kind, obj.name)} no longer exists; plan again")
+
+    def _check_references(self, kind: str, spec: dict[str, Any]) -> None:
+        objects = self._require_store()["objects"]
+        for field, target in KIND_MODELS[kind].REFERENCES if kind in KIND_MODELS else ():
+            if self.access.get(target) is Access.HIDDEN:
+                continue
+            value = spec.get(field)
+            for name in value if isinstance(value, list) else [value]:
+                if name is not None and name not in objects.get(target, {}):
+                    raise AdapterError(f"{field}: {address_of(target, name)} does not exist")
+
+    def _referrers(self, kind: str, name: str) -> Iterator[str]:
+        objects = self._require_store()["objects"]
+        for other_kind, model in KIND_MODELS.items():
+            for field, target in model.REFERENCES:
+                if target != kind:
+                    continue
+                for other_name, entry in objects.get(other_kind, {}).items():
+                    value = entry["spec"].get(field)
+                    if name == value or (isinstance(value, list) and name in value):
+                        yield address_of(other_kind, other_name)
+
+    def _rewrite_references(self, kind: str, old: str, new: str) -> None:
+        objects = self._require_store()["objects"]
+        for other_kind, model in KIND_MODELS.items():
+            for field, target in model.REFERENCES:
+                if target != kind:
+                    continue
+                for entry in objects.get(other_kind, {}).values():
+                    value = entry["spec"].get(field)
+                    if value == old:
+                        entry["spec"][field] = new
+                    elif isinstance(value, list) and old in value:
+                        entry["spec"][field] = sorted(new if v == old else v for v in value)
+
+    def _flush(self, *, force: bool) -> None:
+        """Replace the store file atomically; during an apply, at most every 250 ms."""
+        if not self._dirty or self._store is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_flush < FLUSH_INTERVAL_SECONDS:
+            return
+        write_atomically(self.path, json.dumps(self._store, indent=1, sort_keys=True) + "\n")
+        self._last_flush = now
+        self._dirty = False
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _acquire(handle: Any, lock_path: Path) -> None:
+    import fcntl
+
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockedError(
+                    f"another apply holds {lock_path} (waited {LOCK_TIMEOUT_SECONDS:.0f}s); "
+                    "try again when it has finished"
+                ) from None
+            time.sleep(0.05)

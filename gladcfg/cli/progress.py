@@ -1,0 +1,80 @@
+"""Apply progress: a bar on a terminal, one line per change otherwise (logs and CI)."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Any
+
+import click
+
+from gladcfg.engine.apply import ApplyReport, Outcome, Status
+from gladcfg.plan.model import Plan
+from gladcfg.render.text import SYMBOLS
+
+_STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow"}
+
+
+class Progress:
+    def __init__(self, total: int, *, color: bool | None) -> None:
+        self._total = total
+        self._color = color
+        self._bar: Any = None
+        self._task: Any = None
+        self._interactive = sys.stdout.isatty() and color is not False
+
+    def __enter__(self) -> Progress:
+        if self._interactive:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(
+                TextColumn("applying"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("", total=self._total)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(kind, error, tb)
+
+    def update(self, outcome: Outcome) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=outcome.change.address)
+            return
+        click.echo(self._line(outcome), color=self._color)
+
+    def _line(self, outcome: Outcome) -> str:
+        symbol, _ = SYMBOLS[outcome.change.action]
+        status = click.style(f"{outcome.status.value:<8}", fg=_STYLE[outcome.status])
+        reason = f": {outcome.reason}" if outcome.reason else ""
+        return f"{status} {symbol} {outcome.change.address}{reason}"
+
+    def report(self, report: ApplyReport, plan: Plan) -> None:
+        applied, failed, skipped = (report.of(s) for s in Status)
+        if self._bar is not None:
+            for outcome in failed + skipped:
+                click.echo(self._line(outcome), color=self._color)
+        summary = f"{len(applied)} applied, {len(failed)} failed, {len(skipped)} skipped"
+        colour = "green" if report.ok else "red"
+        click.echo(
+            click.style(f"\nApply to {plan.instance}: {summary}.", fg=colour, bold=True),
+            color=self._color,
+        )
+        manual = [c for c in plan.changes if c.action.value == "manual"]
+        if manual:
+            click.echo(
+                f"{len(manual)} manual change(s) remain: make them in the admin UI "
+                "(gladcfg plan lists them), then plan again to confirm.",
+                color=self._color,
+            )

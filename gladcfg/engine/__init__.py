@@ -1,0 +1,91 @@
+"""Plan and apply one instance: the files → desired state → remote → plan → apply flow.
+
+The CLI calls these; they hold the rules that make applying safe: refusals happen before
+anything changes, and the remote is re-read under the instance's lock and compared with
+the plan's fingerprint, so a plan is only ever applied to the state it was made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gladcfg.adapter import Adapter, open_adapter
+from gladcfg.config import Workspace, load_desired
+from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_changes
+from gladcfg.errors import Problem, RefusedError
+from gladcfg.plan.model import Plan
+from gladcfg.plan.planner import plan_instance
+
+
+def connect(workspace: Workspace, instance: str) -> Adapter:
+    return open_adapter(instance, workspace.instance(instance), workspace.root)
+
+
+def make_plan(
+    workspace: Workspace, instance: str, *, targets: Sequence[str] = ()
+) -> tuple[Plan, Adapter]:
+    """Validate ``instance``'s files (never touching the remote if they are invalid),
+    read the remote, and plan."""
+    report = load_desired(workspace, instance)
+    adapter = connect(workspace, instance)
+    remote = adapter.read()
+    plan = plan_instance(
+        report.states[instance],
+        remote,
+        adapter.access,
+        workspace.instance(instance),
+        adapter=adapter.name,
+        targets=tuple(targets),
+        warnings=[_warning(p) for p in report.warnings],
+    )
+    return plan, adapter
+
+
+def check_allowed(plan: Plan, *, allow_delete: bool, force: bool) -> None:
+    """Refuse, before anything changes, what the user has not explicitly allowed."""
+    if plan.deletes and not allow_delete:
+        names = ", ".join(c.address for c in plan.deletes[:5])
+        more = f" and {len(plan.deletes) - 5} more" if len(plan.deletes) > 5 else ""
+        raise RefusedError(
+            f"the plan deletes {len(plan.deletes)} object(s) ({names}{more}); "
+            "pass --allow-delete to apply it"
+        )
+    if plan.safety.violations and not force:
+        raise RefusedError(
+            "; ".join(plan.safety.violations) + " (safety thresholds in gladcfg.yaml); "
+            "pass --force to apply it anyway"
+        )
+
+
+def apply_plan(
+    adapter: Adapter, plan: Plan, *, parallelism: int = 4, listener: Listener | None = None
+) -> ApplyReport:
+    """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read."""
+    with adapter.locked():
+        remote = adapter.read()
+        if remote.fingerprint() != plan.fingerprint:
+            raise RefusedError(
+                f"{plan.instance} changed since this plan was made (fingerprint "
+                f"{plan.fingerprint[:15]}… no longer matches); run plan again"
+            )
+        return apply_changes(
+            adapter, plan.changes, remote, parallelism=parallelism, listener=listener
+        )
+
+
+def _warning(problem: Problem) -> str:
+    where = problem.location()
+    prefix = f"{where}: " if where else ""
+    address = f"{problem.address}: " if problem.address else ""
+    return f"{prefix}{address}{problem.message}"
+
+
+__all__ = [
+    "ApplyReport",
+    "Outcome",
+    "Status",
+    "apply_plan",
+    "check_allowed",
+    "connect",
+    "make_plan",
+]

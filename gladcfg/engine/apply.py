@@ -1,0 +1,210 @@
+"""Carry out a plan's changes: in dependency order, independent ones in parallel.
+
+Two phases, as SPEC §5 orders them: first creates, updates and renames, each after the
+objects it refers to exist; then deletes, each after everything that referred to the object
+stopped doing so. A change that fails never stops an independent one; the changes that
+depend on it are skipped. Manual changes are never sent, and changes needing one wait.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from gladcfg.adapter.base import Adapter, RemoteObject, RemoteState
+from gladcfg.errors import GladcfgError
+from gladcfg.model.resources import KIND_MODELS
+from gladcfg.plan.model import Action, Change
+
+
+class Status(enum.Enum):
+    APPLIED = "applied"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    outcomes: tuple[Outcome, ...]
+
+    def of(self, status: Status) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status is status]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status is Status.APPLIED for o in self.outcomes)
+
+
+Listener = Callable[[Outcome], None]
+Key = tuple[str, str]  # (kind, name) of the object a change leaves behind
+
+
+def refers_to(kind: str, spec: dict[str, Any] | None) -> Iterable[Key]:
+    """(kind, name) of every object ``spec`` refers to."""
+    model = KIND_MODELS.get(kind)
+    if model is None or spec is None:
+        return
+    for field, target in model.REFERENCES:
+        value = spec.get(field)
+        for name in value if isinstance(value, list) else [value]:
+            if name is not None:
+                yield target, name
+
+
+def apply_changes(
+    adapter: Adapter,
+    changes: Sequence[Change],
+    remote: RemoteState,
+    *,
+    parallelism: int = 4,
+    listener: Listener | None = None,
+) -> ApplyReport:
+    """Send ``changes`` (a plan's, checked against ``remote`` already) through ``adapter``."""
+    notify = listener or (lambda _: None)
+    writes = [c for c in changes if c.action is not Action.MANUAL and c.action is not Action.DELETE]
+    deletes = [c for c in changes if c.action is Action.DELETE]
+    # Objects a manual change must create first: changes referring to them have to wait.
+    awaiting = {
+        (c.kind, c.name): c
+        for c in changes
+        if c.action is Action.MANUAL and c.manual_action in (Action.CREATE, Action.RENAME)
+    }
+    outcomes: dict[int, Outcome] = {}
+    runner = _Runner(adapter, remote, parallelism, notify)
+    providers = {(c.kind, c.name): c for c in writes if c.action in (Action.CREATE, Action.RENAME)}
+    write_deps: list[list[int]] = []
+    index_of = {id(c): i for i, c in enumerate(writes)}
+    blocked: dict[int, str] = {}
+    for i, change in enumerate(writes):
+        deps = []
+        for key in refers_to(change.kind, change.after):
+            if key in providers and providers[key] is not change:
+                deps.append(index_of[id(providers[key])])
+            elif key in awaiting:
+                blocked[i] = (
+                    f"needs {awaiting[key].address}, a manual change: make it in the admin UI, "
+                    "then apply again"
+                )
+        write_deps.append(deps)
+    outcomes.update(runner.run(writes, write_deps, blocked))
+    # A delete waits for the deletes of objects that refer to its object, and is skipped
+    # when a change that was to stop referring to it did not apply.
+    referrers: dict[Key, list[int]] = {}
+    for j, other in enumerate(deletes):
+        for key in refers_to(other.kind, other.before):
+            referrers.setdefault(key, []).append(j)
+    still_referring: dict[Key, Change] = {}
+    for outcome in outcomes.values():
+        if outcome.status is not Status.APPLIED:
+            for key in refers_to(outcome.change.kind, outcome.change.before):
+                still_referring.setdefault(key, outcome.change)
+    delete_deps: list[list[int]] = []
+    delete_blocked: dict[int, str] = {}
+    for i, change in enumerate(deletes):
+        key = (change.kind, change.name)
+        delete_deps.append([j for j in referrers.get(key, []) if j != i])
+        if key in still_referring:
+            delete_blocked[i] = f"{still_referring[key].address} still refers to it"
+    offset = len(writes)
+    for i, outcome in runner.run(deletes, delete_deps, delete_blocked).items():
+        outcomes[offset + i] = outcome
+    return ApplyReport(tuple(outcomes[i] for i in sorted(outcomes)))
+
+
+class _Runner:
+    """Runs one phase: a DAG of changes on a bounded thread pool."""
+
+    def __init__(self, adapter: Adapter, remote: RemoteState, parallelism: int, notify: Listener):
+        self._adapter = adapter
+        self._remote = remote
+        self._parallelism = max(1, parallelism)
+        self._notify = notify
+
+    def run(
+        self, changes: Sequence[Change], deps: list[list[int]], blocked: dict[int, str]
+    ) -> dict[int, Outcome]:
+        outcomes: dict[int, Outcome] = {}
+        dependents: dict[int, list[int]] = {i: [] for i in range(len(changes))}
+        waiting = {i: len(set(d)) for i, d in enumerate(deps)}
+        for i, d in enumerate(deps):
+            for j in set(d):
+                dependents[j].append(i)
+
+        def settle(i: int, outcome: Outcome) -> list[int]:
+            outcomes[i] = outcome
+            self._notify(outcome)
+            released = []
+            for k in dependents[i]:
+                if k in outcomes:
+                    continue
+                if outcome.status is not Status.APPLIED:
+                    reason = f"depends on {changes[i].address}, which {outcome.status.value}"
+                    released.extend(settle(k, Outcome(changes[k], Status.SKIPPED, reason)))
+                    continue
+                waiting[k] -= 1
+                if waiting[k] == 0:
+                    released.append(k)
+            return released
+
+        ready: list[int] = []
+        for i in range(len(changes)):
+            if i in blocked:
+                ready.extend(settle(i, Outcome(changes[i], Status.SKIPPED, blocked[i])))
+            elif waiting[i] == 0:
+                ready.append(i)
+        with ThreadPoolExecutor(max_workers=self._parallelism) as pool:
+            running: dict[Future[None], int] = {}
+            while ready or running:
+                while ready and len(running) < self._parallelism:
+                    i = ready.pop(0)
+                    if i not in outcomes:
+                        running[pool.submit(self._execute, changes[i])] = i
+                if not running:
+                    continue
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = running.pop(future)
+                    error = future.exception()
+                    if error is None:
+                        outcome = Outcome(changes[i], Status.APPLIED)
+                    else:
+                        outcome = Outcome(changes[i], Status.FAILED, _reason(error))
+                    ready.extend(settle(i, outcome))
+        return outcomes
+
+    def _execute(self, change: Change) -> None:
+        adapter = self._adapter
+        if change.action is Action.CREATE:
+            assert change.after is not None
+            adapter.create(change.kind, change.name, change.after)
+        elif change.action is Action.UPDATE:
+            assert change.after is not None
+            adapter.update(change.kind, self._object(change, change.name), change.after)
+        elif change.action is Action.RENAME:
+            assert change.after is not None and change.renamed_from is not None
+            old = self._object(change, change.renamed_from)
+            adapter.rename(change.kind, old, change.name, change.after)
+        elif change.action is Action.DELETE:
+            adapter.delete(change.kind, self._object(change, change.name))
+
+    def _object(self, change: Change, name: str) -> RemoteObject:
+        obj = self._remote.of(change.kind).get(name)
+        if obj is None:
+            obj = RemoteObject(change.remote_id or "", name, change.before or {})
+        return obj
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, GladcfgError):
+        return str(error)
+    return f"internal error: {type(error).__name__}: {error}"

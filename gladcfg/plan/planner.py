@@ -1,0 +1,244 @@
+"""Compute a plan: the desired state of one instance against what its adapter read.
+
+Remote objects are matched to declared ones by kind and name (no state file). What the
+adapter can do decides the action: writable kinds get create/update/rename/delete,
+read-only kinds the same as ``manual`` changes, hidden kinds a ``not_managed`` note.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from gladcfg import __version__
+from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.config.workspace import Declared, DesiredState
+from gladcfg.model.project import Instance
+from gladcfg.model.resources import KIND_MODELS, KINDS, Resource, address_of
+from gladcfg.plan.diff import field_diff
+from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.safety import check_safety
+
+_WRITE_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+
+
+def matches(address: str, globs: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(address, glob) for glob in globs)
+
+
+def plan_instance(
+    desired: DesiredState,
+    remote: RemoteState,
+    access: Mapping[str, Access],
+    config: Instance,
+    *,
+    adapter: str,
+    targets: tuple[str, ...] = (),
+    warnings: Iterable[str] = (),
+) -> Plan:
+    changes: list[Change] = []
+    unmanaged: list[str] = []
+    not_managed: list[str] = []
+    notes = list(warnings)
+    unchanged = 0
+    renames = _renames(desired, remote, config.ignore)
+    for kind in KINDS:
+        mode = access.get(kind, Access.HIDDEN)
+        declared = {
+            name: item
+            for name, item in _declared(desired, kind).items()
+            if not matches(address_of(kind, name), config.ignore)
+        }
+        if mode is Access.HIDDEN:
+            if declared:
+                not_managed.append(kind)
+            continue
+        existing = {
+            name: obj
+            for name, obj in remote.of(kind).items()
+            if not matches(address_of(kind, name), config.ignore)
+        }
+        matched: set[str] = set()
+        for name, item in declared.items():
+            change = _compare(
+                kind,
+                name,
+                item,
+                existing=existing,
+                declared=declared,
+                matched=matched,
+                renames=renames,
+            )
+            if change is None:
+                unchanged += 1
+            else:
+                changes.append(_as_manual(change) if mode is Access.READ_ONLY else change)
+        for name, obj in existing.items():
+            if name in matched:
+                continue
+            address = address_of(kind, name)
+            if not config.prune:
+                unmanaged.append(address)
+            elif address in desired.protected or matches(address, config.protect):
+                notes.append(f"{address} is not declared but protected: not deleted")
+                unmanaged.append(address)
+            else:
+                delete = Change(kind, name, Action.DELETE, before=obj.spec, remote_id=obj.id)
+                changes.append(_as_manual(delete) if mode is Access.READ_ONLY else delete)
+    if targets:
+        changes = _targeted(changes, targets)
+    changes.sort(key=_display_order)
+    safety = check_safety(config.safety, remote, access, config.ignore, changes)
+    return Plan(
+        instance=desired.instance,
+        adapter=adapter,
+        fingerprint=remote.fingerprint(),
+        changes=tuple(changes),
+        unchanged=unchanged,
+        unmanaged=tuple(sorted(unmanaged)),
+        not_managed=tuple(not_managed),
+        warnings=tuple(notes),
+        safety=safety,
+        targets=targets,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        gladcfg_version=__version__,
+    )
+
+
+def _declared(desired: DesiredState, kind: str) -> Mapping[str, Declared]:
+    if kind == "settings":
+        return {"settings": desired.settings} if desired.settings else {}
+    return desired.declared(kind)
+
+
+def _compare(
+    kind: str,
+    name: str,
+    item: Declared,
+    *,
+    existing: Mapping[str, RemoteObject],
+    declared: Mapping[str, Declared],
+    matched: set[str],
+    renames: Mapping[str, Mapping[str, str]],
+) -> Change | None:
+    want = item.model.canonical()
+    obj = existing.get(name)
+    if obj is not None:
+        matched.add(name)
+        have = _follow_renames(kind, obj.spec, renames)
+        if have == want:
+            return None
+        return Change(
+            kind, name, Action.UPDATE, have, want, field_diff(have, want), remote_id=obj.id
+        )
+    old = item.model.renamed_from if isinstance(item.model, Resource) else None
+    if old and old in existing and old not in declared and old not in matched:
+        matched.add(old)
+        before = existing[old]
+        have = _follow_renames(kind, before.spec, renames)
+        diff = () if have == want else field_diff(have, want)
+        return Change(
+            kind,
+            name,
+            Action.RENAME,
+            have,
+            want,
+            diff,
+            renamed_from=old,
+            remote_id=before.id,
+        )
+    return Change(kind, name, Action.CREATE, after=want)
+
+
+def _renames(
+    desired: DesiredState, remote: RemoteState, ignore: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """Per kind, old name → new name of the renames this plan will make."""
+    renames: dict[str, dict[str, str]] = {}
+    for kind in KIND_MODELS:
+        declared, existing = desired.declared(kind), remote.of(kind)
+        for name, item in declared.items():
+            old = item.model.renamed_from if isinstance(item.model, Resource) else None
+            if (
+                old
+                and name not in existing
+                and old in existing
+                and old not in declared
+                and not matches(address_of(kind, old), ignore)
+            ):
+                renames.setdefault(kind, {})[old] = name
+    return renames
+
+
+def _follow_renames(
+    kind: str, spec: dict[str, Any], renames: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    """The remote spec as it will read after the renames: references are by id on an
+    instance, so they follow a renamed object."""
+    model = KIND_MODELS.get(kind)
+    if not renames or model is None:
+        return spec
+    followed = spec
+    for field, target in model.REFERENCES:
+        renamed = renames.get(target)
+        value = spec.get(field)
+        if not renamed or value is None:
+            continue
+        if followed is spec:
+            followed = dict(spec)
+        if isinstance(value, list):
+            followed[field] = sorted(renamed.get(v, v) for v in value)
+        else:
+            followed[field] = renamed.get(value, value)
+    return followed
+
+
+def _as_manual(change: Change) -> Change:
+    return Change(
+        change.kind,
+        change.name,
+        Action.MANUAL,
+        change.before,
+        change.after,
+        change.diff,
+        change.renamed_from,
+        change.remote_id,
+        manual_action=change.action,
+    )
+
+
+def references(change: Change) -> Iterable[tuple[str, str]]:
+    """(kind, name) of every object the change's new spec refers to."""
+    model = KIND_MODELS.get(change.kind)
+    if model is None or change.after is None:
+        return
+    for field, target in model.REFERENCES:
+        value: Any = change.after.get(field)
+        for name in value if isinstance(value, list) else [value]:
+            if name is not None:
+                yield target, name
+
+
+def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
+    """The changes matching ``--target``, with the creates and renames they depend on."""
+    by_key = {(c.kind, c.name): c for c in changes}
+    chosen: dict[tuple[str, str], Change] = {}
+    queue = [c for c in changes if matches(c.address, targets)]
+    while queue:
+        change = queue.pop()
+        if (change.kind, change.name) in chosen:
+            continue
+        chosen[(change.kind, change.name)] = change
+        for key in references(change):
+            dependency = by_key.get(key)
+            if dependency is not None and dependency.action in (Action.CREATE, Action.RENAME):
+                queue.append(dependency)
+    return list(chosen.values())
+
+
+def _display_order(change: Change) -> tuple[int, int, str]:
+    if change.effective_action is Action.DELETE:
+        return (1, -_WRITE_ORDER[change.kind], change.name)
+    return (0, _WRITE_ORDER[change.kind], change.name)

@@ -1,0 +1,47 @@
+"""Refuse plans that would change too much of an instance at once (octoDNS's
+``Plan.raise_if_unsafe``), unless the user forces them."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+
+from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.model.project import Safety as SafetyConfig
+from gladcfg.model.resources import address_of
+from gladcfg.plan.model import Action, Change, Safety
+
+
+def check_safety(
+    config: SafetyConfig,
+    remote: RemoteState,
+    access: Mapping[str, Access],
+    ignore: Iterable[str],
+    changes: Iterable[Change],
+) -> Safety:
+    ignored = list(ignore)
+    existing = sum(
+        1
+        for kind, obj in remote
+        if access.get(kind) is Access.WRITE
+        and not any(fnmatch.fnmatchcase(address_of(kind, obj.name), g) for g in ignored)
+    )
+    updates = deletes = 0
+    for change in changes:
+        if change.action in (Action.UPDATE, Action.RENAME):
+            updates += 1
+        elif change.action is Action.DELETE:
+            deletes += 1
+    violations = []
+    if existing >= config.min_existing and existing:
+        for count, limit, verb in (
+            (updates, config.max_update_percent, "update"),
+            (deletes, config.max_delete_percent, "delete"),
+        ):
+            percent = 100 * count / existing
+            if percent > limit:
+                violations.append(
+                    f"would {verb} {count} of {existing} managed objects ({percent:.0f}%), "
+                    f"more than max_{verb}_percent ({limit:g}%)"
+                )
+    return Safety(existing, updates, deletes, tuple(violations))

@@ -1,0 +1,13 @@
+"""Views of a plan: text for terminals, markdown for pull requests, JSON for pipelines.
+No plan is computed here."""
+
+from __future__ import annotations
+
+from gladcfg.plan.document import dumps as render_json
+from gladcfg.render.markdown import render_markdown
+from gladcfg.render.text import render_text
+
+FORMATS = ("text", "markdown", "json")
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+
+__all__ = ["FORMATS", "RENDERERS", "render_json", "render_markdown", "render_text"]

@@ -1,0 +1,151 @@
+"""The plan as a pull-request comment: a heading with the counts, a table of changes, each
+change's detail folded in ``<details>`` with a ```diff fence, and warnings last.
+
+GitHub refuses comments over 65,536 characters, so the comment is built to a budget: what
+does not fit is counted in a note, and a block is either whole or absent, so the markup
+never breaks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.render.values import leaves, show, summary_line
+
+LIMIT = 65_536
+_ICONS = {
+    Action.CREATE: "➕",
+    Action.UPDATE: "✏️",
+    Action.RENAME: "🔀",
+    Action.DELETE: "🗑️",
+    Action.MANUAL: "✋",
+}
+
+
+def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
+    head = [f"### gladcfg plan for `{plan.instance}`", ""]
+    if plan.changes:
+        head.append(f"**{summary_line(plan.summary())}**")
+    else:
+        head.append(f"**No changes.** ({plan.unchanged} unchanged)")
+    head.append("")
+    tail = _tail(plan)
+    budget = limit - len("\n".join(head + tail)) - 400  # room for the truncation note
+    rows = ["| | action | address | fields |", "|---|---|---|---|"]
+    details: list[str] = []
+    shown_rows = shown_details = 0
+    if plan.changes:
+        budget -= sum(len(r) + 1 for r in rows)
+        for change in plan.changes:
+            row = _row(change)
+            if len(row) + 1 > budget:
+                break
+            rows.append(row)
+            budget -= len(row) + 1
+            shown_rows += 1
+        for change in plan.changes[:shown_rows]:
+            block = _details(change)
+            if block is None:
+                continue
+            if len(block) + 1 > budget:
+                break
+            details.append(block)
+            budget -= len(block) + 1
+            shown_details += 1
+    body = head[:]
+    if plan.changes:
+        body += [*rows, "", *details]
+    omitted_rows = len(plan.changes) - shown_rows
+    expandable = sum(1 for c in plan.changes if _has_details(c))
+    omitted_details = expandable - shown_details
+    if omitted_rows or omitted_details:
+        body.append(
+            f"> **Truncated** to fit a comment: {omitted_rows} more change(s) not listed, "
+            f"{omitted_details} detail block(s) left out. The full plan: "
+            "`gladcfg show PLANFILE --format json`."
+        )
+        body.append("")
+    text = "\n".join(body + tail).rstrip("\n") + "\n"
+    assert len(text) <= limit
+    return text
+
+
+def _row(change: Change) -> str:
+    action = change.action.value
+    if change.action is Action.MANUAL and change.manual_action is not None:
+        action = f"manual ({change.manual_action.value})"
+    fields = ", ".join(f"`{_cell(d.path)}`" for d in change.diff[:8])
+    if len(change.diff) > 8:
+        fields += f", … ({len(change.diff)} fields)"
+    address = f"`{_cell(change.address)}`"
+    if change.renamed_from:
+        address = f"`{_cell(change.kind + '.' + change.renamed_from)}` → {address}"
+    return f"| {_ICONS[change.action]} | {action} | {address} | {fields} |"
+
+
+def _has_details(change: Change) -> bool:
+    return bool(change.diff) or (change.effective_action is Action.CREATE and bool(change.after))
+
+
+def _details(change: Change) -> str | None:
+    if not _has_details(change):
+        return None
+    lines: list[str] = []
+    if change.diff:
+        for diff in change.diff:
+            if diff.before is not None:
+                lines.append(f"- {diff.path}: {show(diff.before)}")
+            if diff.after is not None:
+                lines.append(f"+ {diff.path}: {show(diff.after)}")
+    else:
+        assert change.after is not None
+        lines.extend(f"+ {path}: {show(value)}" for path, value in leaves(change.after))
+    content = "\n".join(lines)
+    fence = "`" * max(3, _longest_backtick_run(content) + 1)
+    summary = f"<code>{_html(change.address)}</code> ({change.action.value})"
+    return (
+        f"<details><summary>{summary}</summary>\n\n{fence}diff\n{content}\n{fence}\n\n</details>\n"
+    )
+
+
+def _tail(plan: Plan) -> list[str]:
+    tail: list[str] = []
+    manual = [c for c in plan.changes if c.action is Action.MANUAL]
+    if manual:
+        tail += ["#### Manual changes: make them in the admin UI", ""]
+        tail += [
+            f"- [ ] {c.manual_action.value if c.manual_action else ''} `{_cell(c.address)}`"
+            for c in manual
+        ]
+        tail.append("")
+    if plan.unmanaged:
+        shown = ", ".join(f"`{a}`" for a in plan.unmanaged[:50])
+        more = f" and {len(plan.unmanaged) - 50} more" if len(plan.unmanaged) > 50 else ""
+        tail += [f"**Unmanaged** (declared nowhere, left alone): {shown}{more}", ""]
+    if plan.not_managed:
+        tail += [
+            f"**Not managed** by the {plan.adapter} adapter (validated only): "
+            + ", ".join(plan.not_managed),
+            "",
+        ]
+    notes = [f"⛔ {v}; apply refuses without `--force`" for v in plan.safety.violations]
+    notes += [f"⚠️ {w}" for w in plan.warnings]
+    if notes:
+        tail += ["#### Warnings", ""] + [f"- {_html(n)}" for n in notes[:100]]
+        if len(notes) > 100:
+            tail.append(f"- … and {len(notes) - 100} more")
+        tail.append("")
+    return tail
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("`", "'")
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(m) for m in re.findall(r"`+", text)), default=0)

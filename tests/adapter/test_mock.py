@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import gladcfg.adapter.mock as mock_module
+from gladcfg.adapter.base import Access, RemoteObject
+from gladcfg.adapter.mock import MockAdapter
+from gladcfg.errors import AdapterError, GoneError, LockedError
+from gladcfg.model.project import MockInstance
+
+
+def adapter(tmp_path: Path, **config: object) -> MockAdapter:
+    return MockAdapter("test", MockInstance.model_validate(config), tmp_path)
+
+
+def test_ids_atomic_file_and_no_temp_files(tmp_path: Path) -> None:
+    mock = adapter(tmp_path)
+    team = mock.create("teams", "a", {"description": "x"})
+    assert team.id.startswith("mock-")
+    store = json.loads((tmp_path / ".gladcfg/state/test.json").read_text())
+    assert store["objects"]["teams"]["a"] == {"id": team.id, "spec": {"description": "x"}}
+    assert [p.name for p in (tmp_path / ".gladcfg/state").iterdir()] == ["test.json"]
+    assert mock.read().of("teams")["a"] == RemoteObject(team.id, "a", {"description": "x"})
+
+
+def test_referential_integrity(tmp_path: Path) -> None:
+    mock = adapter(tmp_path)
+    with pytest.raises(AdapterError, match=r"teams: teams\.t does not exist"):
+        mock.create("inboxes", "i", {"teams": ["t"]})
+    mock.create("teams", "t", {})
+    inbox = mock.create("inboxes", "i", {"teams": ["t"]})
+    with pytest.raises(AdapterError, match=r"teams\.t is in use by inboxes\.i"):
+        mock.delete("teams", mock.read().of("teams")["t"])
+    with pytest.raises(AdapterError, match="already exists"):
+        mock.create("inboxes", "i", {})
+    renamed = mock.rename("teams", mock.read().of("teams")["t"], "u", {})
+    assert mock.read().of("inboxes")["i"].spec == {"teams": ["u"]}  # references follow by id
+    with pytest.raises(AdapterError, match="already exists"):
+        mock.rename("inboxes", inbox, "i", {})
+    mock.delete("inboxes", mock.read().of("inboxes")["i"])
+    mock.delete("teams", renamed)
+    assert mock.read().of("teams") == {}
+
+
+def test_vanished_objects_say_plan_again(tmp_path: Path) -> None:
+    mock = adapter(tmp_path)
+    ghost = RemoteObject("mock-99", "ghost", {})
+    for call in (
+        lambda: mock.update("teams", ghost, {}),
+        lambda: mock.delete("teams", ghost),
+        lambda: mock.rename("teams", ghost, "new", {}),
+    ):
+        with pytest.raises(GoneError, match="no longer exists; plan again"):
+            call()
+
+
+def test_capabilities_are_data(tmp_path: Path) -> None:
+    mock = adapter(tmp_path, read_only=["teams"], hidden=["entry_points"])
+    assert mock.access["teams"] is Access.READ_ONLY
+    assert mock.access["entry_points"] is Access.HIDDEN
+    assert mock.access["inboxes"] is Access.WRITE
+    with pytest.raises(AdapterError, match="cannot write teams"):
+        mock.create("teams", "a", {})
+    mock.seed([("entry_points", "e", {"channel": "chat"}), ("teams", "t", {})])
+    state = mock.read()
+    assert "entry_points" not in state.objects and "t" in state.of("teams")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{torn", r"not valid JSON \(line 1\)"), ('{"format_version": 9}', "not a format 1 store")],
+)
+def test_damaged_store_is_a_clean_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / ".gladcfg/state/test.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(content)
+    with pytest.raises(AdapterError, match=message):
+        adapter(tmp_path).read()
+
+
+def test_a_second_apply_waits_for_the_lock_then_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mock_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    first, second = adapter(tmp_path), adapter(tmp_path)
+    with first.locked():
+        started = time.monotonic()
+        with pytest.raises(LockedError, match="another apply holds"), second.locked():
+            pass  # pragma: no cover
+        assert time.monotonic() - started >= 0.2
+    released = threading.Event()
+
+    def hold() -> None:
+        with first.locked():
+            released.wait(0.1)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.02)
+    monkeypatch.setattr(mock_module, "LOCK_TIMEOUT_SECONDS", 5)
+    with second.locked():  # waits until the first is done
+        pass
+    holder.join()
+
+
+def test_writes_in_an_apply_are_flushed_at_the_end(tmp_path: Path) -> None:
+    mock = adapter(tmp_path)
+    path = tmp_path / ".gladcfg/state/test.json"
+    with mock.locked():
+        for i in range(20):
+            mock.create("teams", f"t{i}", {})
+    assert len(json.loads(path.read_text())["objects"]["teams"]) == 20
+
+
+def test_injected_failures_and_latency(tmp_path: Path) -> None:
+    mock = adapter(tmp_path, faults={"fail_every": 2, "rate_limit_every": 3, "latency_ms": 1})
+    mock.create("teams", "a", {})
+    with pytest.raises(AdapterError, match="injected failure"):
+        mock.create("teams", "b", {})
+    mock.create("teams", "c", {})  # the third write meets a 429 and is retried
+    assert mock.retries == 1
+    assert set(mock.read().of("teams")) == {"a", "c"}
