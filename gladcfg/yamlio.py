@@ -58,7 +58,6 @@ class DuplicateKey:
     path: Path
     line: int
     column: int
-    first_line: int
 
 
 @dataclass(frozen=True)
@@ -141,33 +140,22 @@ def _error(message: str, event: Any) -> YamlError:
 
 
 class _Frame:
-    __slots__ = (
-        "anchor",
-        "container",
-        "is_map",
-        "key",
-        "key_column",
-        "key_line",
-        "lines",
-        "merges",
-        "path",
-        "size",
-    )
+    __slots__ = ("anchor", "container", "is_map", "key", "key_event", "merges", "parent_key")
 
-    def __init__(self, container: Any, is_map: bool, path: Path, anchor: str | None) -> None:
+    def __init__(self, container: Any, is_map: bool, parent_key: Any, anchor: str | None) -> None:
         self.anchor = anchor
         self.container = container
         self.is_map = is_map
         self.key: Any = _NO_KEY
-        self.key_line = 0
-        self.key_column = 0
-        self.lines: dict[Any, int] = {}
+        self.key_event: Any = None
         self.merges: list[Any] = []
-        self.path = path
-        self.size = 1
+        self.parent_key = parent_key
 
 
 _NO_KEY = object()
+_OPEN = object()
+# Plain scalars starting with none of these are strings: the fast path of the loader.
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF<")
 
 
 def load(text: str) -> Document:
@@ -205,9 +193,11 @@ def load(text: str) -> Document:
         parser.dispose()
 
 
-def _build(parser: Any) -> Document:  # noqa: PLR0915 - one event loop, kept flat for speed
+def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for speed
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, Any] = {}
+    # id → (expanded size, depth) of anchored values, computed on their first alias
+    sizes: dict[int, tuple[int, int]] = {}
     duplicates: list[DuplicateKey] = []
     expanded = 0
     root: Any = None
@@ -216,15 +206,20 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one event loop, kept fla
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    maybe_typed, no_key = _MAYBE_TYPED, _NO_KEY
+    frame: _Frame | None = None
 
     while True:
         event = get_event()
         cls = event.__class__
-        size = 1
         if cls is scalar_event:
-            value = _scalar(event)
+            value = event.value
+            if event.tag is not None or not event.implicit[0]:
+                value = _scalar(event)
+            elif not value or value[0] in maybe_typed:
+                value = _MERGE if value == "<<" else _resolve_plain(value)
             if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
+                anchors[event.anchor] = value
         elif cls is map_start or cls is seq_start:
             if len(stack) >= MAX_DEPTH:
                 raise _error(f"nesting is deeper than {MAX_DEPTH} levels", event)
@@ -233,28 +228,36 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one event loop, kept fla
                     f"tag {event.tag!r} is not supported: gladcfg reads plain YAML data only",
                     event,
                 )
-            parent_path = (*stack[-1].path, _child_key(stack[-1])) if stack else ()
+            if frame is None:
+                parent_key: Any = None
+            elif frame.is_map:
+                parent_key = frame.key
+            else:
+                parent_key = len(frame.container)
             is_map = cls is map_start
-            stack.append(_Frame({} if is_map else [], is_map, parent_path, event.anchor))
+            frame = _Frame({} if is_map else [], is_map, parent_key, event.anchor)
+            stack.append(frame)
             if event.anchor is not None:
-                anchors[event.anchor] = (_OPEN, 0)  # an alias to it from inside recurses
+                anchors[event.anchor] = _OPEN  # an alias to it from inside it recurses
             continue
         elif cls is map_end or cls is seq_end:
-            frame = stack.pop()
-            value = frame.container
-            size = frame.size
-            for source in frame.merges:
+            done = stack.pop()
+            value = done.container
+            for source in done.merges:
                 for k, v in source.items():
                     value.setdefault(k, v)
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (value, size)
+            if done.anchor is not None:
+                anchors[done.anchor] = value
+            frame = stack[-1] if stack else None
         elif cls is alias_event:
-            target = anchors.get(event.anchor)
-            if target is None:
+            if event.anchor not in anchors:
                 raise _error(f"alias *{event.anchor} refers to no anchor", event)
-            value, size = target
+            value = anchors[event.anchor]
             if value is _OPEN:
                 raise _error(f"alias *{event.anchor} refers to itself", event)
+            size, depth = _expanded(value, sizes)
+            if len(stack) + depth > MAX_DEPTH:
+                raise _error(f"nesting is deeper than {MAX_DEPTH} levels (through aliases)", event)
             expanded += size
             if expanded > MAX_ALIAS_EXPANSION:
                 raise _error(
@@ -272,22 +275,18 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one event loop, kept fla
         else:
             continue
 
-        if not stack:
+        if frame is None:
             root = value
-            continue
-        frame = stack[-1]
-        frame.size += size
-        if not frame.is_map:
+        elif not frame.is_map:
             frame.container.append(value)
-        elif frame.key is _NO_KEY:
+        elif frame.key is no_key:
             if isinstance(value, dict | list):
                 raise _error("mapping keys must be scalars", event)
             frame.key = value
-            frame.key_line = event.start_mark.line + 1
-            frame.key_column = event.start_mark.column + 1
+            frame.key_event = event
         else:
             key = frame.key
-            frame.key = _NO_KEY
+            frame.key = no_key
             if key is _MERGE:
                 sources = value if isinstance(value, list) else [value]
                 if not all(isinstance(s, dict) for s in sources):
@@ -295,26 +294,27 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one event loop, kept fla
                 frame.merges.extend(sources)
                 continue
             if key in frame.container:
-                duplicates.append(
-                    DuplicateKey(
-                        (*frame.path, key),
-                        frame.key_line,
-                        frame.key_column,
-                        frame.lines.get(key, 0),
-                    )
-                )
-            frame.lines[key] = frame.key_line
+                mark = frame.key_event.start_mark
+                path = (*tuple(f.parent_key for f in stack[1:]), key)
+                duplicates.append(DuplicateKey(path, mark.line + 1, mark.column + 1))
             frame.container[key] = value
 
 
-_OPEN = object()
-
-
-def _child_key(frame: _Frame) -> PathItem:
-    if frame.is_map:
-        key = frame.key
-        return key if isinstance(key, str | int) else str(key)
-    return len(frame.container)
+def _expanded(value: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """How many values ``value`` stands for once aliases are expanded, and how deep it is.
+    Memoised by id, so a graph of shared values is walked once however often it is used;
+    the recursion is bounded because every value built so far respects MAX_DEPTH."""
+    if not isinstance(value, dict | list):
+        return 1, 0
+    known = sizes.get(id(value))
+    if known is None:
+        size, depth = 1, 0
+        for child in value.values() if isinstance(value, dict) else value:
+            child_size, child_depth = _expanded(child, sizes)
+            size += child_size
+            depth = max(depth, child_depth)
+        known = sizes[id(value)] = (size, depth + 1)
+    return known
 
 
 def _same_key(found: Any, wanted: PathItem) -> bool:

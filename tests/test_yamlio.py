@@ -45,7 +45,9 @@ def test_duplicate_keys_are_reported_with_both_lines() -> None:
     doc = yamlio.load("teams:\n  a: {}\n  b: {}\n  a: {x: 1}\n")
     assert doc.data == {"teams": {"a": {"x": 1}, "b": {}}}
     (dup,) = doc.duplicate_keys
-    assert (dup.path, dup.line, dup.column, dup.first_line) == (("teams", "a"), 4, 3, 2)
+    assert (dup.path, dup.line, dup.column) == (("teams", "a"), 4, 3)
+    nested = yamlio.load("a:\n  - {x: 1, x: 2}\n").duplicate_keys
+    assert [(d.path, d.line) for d in nested] == [(("a", 0, "x"), 2)]
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,13 @@ def test_duplicate_keys_are_reported_with_both_lines() -> None:
         ("a: !custom {x: 1}", "not supported"),
         ("[" * 100_000 + "]" * 100_000, "deeper than 64"),
         ("a: &a [*a]", "refers to itself"),
+        (
+            "".join(
+                f"a{i}: &a{i} " + "[" * 40 + (f"*a{i - 1}" if i else "x") + "]" * 40 + "\n"
+                for i in range(3)
+            ),
+            "through aliases",
+        ),
         ("a: *nowhere", "refers to no anchor"),
         ("a: 1\n---\nb: 2\n", "one YAML document"),
         ("? [a]\n: 1\n", "keys must be scalars"),

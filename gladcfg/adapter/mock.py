@@ -55,6 +55,7 @@ class MockAdapter:
         self._rate_limit_every = faults.rate_limit_every if faults else None
         self._latency = (faults.latency_ms / 1000) if faults else 0.0
         self._store: dict[str, Any] | None = None
+        self._version = "empty"
         self._mutex = threading.Lock()
         self._writes = 0
         self._session = False
@@ -68,7 +69,8 @@ class MockAdapter:
         self._pause()
         with self._mutex:
             store = self._store = self._load()
-        state = RemoteState(requests=1)
+            version = self._version
+        state = RemoteState(requests=1, version=version)
         for kind in KINDS:
             if self.access[kind] is Access.HIDDEN:
                 continue
@@ -83,6 +85,7 @@ class MockAdapter:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
+            self._version = "empty"
             return {"format_version": STORE_FORMAT, "next_id": 1, "objects": {}}
         except OSError as exc:
             raise AdapterError(f"cannot read the mock store {self.path}: {exc.strerror}") from None
@@ -94,6 +97,7 @@ class MockAdapter:
             ) from None
         if not isinstance(store, dict) or store.get("format_version") != STORE_FORMAT:
             raise AdapterError(f"the mock store {self.path} is not a format {STORE_FORMAT} store")
+        self._version = text  # the store's content is its version
         return store
 
     # -- writing -------------------------------------------------------------------------

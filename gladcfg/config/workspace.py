@@ -350,13 +350,14 @@ def _unmatched_instance_globs(
 def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[Problem]:
     problems = []
     for dup in document.duplicate_keys:
-        *_parent, key = dup.path
+        *_, key = dup.path
         what = f"'{key}'"
         if len(dup.path) == 2 and dup.path[0] in KIND_MODELS:
             what = f"{dup.path[0]}.{key}"
+        first_line, _ = yamlio.locate(source.text, dup.path, key=True)
         problems.append(
             Problem(
-                f"{what} is declared twice in this file (first at line {dup.first_line}); "
+                f"{what} is declared twice in this file (first at line {first_line}); "
                 "YAML would silently keep only the last",
                 source.rel,
                 dup.line,

@@ -198,7 +198,12 @@ class AnswerContent(Model):
 
     @model_validator(mode="after")
     def _has_some_content(self) -> AnswerContent:
-        if not self.content_types():
+        if (
+            self.messaging is None
+            and self.email is None
+            and self.public is None
+            and (self.reference is None)
+        ):
             raise ValueError("give at least one of messaging, email, public or reference")
         return self
 
