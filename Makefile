@@ -23,8 +23,8 @@ demo: $(VENV)/.installed
 	@bash scripts/demo.sh $(abspath $(BIN))/gladcfg
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check gladcfg tests
-	$(BIN)/ruff format --check gladcfg tests
+	$(BIN)/ruff check gladcfg tests bench
+	$(BIN)/ruff format --check gladcfg tests bench
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -39,3 +39,6 @@ schemas: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
