@@ -70,7 +70,8 @@ def resource(kind: str, i: int, n: dict[str, int]) -> str:
     if kind == "inboxes":
         teams = f"team-{i % n['teams']}, team-{(i + 1) % n['teams']}"
         return (
-            f"  inbox-{i}:\n    teams: [{teams}]\n    business_hours: hours-{i % n['business_hours']}\n"
+            f"  inbox-{i}:\n    teams: [{teams}]\n"
+            f"    business_hours: hours-{i % n['business_hours']}\n"
             "    sla: {email: 24h, sms: 15m, chat: 2m, target_percent: 90}\n"
         )
     if kind == "entry_points":

@@ -121,13 +121,15 @@ def main() -> None:
         print(json.dumps(rows[-1]), file=sys.stderr)
     print(f"\ngladcfg --help: {help_wall * 1000:.0f} ms (bare python: {bare_wall * 1000:.0f} ms)\n")
     print(
-        "| resources | plan (wall) | plan peak RSS | parse only, PyYAML+libyaml | parse only, gladcfg reader | plan ÷ parse |"
+        "| resources | plan (wall) | plan peak RSS | parse only, PyYAML+libyaml "
+        "| parse only, gladcfg reader | plan ÷ parse |"
     )
     print("|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['resources']:,} | {r['plan_s']:.2f} s | {r['plan_rss_mib']:.0f} MiB | "
-            f"{r['parse_pyyaml_s']:.2f} s | {r['parse_gladcfg_s']:.2f} s | {r['plan_over_parse']:.2f}× |"
+            f"{r['parse_pyyaml_s']:.2f} s | {r['parse_gladcfg_s']:.2f} s | "
+            f"{r['plan_over_parse']:.2f}× |"
         )
     if args.json:
         args.json.write_text(
