@@ -54,7 +54,7 @@ class RemoteState:
     def fingerprint(self) -> str:
         """A digest of what was read: a saved plan applies only if it still matches."""
         if self.version is not None:
-            return "sha256:" + hashlib.sha256(self.version.encode()).hexdigest()
+            return "sha256:" + hashlib.sha256(f"{self.version}".encode()).hexdigest()
         rows = [
             [kind, obj.id, name, obj.spec]
             for kind in KINDS

@@ -13,6 +13,7 @@ It behaves like a careful remote so the engine can be tested against it for real
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -97,7 +98,7 @@ class MockAdapter:
             ) from None
         if not isinstance(store, dict) or store.get("format_version") != STORE_FORMAT:
             raise AdapterError(f"the mock store {self.path} is not a format {STORE_FORMAT} store")
-        self._version = text  # the store's content is its version
+        self._version = hashlib.sha256(text.encode()).hexdigest()  # the content's digest
         return store
 
     # -- writing -------------------------------------------------------------------------

@@ -242,7 +242,7 @@ def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             continue
         content = cast(Answer, answer.model).content
         for needed, names in needs.items():
-            lacking = [lang for lang, c in content.items() if getattr(c, needed) is None]
+            lacking = [lang for lang, c in content.items() if needed not in c]
             if lacking:
                 yield declared.source.problem(
                     f"answer '{rule.answer}' has no {needed} content in {', '.join(lacking)}, "

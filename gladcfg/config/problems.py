@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from typing_extensions import is_typeddict
 
 from gladcfg import yamlio
 from gladcfg.errors import Problem, Severity
@@ -164,6 +165,10 @@ def _walk(model: type[BaseModel], loc: Iterable[str | int]) -> tuple[Path, bool,
             allowed = list(tp.model_fields)
             field = tp.model_fields.get(str(item))
             tp = field.annotation if field else None
+        elif is_typeddict(tp):
+            hints = typing.get_type_hints(tp, include_extras=True)
+            allowed = list(hints)
+            tp = hints.get(str(item))
         elif origin is dict:
             tp = typing.get_args(tp)[1]
         elif origin is list:

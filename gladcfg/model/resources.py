@@ -7,9 +7,10 @@ reference checks and the apply order are derived from that, not written per kind
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator, with_config
+from typing_extensions import TypedDict
 
 from gladcfg.model.types import (
     WEEKDAYS,
@@ -168,47 +169,55 @@ class EntryPoint(Resource):
     audience: Name | None = None
 
 
-class EmailContent(Model):
-    subject: str = Field(min_length=1)
+# Answer content is validated as strictly as the models, but held as plain dicts: a large
+# project has tens of thousands of answers × languages, and dicts take a fraction of the
+# memory of model instances.
+_STRICT = ConfigDict(extra="forbid")
+
+
+@with_config(_STRICT)
+class EmailContent(TypedDict):
+    subject: Annotated[str, Field(min_length=1)]
     body: str
 
 
-class PublicContent(Model):
+@with_config(_STRICT)
+class PublicContent(TypedDict):
     """Shown in help centers and the chat widget's self-service."""
 
-    title: str = Field(min_length=1)
+    title: Annotated[str, Field(min_length=1)]
     body: str
 
 
-class ReferenceContent(Model):
+@with_config(_STRICT)
+class ReferenceContent(TypedDict):
     """For agents only."""
 
     body: str
 
 
-class AnswerContent(Model):
+@with_config(_STRICT)
+class LanguageContent(TypedDict, total=False):
     """One language's content, by Gladly's answer types."""
 
-    messaging: str | None = Field(
-        default=None, description="Text used on sms, chat, whatsapp, facebook and instagram."
-    )
-    email: EmailContent | None = None
-    public: PublicContent | None = None
-    reference: ReferenceContent | None = None
+    messaging: Annotated[
+        str, Field(description="Text used on sms, chat, whatsapp, facebook and instagram.")
+    ]
+    email: EmailContent
+    public: PublicContent
+    reference: ReferenceContent
 
-    @model_validator(mode="after")
-    def _has_some_content(self) -> AnswerContent:
-        if (
-            self.messaging is None
-            and self.email is None
-            and self.public is None
-            and (self.reference is None)
-        ):
-            raise ValueError("give at least one of messaging, email, public or reference")
-        return self
 
-    def content_types(self) -> list[str]:
-        return [t for t in ("messaging", "email", "public", "reference") if getattr(self, t)]
+CONTENT_TYPES = ("messaging", "email", "public", "reference")
+
+
+def _has_some_content(content: LanguageContent) -> LanguageContent:
+    if not content:
+        raise ValueError("give at least one of messaging, email, public or reference")
+    return content
+
+
+AnswerContent = Annotated[LanguageContent, AfterValidator(_has_some_content)]
 
 
 class Answer(Resource):
