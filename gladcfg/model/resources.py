@@ -170,7 +170,7 @@ class EntryPoint(Resource):
 
 
 # Answer content is validated as strictly as the models, but held as plain dicts: a large
-# project has tens of thousands of answers × languages, and dicts take a fraction of the
+# project has tens of thousands of answers in several languages, and dicts take a fraction of the
 # memory of model instances.
 _STRICT = ConfigDict(extra="forbid")
 
