@@ -16,12 +16,14 @@ _STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow
 
 
 class Progress:
-    def __init__(self, total: int, *, color: bool | None) -> None:
+    def __init__(self, total: int, *, color: bool | None, interactive: bool | None = None) -> None:
         self._total = total
         self._color = color
         self._bar: Any = None
         self._task: Any = None
-        self._interactive = sys.stdout.isatty() and color is not False
+        if interactive is None:
+            interactive = sys.stdout.isatty() and color is not False
+        self._interactive = interactive
 
     def __enter__(self) -> Progress:
         if self._interactive:

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from gladcfg.cli.progress import Progress
+from gladcfg.engine.apply import ApplyReport, Outcome, Status
+from gladcfg.plan.model import Action, Change, Plan
+
+FINGERPRINT = "sha256:" + "0" * 64
+
+
+def test_terminal_progress_bar_then_report(capsys: pytest.CaptureFixture[str]) -> None:
+    ok = Change("teams", "a", Action.CREATE, after={})
+    bad = Change("teams", "b", Action.CREATE, after={})
+    manual = Change("inboxes", "c", Action.MANUAL, after={}, manual_action=Action.CREATE)
+    outcomes = (Outcome(ok, Status.APPLIED), Outcome(bad, Status.FAILED, "refused"))
+    progress = Progress(2, color=False, interactive=True)
+    with progress:
+        for outcome in outcomes:
+            progress.update(outcome)
+    progress.report(ApplyReport(outcomes), Plan("prod", "mock", FINGERPRINT, (ok, bad, manual), 0))
+    out = capsys.readouterr().out
+    assert "failed   + teams.b: refused" in out
+    assert "applied  + teams.a" not in out  # on a terminal the bar showed those
+    assert "Apply to prod: 1 applied, 1 failed, 0 skipped." in out
+    assert "1 manual change(s) remain" in out
