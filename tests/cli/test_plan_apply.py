@@ -311,3 +311,18 @@ def test_unavailable_adapter_is_a_clean_error(make_project: MakeProject, run_cli
     root = make_project({}, project_yaml=yaml_text)
     result = run_cli("-C", root, "plan")
     assert result.exit_code == 1 and "adapter is not available" in result.stderr
+
+
+def test_ignored_addresses_are_never_read_planned_or_touched(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    extra = "teams:\n  legacy-a: {}\n  legacy-b: {}\n"
+    root = project(make_project, files={"config/extra.yaml": extra})
+    run_cli("-C", root, "apply", "--auto-approve")
+    (root / "gladcfg.yaml").write_text(MOCK_PROJECT % "prune: true\n    ignore: [teams.legacy-*]")
+    (root / "config/extra.yaml").write_text("teams:\n  legacy-b: {description: changed}\n")
+    document = json.loads(run_cli("-C", root, "plan", "--format", "json").stdout)
+    assert document["changes"] == [] and document["unmanaged"] == []
+    assert run_cli("-C", root, "apply", "--auto-approve", "--allow-delete").exit_code == 0
+    assert store(root)["objects"]["teams"]["legacy-b"]["spec"] == {}
+    assert "legacy-a" in store(root)["objects"]["teams"]
