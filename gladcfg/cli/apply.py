@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import selected_instances
+from gladcfg.cli.options import selected_instances, target_option
 from gladcfg.errors import ApplyFailedError, RefusedError
 
 
@@ -25,13 +25,7 @@ from gladcfg.errors import ApplyFailedError, RefusedError
     show_default=True,
     help="Independent changes applied at once.",
 )
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="ADDR",
-    help="Only these addresses (globs), with what they need.",
-)
+@target_option
 @click.pass_obj
 def apply(
     app: AppContext,

@@ -25,6 +25,17 @@ def instance_options(func: F) -> F:
     )(func)
 
 
+def target_option(func: F) -> F:
+    """``--target ADDR`` (repeatable, globs): plan or apply only these addresses."""
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="ADDR",
+        help="Only these addresses (globs), with what they need.",
+    )(func)
+
+
 def selected_instances(
     workspace: Workspace, names: tuple[str, ...], all_: bool, *, require_choice: bool = False
 ) -> list[str]:

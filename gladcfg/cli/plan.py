@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances
+from gladcfg.cli.options import instance_options, selected_instances, target_option
 
 FORMAT = click.Choice(["text", "markdown", "json"])
 
@@ -26,13 +26,7 @@ FORMAT = click.Choice(["text", "markdown", "json"])
     is_flag=True,
     help="Exit 2 when there are changes, 0 when there are none.",
 )
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="ADDR",
-    help="Only these addresses (globs), with what they need.",
-)
+@target_option
 @click.pass_obj
 def plan(
     app: AppContext,
