@@ -7,7 +7,14 @@ import importlib
 from pathlib import Path
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, Adapter, RemoteObject, RemoteState, access_of
+from gladcfg.adapter.base import (
+    Access,
+    Adapter,
+    ReadHints,
+    RemoteObject,
+    RemoteState,
+    access_of,
+)
 from gladcfg.errors import GladcfgError
 from gladcfg.model.project import Instance
 
@@ -33,6 +40,7 @@ __all__ = [
     "REGISTRY",
     "Access",
     "Adapter",
+    "ReadHints",
     "RemoteObject",
     "RemoteState",
     "access_of",

@@ -64,13 +64,23 @@ class RemoteState:
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+# What the planner knows the instance should hold, kind → name → canonical spec; an API that
+# cannot list a kind (Gladly's answers) reads exactly these. Saved plans keep it, so applying
+# one re-reads exactly what was planned.
+ReadHints = Mapping[str, Mapping[str, dict[str, Any]]]
+
+
 class Adapter(Protocol):
     """What the engine needs from an instance."""
 
     name: str
     access: Mapping[str, Access]  # per kind; kinds missing are HIDDEN
+    # Per kind, the fields the instance can read (and so compare); kinds missing: all fields.
+    fields: Mapping[str, frozenset[str]]
+    # True when some kind cannot be listed and is read by name from ReadHints instead.
+    reads_by_name: bool
 
-    def read(self) -> RemoteState: ...
+    def read(self, hints: ReadHints | None = None) -> RemoteState: ...
 
     def create(self, kind: str, name: str, spec: dict[str, Any]) -> RemoteObject: ...
 

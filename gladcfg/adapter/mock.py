@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
 from gladcfg.errors import AdapterError, GoneError, LockedError
 from gladcfg.model.project import MockInstance
 from gladcfg.model.resources import KIND_MODELS, KINDS, address_of
@@ -46,6 +46,8 @@ class MockAdapter:
     def __init__(self, instance: str, config: MockInstance, root: Path) -> None:
         self.instance = instance
         self.path = root / (config.path or default_store_path(instance))
+        self.fields: dict[str, frozenset[str]] = {}  # every field is read
+        self.reads_by_name = False  # every kind is listed
         self.access = dict.fromkeys(KINDS, Access.WRITE)
         for kind in config.read_only:
             self.access[kind] = Access.READ_ONLY
@@ -66,7 +68,7 @@ class MockAdapter:
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self) -> RemoteState:
+    def read(self, hints: ReadHints | None = None) -> RemoteState:
         self._pause()
         with self._mutex:
             store = self._store = self._load()

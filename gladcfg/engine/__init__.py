@@ -14,7 +14,7 @@ from gladcfg.config import Workspace, load_desired
 from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_changes
 from gladcfg.errors import Problem, RefusedError
 from gladcfg.plan.model import Plan
-from gladcfg.plan.planner import plan_instance
+from gladcfg.plan.planner import plan_instance, read_hints
 
 
 def connect(workspace: Workspace, instance: str) -> Adapter:
@@ -27,16 +27,20 @@ def make_plan(
     """Validate ``instance``'s files (never touching the remote if they are invalid),
     read the remote, and plan."""
     report = load_desired(workspace, instance)
+    desired = report.states[instance]
     adapter = connect(workspace, instance)
-    remote = adapter.read()
+    hints = read_hints(desired) if adapter.reads_by_name else None
+    remote = adapter.read(hints)
     plan = plan_instance(
-        report.states[instance],
+        desired,
         remote,
         adapter.access,
         workspace.instance(instance),
         adapter=adapter.name,
+        fields=adapter.fields,
         targets=tuple(targets),
         warnings=[_warning(p) for p in report.warnings],
+        reads=hints,
     )
     return plan, adapter
 
@@ -62,7 +66,7 @@ def apply_plan(
 ) -> ApplyReport:
     """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read."""
     with adapter.locked():
-        remote = adapter.read()
+        remote = adapter.read(plan.reads)
         if remote.fingerprint() != plan.fingerprint:
             raise RefusedError(
                 f"{plan.instance} changed since this plan was made (fingerprint "

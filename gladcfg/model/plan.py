@@ -73,3 +73,7 @@ class PlanDocument(Model):
     not_managed: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     safety: SafetyReport
+    reads: dict[str, JsonValue] | None = Field(
+        default=None,
+        description="What the plan read by name (for APIs that cannot list a kind).",
+    )

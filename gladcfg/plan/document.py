@@ -30,6 +30,7 @@ def to_document(plan: Plan) -> dict[str, Any]:
             "deletes": plan.safety.deletes,
             "violations": list(plan.safety.violations),
         },
+        **({"reads": plan.reads} if plan.reads is not None else {}),
     }
 
 
@@ -99,6 +100,7 @@ def from_document(data: Any) -> Plan:
         targets=tuple(doc.targets),
         created_at=doc.created_at,
         gladcfg_version=doc.gladcfg_version,
+        reads=doc.reads,
     )
 
 

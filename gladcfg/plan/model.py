@@ -83,6 +83,9 @@ class Plan:
     targets: tuple[str, ...] = ()
     created_at: str = ""
     gladcfg_version: str = ""
+    # The read hints the plan was made with (adapters that read by name), so applying a
+    # saved plan re-reads exactly what was planned.
+    reads: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, int]:
         counts = Counter(change.action for change in self.changes)

@@ -28,6 +28,21 @@ def matches(address: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(address, glob) for glob in globs)
 
 
+def read_hints(desired: DesiredState) -> dict[str, dict[str, dict[str, Any]]]:
+    """What the files declare, for adapters that must read by name (renamed_from included)."""
+    hints: dict[str, dict[str, dict[str, Any]]] = {}
+    for kind in KIND_MODELS:
+        for name, item in desired.declared(kind).items():
+            spec = item.model.canonical()
+            hints.setdefault(kind, {})[name] = spec
+            old = item.model.renamed_from if isinstance(item.model, Resource) else None
+            if old:
+                hints[kind].setdefault(old, spec)
+    if desired.settings is not None:
+        hints["settings"] = {"settings": desired.settings.model.canonical()}
+    return hints
+
+
 def plan_instance(
     desired: DesiredState,
     remote: RemoteState,
@@ -35,8 +50,10 @@ def plan_instance(
     config: Instance,
     *,
     adapter: str,
+    fields: Mapping[str, frozenset[str]] | None = None,
     targets: tuple[str, ...] = (),
     warnings: Iterable[str] = (),
+    reads: dict[str, Any] | None = None,
 ) -> Plan:
     changes: list[Change] = []
     unmanaged: list[str] = []
@@ -70,6 +87,7 @@ def plan_instance(
                 declared=declared,
                 matched=matched,
                 renames=renames,
+                readable=(fields or {}).get(kind),
             )
             if change is None:
                 unchanged += 1
@@ -104,6 +122,7 @@ def plan_instance(
         targets=targets,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         gladcfg_version=__version__,
+        reads=reads,
     )
 
 
@@ -122,8 +141,11 @@ def _compare(
     declared: Mapping[str, Declared],
     matched: set[str],
     renames: Mapping[str, Mapping[str, str]],
+    readable: frozenset[str] | None,
 ) -> Change | None:
     want = item.model.canonical()
+    if readable is not None:  # compare only what the instance can show
+        want = {key: value for key, value in want.items() if key in readable}
     obj = existing.get(name)
     if obj is not None:
         matched.add(name)

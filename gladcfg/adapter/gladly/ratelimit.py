@@ -1,0 +1,97 @@
+"""One rate limiter per instance, shared by every request of a plan or an apply.
+
+Gladly allows a number of requests per second per organisation and method, counted across
+all of the organisation's tokens; this pipeline may use ``budget_percent`` of it. The limiter
+is a sliding window: no span of one second ever holds more than the budget, however many
+workers send. It also obeys the server: ``Ratelimit-Remaining-Second: 0`` waits for the next
+second, and a 429 blocks every worker for an exponential backoff with jitter, or for
+``Retry-After`` when the server sends one.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        requests_per_second: float,
+        budget_percent: float,
+        *,
+        clock: Clock | None = None,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.budget = max(1, math.floor(requests_per_second * budget_percent / 100))
+        self._clock = clock or SystemClock()
+        self._jitter = jitter
+        self._sent: collections.deque[float] = collections.deque()
+        self._blocked_until = 0.0
+        self._lock = threading.Lock()
+        self.waited = 0.0  # seconds spent waiting, for reports
+
+    def acquire(self) -> None:
+        """Wait until one more request fits the budget, then count it as sent."""
+        while True:
+            with self._lock:
+                now = self._clock.monotonic()
+                while self._sent and self._sent[0] <= now - 1.0:
+                    self._sent.popleft()
+                if now < self._blocked_until:
+                    wait = self._blocked_until - now
+                elif len(self._sent) < self.budget:
+                    self._sent.append(now)
+                    return
+                else:
+                    wait = self._sent[0] + 1.0 - now
+                self.waited += wait
+            self._clock.sleep(wait)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Respect the server's count: none left this second means wait for the next."""
+        remaining = headers.get("ratelimit-remaining-second")
+        if remaining is not None and remaining.strip() == "0":
+            self._block(1.0)
+
+    def backoff(self, attempt: int, retry_after: str | None) -> float:
+        """After a 429: block every worker, for ``Retry-After`` or 2^attempt s with jitter."""
+        delay = _seconds(retry_after)
+        if delay is None:
+            delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2**attempt) * (0.5 + self._jitter() / 2)
+        self._block(delay)
+        return delay
+
+    def _block(self, seconds: float) -> None:
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, self._clock.monotonic() + seconds)
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    if retry_after is None:
+        return None
+    try:
+        return min(MAX_BACKOFF_SECONDS, max(0.0, float(retry_after)))
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
