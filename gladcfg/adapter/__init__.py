@@ -21,6 +21,7 @@ from gladcfg.model.project import Instance
 # name → "module:factory"; the factory takes (instance name, its config, project root).
 REGISTRY = {
     "mock": "gladcfg.adapter.mock:MockAdapter",
+    "gladly": "gladcfg.adapter.gladly.adapter:GladlyAdapter",
 }
 
 

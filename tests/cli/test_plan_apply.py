@@ -303,12 +303,19 @@ def test_bad_plan_files(make_project: MakeProject, run_cli: RunCli, tmp_path: Pa
         assert result.exit_code == 1 and words in result.stderr, result.stderr
 
 
-def test_unavailable_adapter_is_a_clean_error(make_project: MakeProject, run_cli: RunCli) -> None:
+def test_gladly_instance_without_its_token_and_unregistered_adapters(
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     yaml_text = (
         "version: 1\ninstances:\n  prod: {adapter: gladly, base_url: 'https://a.gladly.com', "
-        "user: o@acme.example, token_env: T}\n"
+        "user: o@acme.example, token_env: GLADCFG_TEST_TOKEN}\n"
     )
     root = make_project({}, project_yaml=yaml_text)
+    monkeypatch.delenv("GLADCFG_TEST_TOKEN", raising=False)
+    missing = run_cli("-C", root, "plan")
+    assert missing.exit_code == 1
+    assert "environment variable GLADCFG_TEST_TOKEN (its API token) is not set" in missing.stderr
+    monkeypatch.delitem(__import__("gladcfg.adapter").adapter.REGISTRY, "gladly")
     result = run_cli("-C", root, "plan")
     assert result.exit_code == 1 and "adapter is not available" in result.stderr
 

@@ -90,6 +90,9 @@ class GladlyClient:
                 continue
             self.limiter.observe(response.headers)
             log.debug("%s %s → %s", method, path, response.status_code)
+            if method == "POST" and response.status_code in (502, 504):
+                # A gateway gave up waiting: the create may have happened behind it.
+                raise LostResponseError(f"{method} {path}: HTTP {response.status_code}")
             if response.status_code in _RETRY_STATUS and attempt + 1 < MAX_ATTEMPTS:
                 self.retries += 1
                 if response.status_code == 429:
