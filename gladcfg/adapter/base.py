@@ -96,6 +96,10 @@ class Adapter(Protocol):
         """Held for the length of an apply, so two applies never interleave."""
         ...
 
+    def close(self) -> None:
+        """Release connections; the adapter is not used afterwards."""
+        ...
+
 
 def access_of(adapter: Adapter, kind: str) -> Access:
     return adapter.access.get(kind, Access.HIDDEN)

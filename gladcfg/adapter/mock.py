@@ -160,6 +160,9 @@ class MockAdapter:
                 with self._mutex:
                     self._flush(force=True)
 
+    def close(self) -> None:
+        """Nothing to release: the store is written whole after every change or apply."""
+
     def seed(self, objects: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Write objects straight into the store (benchmarks and tests set up instances so)."""
         with self._mutex:

@@ -56,26 +56,30 @@ def apply(
         if instance is not None and instance != plan.instance:
             raise RefusedError(f"{planfile} is a plan for {plan.instance}, not {instance}")
         workspace.select([plan.instance])
-        adapter = connect(workspace, plan.instance)
         check_allowed(plan, allow_delete=allow_delete, force=force)
+        adapter = connect(workspace, plan.instance)
     else:
         (name,) = selected_instances(
             workspace, (instance,) if instance else (), False, require_choice=True
         )
         plan, adapter = make_plan(workspace, name, targets=targets)
-        click.echo(render_text(plan), nl=False, color=app.use_color)
+    try:
+        if planfile is None:
+            click.echo(render_text(plan), nl=False, color=app.use_color)
+            if not plan.writes:
+                return 0
+            check_allowed(plan, allow_delete=allow_delete, force=force)
+            if not auto_approve:
+                _confirm(plan.instance)
         if not plan.writes:
+            click.echo(f"Nothing to apply to {plan.instance}.")
             return 0
-        check_allowed(plan, allow_delete=allow_delete, force=force)
-        if not auto_approve:
-            _confirm(plan.instance)
-    if not plan.writes:
-        click.echo(f"Nothing to apply to {plan.instance}.")
-        return 0
-    progress = Progress(len(plan.writes), color=app.use_color)
-    with progress:
-        report = apply_plan(adapter, plan, parallelism=parallelism, listener=progress.update)
-    progress.report(report, plan)
+        progress = Progress(len(plan.writes), color=app.use_color)
+        with progress:
+            report = apply_plan(adapter, plan, parallelism=parallelism, listener=progress.update)
+        progress.report(report, plan)
+    finally:
+        adapter.close()
     if not report.ok:
         raise ApplyFailedError(
             f"apply to {plan.instance} did not finish: run plan to see what is left, "

@@ -47,7 +47,11 @@ def plan(
     names = selected_instances(workspace, instance, all_, require_choice=True)
     if out is not None and len(names) > 1:
         raise click.UsageError("--out saves one instance's plan; choose it with -i NAME")
-    plans = [make_plan(workspace, name, targets=targets)[0] for name in names]
+    plans = []
+    for name in names:
+        made, adapter = make_plan(workspace, name, targets=targets)
+        adapter.close()
+        plans.append(made)
     if format_ == "json" and len(plans) > 1:
         click.echo(json.dumps([to_document(p) for p in plans], indent=2, ensure_ascii=False))
     else:

@@ -25,12 +25,16 @@ def make_plan(
     workspace: Workspace, instance: str, *, targets: Sequence[str] = ()
 ) -> tuple[Plan, Adapter]:
     """Validate ``instance``'s files (never touching the remote if they are invalid),
-    read the remote, and plan."""
+    read the remote, and plan. The caller closes the adapter it gets back."""
     report = load_desired(workspace, instance)
     desired = report.states[instance]
     adapter = connect(workspace, instance)
     hints = read_hints(desired) if adapter.reads_by_name else None
-    remote = adapter.read(hints)
+    try:
+        remote = adapter.read(hints)
+    except BaseException:
+        adapter.close()
+        raise
     plan = plan_instance(
         desired,
         remote,

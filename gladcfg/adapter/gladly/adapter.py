@@ -206,6 +206,9 @@ class GladlyAdapter:
     def delete(self, kind: str, obj: RemoteObject) -> None:
         self._writer(kind, "delete")(obj.name, obj.spec, obj)
 
+    def close(self) -> None:
+        self.client.close()
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         # Gladly offers no lock; versioned business hours and the plan's fingerprint guard

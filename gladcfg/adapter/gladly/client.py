@@ -61,6 +61,9 @@ class GladlyClient:
         self.requests = 0
         self.retries = 0
 
+    def close(self) -> None:
+        self._http.close()
+
     def get(self, path: str) -> Any:
         return self.request("GET", path).body
 
