@@ -14,7 +14,7 @@ def test_example_validates_strictly_on_every_instance() -> None:
     workspace = Workspace.open(EXAMPLE)
     report = validate(workspace, workspace.select())
     assert report.problems == []
-    assert set(report.states) == {"staging", "prod-us", "prod-eu"}
+    assert set(report.states) == {"staging", "prod-us", "prod-eu", "sandbox"}
 
 
 def test_example_covers_what_it_promises() -> None:

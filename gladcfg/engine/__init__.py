@@ -7,6 +7,7 @@ the plan's fingerprint, so a plan is only ever applied to the state it was made 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from gladcfg.adapter import Adapter, open_adapter
@@ -15,6 +16,8 @@ from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_c
 from gladcfg.errors import Problem, RefusedError
 from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance, read_hints
+
+log = logging.getLogger(__name__)
 
 
 def connect(workspace: Workspace, instance: str) -> Adapter:
@@ -35,6 +38,7 @@ def make_plan(
     except BaseException:
         adapter.close()
         raise
+    log.info("%s: read the instance in %d request(s)", instance, remote.requests)
     plan = plan_instance(
         desired,
         remote,

@@ -143,7 +143,7 @@ def _compare(
     renames: Mapping[str, Mapping[str, str]],
     readable: frozenset[str] | None,
 ) -> Change | None:
-    want = item.model.canonical()
+    declared_spec = want = item.model.canonical()
     if readable is not None:  # compare only what the instance can show
         want = {key: value for key, value in want.items() if key in readable}
     obj = existing.get(name)
@@ -171,7 +171,8 @@ def _compare(
             renamed_from=old,
             remote_id=before.id,
         )
-    return Change(kind, name, Action.CREATE, after=want)
+    # A create carries everything declared: done by hand, it is the admin's checklist.
+    return Change(kind, name, Action.CREATE, after=declared_spec)
 
 
 def _renames(

@@ -1,0 +1,152 @@
+"""The sandbox behaves like Gladly's API as documented: paths, bodies, codes, error forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gladcfg.sandbox import BackgroundServer
+from gladcfg.sandbox.app import Faults, Sandbox
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[BackgroundServer]:
+    with BackgroundServer(tmp_path / "state.json", token="t0k") as running:
+        yield running
+
+
+@pytest.fixture
+def sandbox(server: BackgroundServer) -> Sandbox:
+    return server.sandbox  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(server: BackgroundServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, auth=("ops@acme.example", "t0k")) as http:
+        yield http
+
+
+def test_auth_and_rate_limit_headers(client: httpx.Client, sandbox: Sandbox) -> None:
+    ok = client.get(f"{API}/organization")
+    assert ok.status_code == 200 and ok.json()["timezone"] == "America/New_York"
+    assert ok.headers["ratelimit-limit-second"] == "10"
+    assert int(ok.headers["ratelimit-remaining-second"]) == 9
+    assert client.get(f"{API}/teams", auth=("ops@acme.example", "wrong")).status_code == 401
+    assert httpx.get(f"{client.base_url}{API}/teams").status_code == 401
+    statuses = [client.get(f"{API}/inboxes").status_code for _ in range(12)]
+    assert 429 in statuses  # more than 10 GETs in a second
+    assert client.post(f"{API}/answers", json={"name": "x"}).status_code == 200  # POSTs count apart
+    assert [r["status"] for r in sandbox.log][:2] == [200, 401]
+
+
+def test_answers_and_contents(client: httpx.Client, sandbox: Sandbox) -> None:
+    created = client.post(f"{API}/answers", json={"id": "a-1", "name": "Closed", "audienceIds": []})
+    assert created.status_code == 200 and created.json()["id"] == "a-1"
+    assert (
+        client.post(f"{API}/answers", json={"name": "Closed"}).json()["errors"][0]["code"]
+        == "taken"
+    )
+    assert client.post(f"{API}/answers", json={}).json()["errors"][0]["code"] == "blank"
+    assert client.post(f"{API}/answers", json={"name": "x" * 501}).status_code == 400
+    assert client.get(f"{API}/answers").status_code == 405  # there is no answer list
+    missing = client.get(f"{API}/answers/nope")
+    assert missing.status_code == 404 and isinstance(missing.json()["errors"], dict)
+    pair = f"{API}/answers/a-1/languages/en-us/type/messaging"
+    assert client.get(pair).status_code == 404
+    assert client.put(pair, json={"bodyHtml": "Hi"}).json()["bodyHtml"] == "Hi"
+    assert client.get(pair).json()["type"] == "messaging"
+    french = client.put(f"{API}/answers/a-1/languages/fr-fr/type/messaging", json={"bodyHtml": "x"})
+    assert french.status_code == 400 and "not configured" in french.json()["errors"][0]["detail"]
+    assert client.put(f"{API}/answers/a-1/languages/en-us/type/sms", json={}).status_code == 400
+    client.post("/_admin/settings", json={"languages": ["en-US", "fr-FR"], "timezone": "UTC"})
+    assert (
+        client.put(
+            f"{API}/answers/a-1/languages/fr-fr/type/email", json={"bodyHtml": "b", "subject": "s"}
+        ).status_code
+        == 200
+    )
+    assert client.delete(pair).status_code == 204 and client.delete(pair).status_code == 404
+    client.post(f"{API}/answers", json={"id": "a-2", "name": "Other"})
+    assert client.patch(f"{API}/answers/a-1", json={"name": "Other"}).status_code == 400
+    assert (
+        client.patch(f"{API}/answers/a-1", json={"name": "Shut", "description": "d"}).status_code
+        == 204
+    )
+    assert client.get(f"{API}/answers/a-1").json()["name"] == "Shut"
+    assert client.delete(f"{API}/answers/a-1").status_code == 204
+    assert client.get(f"{API}/answers/a-1/languages/en-us/type/email").status_code == 404
+    assert "a-2" in sandbox.state["answers"] and Path(sandbox.state_path).exists()
+
+
+def test_topics_cannot_be_deleted(client: httpx.Client) -> None:
+    made = client.post(f"{API}/topics", json={"name": "billing"})
+    assert made.status_code == 201 and made.content == b""
+    topic_id = made.headers["location"].rsplit("/", 1)[-1]
+    taken = client.post(f"{API}/topics", json={"name": "billing"})
+    assert taken.status_code == 409 and taken.json()["errors"][0]["meta"] == {"id": topic_id}
+    assert client.post(f"{API}/topics", json={}).status_code == 400
+    child = client.post(f"{API}/topics", json={"name": "refund", "parentId": topic_id}).headers[
+        "location"
+    ]
+    assert (
+        client.patch(
+            child.removeprefix("/api/v1").join([API, ""]), json={"name": "refund", "parentId": None}
+        ).status_code
+        == 204
+    )
+    assert (
+        client.patch(f"{API}/topics/{topic_id}", json={"disabled": True}).status_code == 400
+    )  # name required
+    assert (
+        client.patch(
+            f"{API}/topics/{topic_id}", json={"name": "billing", "disabled": True}
+        ).status_code
+        == 204
+    )
+    assert client.get(f"{API}/topics/{topic_id}").json()["disabled"] is True
+    assert client.delete(f"{API}/topics/{topic_id}").status_code == 405
+    assert client.patch(f"{API}/topics/nope", json={"name": "x"}).status_code == 404
+
+
+def test_business_hours_are_versioned_and_the_primary_stays(client: httpx.Client) -> None:
+    first = client.post(
+        f"{API}/business-hours", json={"name": "main", "officeHours": {"timezone": "UTC"}}
+    )
+    assert first.status_code == 201 and first.json()["primary"] is True
+    second = client.post(f"{API}/business-hours", json={"name": "eu"}).json()
+    url = f"{API}/business-hours/{second['id']}"
+    stale = client.put(url, json={"name": "eu", "version": 0, "officeHours": {}})
+    assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "version_outdated"
+    updated = client.put(
+        url, json={"name": "eu", "version": 1, "officeHours": {"timezone": "Europe/Dublin"}}
+    )
+    assert updated.json()["version"] == 2
+    assert client.get(url).json()["officeHours"]["timezone"] == "Europe/Dublin"
+    assert client.delete(f"{API}/business-hours/{first.json()['id']}").status_code == 400
+    assert client.delete(url).status_code == 204 and client.get(url).status_code == 404
+    assert client.post(f"{API}/business-hours", json={}).status_code == 400
+
+
+def test_directory_is_read_only_and_admin_creates(client: httpx.Client) -> None:
+    assert client.post(f"{API}/teams", json={"name": "x"}).status_code == 405
+    team = client.post("/_admin/teams", json={"name": "tier1", "description": "T1"}).json()
+    assert client.get(f"{API}/teams/{team['id']}").json() == {**team, "agentIds": []}
+    assert client.get(f"{API}/teams/nope").status_code == 404
+    assert client.post("/_admin/inboxes", json={}).status_code == 400
+    client.post("/_admin/audiences", json={"name": "acme"})
+    assert [a["name"] for a in client.get(f"{API}/audiences").json()] == ["acme"]
+    assert len(client.get("/_admin/requests").json()) >= 3
+
+
+def test_faults(tmp_path: Path) -> None:
+    assert Faults.parse("429_every=2, 500_every=3,latency_ms=1") == Faults(2, 3, 1)
+    with BackgroundServer(tmp_path / "s.json", faults="500_every=2,latency_ms=1") as server:
+        statuses = [httpx.get(f"{server.url}{API}/teams").status_code for _ in range(4)]
+    assert statuses == [200, 500, 200, 500]
+    reopened = Sandbox(tmp_path / "s.json")
+    assert reopened.state["organization"]["name"] == "Sandbox"
