@@ -109,7 +109,8 @@ def main() -> None:
     default_floor = requests / 5
     print(f"answers: {args.answers} in {len(LANGUAGES)} languages; plan found no changes")
     print(
-        f"requests: {requests} (6 lists + {args.answers} answers + {args.answers * len(LANGUAGES)} contents)"
+        f"requests: {requests} (6 lists + {args.answers} answers"
+        f" + {args.answers * len(LANGUAGES)} contents)"
     )
     print(
         f"wall time: {wall:.1f} s at {args.rate} requests/s; floor {floor:.1f} s (requests ÷ rate)"
