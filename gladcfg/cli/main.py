@@ -68,13 +68,14 @@ def _configure_logging(verbose: int) -> None:
 
 
 def _register() -> None:
-    from gladcfg.cli import apply, init, plan, sandbox, schema, validate
+    from gladcfg.cli import apply, export, init, plan, sandbox, schema, validate
 
     cli.add_command(init.init)
     cli.add_command(validate.validate)
     cli.add_command(plan.plan)
     cli.add_command(apply.apply)
     cli.add_command(plan.show)
+    cli.add_command(export.export)
     cli.add_command(schema.schema)
     cli.add_command(sandbox.sandbox)
 

@@ -106,6 +106,24 @@ def test_plan_apply_plan_with_a_manual_team(
         (root / "plan.json").read_text(),
     ):
         assert TOKEN not in output
+    # Adopt the instance: export it, and plan the exported files against it.
+    adopted = root.parent / "adopted"
+    exported = run_cli("-C", root, "export", "-i", "sandbox", "--out", adopted / "config")
+    assert exported.exit_code == 0, exported.output
+    assert "skipped settings: the instance does not show default_language, languages" in (
+        exported.stderr
+    )
+    (adopted / "gladcfg.yaml").write_text(project_yaml(server.url))
+    assert sorted(p.name for p in (adopted / "config").iterdir()) == [
+        "answers.yaml",
+        "audiences.yaml",
+        "business_hours.yaml",
+        "inboxes.yaml",
+        "teams.yaml",
+        "topics.yaml",
+    ]
+    replanned = run_cli("-C", adopted, "plan", "--detailed-exitcode")
+    assert replanned.exit_code == 0, replanned.output
 
 
 def test_429s_converge_within_the_budget(

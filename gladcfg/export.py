@@ -1,0 +1,78 @@
+"""Write an instance's live configuration as resource files people would write by hand.
+
+One file per kind, names as keys, no remote ids, keys in the models' order, block style,
+weekday runs folded back into ranges (``mon-fri``). Exporting and then planning against the
+same instance finds no changes: this is how a team adopts gladcfg on an instance configured
+by clicking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from gladcfg import yamlio
+from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.model.resources import KIND_MODELS, KINDS, META_FIELDS, Resource, Settings
+from gladcfg.model.types import WEEKDAYS
+
+
+@dataclass(frozen=True)
+class Export:
+    files: dict[str, str]  # file name → YAML text
+    skipped: list[str]  # why some objects could not be written
+
+
+def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance: str) -> Export:
+    files: dict[str, str] = {}
+    skipped: list[str] = []
+    header = f"# Exported by gladcfg from instance {instance}.\n"
+    for kind in KINDS:
+        if access.get(kind, Access.HIDDEN) is Access.HIDDEN or not remote.of(kind):
+            continue
+        model = Settings if kind == "settings" else KIND_MODELS[kind]
+        body: dict[str, Any] = {}
+        for name in sorted(remote.of(kind)):
+            try:
+                validated = model.model_validate(remote.of(kind)[name].spec)
+            except ValidationError as exc:
+                fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+                what = kind if kind == "settings" else f"{kind}.{name}"
+                skipped.append(
+                    f"{what}: the instance does not show {', '.join(fields)}; declare it by hand"
+                )
+                continue
+            body[name] = _as_written(validated)
+        if not body:
+            continue
+        document = {"settings": body["settings"]} if kind == "settings" else {kind: body}
+        files[f"{kind}.yaml"] = header + yamlio.dump(document)
+    return Export(files, skipped)
+
+
+def _as_written(model: Resource | Settings) -> dict[str, Any]:
+    """As a person writes it: the models' field order, defaults left out, weekday runs
+    folded into ranges."""
+    spec = model.model_dump(
+        mode="json", exclude=META_FIELDS, exclude_none=True, exclude_defaults=True
+    )
+    if "weekly" in spec:
+        spec["weekly"] = fold_days(model.canonical()["weekly"])
+    return spec
+
+
+def fold_days(weekly: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``{mon: R, tue: R, …, fri: R, sat: S}`` → ``{mon-fri: R, sat: S}``."""
+    folded: dict[str, list[str]] = {}
+    run: list[str] = []
+    for day in [*WEEKDAYS, None]:
+        if run and (day is None or weekly.get(day) != weekly[run[0]]):
+            key = run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}"
+            folded[key] = weekly[run[0]]
+            run = []
+        if day is not None and weekly.get(day):
+            run.append(day)
+    return folded
