@@ -1,0 +1,50 @@
+"""``gladcfg diff A B``: what differs between two instances."""
+
+from __future__ import annotations
+
+import click
+
+from gladcfg.cli.context import AppContext
+
+
+@click.command()
+@click.argument("left", metavar="A")
+@click.argument("right", metavar="B")
+@click.option("--remote", is_flag=True, help="Compare the live instances, not the rendered files.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when they differ.")
+@click.pass_obj
+def diff(
+    app: AppContext, left: str, right: str, remote: bool, format_: str, detailed_exitcode: bool
+) -> int:
+    """Show, per resource and field, what differs between instances A and B."""
+    from gladcfg import compare
+    from gladcfg.config import Workspace, load_desired
+    from gladcfg.engine import connect
+    from gladcfg.plan.planner import read_hints
+
+    workspace = Workspace.open(app.root)
+    names = workspace.select([left, right])
+    specs = []
+    for name in names:
+        desired = load_desired(workspace, name).states[name]
+        if not remote:
+            specs.append(compare.desired_specs(desired))
+            continue
+        adapter = connect(workspace, name)
+        try:
+            hints = read_hints(desired) if adapter.reads_by_name else None
+            specs.append(compare.remote_specs(adapter.read(hints), adapter.access))
+        finally:
+            adapter.close()
+    result = compare.compare(
+        left, specs[0], right, specs[-1], source="remote" if remote else "config"
+    )
+    click.echo(compare.RENDERERS[format_](result), nl=False, color=app.use_color)
+    return 2 if detailed_exitcode and result.differences else 0

@@ -1,0 +1,132 @@
+"""What differs between two instances: their rendered configuration, or their live states.
+
+How a team checks, before promoting, that prod will end up like staging except where vars
+differ. Resources are compared by address with the plan's own equality and field diff.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.config.workspace import DesiredState
+from gladcfg.model.resources import KIND_MODELS, KINDS, address_of
+from gladcfg.plan.diff import field_diff
+from gladcfg.plan.model import FieldDiff
+from gladcfg.render.values import show
+
+Specs = dict[str, dict[str, Any]]  # address → canonical spec, in kind order
+
+
+@dataclass(frozen=True)
+class Difference:
+    address: str
+    only_in: str | None  # the instance that has it, when the other has not
+    diff: tuple[FieldDiff, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    left: str
+    right: str
+    source: str  # "config" or "remote"
+    differences: tuple[Difference, ...]
+    identical: int
+
+
+def desired_specs(state: DesiredState) -> Specs:
+    specs: Specs = {}
+    if state.settings is not None:
+        specs["settings"] = state.settings.model.canonical()
+    for kind in KIND_MODELS:
+        for name, item in state.declared(kind).items():
+            specs[address_of(kind, name)] = item.model.canonical()
+    return specs
+
+
+def remote_specs(state: RemoteState, access: Mapping[str, Access]) -> Specs:
+    return {
+        address_of(kind, obj.name): obj.spec
+        for kind, obj in state
+        if access.get(kind, Access.HIDDEN) is not Access.HIDDEN
+    }
+
+
+def compare(left: str, a: Specs, right: str, b: Specs, *, source: str) -> Comparison:
+    differences = []
+    identical = 0
+    for address in sorted(a.keys() | b.keys(), key=_order):
+        if address not in b:
+            differences.append(Difference(address, left))
+        elif address not in a:
+            differences.append(Difference(address, right))
+        elif a[address] == b[address]:
+            identical += 1
+        else:
+            differences.append(Difference(address, None, field_diff(a[address], b[address])))
+    return Comparison(left, right, source, tuple(differences), identical)
+
+
+def _order(address: str) -> tuple[int, str]:
+    kind = address.partition(".")[0]
+    return (KINDS.index(kind) if kind in KINDS else len(KINDS), address)
+
+
+def render_text(result: Comparison) -> str:
+    lines = [f"diff {result.left} → {result.right} ({result.source})", ""]
+    for item in result.differences:
+        if item.only_in is not None:
+            symbol = "-" if item.only_in == result.left else "+"
+            lines.append(f"  {symbol} {item.address}  (only in {item.only_in})")
+            continue
+        lines.append(f"  ~ {item.address}")
+        lines.extend(f"      {d.path}: {show(d.before)} → {show(d.after)}" for d in item.diff)
+    if result.differences:
+        lines.append("")
+    lines.append(f"{len(result.differences)} differ, {result.identical} identical.")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(result: Comparison) -> str:
+    lines = [
+        f"### `{result.left}` → `{result.right}` ({result.source})",
+        "",
+        f"**{len(result.differences)} differ, {result.identical} identical**",
+        "",
+    ]
+    if result.differences:
+        lines += ["| address | difference |", "|---|---|"]
+        for item in result.differences:
+            if item.only_in is not None:
+                what = f"only in `{item.only_in}`"
+            else:
+                what = "<br>".join(
+                    f"`{d.path}`: `{show(d.before)}` → `{show(d.after)}`".replace("|", "\\|")
+                    for d in item.diff
+                )
+            lines.append(f"| `{item.address}` | {what} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: Comparison) -> str:
+    document = {
+        "left": result.left,
+        "right": result.right,
+        "source": result.source,
+        "identical": result.identical,
+        "differences": [
+            {
+                "address": item.address,
+                "only_in": item.only_in,
+                "diff": [{"path": d.path, "before": d.before, "after": d.after} for d in item.diff],
+            }
+            for item in result.differences
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
