@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class GladcfgError(Exception):
@@ -125,16 +125,7 @@ def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
             merged[problem.key()] = problem
         else:
             names = tuple(dict.fromkeys(seen.instances + problem.instances))
-            merged[problem.key()] = Problem(
-                message=seen.message,
-                file=seen.file,
-                line=seen.line,
-                column=seen.column,
-                address=seen.address,
-                severity=seen.severity,
-                hint=seen.hint,
-                instances=names,
-            )
+            merged[problem.key()] = replace(seen, instances=names)
     return sorted(merged.values(), key=_problem_order)
 
 

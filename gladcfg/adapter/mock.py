@@ -26,7 +26,7 @@ from typing import Any
 from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
 from gladcfg.errors import AdapterError, GoneError, LockedError
 from gladcfg.model.project import MockInstance
-from gladcfg.model.resources import KIND_MODELS, KINDS, address_of
+from gladcfg.model.resources import KIND_MODELS, KINDS, address_of, references_in
 
 STORE_FORMAT = 1
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -215,13 +215,9 @@ class MockAdapter:
 
     def _check_references(self, kind: str, spec: dict[str, Any]) -> None:
         objects = self._require_store()["objects"]
-        for field, target in KIND_MODELS[kind].REFERENCES if kind in KIND_MODELS else ():
-            if self.access.get(target) is Access.HIDDEN:
-                continue
-            value = spec.get(field)
-            for name in value if isinstance(value, list) else [value]:
-                if name is not None and name not in objects.get(target, {}):
-                    raise AdapterError(f"{field}: {address_of(target, name)} does not exist")
+        for field, target, name in references_in(kind, spec):
+            if self.access.get(target) is not Access.HIDDEN and name not in objects.get(target, {}):
+                raise AdapterError(f"{field}: {address_of(target, name)} does not exist")
 
     def _referrers(self, kind: str, name: str) -> Iterator[str]:
         objects = self._require_store()["objects"]

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
-from gladcfg.plan.model import Plan
+from gladcfg.plan.model import Action, Plan
 from gladcfg.render.text import SYMBOLS
 
 _STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow"}
@@ -73,7 +73,7 @@ class Progress:
             click.style(f"\nApply to {plan.instance}: {summary}.", fg=colour, bold=True),
             color=self._color,
         )
-        manual = [c for c in plan.changes if c.action.value == "manual"]
+        manual = [c for c in plan.changes if c.action is Action.MANUAL]
         if manual:
             click.echo(
                 f"{len(manual)} manual change(s) remain: make them in the admin UI "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import replace
 from typing import cast
 
 from gladcfg.config.workspace import Declared, DesiredState
@@ -47,20 +48,7 @@ def check_desired_state(
     problems: list[Problem] = []
     for check in _CHECKS:
         problems.extend(check(state, invalid, instance_names))
-    return [_tag(p, state.instance) for p in problems]
-
-
-def _tag(problem: Problem, instance: str) -> Problem:
-    return Problem(
-        problem.message,
-        problem.file,
-        problem.line,
-        problem.column,
-        problem.address,
-        problem.severity,
-        problem.hint,
-        (instance,),
-    )
+    return [replace(p, instances=(state.instance,)) for p in problems]
 
 
 def _all(state: DesiredState) -> Iterator[Declared]:

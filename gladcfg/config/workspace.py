@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -183,7 +183,7 @@ class Workspace:
             if source is None:
                 continue
             parsed = self._parse(source)
-            problems.extend(_for_instance(parsed.problems, name))
+            problems.extend(replace(p, instances=(name,)) for p in parsed.problems)
             invalid |= parsed.invalid
             if parsed.settings is not None and _selected(parsed.settings.instances, name):
                 here = Declared("settings", "settings", parsed.settings, source)
@@ -382,13 +382,6 @@ def _duplicate(here: Declared, first: Declared, instance: str) -> Problem:
 
 def _selected(globs: list[str] | None, instance: str) -> bool:
     return globs is None or any(fnmatch.fnmatchcase(instance, g) for g in globs)
-
-
-def _for_instance(problems: list[Problem], instance: str) -> list[Problem]:
-    return [
-        Problem(p.message, p.file, p.line, p.column, p.address, p.severity, p.hint, (instance,))
-        for p in problems
-    ]
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from gladcfg.adapter.base import Adapter, RemoteObject, RemoteState
 from gladcfg.errors import GladcfgError
-from gladcfg.model.resources import KIND_MODELS
+from gladcfg.model.resources import references_in
 from gladcfg.plan.model import Action, Change
 
 
@@ -51,14 +51,7 @@ Key = tuple[str, str]  # (kind, name) of the object a change leaves behind
 
 def refers_to(kind: str, spec: dict[str, Any] | None) -> Iterable[Key]:
     """(kind, name) of every object ``spec`` refers to."""
-    model = KIND_MODELS.get(kind)
-    if model is None or spec is None:
-        return
-    for field, target in model.REFERENCES:
-        value = spec.get(field)
-        for name in value if isinstance(value, list) else [value]:
-            if name is not None:
-                yield target, name
+    return ((target, name) for _, target, name in references_in(kind, spec))
 
 
 def apply_changes(
@@ -81,15 +74,19 @@ def apply_changes(
     }
     outcomes: dict[int, Outcome] = {}
     runner = _Runner(adapter, remote, parallelism, notify)
-    providers = {(c.kind, c.name): c for c in writes if c.action in (Action.CREATE, Action.RENAME)}
+    # The change that makes each (kind, name) exist: a create or a rename.
+    providers = {
+        (c.kind, c.name): i
+        for i, c in enumerate(writes)
+        if c.action in (Action.CREATE, Action.RENAME)
+    }
     write_deps: list[list[int]] = []
-    index_of = {id(c): i for i, c in enumerate(writes)}
     blocked: dict[int, str] = {}
     for i, change in enumerate(writes):
         deps = []
         for key in refers_to(change.kind, change.after):
-            if key in providers and providers[key] is not change:
-                deps.append(index_of[id(providers[key])])
+            if key in providers and providers[key] != i:
+                deps.append(providers[key])
             elif key in awaiting:
                 blocked[i] = (
                     f"needs {awaiting[key].address}, a manual change: make it in the admin UI, "

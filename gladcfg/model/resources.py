@@ -6,6 +6,7 @@ reference checks and the apply order are derived from that, not written per kind
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
@@ -38,6 +39,18 @@ class Reference(NamedTuple):
 
     field: str
     kind: str
+
+
+def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
+    """(field, kind, name) of every object ``spec``, a canonical spec of ``kind``, refers to."""
+    model = KIND_MODELS.get(kind)
+    if model is None or spec is None:
+        return
+    for field, target in model.REFERENCES:
+        value = spec.get(field)
+        for name in value if isinstance(value, list) else [value]:
+            if name is not None:
+                yield field, target, name
 
 
 class Resource(Model):

@@ -16,7 +16,7 @@ from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.model.project import Instance
-from gladcfg.model.resources import KIND_MODELS, KINDS, Resource, address_of
+from gladcfg.model.resources import KIND_MODELS, KINDS, Resource, address_of, references_in
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.safety import check_safety
@@ -232,18 +232,6 @@ def _as_manual(change: Change) -> Change:
     )
 
 
-def references(change: Change) -> Iterable[tuple[str, str]]:
-    """(kind, name) of every object the change's new spec refers to."""
-    model = KIND_MODELS.get(change.kind)
-    if model is None or change.after is None:
-        return
-    for field, target in model.REFERENCES:
-        value: Any = change.after.get(field)
-        for name in value if isinstance(value, list) else [value]:
-            if name is not None:
-                yield target, name
-
-
 def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
     """The changes matching ``--target``, with the creates and renames they depend on."""
     by_key = {(c.kind, c.name): c for c in changes}
@@ -254,8 +242,8 @@ def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
         if (change.kind, change.name) in chosen:
             continue
         chosen[(change.kind, change.name)] = change
-        for key in references(change):
-            dependency = by_key.get(key)
+        for _, *key in references_in(change.kind, change.after):
+            dependency = by_key.get((key[0], key[1]))
             if dependency is not None and dependency.action in (Action.CREATE, Action.RENAME):
                 queue.append(dependency)
     return list(chosen.values())

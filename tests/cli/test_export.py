@@ -9,6 +9,7 @@ import pytest
 
 from gladcfg import yamlio
 from gladcfg.export import fold_days
+from gladcfg.model.resources import KINDS
 from tests.conftest import RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
@@ -27,20 +28,7 @@ def test_export_round_trip_on_the_example(tmp_path: Path, run_cli: RunCli, insta
     exported = run_cli("-C", adopted, "export", "-i", instance, "--out", adopted / "config")
     assert exported.exit_code == 0, exported.output
     files = sorted(p.name for p in (adopted / "config").iterdir())
-    assert files == sorted(
-        f"{k}.yaml"
-        for k in (
-            "settings",
-            "audiences",
-            "teams",
-            "topics",
-            "answers",
-            "business_hours",
-            "inboxes",
-            "entry_points",
-            "auto_reply_rules",
-        )
-    )
+    assert files == sorted(f"{kind}.yaml" for kind in KINDS)
     assert run_cli("-C", adopted, "validate", "--strict").exit_code == 0
     assert run_cli("-C", adopted, "plan", "-i", instance, "--detailed-exitcode").exit_code == 0
     hours = (adopted / "config/business_hours.yaml").read_text()

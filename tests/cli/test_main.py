@@ -175,3 +175,12 @@ def test_verbose_adds_detail(run_cli: RunCli, make_project: MakeProject) -> None
     assert result.exit_code == 0
     assert "1 resource file(s), 2 instance(s)" in result.stderr
     assert "prod: 8 resource(s) declared" in result.stderr
+
+
+def test_the_kind_literal_of_gladcfg_yaml_is_the_list_of_kinds() -> None:
+    from typing import get_args
+
+    from gladcfg.model.project import KindName
+    from gladcfg.model.resources import KINDS
+
+    assert get_args(KindName) == KINDS
