@@ -8,7 +8,7 @@ and no user error ever ends in a traceback::
     ├── ProjectError             no project here, or gladcfg.yaml unusable before validation
     ├── ConfigError              the project files are invalid: carries every Problem found
     ├── UnknownInstanceError     -i names an instance gladcfg.yaml does not declare
-    ├── ScaffoldError            init would overwrite existing files
+    ├── ScaffoldError            init or export would overwrite existing files
     ├── PlanFileError            a saved plan cannot be read, or is not for this project
     ├── RefusedError             apply said no before changing anything (deletes without
     │                            --allow-delete, safety thresholds, stale plan, no terminal)
@@ -45,7 +45,7 @@ class UnknownInstanceError(GladcfgError):
 
 
 class ScaffoldError(GladcfgError):
-    """``init`` refused: it never overwrites a file."""
+    """``init`` or ``export`` refused: neither ever overwrites a file."""
 
 
 class PlanFileError(GladcfgError):

@@ -221,6 +221,7 @@ class LanguageContent(TypedDict, total=False):
     reference: ReferenceContent
 
 
+# Gladly's answer types, in the order plans and exports show them.
 CONTENT_TYPES = ("messaging", "email", "public", "reference")
 
 

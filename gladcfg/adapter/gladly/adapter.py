@@ -32,6 +32,7 @@ from gladcfg.adapter.gladly.mapping import answers, business_hours, topics
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
 from gladcfg.errors import AdapterError, GladcfgError, GoneError
 from gladcfg.model.project import GladlyInstance
+from gladcfg.model.resources import CONTENT_TYPES
 
 ACCESS = {
     "settings": Access.READ_ONLY,  # the organisation's time zone
@@ -51,7 +52,6 @@ FIELDS = {
     "teams": frozenset({"description"}),
     "inboxes": frozenset(),
 }
-CONTENT_TYPES = ("messaging", "email", "public", "reference")
 READ_WORKERS = 8
 
 
