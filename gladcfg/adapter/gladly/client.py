@@ -98,8 +98,10 @@ class GladlyClient:
                 raise LostResponseError(f"{method} {path}: HTTP {response.status_code}")
             if response.status_code in _RETRY_STATUS and attempt + 1 < MAX_ATTEMPTS:
                 self.retries += 1
-                if response.status_code == 429:
-                    delay = self.limiter.backoff(attempt, response.headers.get("retry-after"))
+                retry_after = response.headers.get("retry-after")
+                if response.status_code == 429 or retry_after is not None:
+                    # The server said when to come back: every worker waits, not just this one.
+                    delay = self.limiter.backoff(attempt, retry_after)
                 else:
                     delay = min(8.0, 0.25 * 2**attempt)
                     self._clock.sleep(delay)

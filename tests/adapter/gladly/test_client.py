@@ -59,6 +59,19 @@ def test_5xx_then_success(client: GladlyClient, api: respx.MockRouter) -> None:
     assert client.get("/inboxes") == [{"id": "i"}]
 
 
+def test_503_with_retry_after_is_honoured(
+    client: GladlyClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get("/teams").mock(
+        side_effect=[
+            httpx.Response(503, headers={"Retry-After": "2"}),
+            httpx.Response(200, json=[]),
+        ]
+    )
+    assert client.get("/teams") == []
+    assert clock.slept[-1] == pytest.approx(2.0)
+
+
 def test_5xx_every_time_names_status_and_request_id(
     client: GladlyClient, api: respx.MockRouter
 ) -> None:
