@@ -1,20 +1,29 @@
-"""``gladcfg apply``: make the instance match the files, or apply a saved plan exactly."""
+"""``gladcfg apply``: make instances match the files, or apply a saved plan exactly."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import selected_instances, target_option
+from gladcfg.cli.options import instance_options, selected_instances, target_option
 from gladcfg.errors import ApplyFailedError, RefusedError
+
+if TYPE_CHECKING:
+    from gladcfg.adapter import Adapter
+    from gladcfg.config import Workspace
+    from gladcfg.engine import ApplyReport
+    from gladcfg.engine.fleet import InstanceResult
+    from gladcfg.plan.model import Plan
+    from gladcfg.render.fleet import FleetRow
 
 
 @click.command()
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-i", "--instance", metavar="NAME", help="Instance to apply to.")
+@instance_options
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--allow-delete", is_flag=True, help="Allow a plan that deletes objects.")
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
@@ -23,14 +32,15 @@ from gladcfg.errors import ApplyFailedError, RefusedError
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Independent changes applied at once.",
+    help="Independent changes applied at once (per instance).",
 )
 @target_option
 @click.pass_obj
 def apply(
     app: AppContext,
     planfile: Path | None,
-    instance: str | None,
+    instance: tuple[str, ...],
+    all_: bool,
     auto_approve: bool,
     allow_delete: bool,
     force: bool,
@@ -40,47 +50,65 @@ def apply(
     """Apply a fresh plan (shown, then confirmed), or exactly the saved PLANFILE.
 
     A saved plan was reviewed already: it applies without a prompt, but only if the
-    instance is still as it was when the plan was made.
+    instance is still as it was when the plan was made. With several instances (repeated
+    -i, or --all) every plan is shown, one confirmation covers them all, and each instance
+    is applied on its own with its own credentials.
     """
-    from gladcfg.cli.progress import Progress
     from gladcfg.config import Workspace
-    from gladcfg.engine import apply_plan, check_allowed, connect, make_plan
+    from gladcfg.engine import check_allowed, connect, make_plan
     from gladcfg.plan.document import read_plan_file
-    from gladcfg.render import render_text
 
     workspace = Workspace.open(app.root)
+    options = _Options(app, allow_delete, force, parallelism)
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
+        if all_ or len(instance) > 1:
+            raise click.UsageError("a saved plan is for one instance; leave out --all and -i")
         plan = read_plan_file(planfile)
-        if instance is not None and instance != plan.instance:
-            raise RefusedError(f"{planfile} is a plan for {plan.instance}, not {instance}")
+        if instance and instance[0] != plan.instance:
+            raise RefusedError(f"{planfile} is a plan for {plan.instance}, not {instance[0]}")
         workspace.select([plan.instance])
         check_allowed(plan, allow_delete=allow_delete, force=force)
         adapter = connect(workspace, plan.instance)
-    else:
-        (name,) = selected_instances(
-            workspace, (instance,) if instance else (), False, require_choice=True
-        )
-        plan, adapter = make_plan(workspace, name, targets=targets)
+        try:
+            return _finish(options, plan, adapter)
+        finally:
+            adapter.close()
+    names = selected_instances(workspace, instance, all_, require_choice=True)
+    if len(names) > 1:
+        return _apply_fleet(options, workspace, names, targets, auto_approve)
+    plan, adapter = make_plan(workspace, names[0], targets=targets)
     try:
-        if planfile is None:
-            click.echo(render_text(plan), nl=False, color=app.use_color)
-            if not plan.writes:
-                return 0
-            check_allowed(plan, allow_delete=allow_delete, force=force)
-            if not auto_approve:
-                _confirm(plan.instance)
+        click.echo(_render(plan), nl=False, color=app.use_color)
         if not plan.writes:
-            click.echo(f"Nothing to apply to {plan.instance}.")
             return 0
-        progress = Progress(len(plan.writes), color=app.use_color)
-        with progress:
-            report = apply_plan(adapter, plan, parallelism=parallelism, listener=progress.update)
-        progress.report(report, plan)
+        check_allowed(plan, allow_delete=allow_delete, force=force)
+        if not auto_approve:
+            _confirm(plan.instance)
+        return _finish(options, plan, adapter)
     finally:
         adapter.close()
-    if not report.ok:
+
+
+class _Options:
+    def __init__(self, app: AppContext, allow_delete: bool, force: bool, parallelism: int):
+        self.app = app
+        self.allow_delete = allow_delete
+        self.force = force
+        self.parallelism = parallelism
+
+
+def _render(plan: Plan) -> str:
+    from gladcfg.render import render_text
+
+    return render_text(plan)
+
+
+def _finish(options: _Options, plan: Plan, adapter: Adapter) -> int:
+    """Apply one instance's plan and report; an incomplete apply is an error."""
+    report = _run(options, plan, adapter)
+    if report is not None and not report.ok:
         raise ApplyFailedError(
             f"apply to {plan.instance} did not finish: run plan to see what is left, "
             "and apply again"
@@ -88,18 +116,114 @@ def apply(
     return 0
 
 
+def _run(
+    options: _Options, plan: Plan, adapter: Adapter, *, label: str | None = None
+) -> ApplyReport | None:
+    from gladcfg.cli.progress import Progress
+    from gladcfg.engine import apply_plan
+
+    if not plan.writes:
+        click.echo(f"Nothing to apply to {plan.instance}.")
+        return None
+    interactive = False if label else None
+    progress = Progress(
+        len(plan.writes), color=options.app.use_color, interactive=interactive, label=label
+    )
+    with progress:
+        report = apply_plan(
+            adapter, plan, parallelism=options.parallelism, listener=progress.update
+        )
+    progress.report(report, plan)
+    return report
+
+
+def _apply_fleet(
+    options: _Options,
+    workspace: Workspace,
+    names: list[str],
+    targets: tuple[str, ...],
+    auto_approve: bool,
+) -> int:
+    """Plan every instance, refuse before anything changes, confirm once, apply each."""
+    from gladcfg.cli.output import echo_instance_error
+    from gladcfg.engine import check_allowed
+    from gladcfg.engine.fleet import for_each_instance, plan_fleet
+    from gladcfg.render.fleet import APPLY_COLUMNS, render_fleet_text
+
+    color = options.app.use_color
+    results = plan_fleet(workspace, names, targets=targets)
+    planned = {r.instance: r.value for r in results if r.value is not None}
+    try:
+        for index, result in enumerate(results):
+            if index:
+                click.echo()
+            if result.value is not None:
+                click.echo(_render(result.value[0]), nl=False, color=color)
+            else:
+                echo_instance_error(result.instance, result.error, color=color)
+        ready = [name for name, (plan, _) in planned.items() if plan.writes]
+        refusals = []
+        for name in ready:
+            try:
+                check_allowed(
+                    planned[name][0], allow_delete=options.allow_delete, force=options.force
+                )
+            except RefusedError as exc:
+                refusals.append(f"{name}: {exc}")
+        if refusals:
+            raise RefusedError("nothing was applied; " + "; ".join(refusals))
+        if ready and not auto_approve:
+            _confirm(", ".join(ready))
+
+        def work(name: str) -> ApplyReport | None:
+            plan, adapter = planned[name]
+            return _run(options, plan, adapter, label=name)
+
+        applied = {r.instance: r for r in for_each_instance(ready, work)}
+    finally:
+        for _, adapter in planned.values():
+            adapter.close()
+    for outcome in applied.values():
+        if outcome.error is not None:
+            echo_instance_error(outcome.instance, outcome.error, color=color)
+    rows = [_fleet_row(result, applied.get(result.instance)) for result in results]
+    click.echo()
+    click.echo(
+        render_fleet_text(f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
+        nl=False,
+        color=color,
+    )
+    return 1 if any(row.failed for row in rows) else 0
+
+
+def _fleet_row(
+    planned: InstanceResult[tuple[Plan, Adapter]],
+    applied: InstanceResult[ApplyReport | None] | None,
+) -> FleetRow:
+    from gladcfg.render.fleet import APPLY_COLUMNS, FleetRow
+
+    error = planned.error or (applied.error if applied else None)
+    if error is not None:
+        return FleetRow.of_error(planned.instance, error)
+    if applied is None or applied.value is None:
+        return FleetRow(planned.instance, dict.fromkeys(APPLY_COLUMNS, 0), "nothing to apply")
+    return FleetRow.of_apply(planned.instance, applied.value)
+
+
 def is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _confirm(instance: str) -> None:
+def _confirm(instances: str) -> None:
     if not is_terminal():
         raise RefusedError(
             "apply needs confirmation and there is no terminal to ask on; pass --auto-approve, "
             "or apply a saved plan (gladcfg plan --out FILE, then gladcfg apply FILE)"
         )
     answer = click.prompt(
-        f"Apply these changes to {instance}? Only 'yes' is accepted", default="", show_default=False
+        f"Apply these changes to {instances}? Only 'yes' is accepted",
+        default="",
+        show_default=False,
     )
     if answer.strip() != "yes":
         raise RefusedError("apply cancelled; nothing was changed")

@@ -4,10 +4,14 @@ the shape editors and CI annotators already understand."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gladcfg.errors import ConfigError, GladcfgError, Problem
+
+if TYPE_CHECKING:
+    from gladcfg.engine.fleet import InstanceResult
 
 
 def format_problem(problem: Problem, all_instances: Collection[str] = ()) -> str:
@@ -46,3 +50,39 @@ def report_error(exc: GladcfgError, *, color: bool | None = None) -> None:
         click.echo(click.style(f"invalid: {summary}", fg="red", bold=True), err=True, color=color)
         return
     click.echo(f"{click.style('error', fg='red', bold=True)}: {exc}", err=True, color=color)
+
+
+def echo_instance_error(instance: str, error: GladcfgError | None, *, color: bool | None) -> None:
+    """One instance of a fleet failed: say which, then the error as usual."""
+    click.echo(click.style(f"{instance}:", bold=True), err=True, color=color)
+    if error is not None:
+        report_error(error, color=color)
+
+
+def fleet_summary(results: Sequence[InstanceResult[Any]], format_: str) -> str:
+    """The per-instance table after a fleet plan; each result holds (plan, adapter)."""
+    from gladcfg.render.fleet import (
+        PLAN_COLUMNS,
+        FleetRow,
+        render_fleet_markdown,
+        render_fleet_text,
+    )
+
+    rows = [
+        FleetRow.of_plan(r.value[0])
+        if r.value is not None
+        else FleetRow.of_error(r.instance, r.error)
+        for r in results
+    ]
+    title = f"Fleet plan: {count(len(rows), 'instance')}"
+    render = render_fleet_markdown if format_ == "markdown" else render_fleet_text
+    return render(title, rows, PLAN_COLUMNS)
+
+
+def error_document(instance: str, error: GladcfgError | None) -> dict[str, Any]:
+    """A fleet member that failed, for JSON output: the error and, for invalid files,
+    every problem as ``file:line:col: severity: address: message``."""
+    document: dict[str, Any] = {"instance": instance, "error": str(error)}
+    if isinstance(error, ConfigError):
+        document["problems"] = [click.unstyle(format_problem(p)) for p in error.problems]
+    return document

@@ -9,6 +9,7 @@ import click
 
 from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, selected_instances, target_option
+from gladcfg.cli.output import echo_instance_error, error_document, fleet_summary
 
 FORMAT = click.Choice(["text", "markdown", "json"])
 
@@ -37,9 +38,13 @@ def plan(
     detailed_exitcode: bool,
     targets: tuple[str, ...],
 ) -> int:
-    """Read the instance, compare it with the files, and show what apply would change."""
+    """Read the instance, compare it with the files, and show what apply would change.
+
+    With several instances (repeated -i, or --all) each is planned on its own, a few at
+    once, and a summary table follows; the exit code is the worst of the instances.
+    """
     from gladcfg.config import Workspace
-    from gladcfg.engine import make_plan
+    from gladcfg.engine.fleet import plan_fleet
     from gladcfg.plan.document import dumps, to_document
     from gladcfg.render import RENDERERS
 
@@ -47,18 +52,30 @@ def plan(
     names = selected_instances(workspace, instance, all_, require_choice=True)
     if out is not None and len(names) > 1:
         raise click.UsageError("--out saves one instance's plan; choose it with -i NAME")
-    plans = []
-    for name in names:
-        made, adapter = make_plan(workspace, name, targets=targets)
-        adapter.close()
-        plans.append(made)
-    if format_ == "json" and len(plans) > 1:
-        click.echo(json.dumps([to_document(p) for p in plans], indent=2, ensure_ascii=False))
+    results = plan_fleet(workspace, names, targets=targets)
+    for result in results:
+        if result.value is not None:
+            result.value[1].close()
+    if len(results) == 1 and results[0].error is not None:
+        raise results[0].error
+    plans = [r.value[0] for r in results if r.value is not None]
+    if format_ == "json" and len(results) > 1:
+        documents = [
+            to_document(r.value[0]) if r.value else error_document(r.instance, r.error)
+            for r in results
+        ]
+        click.echo(json.dumps(documents, indent=2, ensure_ascii=False))
     else:
-        for index, each in enumerate(plans):
+        for index, result in enumerate(results):
             if index:
                 click.echo()
-            click.echo(RENDERERS[format_](each), nl=False, color=app.use_color)
+            if result.value is not None:
+                click.echo(RENDERERS[format_](result.value[0]), nl=False, color=app.use_color)
+            else:
+                echo_instance_error(result.instance, result.error, color=app.use_color)
+        if len(results) > 1:
+            click.echo()
+            click.echo(fleet_summary(results, format_), nl=False, color=app.use_color)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(dumps(plans[0]), encoding="utf-8")
@@ -66,6 +83,8 @@ def plan(
             f"\nSaved the plan to {out}. Apply exactly this plan with: gladcfg apply {out}",
             err=True,
         )
+    if any(r.error is not None for r in results):
+        return 1
     changed = any(p.has_changes for p in plans)
     return 2 if detailed_exitcode and changed else 0
 

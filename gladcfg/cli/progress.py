@@ -16,8 +16,16 @@ _STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow
 
 
 class Progress:
-    def __init__(self, total: int, *, color: bool | None, interactive: bool | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        color: bool | None,
+        interactive: bool | None = None,
+        label: str | None = None,
+    ) -> None:
         self._total = total
+        self._prefix = f"[{label}] " if label else ""
         self._color = color
         self._bar: Any = None
         self._task: Any = None
@@ -60,7 +68,7 @@ class Progress:
         symbol, _ = SYMBOLS[outcome.change.action]
         status = click.style(f"{outcome.status.value:<8}", fg=_STYLE[outcome.status])
         reason = f": {outcome.reason}" if outcome.reason else ""
-        return f"{status} {symbol} {outcome.change.address}{reason}"
+        return f"{self._prefix}{status} {symbol} {outcome.change.address}{reason}"
 
     def report(self, report: ApplyReport, plan: Plan) -> None:
         applied, failed, skipped = (report.of(s) for s in Status)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from gladcfg.adapter import Adapter, open_adapter
-from gladcfg.config import Workspace, load_desired
+from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_changes
 from gladcfg.errors import Problem, RefusedError
 from gladcfg.plan.model import Plan
@@ -25,11 +25,18 @@ def connect(workspace: Workspace, instance: str) -> Adapter:
 
 
 def make_plan(
-    workspace: Workspace, instance: str, *, targets: Sequence[str] = ()
+    workspace: Workspace,
+    instance: str,
+    *,
+    targets: Sequence[str] = (),
+    report: ValidationReport | None = None,
 ) -> tuple[Plan, Adapter]:
     """Validate ``instance``'s files (never touching the remote if they are invalid),
-    read the remote, and plan. The caller closes the adapter it gets back."""
-    report = load_desired(workspace, instance)
+    read the remote, and plan. The caller closes the adapter it gets back.
+
+    ``report`` is the instance's validation, when the caller made it already."""
+    if report is None:
+        report = load_desired(workspace, instance)
     desired = report.states[instance]
     adapter = connect(workspace, instance)
     hints = read_hints(desired) if adapter.reads_by_name else None

@@ -75,12 +75,12 @@ def _row(change: Change) -> str:
     action = change.action.value
     if change.action is Action.MANUAL and change.manual_action is not None:
         action = f"manual ({change.manual_action.value})"
-    fields = ", ".join(f"`{_cell(d.path)}`" for d in change.diff[:8])
+    fields = ", ".join(f"`{cell(d.path)}`" for d in change.diff[:8])
     if len(change.diff) > 8:
         fields += f", … ({len(change.diff)} fields)"
-    address = f"`{_cell(change.address)}`"
+    address = f"`{cell(change.address)}`"
     if change.renamed_from:
-        address = f"`{_cell(change.kind + '.' + change.renamed_from)}` → {address}"
+        address = f"`{cell(change.kind + '.' + change.renamed_from)}` → {address}"
     return f"| {_ICONS[change.action]} | {action} | {address} | {fields} |"
 
 
@@ -115,7 +115,7 @@ def _tail(plan: Plan) -> list[str]:
     if manual:
         tail += ["#### Manual changes: make them in the admin UI", ""]
         tail += [
-            f"- [ ] {c.manual_action.value if c.manual_action else ''} `{_cell(c.address)}`"
+            f"- [ ] {c.manual_action.value if c.manual_action else ''} `{cell(c.address)}`"
             for c in manual
         ]
         tail.append("")
@@ -139,8 +139,9 @@ def _tail(plan: Plan) -> list[str]:
     return tail
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("`", "'")
+def cell(text: str) -> str:
+    """``text`` safe inside a table cell: no column breaks, no code spans, one line."""
+    return text.replace("|", "\\|").replace("`", "'").replace("\n", " ")
 
 
 def _html(text: str) -> str:
