@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -25,6 +23,7 @@ from typing import Any
 
 from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
 from gladcfg.errors import AdapterError, GoneError, LockedError
+from gladcfg.fileio import write_atomically
 from gladcfg.model.project import MockInstance
 from gladcfg.model.resources import KIND_MODELS, KINDS, address_of, references_in
 
@@ -71,6 +70,7 @@ class MockAdapter:
     def read(self, hints: ReadHints | None = None) -> RemoteState:
         self._pause()
         with self._mutex:
+            self._flush(force=True)  # during an apply: what was written so far, first
             store = self._store = self._load()
             version = self._version
         state = RemoteState(requests=1, version=version)
@@ -237,11 +237,14 @@ class MockAdapter:
                 if target != kind:
                     continue
                 for entry in objects.get(other_kind, {}).values():
+                    # A new spec, never an edit in place: specs handed out by read() and
+                    # specs the engine passed in stay as they were.
                     value = entry["spec"].get(field)
                     if value == old:
-                        entry["spec"][field] = new
+                        entry["spec"] = {**entry["spec"], field: new}
                     elif isinstance(value, list) and old in value:
-                        entry["spec"][field] = sorted(new if v == old else v for v in value)
+                        renamed = sorted(new if v == old else v for v in value)
+                        entry["spec"] = {**entry["spec"], field: renamed}
 
     def _flush(self, *, force: bool) -> None:
         """Replace the store file atomically; during an apply, at most every 250 ms."""
@@ -253,24 +256,6 @@ class MockAdapter:
         write_atomically(self.path, json.dumps(self._store, indent=1, sort_keys=True) + "\n")
         self._last_flush = now
         self._dirty = False
-
-
-def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, whole;
-    ``durable`` also flushes it to disk before the rename (survives a power cut)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def _acquire(handle: Any, lock_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
     show_default=True,
     help="Independent changes applied at once (per instance).",
 )
+@click.option(
+    "--rollback-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Save a plan that undoes what this apply changes (apply it like any saved plan).",
+)
 @target_option
 @click.pass_obj
 def apply(
@@ -45,6 +52,7 @@ def apply(
     allow_delete: bool,
     force: bool,
     parallelism: int,
+    rollback_out: Path | None,
     targets: tuple[str, ...],
 ) -> int:
     """Apply a fresh plan (shown, then confirmed), or exactly the saved PLANFILE.
@@ -59,7 +67,7 @@ def apply(
     from gladcfg.plan.document import read_plan_file
 
     workspace = Workspace.open(app.root)
-    options = _Options(app, allow_delete, force, parallelism)
+    options = _Options(app, allow_delete, force, parallelism, rollback_out)
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
@@ -76,6 +84,8 @@ def apply(
         finally:
             adapter.close()
     names = selected_instances(workspace, instance, all_, require_choice=True)
+    if len(names) > 1 and rollback_out is not None:
+        raise click.UsageError("--rollback-out records one instance's apply; choose it with -i")
     if len(names) > 1:
         return _apply_fleet(options, workspace, names, targets, auto_approve)
     plan, adapter = make_plan(workspace, names[0], targets=targets)
@@ -91,12 +101,13 @@ def apply(
         adapter.close()
 
 
+@dataclass(frozen=True)
 class _Options:
-    def __init__(self, app: AppContext, allow_delete: bool, force: bool, parallelism: int):
-        self.app = app
-        self.allow_delete = allow_delete
-        self.force = force
-        self.parallelism = parallelism
+    app: AppContext
+    allow_delete: bool
+    force: bool
+    parallelism: int
+    rollback_out: Path | None = None
 
 
 def _render(plan: Plan) -> str:
@@ -131,10 +142,29 @@ def _run(
     )
     with progress:
         report = apply_plan(
-            adapter, plan, parallelism=options.parallelism, listener=progress.update
+            adapter,
+            plan,
+            parallelism=options.parallelism,
+            listener=progress.update,
+            rollback=options.rollback_out is not None,
         )
     progress.report(report, plan)
+    if options.rollback_out is not None and report.rollback is not None:
+        _save_rollback(options.rollback_out, report.rollback)
     return report
+
+
+def _save_rollback(path: Path, rollback: Plan) -> None:
+    from gladcfg.fileio import write_atomically
+    from gladcfg.plan.document import dumps
+
+    write_atomically(path, dumps(rollback))
+    flag = " --allow-delete" if rollback.deletes else ""
+    click.echo(
+        f"Saved the rollback plan ({len(rollback.changes)} change(s)) to {path}. "
+        f"Undo this apply with: gladcfg apply {path}{flag}",
+        err=True,
+    )
 
 
 def _apply_fleet(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gladcfg.adapter import Adapter, open_adapter
 from gladcfg.config import ValidationReport, Workspace, load_desired
@@ -77,9 +78,17 @@ def check_allowed(plan: Plan, *, allow_delete: bool, force: bool) -> None:
 
 
 def apply_plan(
-    adapter: Adapter, plan: Plan, *, parallelism: int = 4, listener: Listener | None = None
+    adapter: Adapter,
+    plan: Plan,
+    *,
+    parallelism: int = 4,
+    listener: Listener | None = None,
+    rollback: bool = False,
 ) -> ApplyReport:
-    """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read."""
+    """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read.
+
+    With ``rollback``, the instance is read again before the lock is released and the
+    report carries the plan that undoes what was applied (see :mod:`.rollback`)."""
     with adapter.locked():
         remote = adapter.read(plan.reads)
         if remote.fingerprint() != plan.fingerprint:
@@ -87,9 +96,15 @@ def apply_plan(
                 f"{plan.instance} changed since this plan was made (fingerprint "
                 f"{plan.fingerprint[:15]}… no longer matches); run plan again"
             )
-        return apply_changes(
+        report = apply_changes(
             adapter, plan.changes, remote, parallelism=parallelism, listener=listener
         )
+        if rollback:
+            from gladcfg.engine.rollback import rollback_plan
+
+            after = adapter.read(plan.reads)
+            report = replace(report, rollback=rollback_plan(plan, report, remote, after))
+        return report
 
 
 def _warning(problem: Problem) -> str:

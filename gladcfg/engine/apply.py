@@ -17,7 +17,7 @@ from typing import Any
 from gladcfg.adapter.base import Adapter, RemoteObject, RemoteState
 from gladcfg.errors import GladcfgError
 from gladcfg.model.resources import references_in
-from gladcfg.plan.model import Action, Change
+from gladcfg.plan.model import Action, Change, Plan
 
 
 class Status(enum.Enum):
@@ -36,6 +36,8 @@ class Outcome:
 @dataclass(frozen=True)
 class ApplyReport:
     outcomes: tuple[Outcome, ...]
+    # The plan that undoes what was applied, when the apply was asked to record it.
+    rollback: Plan | None = None
 
     def of(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is status]

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gladcfg.adapter.mock import write_atomically
+from gladcfg.fileio import write_atomically
 
 ANSWER_TYPES = ("public", "email", "messaging", "reference")
 

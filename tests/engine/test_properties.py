@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from gladcfg.adapter.mock import MockAdapter
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
+from gladcfg.engine import apply_plan
 from gladcfg.engine.apply import apply_changes
 from gladcfg.model.project import MockInstance
 from gladcfg.model.resources import KIND_MODELS
@@ -105,3 +106,41 @@ def test_apply_converges_without_dangling_references(
         assert after.changes == ()
         for new, old in renames.items():
             assert new in adapter.read().of("teams") and old not in adapter.read().of("teams")
+
+
+def contents(adapter: MockAdapter) -> dict[str, dict[str, Any]]:
+    """The instance by kind and name, without ids (a recreated object gets a new one)."""
+    return {
+        kind: {name: obj.spec for name, obj in adapter.read().of(kind).items()}
+        for kind in KIND_MODELS
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(desired=side(), remote=side(), data=st.data())
+def test_the_rollback_plan_restores_the_instance(
+    desired: dict[str, dict[str, dict[str, Any]]],
+    remote: dict[str, dict[str, dict[str, Any]]],
+    data: st.DataObject,
+) -> None:
+    free_old = sorted(set(remote["teams"]) - set(desired["teams"]))
+    renames = {
+        new: free_old.pop()
+        for new in sorted(set(desired["teams"]) - set(remote["teams"]))
+        if free_old and data.draw(st.booleans())
+    }
+    state = desired_state(desired, renames)
+    with tempfile.TemporaryDirectory() as folder:
+        adapter = MockAdapter("prop", CONFIG, Path(folder))
+        adapter.seed(
+            (kind, name, KIND_MODELS[kind].model_validate(spec).canonical())
+            for kind in ("teams", "business_hours", "topics", "inboxes")
+            for name, spec in remote[kind].items()
+        )
+        before = contents(adapter)
+        plan = plan_instance(state, adapter.read(), adapter.access, CONFIG, adapter="mock")
+        report = apply_plan(adapter, plan, parallelism=3, rollback=True)
+        assert report.ok and report.rollback is not None
+        undo = apply_plan(adapter, report.rollback, parallelism=3)
+        assert undo.ok, [(o.change.address, o.status, o.reason) for o in undo.outcomes]
+        assert contents(adapter) == before

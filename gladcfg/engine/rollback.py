@@ -1,0 +1,81 @@
+"""The plan that undoes an apply: from what the instance held before and what it holds after.
+
+Only changes that were applied are undone: a create becomes a delete, an update restores the
+fields it changed, a rename goes back (with the values from before), a delete recreates the
+object. The result is an ordinary saved plan, fingerprinted with the state the apply left, so
+applying it later is refused if anything has changed since, like any saved plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from gladcfg import __version__
+from gladcfg.adapter.base import RemoteState
+from gladcfg.engine.apply import ApplyReport, Status
+from gladcfg.plan.diff import field_diff
+from gladcfg.plan.model import Action, Change, Plan, Safety
+
+
+def rollback_plan(plan: Plan, report: ApplyReport, before: RemoteState, after: RemoteState) -> Plan:
+    """The plan that takes the instance from ``after`` back to ``before``, for what
+    ``report`` says was applied of ``plan``."""
+    changes = [
+        undo
+        for outcome in report.outcomes
+        if outcome.status is Status.APPLIED
+        for undo in [_undo(outcome.change, before, after)]
+        if undo is not None
+    ]
+    # Creates, updates and renames first (in the order a plan lists them), deletes last.
+    changes.sort(key=lambda c: c.action is Action.DELETE)
+    return replace(
+        plan,
+        fingerprint=after.fingerprint(),
+        changes=tuple(changes),
+        unchanged=0,
+        unmanaged=(),
+        warnings=(f"rollback of an apply to {plan.instance}",),
+        safety=Safety(0, 0, 0),
+        targets=(),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        gladcfg_version=__version__,
+    )
+
+
+def _undo(change: Change, before: RemoteState, after: RemoteState) -> Change | None:
+    kind = change.kind
+    now = after.of(kind).get(change.name)
+    if change.action is Action.CREATE:
+        if now is None:  # pragma: no cover - an applied create always leaves its object
+            return None
+        return Change(kind, change.name, Action.DELETE, before=now.spec, remote_id=now.id)
+    if change.action is Action.DELETE:
+        was = before.of(kind)[change.name]
+        return Change(kind, change.name, Action.CREATE, after=was.spec)
+    old_name = change.renamed_from if change.action is Action.RENAME else change.name
+    assert old_name is not None and now is not None
+    was = before.of(kind)[old_name]
+    if change.action is Action.RENAME:
+        return Change(
+            kind,
+            old_name,
+            Action.RENAME,
+            now.spec,
+            was.spec,
+            field_diff(now.spec, was.spec) if now.spec != was.spec else (),
+            renamed_from=change.name,
+            remote_id=now.id,
+        )
+    if now.spec == was.spec:  # pragma: no cover - an applied update changed something
+        return None
+    return Change(
+        kind,
+        change.name,
+        Action.UPDATE,
+        now.spec,
+        was.spec,
+        field_diff(now.spec, was.spec),
+        remote_id=now.id,
+    )
