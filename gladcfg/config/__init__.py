@@ -33,7 +33,10 @@ def validate(workspace: Workspace, instances: Iterable[str]) -> ValidationReport
     for name in instances:
         state, problems, invalid = workspace.load(name)
         found.extend(problems)
-        found.extend(check_desired_state(state, invalid, workspace.project.instances))
+        project = workspace.project
+        found.extend(
+            check_desired_state(state, invalid, project.instances, project.policy_of(name))
+        )
         states[name] = state
     return ValidationReport(states, merge_problems(found))
 

@@ -15,6 +15,7 @@ from typing import cast
 
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
+from gladcfg.model.project import Policy
 from gladcfg.model.resources import (
     KIND_MODELS,
     PHONE_CHANNELS,
@@ -43,12 +44,52 @@ _SINGULAR = {
 
 
 def check_desired_state(
-    state: DesiredState, invalid: Invalid, instance_names: Collection[str]
+    state: DesiredState,
+    invalid: Invalid,
+    instance_names: Collection[str],
+    policy: Policy | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
     for check in _CHECKS:
         problems.extend(check(state, invalid, instance_names))
+    if policy is not None:
+        problems.extend(_policy(state, policy))
     return [replace(p, instances=(state.instance,)) for p in problems]
+
+
+def _policy(state: DesiredState, policy: Policy) -> Iterator[Problem]:
+    """The project's house rules (``policy:`` in gladcfg.yaml)."""
+    for kind, pattern in policy.naming.items():
+        compiled = re.compile(pattern)
+        for declared in state.declared(kind).values():
+            if not compiled.search(declared.name):
+                yield declared.source.problem(
+                    f"the name '{declared.name}' does not follow the naming policy for "
+                    f"{kind} ('{pattern}' in gladcfg.yaml)",
+                    declared.path,
+                    key=True,
+                )
+    required = policy.required_languages
+    if not required:
+        return
+    if state.settings is not None:
+        configured = cast(Settings, state.settings.model).languages
+        missing = [language for language in required if language not in configured]
+        if missing:
+            yield state.settings.source.problem(
+                f"the policy requires {', '.join(missing)} (policy.required_languages)",
+                ("settings", "languages"),
+            )
+    for declared in state.declared("answers").values():
+        content = cast(Answer, declared.model).content
+        missing = [language for language in required if language not in content]
+        if missing:
+            yield declared.source.problem(
+                f"no content in {', '.join(missing)}, which the policy requires "
+                "(policy.required_languages)",
+                (*declared.path, "content"),
+                key=True,
+            )
 
 
 def _all(state: DesiredState) -> Iterator[Declared]:

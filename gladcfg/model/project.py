@@ -20,7 +20,7 @@ from gladcfg.model.resources import (
     Team,
     Topic,
 )
-from gladcfg.model.types import EmailAddress, Model, Name, suggest
+from gladcfg.model.types import EmailAddress, LanguageTag, Model, Name, suggest
 
 InstanceName = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$", max_length=64)
@@ -52,6 +52,31 @@ def _check_address_glob(value: str) -> str:
 AddressGlob = Annotated[str, AfterValidator(_check_address_glob)]
 
 
+def _check_pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"'{value}' is not a regular expression: {exc}") from None
+    return value
+
+
+Pattern = Annotated[str, AfterValidator(_check_pattern)]
+
+
+class Policy(Model):
+    """House rules validate enforces, so a fleet stays consistent across regions."""
+
+    naming: dict[KindName, Pattern] = Field(
+        default_factory=dict,
+        description="Per kind, a regular expression every resource name must match "
+        "(re.search: anchor it with ^ and $ as needed).",
+    )
+    required_languages: list[LanguageTag] = Field(
+        default_factory=list,
+        description="Languages settings.languages must list and every answer must have.",
+    )
+
+
 class Safety(Model):
     """Refuse plans that change too much at once (as octoDNS does), unless forced."""
 
@@ -77,6 +102,9 @@ class Faults(Model):
 
 class InstanceBase(Model):
     vars: dict[str, JsonValue] = Field(default_factory=dict)
+    policy: Policy | None = Field(
+        default=None, description="Overrides the project's policy, key by key, here."
+    )
     prune: bool = Field(default=False, description="Delete remote objects no file declares.")
     safety: Safety = Field(default_factory=Safety)
     protect: list[AddressGlob] = Field(
@@ -166,6 +194,14 @@ class Project(Model):
         default_factory=dict, description="Template values for every instance."
     )
     instances: dict[InstanceName, Instance] = Field(min_length=1)
+    policy: Policy = Field(default_factory=Policy)
+
+    def policy_of(self, instance: str) -> Policy:
+        """The project's policy with the instance's own keys in place of the project's."""
+        own = self.instances[instance].policy
+        if own is None:
+            return self.policy
+        return self.policy.model_copy(update=own.model_dump(exclude_unset=True))
 
 
 class ResourceFile(Model):
