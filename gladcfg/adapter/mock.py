@@ -25,7 +25,7 @@ from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
 from gladcfg.errors import AdapterError, GoneError, LockedError
 from gladcfg.fileio import write_atomically
 from gladcfg.model.project import MockInstance
-from gladcfg.model.resources import KIND_MODELS, KINDS, address_of, references_in
+from gladcfg.model.resources import KINDS, address_of, references_in, rename_references
 
 STORE_FORMAT = 1
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -221,30 +221,21 @@ class MockAdapter:
 
     def _referrers(self, kind: str, name: str) -> Iterator[str]:
         objects = self._require_store()["objects"]
-        for other_kind, model in KIND_MODELS.items():
-            for field, target in model.REFERENCES:
-                if target != kind:
-                    continue
-                for other_name, entry in objects.get(other_kind, {}).items():
-                    value = entry["spec"].get(field)
-                    if name == value or (isinstance(value, list) and name in value):
-                        yield address_of(other_kind, other_name)
+        for other_kind, by_name in objects.items():
+            for other_name, entry in by_name.items():
+                if any(
+                    (target, used) == (kind, name)
+                    for _, target, used in references_in(other_kind, entry["spec"])
+                ):
+                    yield address_of(other_kind, other_name)
 
     def _rewrite_references(self, kind: str, old: str, new: str) -> None:
-        objects = self._require_store()["objects"]
-        for other_kind, model in KIND_MODELS.items():
-            for field, target in model.REFERENCES:
-                if target != kind:
-                    continue
-                for entry in objects.get(other_kind, {}).values():
-                    # A new spec, never an edit in place: specs handed out by read() and
-                    # specs the engine passed in stay as they were.
-                    value = entry["spec"].get(field)
-                    if value == old:
-                        entry["spec"] = {**entry["spec"], field: new}
-                    elif isinstance(value, list) and old in value:
-                        renamed = sorted(new if v == old else v for v in value)
-                        entry["spec"] = {**entry["spec"], field: renamed}
+        renames = {kind: {old: new}}
+        for other_kind, by_name in self._require_store()["objects"].items():
+            for entry in by_name.values():
+                # A new spec, never an edit in place: specs handed out by read() and specs
+                # the engine passed in stay as they were.
+                entry["spec"] = rename_references(other_kind, entry["spec"], renames)
 
     def _flush(self, *, force: bool) -> None:
         """Replace the store file atomically; during an apply, at most every 250 ms."""

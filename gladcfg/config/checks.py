@@ -11,7 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
@@ -23,13 +23,17 @@ from gladcfg.model.resources import (
     AutoReplyRule,
     BusinessHours,
     EntryPoint,
+    GladApp,
+    HelpCenter,
     Inbox,
     Settings,
     Topic,
+    reference_paths,
 )
 from gladcfg.model.types import check_e164, check_email, expand_days, range_minutes, suggest
 
 Invalid = Collection[tuple[str, str]]
+Path = tuple[str | int, ...]
 _APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 _SINGULAR = {
     "audiences": "audience",
@@ -40,6 +44,8 @@ _SINGULAR = {
     "inboxes": "inbox",
     "entry_points": "entry point",
     "auto_reply_rules": "auto-reply rule",
+    "help_centers": "help center",
+    "glad_apps": "chat widget",
 }
 
 
@@ -99,17 +105,14 @@ def _all(state: DesiredState) -> Iterator[Declared]:
 
 def _references(state: DesiredState, invalid: Invalid, _: Collection[str]) -> Iterator[Problem]:
     for declared in _all(state):
-        for field, target in declared.model.REFERENCES:  # type: ignore[union-attr]
-            value = getattr(declared.model, field)
-            names = value if isinstance(value, list) else [value]
-            for index, name in enumerate(names):
-                if name is None or name in state.declared(target) or (target, name) in invalid:
-                    continue
-                path = (*declared.path, field) + ((index,) if isinstance(value, list) else ())
-                known = [*state.declared(target), *(n for k, n in invalid if k == target)]
-                yield declared.source.problem(
-                    f"unknown {_SINGULAR[target]} '{name}'{suggest(name, known)}", path
-                )
+        for path, target, name in reference_paths(declared.kind, declared.model):
+            if name in state.declared(target) or (target, name) in invalid:
+                continue
+            known = [*state.declared(target), *(n for k, n in invalid if k == target)]
+            yield declared.source.problem(
+                f"unknown {_SINGULAR[target]} '{name}'{suggest(name, known)}",
+                (*declared.path, *path),
+            )
 
 
 def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
@@ -281,6 +284,68 @@ def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
                 )
 
 
+def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    """Chat widgets and help centers show answers: they need the right content types, in
+    the languages they offer, and the languages must be the instance's."""
+    answers = state.declared("answers")
+    configured = list(cast(Settings, state.settings.model).languages) if state.settings else None
+
+    def content_of(name: str | None) -> dict[str, Any] | None:
+        found = answers.get(name) if name else None
+        return cast(Answer, found.model).content if found else None
+
+    def needing(
+        declared: Declared, name: str | None, needed: str, languages: list[str], path: Path
+    ) -> Iterator[Problem]:
+        content = content_of(name)
+        if content is None:
+            return  # unknown answers are reported as references
+        lacking = [lang for lang in languages if needed not in content.get(lang, {})]
+        if len(lacking) == len(languages):
+            yield declared.source.problem(f"answer '{name}' has no {needed} content", path)
+        elif lacking:
+            yield declared.source.problem(
+                f"answer '{name}' has no {needed} content in {', '.join(lacking)}",
+                path,
+                severity=Severity.WARNING,
+            )
+
+    def offered(declared: Declared, languages: list[str]) -> Iterator[Problem]:
+        for index, language in enumerate(languages):
+            if configured is not None and language not in configured:
+                yield declared.source.problem(
+                    f"language '{language}' is not configured for this instance "
+                    f"(settings.languages: {', '.join(configured)})",
+                    (*declared.path, "languages", index),
+                )
+
+    entry_points = state.declared("entry_points")
+    for declared in state.declared("glad_apps").values():
+        app = cast(GladApp, declared.model)
+        yield from offered(declared, app.languages)
+        entry = entry_points.get(app.entry_point)
+        if entry is not None and cast(EntryPoint, entry.model).channel != "chat":
+            channel = cast(EntryPoint, entry.model).channel
+            article = "an" if channel[0] in "aeiou" else "a"
+            yield declared.source.problem(
+                f"entry point '{app.entry_point}' is {article} {channel} entry point; a chat "
+                "widget needs a chat one",
+                (*declared.path, "entry_point"),
+            )
+        yield from needing(
+            declared, app.greeting, "messaging", app.languages, (*declared.path, "greeting")
+        )
+        for index, action in enumerate(app.quick_actions):
+            where: Path = (*declared.path, "quick_actions", index, "answer")
+            yield from needing(declared, action.answer, "public", app.languages, where)
+    for declared in state.declared("help_centers").values():
+        center = cast(HelpCenter, declared.model)
+        yield from offered(declared, center.languages)
+        for index, name in enumerate(center.answers):
+            where = (*declared.path, "answers", index)
+            yield from needing(declared, name, "public", center.languages, where)
+
+
 def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
     covered = {
         name
@@ -314,5 +379,6 @@ _CHECKS: tuple[Callable[[DesiredState, Invalid, Collection[str]], Iterator[Probl
     _addresses,
     _languages,
     _auto_replies,
+    _self_service,
     _after_hours,
 )

@@ -15,6 +15,8 @@ from gladcfg.model.resources import (
     AutoReplyRule,
     BusinessHours,
     EntryPoint,
+    GladApp,
+    HelpCenter,
     Inbox,
     Settings,
     Team,
@@ -35,6 +37,8 @@ KindName = Literal[
     "inboxes",
     "entry_points",
     "auto_reply_rules",
+    "help_centers",
+    "glad_apps",
 ]
 
 
@@ -216,6 +220,8 @@ class ResourceFile(Model):
     inboxes: dict[Name, Inbox] | None = None
     entry_points: dict[Name, EntryPoint] | None = None
     auto_reply_rules: dict[Name, AutoReplyRule] | None = None
+    help_centers: dict[Name, HelpCenter] | None = None
+    glad_apps: dict[Name, GladApp] | None = None
 
 
 VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -6,6 +6,7 @@ reference checks and the apply order are derived from that, not written per kind
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
@@ -35,22 +36,85 @@ def address_of(kind: str, name: str) -> str:
 
 
 class Reference(NamedTuple):
-    """Field ``field`` of a resource names resources of ``kind``."""
+    """Field ``field`` of a resource names resources of ``kind``. ``field`` may reach into
+    a list of mappings with ``[]``: ``quick_actions[].answer``."""
 
     field: str
     kind: str
 
 
-def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
-    """(field, kind, name) of every object ``spec``, a canonical spec of ``kind``, refers to."""
+Path = tuple[str | int, ...]
+
+
+def reference_paths(kind: str, value: Any) -> Iterator[tuple[Path, str, str]]:
+    """(path, kind, name) of every object ``value`` refers to; ``value`` is a canonical spec
+    of ``kind`` or its model (validation walks models, the engine walks specs)."""
     model = KIND_MODELS.get(kind)
-    if model is None or spec is None:
+    if model is None or value is None:
         return
     for field, target in model.REFERENCES:
-        value = spec.get(field)
-        for name in value if isinstance(value, list) else [value]:
-            if name is not None:
-                yield field, target, name
+        for path, name in _walk(value, field.replace("[]", ".[]").split("."), ()):
+            if isinstance(name, str):
+                yield path, target, name
+
+
+def _walk(value: Any, segments: list[str], path: Path) -> Iterator[tuple[Path, Any]]:
+    head, *rest = segments
+    child = value.get(head) if isinstance(value, Mapping) else getattr(value, head, None)
+    if child is None:
+        return
+    if isinstance(child, list):
+        for index, item in enumerate(child):
+            if rest:
+                yield from _walk(item, rest[1:], (*path, head, index))
+            else:
+                yield (*path, head, index), item
+    elif rest:
+        yield from _walk(child, rest, (*path, head))
+    else:
+        yield (*path, head), child
+
+
+def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
+    """(field, kind, name) of every object ``spec``, a canonical spec of ``kind``, refers to;
+    ``field`` is the reference's dotted path (``quick_actions[0].answer``)."""
+    for path, target, name in reference_paths(kind, spec):
+        yield format_path(path), target, name
+
+
+def format_path(path: Path) -> str:
+    text = ""
+    for item in path:
+        if isinstance(item, int):
+            text += f"[{item}]"
+        else:
+            text += f".{item}" if text else str(item)
+    return text
+
+
+def rename_references(
+    kind: str, spec: dict[str, Any], renames: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    """``spec`` with references to renamed objects (``renames``: kind → old → new name)
+    following them, as references by id do on an instance. A new dict when anything
+    changed; ``spec`` itself is never edited."""
+    found = [
+        (path, renames[target][name])
+        for path, target, name in reference_paths(kind, spec)
+        if name in renames.get(target, {})
+    ]
+    if not found:
+        return spec
+    renamed = copy.deepcopy(spec)
+    for path, new in found:
+        holder: Any = renamed
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = new
+    for field in KIND_MODELS[kind].SET_FIELDS:
+        if field in renamed:
+            renamed[field] = sorted(renamed[field])
+    return renamed
 
 
 class Resource(Model):
@@ -262,6 +326,61 @@ class AutoReplyRule(Resource):
     enabled: bool = True
 
 
+def _https(value: str) -> str:
+    if not value.startswith("https://") or len(value) <= len("https://"):
+        raise ValueError(f"'{value}' is not an https URL")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https)]
+
+
+class QuickAction(Model):
+    """A button in the chat widget: shows an answer, or opens a page."""
+
+    label: str = Field(min_length=1)
+    answer: Name | None = Field(default=None, description="An answer with public content.")
+    url: HttpsUrl | None = None
+
+    @model_validator(mode="after")
+    def _answer_or_url(self) -> QuickAction:
+        if (self.answer is None) == (self.url is None):
+            raise ValueError("give exactly one of answer or url")
+        return self
+
+
+class GladApp(Resource):
+    """A chat widget instance (Glad App) on a site or app."""
+
+    KIND = "glad_apps"
+    REFERENCES = (
+        Reference("entry_point", "entry_points"),
+        Reference("greeting", "answers"),
+        Reference("quick_actions[].answer", "answers"),
+    )
+    SET_FIELDS = ("languages",)
+    entry_point: Name = Field(description="The chat entry point customers reach through it.")
+    languages: list[LanguageTag] = Field(min_length=1)
+    greeting: Name | None = Field(
+        default=None, description="An answer with messaging content, shown when chat opens."
+    )
+    quick_actions: list[QuickAction] = Field(default_factory=list)
+
+
+class HelpCenter(Resource):
+    """A public help center: the answers it publishes, in which languages, for whom."""
+
+    KIND = "help_centers"
+    REFERENCES = (Reference("audiences", "audiences"), Reference("answers", "answers"))
+    SET_FIELDS = ("languages", "audiences", "answers")
+    description: str | None = None
+    languages: list[LanguageTag] = Field(min_length=1)
+    audiences: list[Name] = Field(default_factory=list)
+    answers: list[Name] = Field(
+        default_factory=list, description="Published answers; each needs public content."
+    )
+
+
 class Retention(Model):
     conversations_days: int | None = Field(default=None, ge=1)
     voice_recordings_days: int | None = Field(default=None, ge=1)
@@ -302,6 +421,8 @@ KIND_MODELS: dict[str, type[Resource]] = {
         Inbox,
         EntryPoint,
         AutoReplyRule,
+        HelpCenter,
+        GladApp,
     )
 }
 KINDS: tuple[str, ...] = ("settings", *KIND_MODELS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gladcfg.model.resources import format_path
 from gladcfg.plan.model import FieldDiff
 
 _MISSING = object()
@@ -39,16 +40,6 @@ def field_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldDiff
             )
         )
     return tuple(diffs)
-
-
-def format_path(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for item in path:
-        if isinstance(item, int):
-            text += f"[{item}]"
-        else:
-            text += f".{item}" if text else str(item)
-    return text
 
 
 def _get(value: Any, path: tuple[str | int, ...]) -> Any:

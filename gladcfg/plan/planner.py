@@ -16,7 +16,14 @@ from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.model.project import Instance
-from gladcfg.model.resources import KIND_MODELS, KINDS, Resource, address_of, references_in
+from gladcfg.model.resources import (
+    KIND_MODELS,
+    KINDS,
+    Resource,
+    address_of,
+    references_in,
+    rename_references,
+)
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.safety import check_safety
@@ -200,22 +207,7 @@ def _follow_renames(
 ) -> dict[str, Any]:
     """The remote spec as it will read after the renames: references are by id on an
     instance, so they follow a renamed object."""
-    model = KIND_MODELS.get(kind)
-    if not renames or model is None:
-        return spec
-    followed = spec
-    for field, target in model.REFERENCES:
-        renamed = renames.get(target)
-        value = spec.get(field)
-        if not renamed or value is None:
-            continue
-        if followed is spec:
-            followed = dict(spec)
-        if isinstance(value, list):
-            followed[field] = sorted(renamed.get(v, v) for v in value)
-        else:
-            followed[field] = renamed.get(value, value)
-    return followed
+    return rename_references(kind, spec, renames) if renames else spec
 
 
 def _as_manual(change: Change) -> Change:

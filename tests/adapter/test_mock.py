@@ -30,7 +30,7 @@ def test_ids_atomic_file_and_no_temp_files(tmp_path: Path) -> None:
 
 def test_referential_integrity(tmp_path: Path) -> None:
     mock = adapter(tmp_path)
-    with pytest.raises(AdapterError, match=r"teams: teams\.t does not exist"):
+    with pytest.raises(AdapterError, match=r"teams\[0\]: teams\.t does not exist"):
         mock.create("inboxes", "i", {"teams": ["t"]})
     mock.create("teams", "t", {})
     inbox = mock.create("inboxes", "i", {"teams": ["t"]})
