@@ -68,7 +68,18 @@ def _configure_logging(verbose: int) -> None:
 
 
 def _register() -> None:
-    from gladcfg.cli import apply, diff, export, init, plan, sandbox, schema, validate
+    from gladcfg.cli import (
+        apply,
+        coverage,
+        diff,
+        export,
+        init,
+        plan,
+        sandbox,
+        schema,
+        status,
+        validate,
+    )
 
     cli.add_command(init.init)
     cli.add_command(validate.validate)
@@ -76,7 +87,9 @@ def _register() -> None:
     cli.add_command(apply.apply)
     cli.add_command(plan.show)
     cli.add_command(export.export)
+    cli.add_command(status.status)
     cli.add_command(diff.diff)
+    cli.add_command(coverage.coverage)
     cli.add_command(schema.schema)
     cli.add_command(sandbox.sandbox)
 

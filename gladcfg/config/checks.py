@@ -220,6 +220,14 @@ def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
             f"({', '.join(configured)})",
             ("settings", "default_language"),
         )
+    for declared in state.declared("inboxes").values():
+        for index, language in enumerate(cast(Inbox, declared.model).languages or []):
+            if language not in configured:
+                yield declared.source.problem(
+                    f"language '{language}' is not configured for this instance "
+                    f"(settings.languages: {', '.join(configured)})",
+                    (*declared.path, "languages", index),
+                )
     for declared in state.declared("answers").values():
         content = cast(Answer, declared.model).content
         for language in content:
@@ -346,7 +354,9 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             yield from needing(declared, name, "public", center.languages, where)
 
 
-def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def silent_after_hours(state: DesiredState) -> Iterator[tuple[Declared, EntryPoint]]:
+    """sms and chat entry points whose inbox keeps hours but whose customers get no
+    after-hours reply: no enabled outside_business_hours (or always) rule covers them."""
     covered = {
         name
         for declared in state.declared("auto_reply_rules").values()
@@ -361,14 +371,19 @@ def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterat
             continue
         inbox = inboxes.get(entry.inbox)
         if inbox is not None and cast(Inbox, inbox.model).business_hours is not None:
-            yield declared.source.problem(
-                f"{entry.channel} entry point has business hours (inbox '{entry.inbox}') but no "
-                "enabled outside_business_hours auto-reply rule: customers writing after hours "
-                "hear nothing",
-                declared.path,
-                key=True,
-                severity=Severity.WARNING,
-            )
+            yield declared, entry
+
+
+def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+    for declared, entry in silent_after_hours(state):
+        yield declared.source.problem(
+            f"{entry.channel} entry point has business hours (inbox '{entry.inbox}') but no "
+            "enabled outside_business_hours auto-reply rule: customers writing after hours "
+            "hear nothing",
+            declared.path,
+            key=True,
+            severity=Severity.WARNING,
+        )
 
 
 _CHECKS: tuple[Callable[[DesiredState, Invalid, Collection[str]], Iterator[Problem]], ...] = (

@@ -22,7 +22,16 @@ from gladcfg.model.resources import (
     Team,
     Topic,
 )
-from gladcfg.model.types import EmailAddress, LanguageTag, Model, Name, suggest
+from gladcfg.model.types import (
+    DaySpec,
+    EmailAddress,
+    LanguageTag,
+    Model,
+    Name,
+    TimeRange,
+    TimeZone,
+    suggest,
+)
 
 InstanceName = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$", max_length=64)
@@ -67,6 +76,17 @@ def _check_pattern(value: str) -> str:
 Pattern = Annotated[str, AfterValidator(_check_pattern)]
 
 
+class CoverageTarget(Model):
+    """When the instance promises to answer: gladcfg coverage reports every stretch of it
+    with no open inbox for a language."""
+
+    timezone: TimeZone = "UTC"
+    weekly: dict[DaySpec, list[TimeRange]] = Field(default_factory=dict)
+    languages: list[LanguageTag] | None = Field(
+        default=None, description="The languages the promise is for (default: all)."
+    )
+
+
 class Policy(Model):
     """House rules validate enforces, so a fleet stays consistent across regions."""
 
@@ -78,6 +98,11 @@ class Policy(Model):
     required_languages: list[LanguageTag] = Field(
         default_factory=list,
         description="Languages settings.languages must list and every answer must have.",
+    )
+    coverage: CoverageTarget | None = Field(
+        default=None,
+        description="Hours that must be covered; without it, coverage reports only hours when "
+        "some inbox is open but none for a language.",
     )
 
 

@@ -220,10 +220,15 @@ class Sla(Model):
 class Inbox(Resource):
     KIND = "inboxes"
     REFERENCES = (Reference("teams", "teams"), Reference("business_hours", "business_hours"))
-    SET_FIELDS = ("teams",)
+    SET_FIELDS = ("teams", "languages")
     description: str | None = None
     teams: list[Name] = Field(default_factory=list)
     business_hours: Name | None = None
+    languages: list[LanguageTag] | None = Field(
+        default=None,
+        description="Languages this inbox's agents answer in (default: all of the instance's); "
+        "gladcfg coverage uses them.",
+    )
     sla: Sla | None = None
 
 

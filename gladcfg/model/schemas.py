@@ -12,11 +12,13 @@ from pydantic import BaseModel
 
 from gladcfg.model.plan import PlanDocument
 from gladcfg.model.project import Project, ResourceFile
+from gladcfg.model.status import StatusDocument
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "gladcfg.schema.json": (Project, "gladcfg project file (gladcfg.yaml)"),
     "resources.schema.json": (ResourceFile, "gladcfg resource file"),
     "plan.schema.json": (PlanDocument, "gladcfg plan (format_version 1)"),
+    "status.schema.json": (StatusDocument, "gladcfg status (format_version 1)"),
 }
 
 

@@ -110,7 +110,7 @@ def _all_time_zones() -> frozenset[str]:
 
 
 @functools.cache
-def _check_time_zone(value: str) -> str:
+def check_time_zone(value: str) -> str:
     import zoneinfo
 
     try:
@@ -124,7 +124,7 @@ def _check_time_zone(value: str) -> str:
 
 TimeZone = Annotated[
     str,
-    AfterValidator(_check_time_zone),
+    AfterValidator(check_time_zone),
     Field(description="An IANA time zone, e.g. America/New_York.", examples=["Europe/Dublin"]),
 ]
 

@@ -26,7 +26,8 @@ def test_schema_command_reproduces_the_committed_schemas(tmp_path: Path, run_cli
 
 
 @pytest.mark.parametrize(
-    "name", ["gladcfg.schema.json", "resources.schema.json", "plan.schema.json"]
+    "name",
+    ["gladcfg.schema.json", "resources.schema.json", "plan.schema.json", "status.schema.json"],
 )
 def test_schemas_are_valid_json_schema(name: str) -> None:
     schema = json.loads((COMMITTED / name).read_text())

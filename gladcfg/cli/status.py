@@ -1,0 +1,137 @@
+"""``gladcfg status``: a health record per instance, for dashboards and scheduled checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import click
+
+from gladcfg.cli.context import AppContext
+from gladcfg.cli.options import instance_options, selected_instances
+
+if TYPE_CHECKING:
+    from gladcfg.config import Workspace
+    from gladcfg.errors import GladcfgError
+    from gladcfg.model.status import InstanceStatus, StatusDocument
+
+
+@click.command()
+@instance_options
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str) -> int:
+    """Check each instance: drift (what a plan would change), unmanaged objects,
+    validation warnings and this week's coverage gaps.
+
+    Exit 0 when every instance is healthy, 2 when any has drift, 1 when any check failed.
+    """
+    from zoneinfo import ZoneInfo
+
+    from gladcfg.config import Workspace
+    from gladcfg.coverage import week_start
+    from gladcfg.engine.fleet import for_each_instance
+    from gladcfg.model.status import StatusDocument
+
+    workspace = Workspace.open(app.root)
+    names = selected_instances(workspace, instance, all_)
+    now = dt.datetime.now(dt.UTC)
+    records = for_each_instance(names, lambda name: _check(workspace, name, now.date()))
+    document = StatusDocument(
+        checked_at=now.isoformat(timespec="seconds"),
+        week_start=week_start(now.date(), ZoneInfo("UTC")).isoformat(),
+        instances=[
+            r.value if r.value is not None else _failed(r.instance, r.error) for r in records
+        ],
+    )
+    if format_ == "json":
+        click.echo(document.model_dump_json(indent=2, exclude_none=True))
+    else:
+        click.echo(_render(document), nl=False, color=app.use_color)
+    states = {record.status for record in document.instances}
+    return 1 if "error" in states else 2 if "drift" in states else 0
+
+
+def _check(workspace: Workspace, name: str, today: dt.date) -> InstanceStatus:
+    from gladcfg.config import load_desired
+    from gladcfg.coverage import compute
+    from gladcfg.engine import make_plan
+    from gladcfg.model.status import CoverageGap, Drift, InstanceStatus, SilentEntryPoint
+
+    report = load_desired(workspace, name)
+    plan, adapter = make_plan(workspace, name, report=report)
+    adapter.close()
+    summary = plan.summary()
+    drift = Drift(
+        create=summary["create"],
+        update=summary["update"],
+        rename=summary["rename"],
+        delete=summary["delete"],
+        manual=summary["manual"],
+        addresses=[change.address for change in plan.changes],
+    )
+    coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
+    return InstanceStatus(
+        instance=name,
+        adapter=plan.adapter,
+        status="drift" if plan.has_changes else "healthy",
+        drift=drift,
+        unmanaged=list(plan.unmanaged),
+        warnings=list(plan.warnings),
+        coverage_gaps=[
+            CoverageGap(
+                language=gap.language,
+                start=coverage.at(gap.start).isoformat(),
+                end=coverage.at(gap.end).isoformat(),
+                minutes=gap.minutes,
+            )
+            for gap in coverage.gaps
+        ],
+        silent_after_hours=[
+            SilentEntryPoint(entry_point=s.name, channel=s.channel, inbox=s.inbox)
+            for s in coverage.silent
+        ],
+    )
+
+
+def _failed(name: str, error: GladcfgError | None) -> InstanceStatus:
+    from gladcfg.cli.output import error_document
+    from gladcfg.model.status import InstanceStatus
+
+    document = error_document(name, error)
+    problems = document.get("problems", [])
+    text = document["error"] + "".join(f"\n  {p}" for p in problems)
+    return InstanceStatus(instance=name, status="error", error=text)
+
+
+def _render(document: StatusDocument) -> str:
+    colours = {"healthy": "green", "drift": "yellow", "error": "red"}
+    lines = [click.style(f"Status at {document.checked_at}", bold=True)]
+    for record in document.instances:
+        lines.append("")
+        lines.append(
+            click.style(f"{record.instance}: ", bold=True)
+            + click.style(record.status, fg=colours[record.status], bold=True)
+        )
+        if record.error:
+            lines.append(f"  {record.error}")
+            continue
+        if record.drift and record.drift.addresses:
+            lines.append(f"  drift: {_listed(record.drift.addresses)}")
+        if record.unmanaged:
+            lines.append(f"  unmanaged: {_listed(record.unmanaged)}")
+        lines.append(f"  warnings: {len(record.warnings)}")
+        gaps = record.coverage_gaps
+        lines.append(
+            f"  coverage gaps this week: {len(gaps)}"
+            + (f" ({sum(g.minutes for g in gaps) // 60}h in all)" if gaps else "")
+        )
+        if record.silent_after_hours:
+            silent = ", ".join(s.entry_point for s in record.silent_after_hours)
+            lines.append(f"  no after-hours reply: {silent}")
+    return "\n".join(lines) + "\n"
+
+
+def _listed(addresses: list[str], limit: int = 8) -> str:
+    shown = ", ".join(addresses[:limit])
+    return shown + (f" and {len(addresses) - limit} more" if len(addresses) > limit else "")

@@ -1,0 +1,208 @@
+"""Who is open when: a week of an instance's business hours, in UTC or any time zone.
+
+Everything is computed from the files (never the remote): each inbox's business hours, with
+that week's holidays, become open intervals; a language is open while any inbox serving it
+is. Gaps are the stretches of the coverage target (``policy.coverage``, or else the hours
+when any inbox is open) with no open inbox for a language. Follow-the-sun teams check with
+this that regions hand over without a hole.
+
+Intervals are minutes from the start of the week (Monday 00:00 in the display time zone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from gladcfg.config.checks import silent_after_hours
+from gladcfg.config.workspace import DesiredState
+from gladcfg.model.project import CoverageTarget
+from gladcfg.model.resources import BusinessHours, Inbox, Settings
+from gladcfg.model.types import WEEKDAYS, expand_days, range_minutes
+
+WEEK_MINUTES = 7 * 24 * 60
+Interval = tuple[int, int]  # [start, end) in minutes from the start of the week
+
+
+@dataclass(frozen=True)
+class Gap:
+    language: str
+    start: int
+    end: int
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class SilentEntryPoint:
+    name: str
+    channel: str
+    inbox: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    instance: str
+    week_start: datetime  # Monday 00:00 in ``timezone``
+    timezone: str
+    inboxes: dict[str, list[Interval]]
+    languages: dict[str, list[Interval]]
+    target: list[Interval]
+    target_source: str  # "policy" or "open hours"
+    gaps: list[Gap] = field(default_factory=list)
+    silent: list[SilentEntryPoint] = field(default_factory=list)
+
+    def at(self, minute: int) -> datetime:
+        return self.week_start + timedelta(minutes=minute)
+
+
+def week_start(day: date, zone: ZoneInfo) -> datetime:
+    """Monday 00:00 of the week holding ``day``, in ``zone``."""
+    monday = day - timedelta(days=day.weekday())
+    return datetime.combine(monday, time(0), tzinfo=zone)
+
+
+def compute(
+    state: DesiredState, target: CoverageTarget | None, *, day: date, timezone: str = "UTC"
+) -> Coverage:
+    zone = ZoneInfo(timezone)
+    start = week_start(day, zone)
+    hours = {
+        name: cast(BusinessHours, declared.model)
+        for name, declared in state.declared("business_hours").items()
+    }
+    configured = (
+        list(cast(Settings, state.settings.model).languages) if state.settings is not None else []
+    )
+    inboxes: dict[str, list[Interval]] = {}
+    served: dict[str, list[str]] = {language: [] for language in configured}
+    for name, declared in sorted(state.declared("inboxes").items()):
+        inbox = cast(Inbox, declared.model)
+        schedule = hours.get(inbox.business_hours) if inbox.business_hours else None
+        inboxes[name] = [(0, WEEK_MINUTES)] if schedule is None else open_intervals(schedule, start)
+        for language in inbox.languages if inbox.languages is not None else configured:
+            served.setdefault(language, []).append(name)
+    languages = {
+        language: merge(i for inbox in names for i in inboxes[inbox])
+        for language, names in served.items()
+    }
+    if target is not None and target.weekly:
+        schedule = BusinessHours(timezone=target.timezone, weekly=target.weekly)
+        wanted, source = open_intervals(schedule, start), "policy"
+        promised = target.languages or list(languages)
+    else:
+        wanted, source = merge(i for opened in inboxes.values() for i in opened), "open hours"
+        promised = list(languages)
+    gaps = [
+        Gap(language, a, b)
+        for language in promised
+        for a, b in subtract(wanted, languages.get(language, []))
+    ]
+    silent = [
+        SilentEntryPoint(declared.name, entry.channel, entry.inbox)
+        for declared, entry in silent_after_hours(state)
+    ]
+    return Coverage(
+        state.instance, start, timezone, inboxes, languages, wanted, source, gaps, silent
+    )
+
+
+def open_intervals(schedule: BusinessHours, start: datetime) -> list[Interval]:
+    """When ``schedule`` is open during the week from ``start``, holidays included."""
+    zone = ZoneInfo(schedule.timezone)
+    weekly: dict[str, list[str]] = {}
+    for spec, ranges in schedule.weekly.items():
+        for day in expand_days(spec):
+            weekly.setdefault(day, []).extend(ranges)
+    holidays = {holiday.date: holiday.hours for holiday in schedule.holidays}
+    local_first = start.astimezone(zone).date() - timedelta(days=1)
+    found: list[Interval] = []
+    for offset in range(9):  # the week, and a day either side for zones ahead or behind
+        local = local_first + timedelta(days=offset)
+        ranges = holidays.get(local, weekly.get(WEEKDAYS[local.weekday()], []))
+        for text in ranges:
+            opens, closes = range_minutes(text)
+            midnight = datetime.combine(local, time(0), tzinfo=zone)
+            begin = _minutes(_local(midnight, opens) - start)
+            end = _minutes(_local(midnight, closes) - start)
+            if end > 0 and begin < WEEK_MINUTES:
+                found.append((max(begin, 0), min(end, WEEK_MINUTES)))
+    return merge(found)
+
+
+def _local(midnight: datetime, minutes: int) -> datetime:
+    """Wall-clock ``minutes`` after local midnight (24:00 is the next midnight)."""
+    day = midnight.date() + timedelta(days=minutes // 1440)
+    clock = time(minutes % 1440 // 60, minutes % 60)
+    return datetime.combine(day, clock, tzinfo=midnight.tzinfo)
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def subtract(wanted: Sequence[Interval], have: Sequence[Interval]) -> Iterator[Interval]:
+    """The parts of ``wanted`` not in ``have`` (both merged)."""
+    for a, b in wanted:
+        cursor = a
+        for c, d in have:
+            if d <= cursor or c >= b:
+                continue
+            if c > cursor:
+                yield cursor, c
+            cursor = max(cursor, d)
+        if cursor < b:
+            yield cursor, b
+
+
+def open_minutes(intervals: Sequence[Interval], day: int, hour: int) -> int:
+    """How many minutes of hour ``hour`` of day ``day`` (0 = Monday) are open."""
+    a = day * 1440 + hour * 60
+    b = a + 60
+    return sum(max(0, min(b, d) - max(a, c)) for c, d in intervals)
+
+
+def to_document(coverage: Coverage) -> dict[str, Any]:
+    """The JSON shape: per row (inbox or language), per day, open minutes of each hour."""
+
+    def grid(intervals: list[Interval]) -> dict[str, list[int]]:
+        return {
+            WEEKDAYS[day]: [open_minutes(intervals, day, hour) for hour in range(24)]
+            for day in range(7)
+        }
+
+    return {
+        "instance": coverage.instance,
+        "timezone": coverage.timezone,
+        "week_start": coverage.week_start.isoformat(),
+        "target": coverage.target_source,
+        "inboxes": {name: grid(i) for name, i in coverage.inboxes.items()},
+        "languages": {name: grid(i) for name, i in coverage.languages.items()},
+        "gaps": [
+            {
+                "language": gap.language,
+                "start": coverage.at(gap.start).isoformat(),
+                "end": coverage.at(gap.end).isoformat(),
+                "minutes": gap.minutes,
+            }
+            for gap in coverage.gaps
+        ],
+        "silent_after_hours": [
+            {"entry_point": s.name, "channel": s.channel, "inbox": s.inbox} for s in coverage.silent
+        ],
+    }

@@ -1,0 +1,112 @@
+"""gladcfg coverage: the week grid and its gaps, on the shipped example and on small projects."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
+PLAIN_WEEK = "2026-11-11"  # no holiday in any region
+THANKSGIVING_WEEK = "2026-11-23"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "acme"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".gladcfg"))
+    return root
+
+
+@pytest.mark.parametrize("instance", ["staging", "prod-us", "prod-eu"])
+def test_the_example_as_shipped_has_no_gap(example: Path, run_cli: RunCli, instance: str) -> None:
+    result = run_cli("-C", example, "coverage", "-i", instance, "--week", PLAIN_WEEK)
+    assert result.exit_code == 0, result.output
+    assert "No gaps: every language has an open inbox across the hours policy.coverage" in (
+        result.stdout
+    )
+    document = json.loads(
+        run_cli(
+            "-C", example, "coverage", "-i", instance, "--week", PLAIN_WEEK, "--format", "json"
+        ).stdout
+    )
+    assert document["gaps"] == [] and document["target"] == "policy"
+    # Wednesday, 11:00-12:00 UTC: only EMEA is open (APAC closed at 10, Americas opens at 13).
+    assert document["inboxes"]["acme-emea"]["wed"][11] == 60
+    assert document["inboxes"]["acme-apac"]["wed"][11] == 0
+    assert document["inboxes"]["acme-americas"]["wed"][11] == 0
+
+
+def test_removing_one_regions_hours_opens_a_gap(example: Path, run_cli: RunCli) -> None:
+    hours = example / "config/hours.yaml"
+    text = hours.read_text()
+    emea = '    weekly:\n      mon-fri: ["08:00-18:00"]\n    holidays:\n      - {date: 2026-12-25'
+    assert text.count(emea) == 1
+    hours.write_text(text.replace(emea, "    weekly: {}\n    holidays:\n      - {date: 2026-12-25"))
+    assert hours.read_text() != text  # EMEA's weekly hours are gone
+    result = run_cli("-C", example, "coverage", "-i", "prod-us", "--week", PLAIN_WEEK)
+    assert result.exit_code == 0, result.output
+    # Between APAC closing (10:00 UTC) and the Americas opening (13:00 UTC, winter).
+    for day in ("Mon 2026-11-09", "Fri 2026-11-13"):
+        assert f"  {day} 10:00 → {day[:3]} 13:00 UTC (3h): en-US, es-US, fr-CA" in result.stdout
+    assert "Gaps (5): no inbox open for the language" in result.stdout
+
+
+def test_holidays_count(example: Path, run_cli: RunCli) -> None:
+    result = run_cli(
+        "-C", example, "coverage", "-i", "prod-us", "--week", THANKSGIVING_WEEK, "--format", "json"
+    )
+    gaps = json.loads(result.stdout)["gaps"]
+    assert {(g["language"], g["start"], g["end"], g["minutes"]) for g in gaps} == {
+        (language, "2026-11-26T18:00:00+00:00", "2026-11-27T00:00:00+00:00", 360)
+        for language in ("en-US", "es-US", "fr-CA")
+    }
+
+
+def test_languages_inboxes_and_silent_entry_points(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    resources = BASE_RESOURCES.replace("languages: [en-US]", "languages: [en-US, es-US]")
+    resources = resources.replace(
+        "  support: {teams: [tier1], business_hours: support}",
+        "  support: {teams: [tier1], business_hours: support, languages: [en-US]}\n"
+        "  spanish: {teams: [tier1], business_hours: short, languages: [es-US]}",
+    )
+    resources = resources.replace(
+        "business_hours:\n",
+        "business_hours:\n  short:\n    timezone: America/New_York\n"
+        '    weekly: {mon-fri: ["09:00-17:00"]}\n',
+    )
+    sms = (
+        "entry_points:\n  text-us:\n    channel: sms\n    address: '+14155550100'\n"
+        "    inbox: support\n"
+    )
+    root = make_project({"config/base.yaml": resources, "config/sms.yaml": sms})
+    result = run_cli(
+        "-C",
+        root,
+        "coverage",
+        "-i",
+        "staging",
+        "--week",
+        PLAIN_WEEK,
+        "--timezone",
+        "America/New_York",
+    )
+    assert result.exit_code == 0, result.output
+    # No policy: the target is when any inbox is open; Spanish is open 09-17 of 08-20.
+    assert "(America/New_York; target: open hours)" in result.stdout
+    assert "Mon 2026-11-09 08:00 → Mon 09:00 America/New_York (1h): es-US" in result.stdout
+    assert "Mon 2026-11-09 17:00 → Mon 20:00 America/New_York (3h): es-US" in result.stdout
+    assert "sms entry point text-us (inbox support)" in result.stdout
+    markdown = run_cli(
+        "-C", root, "coverage", "-i", "staging", "--week", PLAIN_WEEK, "--format", "markdown"
+    )
+    assert markdown.stdout.startswith("### Coverage of staging, week of Mon 2026-11-09 (UTC")
+    assert "```text\n" in markdown.stdout and "- sms entry point text-us" in markdown.stdout
+    bad = run_cli("-C", root, "coverage", "-i", "staging", "--timezone", "Mars/Olympus")
+    assert bad.exit_code == 1 and "Mars/Olympus" in bad.stderr
