@@ -75,6 +75,7 @@ def _register() -> None:
         export,
         init,
         plan,
+        pull,
         sandbox,
         schema,
         status,
@@ -87,6 +88,7 @@ def _register() -> None:
     cli.add_command(apply.apply)
     cli.add_command(plan.show)
     cli.add_command(export.export)
+    cli.add_command(pull.pull)
     cli.add_command(status.status)
     cli.add_command(diff.diff)
     cli.add_command(coverage.coverage)

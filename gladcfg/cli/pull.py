@@ -1,0 +1,52 @@
+"""``gladcfg pull``: changes made on an instance, written back into the resource files."""
+
+from __future__ import annotations
+
+import click
+
+from gladcfg.cli.context import AppContext
+from gladcfg.render.values import show
+
+
+@click.command()
+@click.option("-i", "--instance", metavar="NAME", help="Instance to pull from.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.pass_obj
+def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
+    """Write the instance's values into the files, field by field, in place.
+
+    Comments, key order and formatting are kept. A field whose value comes from a template
+    is listed, never overwritten. Afterwards plan is empty for every field pulled.
+    """
+    from gladcfg.cli.options import selected_instances
+    from gladcfg.config import Workspace, load_desired
+    from gladcfg.engine import make_plan
+    from gladcfg.pull import REMOVED, pull, write
+
+    workspace = Workspace.open(app.root)
+    (name,) = selected_instances(
+        workspace, (instance,) if instance else (), False, require_choice=True
+    )
+    report = load_desired(workspace, name)
+    plan, adapter = make_plan(workspace, name, report=report)
+    adapter.close()
+    result = pull(workspace.root, plan, report.states[name])
+    if not result.edits and not result.skipped:
+        click.echo(f"Nothing to pull: the files match {name}.")
+        return 0
+    for edit in result.edits:
+        before = "(not set)" if edit.before is REMOVED else show(edit.before)
+        after = "(removed)" if edit.after is REMOVED else show(edit.after)
+        click.echo(f"  {edit.file}: {edit.address}.{edit.field}: {before} → {after}")
+    if result.skipped:
+        click.echo(click.style("Not written:", bold=True), color=app.use_color)
+        for skipped in result.skipped:
+            where = f"{skipped.address}.{skipped.field}" if skipped.field else skipped.address
+            click.echo(f"  {where}: {skipped.reason}")
+    fields = len(result.edits)
+    if dry_run:
+        click.echo(f"Dry run: {fields} field(s) would be written to {len(result.files)} file(s).")
+    else:
+        write(workspace.root, result)
+        click.echo(f"Pulled {fields} field(s) from {name} into {len(result.files)} file(s).")
+    return 0

@@ -1,0 +1,178 @@
+"""gladcfg pull: the instance's values written back into the files, in place."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+from tests.cli.test_plan_apply import project, store
+from tests.conftest import MakeProject, RunCli
+
+FILE = """\
+# Support organisation for the Acme brand.
+settings:
+  default_language: en-US
+  languages: [en-US]
+  timezone: America/New_York   # head office
+audiences:
+  acme: {}
+teams:
+  # The first line answers everything it can.
+  tier1:
+    description: Tier 1          # shown to agents
+  billing: {description: 'Billing specialists'}
+business_hours:
+  support:
+    timezone: America/New_York
+    weekly:
+      mon-fri: ["08:00-20:00"]  # weekdays
+    holidays:
+      - {date: 2026-12-25, name: Christmas Day}
+inboxes:
+  support:
+    description: Main queue
+    teams: [tier1, billing]
+    business_hours: support
+entry_points:
+  support-email:
+    channel: email
+    address: "{{ support_email }}"   # differs per instance
+    inbox: support
+    audience: acme
+"""
+
+
+def edit(root: Path, kind: str, name: str, **fields: object) -> None:
+    """Change the instance as someone in the admin UI would."""
+    data = store(root)
+    spec = data["objects"][kind][name]["spec"]
+    for key, value in fields.items():
+        if value is None:
+            spec.pop(key, None)
+        else:
+            spec[key] = value
+    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_pull_writes_only_the_changed_values(make_project: MakeProject, run_cli: RunCli) -> None:
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    edit(root, "teams", "tier1", description="Front line")
+    edit(root, "teams", "billing", description="Billing and refunds")
+    edit(root, "inboxes", "support", description=None)
+    edit(root, "entry_points", "support-email", address="help@acme.example")
+    pulled = run_cli("-C", root, "pull", "-i", "staging")
+    assert pulled.exit_code == 0, pulled.output
+    assert 'config/base.yaml: teams.tier1.description: "Tier 1" → "Front line"' in pulled.stdout
+    assert 'inboxes.support.description: "Main queue" → (removed)' in pulled.stdout
+    assert (
+        "entry_points.support-email.address: its value comes from a template (vars); "
+        "change the vars instead"
+    ) in pulled.stdout
+    after = (root / "config/base.yaml").read_text()
+    assert changed_lines(FILE, after) == [
+        "-    description: Tier 1          # shown to agents",
+        "-  billing: {description: 'Billing specialists'}",
+        "+    description: Front line      # shown to agents",
+        "+  billing: {description: 'Billing and refunds'}",
+        "-    description: Main queue",
+    ]
+    plan = run_cli("-C", root, "plan", "--format", "json")
+    changes = json.loads(plan.stdout)["changes"]
+    assert [c["address"] for c in changes] == ["entry_points.support-email"]  # the template
+
+
+def test_pull_folds_hours_and_adds_fields(make_project: MakeProject, run_cli: RunCli) -> None:
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    weekdays = {day: ["09:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    edit(root, "business_hours", "support", weekly={**weekdays, "sat": ["10:00-12:00"]})
+    edit(root, "teams", "tier1", description="Tier 1")  # unchanged
+    dry = run_cli("-C", root, "pull", "-i", "staging", "--dry-run")
+    assert "Dry run: 1 field(s) would be written to 1 file(s)." in dry.stdout
+    assert (root / "config/base.yaml").read_text() == FILE
+    assert run_cli("-C", root, "pull", "-i", "staging").exit_code == 0
+    after = (root / "config/base.yaml").read_text()
+    assert changed_lines(FILE, after) == [
+        '-      mon-fri: ["08:00-20:00"]  # weekdays',
+        '+      mon-fri: ["09:00-17:00"]  # weekdays',
+        '+      sat: ["10:00-12:00"]',
+    ]
+    assert run_cli("-C", root, "plan", "--detailed-exitcode").exit_code == 0
+    again = run_cli("-C", root, "pull", "-i", "staging")
+    assert "Nothing to pull: the files match staging." in again.stdout
+
+
+def test_what_pull_does_not_write(make_project: MakeProject, run_cli: RunCli) -> None:
+    templated = "teams:\n#% for n in [1]\n  tier{{ n }}x: {description: T}\n#% endfor\n"
+    loop = "topics: {% for t in ['a'] %}{ {{ t }}: {} }{% endfor %}\n"
+    root = project(
+        make_project,
+        files={"config/base.yaml": FILE, "config/t.yaml": templated, "config/loop.yaml": loop},
+    )
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    edit(root, "teams", "tier1x", description="U")
+    edit(root, "topics", "a", disabled=True)
+    data = store(root)
+    data["objects"]["teams"]["extra"] = {"id": "x-9", "spec": {}}
+    del data["objects"]["audiences"]["acme"]
+    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+    pulled = run_cli("-C", root, "pull", "-i", "staging")
+    assert pulled.exit_code == 0, pulled.output
+    assert "teams.tier1x.description: its name comes from a template" in pulled.stdout
+    assert "topics.a.disabled: config/loop.yaml is not plain YAML before rendering" in pulled.stdout
+    assert "audiences.acme: declared in the files but not on the instance" in pulled.stdout
+    assert "Pulled 0 field(s)" in pulled.stdout
+
+
+def test_three_fields_changed_from_another_project(
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    # A second project manages the same instance and changes three fields. (A mock store
+    # belongs to its project folder, so the instance travels there and back.)
+    other = tmp_path / "other"
+    (other / "config").mkdir(parents=True)
+    (other / ".gladcfg/state").mkdir(parents=True)
+    instance = root / ".gladcfg/state/staging.json"
+    shutil.copyfile(instance, other / ".gladcfg/state/staging.json")
+    (other / "gladcfg.yaml").write_text("version: 1\ninstances:\n  staging: {}\n")
+    changed = (
+        FILE.replace("description: Tier 1", "description: First line")
+        .replace("'Billing specialists'", "'Billing'")
+        .replace('mon-fri: ["08:00-20:00"]', 'mon-fri: ["07:00-19:00"]')
+        .replace('"{{ support_email }}"', "support@acme.example")
+    )
+    (other / "config/base.yaml").write_text(changed)
+    assert run_cli("-C", other, "apply", "--auto-approve").exit_code == 0
+    shutil.copyfile(other / ".gladcfg/state/staging.json", instance)
+    pulled = run_cli("-C", root, "pull", "-i", "staging")
+    assert pulled.exit_code == 0, pulled.output
+    assert "Pulled 3 field(s) from staging into 1 file(s)." in pulled.stdout
+    assert "entry_points.support-email.address: its value comes from a template" in pulled.stdout
+    after = (root / "config/base.yaml").read_text()
+    assert changed_lines(FILE, after) == [
+        "-    description: Tier 1          # shown to agents",
+        "-  billing: {description: 'Billing specialists'}",
+        "+    description: First line      # shown to agents",
+        "+  billing: {description: 'Billing'}",
+        '-      mon-fri: ["08:00-20:00"]  # weekdays',
+        '+      mon-fri: ["07:00-19:00"]  # weekdays',
+    ]
+    assert "# Support organisation for the Acme brand." in after
+    # Every literal field now matches; the templated one is for the vars.
+    plan = json.loads(run_cli("-C", root, "plan", "--format", "json").stdout)
+    assert [(c["address"], [d["path"] for d in c["diff"]]) for c in plan["changes"]] == [
+        ("entry_points.support-email", ["address"])
+    ]
