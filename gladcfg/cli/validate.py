@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, selected_instances
+
+if TYPE_CHECKING:
+    from gladcfg.config import ValidationReport
 
 
 @click.command()
@@ -26,6 +31,8 @@ def validate(app: AppContext, instance: tuple[str, ...], all_: bool, strict: boo
     names = selected_instances(workspace, instance, all_)
     report = validate_instances(workspace, names)
     echo_problems(report.problems, names, color=app.use_color)
+    if len(names) > 1:
+        click.echo(_fleet_table(report, names), nl=False, color=app.use_color)
     failed = bool(report.errors) or (strict and bool(report.warnings))
     if failed:
         what = count(len(report.errors), "error")
@@ -43,3 +50,22 @@ def validate(app: AppContext, instance: tuple[str, ...], all_: bool, strict: boo
         click.style("valid", fg="green", bold=True) + f"{note}: {sizes}", color=app.use_color
     )
     return 0
+
+
+def _fleet_table(report: ValidationReport, names: list[str]) -> str:
+    """Per instance: resources, errors and warnings (a problem without instances is the
+    project's own, so every instance's)."""
+    from gladcfg.render.fleet import FleetRow, render_fleet_text
+
+    rows = []
+    for name in names:
+        mine = [p for p in report.problems if not p.instances or name in p.instances]
+        errors = sum(1 for p in mine if p.is_error)
+        counts = {
+            "resources": len(report.states[name]),
+            "errors": errors,
+            "warnings": len(mine) - errors,
+        }
+        rows.append(FleetRow(name, counts, "invalid" if errors else "valid", bool(errors)))
+    columns = ("resources", "errors", "warnings")
+    return render_fleet_text(f"Fleet: {len(names)} instances", rows, columns)

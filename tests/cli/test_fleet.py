@@ -160,6 +160,15 @@ def stores_or_none(root: Path) -> dict[str, bytes | None]:
 
 def row(stdout: str, instance: str) -> list[str]:
     """The fleet table's row for ``instance``, split into cells."""
-    table = stdout[stdout.index("Fleet ") :].splitlines()
+    table = stdout[stdout.index("Fleet") :].splitlines()
     (line,) = (line for line in table if line.startswith(f"{instance} "))
     return line.split()
+
+
+def test_validate_all_has_a_row_per_instance(make_project: MakeProject, run_cli: RunCli) -> None:
+    root = fleet(make_project)
+    (root / "config/eu.yaml").write_text("teams:\n  eu: {instances: [prod-eu], nope: 1}\n")
+    result = run_cli("-C", root, "validate", "--all")
+    assert result.exit_code == 1
+    assert row(result.stdout, "prod-eu") == ["prod-eu", "9", "1", "0", "invalid"]
+    assert row(result.stdout, "staging") == ["staging", "8", "1", "0", "invalid"]
