@@ -5,20 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
-FLEET = """\
-version: 1
-resources: ["config/**/*.yaml"]
-vars: {brand: Acme}
-instances:
-  staging:
-    vars: {support_email: support@staging.acme.example}
-  prod-us:
-    vars: {support_email: support@acme.example}
-  prod-eu:
-    vars: {support_email: support@eu.acme.example}
-"""
+FLEET = PROJECT_YAML.replace("  prod:\n", "  prod-us:\n") + (
+    "  prod-eu:\n    vars: {support_email: support@eu.acme.example}\n"
+)
 NAMES = ("staging", "prod-us", "prod-eu")
 
 

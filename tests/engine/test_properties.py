@@ -76,6 +76,31 @@ def desired_state(
     return DesiredState("prop", None, resources)
 
 
+def some_renames(
+    desired: dict[str, dict[str, dict[str, Any]]],
+    remote: dict[str, dict[str, dict[str, Any]]],
+    data: st.DataObject,
+) -> dict[str, str]:
+    """Some desired teams were renamed from remote teams that are no longer declared."""
+    free_old = sorted(set(remote["teams"]) - set(desired["teams"]))
+    renames: dict[str, str] = {}
+    for new in sorted(set(desired["teams"]) - set(remote["teams"])):
+        if free_old and data.draw(st.booleans()):
+            renames[new] = free_old.pop()
+    return renames
+
+
+def seeded(folder: Path, remote: dict[str, dict[str, dict[str, Any]]]) -> MockAdapter:
+    """A mock instance holding ``remote``."""
+    adapter = MockAdapter("prop", CONFIG, folder)
+    adapter.seed(
+        (kind, name, KIND_MODELS[kind].model_validate(spec).canonical())
+        for kind in ("teams", "business_hours", "topics", "inboxes")
+        for name, spec in remote[kind].items()
+    )
+    return adapter
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(desired=side(), remote=side(), data=st.data())
 def test_apply_converges_without_dangling_references(
@@ -83,21 +108,10 @@ def test_apply_converges_without_dangling_references(
     remote: dict[str, dict[str, dict[str, Any]]],
     data: st.DataObject,
 ) -> None:
-    # Some desired teams were renamed from remote teams that are no longer declared.
-    free_old = sorted(set(remote["teams"]) - set(desired["teams"]))
-    free_new = sorted(set(desired["teams"]) - set(remote["teams"]))
-    renames: dict[str, str] = {}
-    for new in free_new:
-        if free_old and data.draw(st.booleans()):
-            renames[new] = free_old.pop()
+    renames = some_renames(desired, remote, data)
     state = desired_state(desired, renames)
     with tempfile.TemporaryDirectory() as folder:
-        adapter = MockAdapter("prop", CONFIG, Path(folder))
-        adapter.seed(
-            (kind, name, KIND_MODELS[kind].model_validate(spec).canonical())
-            for kind in ("teams", "business_hours", "topics", "inboxes")
-            for name, spec in remote[kind].items()
-        )
+        adapter = seeded(Path(folder), remote)
         plan = plan_instance(state, adapter.read(), adapter.access, CONFIG, adapter="mock")
         with adapter.locked():
             report = apply_changes(adapter, plan.changes, adapter.read(), parallelism=3)
@@ -123,20 +137,9 @@ def test_the_rollback_plan_restores_the_instance(
     remote: dict[str, dict[str, dict[str, Any]]],
     data: st.DataObject,
 ) -> None:
-    free_old = sorted(set(remote["teams"]) - set(desired["teams"]))
-    renames = {
-        new: free_old.pop()
-        for new in sorted(set(desired["teams"]) - set(remote["teams"]))
-        if free_old and data.draw(st.booleans())
-    }
-    state = desired_state(desired, renames)
+    state = desired_state(desired, some_renames(desired, remote, data))
     with tempfile.TemporaryDirectory() as folder:
-        adapter = MockAdapter("prop", CONFIG, Path(folder))
-        adapter.seed(
-            (kind, name, KIND_MODELS[kind].model_validate(spec).canonical())
-            for kind in ("teams", "business_hours", "topics", "inboxes")
-            for name, spec in remote[kind].items()
-        )
+        adapter = seeded(Path(folder), remote)
         before = contents(adapter)
         plan = plan_instance(state, adapter.read(), adapter.access, CONFIG, adapter="mock")
         report = apply_plan(adapter, plan, parallelism=3, rollback=True)
