@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.render.values import show
 
 
 @click.command()
@@ -22,6 +21,7 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
     from gladcfg.config import Workspace, load_desired
     from gladcfg.engine import make_plan
     from gladcfg.pull import REMOVED, pull, write
+    from gladcfg.render.values import show
 
     workspace = Workspace.open(app.root)
     (name,) = selected_instances(

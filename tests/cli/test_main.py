@@ -184,3 +184,25 @@ def test_the_kind_literal_of_gladcfg_yaml_is_the_list_of_kinds() -> None:
     from gladcfg.model.resources import KINDS
 
     assert get_args(KindName) == KINDS
+
+
+def test_help_imports_no_heavy_module() -> None:
+    """``gladcfg --help`` stays fast because commands import pydantic, Jinja, httpx and
+    friends only when they run (the time itself is measured by the benchmark)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from gladcfg.cli.main import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pydantic', 'jinja2', 'httpx', 'deepdiff', 'rich', 'ruamel', 'yaml')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
