@@ -1,0 +1,92 @@
+"""The bad-input corpus: every case in tests/corpus/ runs the real CLI in a subprocess.
+
+A case is a folder holding a project (or the wreck of one) and ``case.json``: the command
+line, the expected exit code, the words the error must contain (file, line, field), and
+files to generate that are too large, binary or link-shaped to keep in git. No case may
+print a traceback, and none may change an instance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.json").is_file())
+
+
+def generate(root: Path, spec: dict[str, Any]) -> None:
+    path = root / spec["path"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kind = spec["kind"]
+    if kind == "text":
+        path.write_text(spec["text"], encoding="utf-8")
+    elif kind == "bomb":  # "billion laughs": nine levels of nine aliases each
+        lines = ['a0: &a0 ["lol"]']
+        lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+        path.write_text("\n".join(lines) + "\nteams: *a9\n", encoding="utf-8")
+    elif kind == "deep":
+        depth = spec["depth"]
+        path.write_text("teams: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    elif kind == "huge":
+        line = "# " + "x" * 1021 + "\n"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write("teams:\n")
+            for _ in range(spec["mib"] * 1024):
+                handle.write(line)
+    elif kind == "random":
+        path.write_bytes(random.Random(8).randbytes(spec["bytes"]))
+    elif kind == "latin1":
+        path.write_bytes("teams:\n  x: {description: 'Équipe de nuit'}\n".encode("latin-1"))
+    elif kind == "symlink":
+        path.symlink_to(spec["target"])
+    else:  # pragma: no cover - a mistake in a case
+        raise ValueError(f"unknown generator {kind}")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".json"}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_case(name: str, tmp_path: Path) -> None:
+    source = CORPUS / name
+    case = json.loads((source / "case.json").read_text(encoding="utf-8"))
+    root = tmp_path / "project"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("case.json"))
+    for spec in case.get("generate", []):
+        generate(root, spec)
+    stores = snapshot(root / ".gladcfg/state")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLADCFG_CORPUS")}
+    result = subprocess.run(
+        [sys.executable, "-m", "gladcfg", "--no-color", "-C", str(root), *case["args"]],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == case["exit"], output
+    assert "Traceback" not in output and "internal error" not in output, output
+    for words in case["contains"]:
+        assert words in output, f"{words!r} not in:\n{output}"
+    assert snapshot(root / ".gladcfg/state") == stores, "a failed run changed an instance"
+
+
+def test_the_corpus_is_large_and_every_case_says_what_it_expects() -> None:
+    assert len(CASES) >= 40
+    for name in CASES:
+        case = json.loads((CORPUS / name / "case.json").read_text(encoding="utf-8"))
+        assert case["contains"], f"{name}: no expected words"
