@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,3 +119,18 @@ class _Main:
 
 
 assert cli is not None
+
+
+def gladcfg_process(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m gladcfg --no-color -C root ARGS`` in its own process, from ``root``."""
+    return subprocess.run(
+        [sys.executable, "-m", "gladcfg", "--no-color", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=120,
+        check=False,
+    )

@@ -12,12 +12,12 @@ import json
 import os
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import gladcfg_process
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.json").is_file())
@@ -68,15 +68,7 @@ def test_bad_input_case(name: str, tmp_path: Path) -> None:
         generate(root, spec)
     stores = snapshot(root / ".gladcfg/state")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLADCFG_CORPUS")}
-    result = subprocess.run(
-        [sys.executable, "-m", "gladcfg", "--no-color", "-C", str(root), *case["args"]],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=root,
-        timeout=120,
-        check=False,
-    )
+    result = gladcfg_process(root, *case["args"], env=env)
     output = result.stdout + result.stderr
     assert result.returncode == case["exit"], output
     assert "Traceback" not in output and "internal error" not in output, output

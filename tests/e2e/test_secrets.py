@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import httpx
 import pytest
 
 from gladcfg.sandbox import BackgroundServer
+from tests.conftest import gladcfg_process
 
 TOKENS = {
     "GLADCFG_GOOD_TOKEN": "good-UNMISTAKABLE-5f2a9c",
@@ -107,15 +106,7 @@ def test_no_command_ever_shows_a_token(
     codes = []
     for verbosity in ("-v", "-vv"):
         for args in commands:
-            result = subprocess.run(
-                [sys.executable, "-m", "gladcfg", "--no-color", verbosity, "-C", str(root), *args],
-                capture_output=True,
-                text=True,
-                env=env,
-                cwd=root,
-                timeout=120,
-                check=False,
-            )
+            result = gladcfg_process(root, verbosity, *args, env=env)
             assert "Traceback" not in result.stderr, (args, result.stderr)
             outputs.append(f"$ {' '.join(args)}\n{result.stdout}{result.stderr}")
             codes.append(result.returncode)
