@@ -13,7 +13,7 @@ writes new ones; deletes and renames are decisions for a person).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 from gladcfg.export import fold_days
 from gladcfg.fileio import write_atomically
 from gladcfg.model.resources import format_path
+from gladcfg.plan.diff import MISSING, FieldPath, changed_paths, value_at
 from gladcfg.plan.model import Action, Change, Plan
 
 if TYPE_CHECKING:
     from gladcfg.config.workspace import DesiredState
 
-Path_ = tuple[str | int, ...]
-_MISSING = object()
-REMOVED = _MISSING
+REMOVED = MISSING
 
 
 @dataclass(frozen=True)
@@ -105,19 +104,6 @@ def _not_a_value(change: Change) -> str:
     return f"renamed on the instance? the files still say {change.renamed_from}; left as is"
 
 
-def changed_paths(file: Mapping[str, Any], remote: Mapping[str, Any]) -> Iterator[Path_]:
-    """The path of every field that differs; lists compare whole."""
-    for key in [*file, *(k for k in remote if k not in file)]:
-        mine, theirs = file.get(key, _MISSING), remote.get(key, _MISSING)
-        if mine == theirs:
-            continue
-        if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
-            for path in changed_paths(mine, theirs):
-                yield (key, *path)
-        else:
-            yield (key,)
-
-
 class _Document:
     """One resource file as ruamel.yaml round-trips it."""
 
@@ -145,8 +131,8 @@ class _Document:
         return cls(yaml, data) if isinstance(data, dict) else None
 
     def set(
-        self, kind: str, prefix: Sequence[str], path: Path_, remote: Mapping[str, Any]
-    ) -> tuple[Path_, Any, Any] | str:
+        self, kind: str, prefix: Sequence[str], path: FieldPath, remote: Mapping[str, Any]
+    ) -> tuple[FieldPath, Any, Any] | str:
         """Write ``remote``'s value at ``path`` (or at the deepest part of it the file
         spells out) under ``prefix``; the reason when it cannot."""
         holder: Any = self.data
@@ -165,22 +151,22 @@ class _Document:
             depth += 1
         key = path[depth]
         written = path[: depth + 1]
-        value = _get(remote, written)
+        value = value_at(remote, written)
         if key == "weekly" and kind == "business_hours" and isinstance(value, dict):
             value = fold_days(value)
         if not isinstance(holder, dict):
             return "declared in a form gladcfg cannot edit; edit it by hand"
-        old = holder.get(key, _MISSING)
+        old = holder.get(key, MISSING)
         if _templated(old):
             return "its value comes from a template (vars); change the vars instead"
-        if value is _MISSING:
+        if value is MISSING:
             del holder[key]
         elif isinstance(value, dict) and isinstance(old, dict):
             _merge_into(old, value)
         else:
             holder[key] = _styled(value, old, holder)
         self.changed = True
-        return written, old if old is _MISSING else _plain(old), value
+        return written, old if old is MISSING else _plain(old), value
 
     def dump(self) -> str:
         stream = io.StringIO()
@@ -188,10 +174,10 @@ class _Document:
         return stream.getvalue()
 
 
-def _whole_fields(kind: str, paths: Iterator[Path_]) -> Iterator[Path_]:
+def _whole_fields(kind: str, paths: Iterable[FieldPath]) -> Iterator[FieldPath]:
     """Fields written whole although they are mappings: a business week is folded into
     day ranges (``mon-fri``), so its days cannot be written one by one."""
-    seen: set[Path_] = set()
+    seen: set[FieldPath] = set()
     for path in paths:
         whole = ("weekly",) if kind == "business_hours" and path[0] == "weekly" else path
         if whole not in seen:
@@ -205,7 +191,7 @@ def _merge_into(mapping: dict[Any, Any], value: dict[str, Any]) -> None:
         del mapping[key]
     for key, item in value.items():
         if mapping.get(key) != item:
-            mapping[key] = _styled(item, mapping.get(key, _MISSING), mapping)
+            mapping[key] = _styled(item, mapping.get(key, MISSING), mapping)
 
 
 def _styled(value: Any, old: Any, holder: Any) -> Any:
@@ -245,14 +231,6 @@ def _quoted_like(value: Any, like: Any) -> Any:
     for style in (DoubleQuotedScalarString, SingleQuotedScalarString):
         if isinstance(like, style):
             return style(value)
-    return value
-
-
-def _get(value: Any, path: Path_) -> Any:
-    for step in path:
-        if not isinstance(value, Mapping) or step not in value:
-            return _MISSING
-        value = value[step]
     return value
 
 

@@ -11,16 +11,16 @@ from typing import Any
 from gladcfg.model.resources import format_path
 from gladcfg.plan.model import FieldDiff
 
-_MISSING = object()
+MISSING = object()  # what value_at gives for a path that is not there
+FieldPath = tuple[str | int, ...]
 
 
-def field_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldDiff, ...]:
-    """The changed fields, each as ``path: before → after``. A change inside a list is shown
-    as the whole list, before and after: ``teams: [a, b] → [a, c]`` reads better than
-    ``teams[1]: b → c``."""
+def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[FieldPath]:
+    """The path of every field that differs, sorted; a path stops before any list index,
+    so a changed list is one changed field."""
     from deepdiff import DeepDiff
 
-    changed: dict[tuple[str | int, ...], None] = {}
+    changed: dict[FieldPath, None] = {}
     for levels in DeepDiff(before, after, view="tree").values():
         for level in levels:
             path = level.path(output_format="list")
@@ -29,23 +29,30 @@ def field_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldDiff
                     path = path[:index]
                     break
             changed[tuple(path)] = None
+    return sorted(changed, key=lambda p: [str(x) for x in p])
+
+
+def field_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldDiff, ...]:
+    """The changed fields, each as ``path: before → after``. A change inside a list is shown
+    as the whole list, before and after: ``teams: [a, b] → [a, c]`` reads better than
+    ``teams[1]: b → c``."""
     diffs = []
-    for path in sorted(changed, key=lambda p: [str(x) for x in p]):
-        old, new = _get(before, path), _get(after, path)
+    for path in changed_paths(before, after):
+        old, new = value_at(before, path), value_at(after, path)
         diffs.append(
             FieldDiff(
                 format_path(path),
-                None if old is _MISSING else old,
-                None if new is _MISSING else new,
+                None if old is MISSING else old,
+                None if new is MISSING else new,
             )
         )
     return tuple(diffs)
 
 
-def _get(value: Any, path: tuple[str | int, ...]) -> Any:
-    # Paths stop before any list index, so only mappings are walked.
+def value_at(value: Any, path: FieldPath) -> Any:
+    """The value at ``path`` (mappings only), or MISSING."""
     for item in path:
         if not isinstance(value, dict) or item not in value:
-            return _MISSING
+            return MISSING
         value = value[item]
     return value
