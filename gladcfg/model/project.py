@@ -230,7 +230,10 @@ class Project(Model):
         own = self.instances[instance].policy
         if own is None:
             return self.policy
-        return self.policy.model_copy(update=own.model_dump(exclude_unset=True))
+        # The instance's own values as they are (models, not dumped dicts).
+        return self.policy.model_copy(
+            update={key: getattr(own, key) for key in own.model_fields_set}
+        )
 
 
 class ResourceFile(Model):

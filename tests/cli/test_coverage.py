@@ -110,3 +110,21 @@ def test_languages_inboxes_and_silent_entry_points(
     assert "```text\n" in markdown.stdout and "- sms entry point text-us" in markdown.stdout
     bad = run_cli("-C", root, "coverage", "-i", "staging", "--timezone", "Mars/Olympus")
     assert bad.exit_code == 1 and "Mars/Olympus" in bad.stderr
+
+
+def test_an_instance_can_promise_its_own_coverage(example: Path, run_cli: RunCli) -> None:
+    project = example / "gladcfg.yaml"
+    text = project.read_text()
+    own = "    policy: {required_languages: [en-GB]}"
+    assert own in text
+    project.write_text(
+        text.replace(
+            own,
+            "    policy:\n      required_languages: [en-GB]\n"
+            "      coverage: {timezone: UTC, weekly: {sat: ['10:00-12:00']}}",
+        )
+    )
+    result = run_cli("-C", example, "coverage", "-i", "prod-eu", "--week", PLAIN_WEEK)
+    assert result.exit_code == 0, result.output
+    # Saturday 10-12 UTC: only the Americas would be open, and they open at 15:00 UTC.
+    assert "Sat 2026-11-14 10:00 → Sat 12:00 UTC (2h): en-GB, fr-FR, de-DE" in result.stdout
