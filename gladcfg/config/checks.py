@@ -221,13 +221,7 @@ def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
             ("settings", "default_language"),
         )
     for declared in state.declared("inboxes").values():
-        for index, language in enumerate(cast(Inbox, declared.model).languages or []):
-            if language not in configured:
-                yield declared.source.problem(
-                    f"language '{language}' is not configured for this instance "
-                    f"(settings.languages: {', '.join(configured)})",
-                    (*declared.path, "languages", index),
-                )
+        yield from _unconfigured(declared, cast(Inbox, declared.model).languages or [], configured)
     for declared in state.declared("answers").values():
         content = cast(Answer, declared.model).content
         for language in content:
@@ -296,7 +290,7 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
     """Chat widgets and help centers show answers: they need the right content types, in
     the languages they offer, and the languages must be the instance's."""
     answers = state.declared("answers")
-    configured = list(cast(Settings, state.settings.model).languages) if state.settings else None
+    configured = list(cast(Settings, state.settings.model).languages) if state.settings else []
 
     def content_of(name: str | None) -> dict[str, Any] | None:
         found = answers.get(name) if name else None
@@ -318,19 +312,10 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
                 severity=Severity.WARNING,
             )
 
-    def offered(declared: Declared, languages: list[str]) -> Iterator[Problem]:
-        for index, language in enumerate(languages):
-            if configured is not None and language not in configured:
-                yield declared.source.problem(
-                    f"language '{language}' is not configured for this instance "
-                    f"(settings.languages: {', '.join(configured)})",
-                    (*declared.path, "languages", index),
-                )
-
     entry_points = state.declared("entry_points")
     for declared in state.declared("glad_apps").values():
         app = cast(GladApp, declared.model)
-        yield from offered(declared, app.languages)
+        yield from _unconfigured(declared, app.languages, configured)
         entry = entry_points.get(app.entry_point)
         if entry is not None and cast(EntryPoint, entry.model).channel != "chat":
             channel = cast(EntryPoint, entry.model).channel
@@ -348,10 +333,23 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             yield from needing(declared, action.answer, "public", app.languages, where)
     for declared in state.declared("help_centers").values():
         center = cast(HelpCenter, declared.model)
-        yield from offered(declared, center.languages)
+        yield from _unconfigured(declared, center.languages, configured)
         for index, name in enumerate(center.answers):
             where = (*declared.path, "answers", index)
             yield from needing(declared, name, "public", center.languages, where)
+
+
+def _unconfigured(
+    declared: Declared, languages: list[str], configured: list[str]
+) -> Iterator[Problem]:
+    """``declared.languages`` entries the instance does not have (none without settings)."""
+    for index, language in enumerate(languages):
+        if configured and language not in configured:
+            yield declared.source.problem(
+                f"language '{language}' is not configured for this instance "
+                f"(settings.languages: {', '.join(configured)})",
+                (*declared.path, "languages", index),
+            )
 
 
 def silent_after_hours(state: DesiredState) -> Iterator[tuple[Declared, EntryPoint]]:
