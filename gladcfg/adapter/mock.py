@@ -25,7 +25,13 @@ from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
 from gladcfg.errors import AdapterError, GoneError, LockedError
 from gladcfg.fileio import write_atomically
 from gladcfg.model.project import MockInstance
-from gladcfg.model.resources import KINDS, address_of, references_in, rename_references
+from gladcfg.model.resources import (
+    KINDS,
+    REFERRING_KINDS,
+    address_of,
+    references_in,
+    rename_references,
+)
 
 STORE_FORMAT = 1
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -221,8 +227,8 @@ class MockAdapter:
 
     def _referrers(self, kind: str, name: str) -> Iterator[str]:
         objects = self._require_store()["objects"]
-        for other_kind, by_name in objects.items():
-            for other_name, entry in by_name.items():
+        for other_kind in REFERRING_KINDS[kind]:
+            for other_name, entry in objects.get(other_kind, {}).items():
                 if any(
                     (target, used) == (kind, name)
                     for _, target, used in references_in(other_kind, entry["spec"])
@@ -231,8 +237,9 @@ class MockAdapter:
 
     def _rewrite_references(self, kind: str, old: str, new: str) -> None:
         renames = {kind: {old: new}}
-        for other_kind, by_name in self._require_store()["objects"].items():
-            for entry in by_name.values():
+        objects = self._require_store()["objects"]
+        for other_kind in REFERRING_KINDS[kind]:
+            for entry in objects.get(other_kind, {}).values():
                 # A new spec, never an edit in place: specs handed out by read() and specs
                 # the engine passed in stay as they were.
                 entry["spec"] = rename_references(other_kind, entry["spec"], renames)

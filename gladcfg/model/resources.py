@@ -431,3 +431,8 @@ KIND_MODELS: dict[str, type[Resource]] = {
     )
 }
 KINDS: tuple[str, ...] = ("settings", *KIND_MODELS)
+# For each kind, the kinds whose resources can refer to it.
+REFERRING_KINDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(k for k, m in KIND_MODELS.items() if any(t == kind for _, t in m.REFERENCES))
+    for kind in KINDS
+}
