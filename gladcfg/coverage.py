@@ -193,16 +193,25 @@ def to_document(coverage: Coverage) -> dict[str, Any]:
         "target": coverage.target_source,
         "inboxes": {name: grid(i) for name, i in coverage.inboxes.items()},
         "languages": {name: grid(i) for name, i in coverage.languages.items()},
-        "gaps": [
-            {
-                "language": gap.language,
-                "start": coverage.at(gap.start).isoformat(),
-                "end": coverage.at(gap.end).isoformat(),
-                "minutes": gap.minutes,
-            }
-            for gap in coverage.gaps
-        ],
-        "silent_after_hours": [
-            {"entry_point": s.name, "channel": s.channel, "inbox": s.inbox} for s in coverage.silent
-        ],
+        "gaps": gap_records(coverage),
+        "silent_after_hours": silent_records(coverage),
     }
+
+
+def gap_records(coverage: Coverage) -> list[dict[str, Any]]:
+    """The gaps as JSON records, with ISO 8601 times (coverage JSON and status share them)."""
+    return [
+        {
+            "language": gap.language,
+            "start": coverage.at(gap.start).isoformat(),
+            "end": coverage.at(gap.end).isoformat(),
+            "minutes": gap.minutes,
+        }
+        for gap in coverage.gaps
+    ]
+
+
+def silent_records(coverage: Coverage) -> list[dict[str, str]]:
+    return [
+        {"entry_point": s.name, "channel": s.channel, "inbox": s.inbox} for s in coverage.silent
+    ]

@@ -11,7 +11,7 @@ from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, selected_instances
 
 if TYPE_CHECKING:
-    from gladcfg.config import Workspace
+    from gladcfg.config import ValidationReport, Workspace
     from gladcfg.errors import GladcfgError
     from gladcfg.model.status import InstanceStatus, StatusDocument
 
@@ -30,13 +30,16 @@ def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str)
 
     from gladcfg.config import Workspace
     from gladcfg.coverage import week_start
-    from gladcfg.engine.fleet import for_each_instance
+    from gladcfg.engine.fleet import for_each_instance, valid, validate_each
     from gladcfg.model.status import StatusDocument
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_)
     now = dt.datetime.now(dt.UTC)
-    records = for_each_instance(names, lambda name: _check(workspace, name, now.date()))
+    validated = validate_each(workspace, names)
+    records = for_each_instance(
+        names, lambda name: _check(workspace, name, valid(validated[name]), now.date())
+    )
     document = StatusDocument(
         checked_at=now.isoformat(timespec="seconds"),
         week_start=week_start(now.date(), ZoneInfo("UTC")).isoformat(),
@@ -52,13 +55,13 @@ def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str)
     return 1 if "error" in states else 2 if "drift" in states else 0
 
 
-def _check(workspace: Workspace, name: str, today: dt.date) -> InstanceStatus:
-    from gladcfg.config import load_desired
-    from gladcfg.coverage import compute
+def _check(
+    workspace: Workspace, name: str, report: ValidationReport, today: dt.date
+) -> InstanceStatus:
+    from gladcfg.coverage import compute, gap_records, silent_records
     from gladcfg.engine import make_plan
     from gladcfg.model.status import CoverageGap, Drift, InstanceStatus, SilentEntryPoint
 
-    report = load_desired(workspace, name)
     plan, adapter = make_plan(workspace, name, report=report)
     adapter.close()
     summary = plan.summary()
@@ -78,19 +81,8 @@ def _check(workspace: Workspace, name: str, today: dt.date) -> InstanceStatus:
         drift=drift,
         unmanaged=list(plan.unmanaged),
         warnings=list(plan.warnings),
-        coverage_gaps=[
-            CoverageGap(
-                language=gap.language,
-                start=coverage.at(gap.start).isoformat(),
-                end=coverage.at(gap.end).isoformat(),
-                minutes=gap.minutes,
-            )
-            for gap in coverage.gaps
-        ],
-        silent_after_hours=[
-            SilentEntryPoint(entry_point=s.name, channel=s.channel, inbox=s.inbox)
-            for s in coverage.silent
-        ],
+        coverage_gaps=[CoverageGap.model_validate(g) for g in gap_records(coverage)],
+        silent_after_hours=[SilentEntryPoint.model_validate(s) for s in silent_records(coverage)],
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from gladcfg.errors import GladcfgError
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from gladcfg.adapter import Adapter
     from gladcfg.config import ValidationReport, Workspace
     from gladcfg.plan.model import Plan
+
+    Validated: TypeAlias = ValidationReport | GladcfgError
 
 T = TypeVar("T")
 
@@ -61,28 +63,40 @@ def for_each_instance(
         return list(pool.map(guarded, names))
 
 
-def plan_fleet(
-    workspace: Workspace, names: Sequence[str], *, targets: Sequence[str] = ()
-) -> list[InstanceResult[tuple[Plan, Adapter]]]:
-    """Plan every instance in ``names``; the caller closes the adapters it gets back.
-
-    The files are rendered and validated one instance after the other (that work is all
-    CPU); reading the remotes, which is mostly waiting, runs in parallel.
-    """
+def validate_each(workspace: Workspace, names: Sequence[str]) -> dict[str, Validated]:
+    """Each instance's validation, or the error that stopped it, one after the other: the
+    work is all CPU, and the workspace's caches are shared by every instance."""
     from gladcfg.config import load_desired
-    from gladcfg.engine import make_plan
 
-    validated: dict[str, ValidationReport | GladcfgError] = {}
+    validated: dict[str, Validated] = {}
     for name in names:
         try:
             validated[name] = load_desired(workspace, name)
         except GladcfgError as exc:
             validated[name] = exc
+    return validated
+
+
+def valid(report: Validated) -> ValidationReport:
+    """The report, or its error raised (inside a fleet's work, it becomes that instance's)."""
+    if isinstance(report, GladcfgError):
+        raise report
+    return report
+
+
+def plan_fleet(
+    workspace: Workspace, names: Sequence[str], *, targets: Sequence[str] = ()
+) -> list[InstanceResult[tuple[Plan, Adapter]]]:
+    """Plan every instance in ``names``; the caller closes the adapters it gets back.
+
+    The files are validated one instance after the other; reading the remotes, which is
+    mostly waiting, runs in parallel.
+    """
+    from gladcfg.engine import make_plan
+
+    validated = validate_each(workspace, names)
 
     def work(name: str) -> tuple[Plan, Adapter]:
-        report = validated[name]
-        if isinstance(report, GladcfgError):
-            raise report
-        return make_plan(workspace, name, targets=targets, report=report)
+        return make_plan(workspace, name, targets=targets, report=valid(validated[name]))
 
     return for_each_instance(names, work)
