@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from gladcfg.coverage import Coverage, Interval, open_minutes
@@ -11,40 +13,35 @@ AXIS = "".join(f"{hour:<6}" for hour in range(0, 24, 6)).rstrip()
 
 
 def render_coverage_text(coverage: Coverage) -> str:
-    return "\n".join(_lines(coverage, styled=True)) + "\n"
+    def bold(text: str) -> str:
+        return click.style(text, bold=True)
+
+    lines = [bold(_title(coverage)), *_grid(coverage, bold), "", *_findings(coverage, bold)]
+    return "\n".join(lines) + "\n"
 
 
 def render_coverage_markdown(coverage: Coverage) -> str:
-    lines = _lines(coverage, styled=False)
-    title, body = lines[0], lines[1:]
-    gaps_at = body.index(next(line for line in body if line.startswith(("Gaps", "No gaps"))))
-    grid, tail = body[:gaps_at], body[gaps_at:]
-    return (
-        "\n".join(
-            [f"### {title}", "", "```text", *grid, "```", "", *(_bullet(t) for t in tail)]
-        ).rstrip()
-        + "\n"
-    )
+    findings = (_bullet(line) for line in _findings(coverage, str))
+    lines = [f"### {_title(coverage)}", "", "```text", *_grid(coverage, str), "```", "", *findings]
+    return "\n".join(lines) + "\n"
 
 
 def _bullet(line: str) -> str:
     return f"- {line.strip()}" if line.startswith("  ") else line
 
 
-def _lines(coverage: Coverage, *, styled: bool) -> list[str]:
-    def bold(text: str) -> str:
-        return click.style(text, bold=True) if styled else text
+def _title(coverage: Coverage) -> str:
+    return (
+        f"Coverage of {coverage.instance}, week of {coverage.week_start:%a %Y-%m-%d} "
+        f"({coverage.timezone}; target: {coverage.target_source})"
+    )
 
-    zone = coverage.timezone
+
+def _grid(coverage: Coverage, bold: Callable[[str], str]) -> list[str]:
+    """The legend, then per day a row of hour cells for each language and inbox."""
     rows = [*coverage.languages, *coverage.inboxes]
     width = max((len(name) for name in rows), default=0) + 6
-    lines = [
-        bold(
-            f"Coverage of {coverage.instance}, week of {coverage.week_start:%a %Y-%m-%d} "
-            f"({zone}; target: {coverage.target_source})"
-        ),
-        f"{FULL} open the whole hour  {PART} open part of it  {CLOSED} closed",
-    ]
+    lines = [f"{FULL} open the whole hour  {PART} open part of it  {CLOSED} closed"]
     for day in range(7):
         date = coverage.at(day * 1440)
         lines.append("")
@@ -53,7 +50,12 @@ def _lines(coverage: Coverage, *, styled: bool) -> list[str]:
             lines.append(f"  {title}")
             for name, intervals in group.items():
                 lines.append(f"    {name}".ljust(width) + _cells(intervals, day))
-    lines.append("")
+    return lines
+
+
+def _findings(coverage: Coverage, bold: Callable[[str], str]) -> list[str]:
+    """The gaps (or that there are none) and the entry points with no after-hours reply."""
+    lines = []
     if coverage.gaps:
         # One line per stretch, naming every language it leaves without an open inbox.
         stretches: dict[tuple[int, int], list[str]] = {}
@@ -63,7 +65,7 @@ def _lines(coverage: Coverage, *, styled: bool) -> list[str]:
         for (first, last), languages in sorted(stretches.items()):
             start, end = coverage.at(first), coverage.at(last)
             lines.append(
-                f"  {start:%a %Y-%m-%d %H:%M} → {end:%a %H:%M} {zone} "
+                f"  {start:%a %Y-%m-%d %H:%M} → {end:%a %H:%M} {coverage.timezone} "
                 f"({_duration(last - first)}): {', '.join(languages)}"
             )
     else:
