@@ -10,11 +10,13 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import json.scanner
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from gladcfg.errors import AdapterError
 from gladcfg.model.resources import KINDS
 
 
@@ -24,13 +26,60 @@ class Access(enum.Enum):
     HIDDEN = "hidden"  # neither: validated only, listed under not_managed
 
 
-@dataclass(frozen=True)
-class RemoteObject:
-    """One object as the instance has it: its remote id, name and canonical spec."""
+# The C scanner json.loads runs, without its per-call wrappers: specs are decoded one by one.
+_scan_json: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
-    id: str
-    name: str
-    spec: dict[str, Any]
+
+class RemoteObject:
+    """One object as the instance has it: its remote id, name and canonical spec.
+
+    An adapter that reads specs as JSON text may hand them over undecoded (``text=``):
+    the spec is then decoded each time it is asked for and never kept,
+    so holding a large instance costs its text, not a tree of dicts per object.
+    """
+
+    __slots__ = ("_json", "_spec", "_where", "id", "name")
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        spec: dict[str, Any] | None = None,
+        *,
+        text: str | None = None,
+        where: str = "",
+    ) -> None:
+        """Either ``spec``, or ``text``: the spec as a JSON object, decoded when asked for;
+        ``where`` names where it was read, for the error raised if it is not one."""
+        self.id = id
+        self.name = name
+        self._spec: dict[str, Any] = {} if spec is None else spec
+        self._json = text
+        self._where = where
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        if self._json is None:
+            return self._spec
+        try:
+            spec, end = _scan_json(self._json, 0)
+        except (StopIteration, json.JSONDecodeError):  # StopIteration: "Expecting value"
+            spec, end = None, -1
+        if end != len(self._json) or not isinstance(spec, dict):
+            raise AdapterError(
+                f"{self._where}: the spec of {self.name!r} is not a valid JSON object"
+            )
+        return spec
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RemoteObject):
+            return NotImplemented
+        return (self.id, self.name, self.spec) == (other.id, other.name, other.spec)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by a mutable spec
+
+    def __repr__(self) -> str:
+        return f"RemoteObject(id={self.id!r}, name={self.name!r}, spec={self.spec!r})"
 
 
 @dataclass

@@ -5,6 +5,9 @@ It behaves like a careful remote so the engine can be tested against it for real
 * it assigns its own ids, and refuses writes that would leave a reference dangling (an
   inbox naming a team that does not exist, deleting a team an inbox still uses);
 * the file is replaced atomically (write, fsync, rename), so a crash never tears it;
+* the file is one JSON document laid out one object per line, so a read indexes lines and
+  keeps each spec as text (:meth:`RemoteObject.from_json`) instead of a tree of dicts; a
+  store in any other JSON layout (edited by hand) is read whole;
 * an apply holds an exclusive lock on ``<store>.lock``; a second apply waits, then fails;
 * it can play a less capable API (``read_only``, ``hidden``) and inject faults
   (``fail_every``, ``rate_limit_every``, ``latency_ms``).
@@ -15,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -63,7 +67,6 @@ class MockAdapter:
         self._rate_limit_every = faults.rate_limit_every if faults else None
         self._latency = (faults.latency_ms / 1000) if faults else 0.0
         self._store: dict[str, Any] | None = None
-        self._version = "empty"
         self._mutex = threading.Lock()
         self._writes = 0
         self._session = False
@@ -77,27 +80,96 @@ class MockAdapter:
         self._pause()
         with self._mutex:
             self._flush(force=True)  # during an apply: what was written so far, first
-            store = self._store = self._load()
-            version = self._version
+            self._store = None  # a write after this read starts from the file again
+            version, objects = self._read_objects()
         state = RemoteState(requests=1, version=version)
         for kind in KINDS:
-            if self.access[kind] is Access.HIDDEN:
-                continue
-            by_name = store["objects"].get(kind, {})
-            state.objects[kind] = {
-                name: RemoteObject(entry["id"], name, entry["spec"])
-                for name, entry in by_name.items()
-            }
+            if self.access[kind] is not Access.HIDDEN:
+                state.objects[kind] = objects.get(kind, {})
         return state
 
-    def _load(self) -> dict[str, Any]:
+    def _read_objects(self) -> tuple[str, dict[str, dict[str, RemoteObject]]]:
+        """The digest of the store's content, and its objects."""
+        digest = hashlib.sha256()
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with self.path.open("rb") as handle:
+                indexed = self._index(handle, digest)
         except FileNotFoundError:
-            self._version = "empty"
-            return {"format_version": STORE_FORMAT, "next_id": 1, "objects": {}}
+            return "empty", {}
         except OSError as exc:
             raise AdapterError(f"cannot read the mock store {self.path}: {exc.strerror}") from None
+        if indexed is not None:
+            return digest.hexdigest(), indexed
+        # Not the layout _dump writes (edited by hand, say): decode the whole document.
+        text = self._read_text()
+        if text is None:  # pragma: no cover - removed between the two reads
+            return "empty", {}
+        store = self._decode(text)
+        try:
+            objects = {
+                kind: {
+                    name: RemoteObject(str(entry["id"]), name, dict(entry["spec"]))
+                    for name, entry in by_name.items()
+                }
+                for kind, by_name in store["objects"].items()
+            }
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise AdapterError(
+                f"the mock store {self.path} is not a format {STORE_FORMAT} store: "
+                'expected "objects": {kind: {name: {"id": …, "spec": {…}}}}'
+            ) from None
+        return hashlib.sha256(text.encode()).hexdigest(), objects
+
+    def _index(
+        self, lines: Iterable[bytes], digest: Any
+    ) -> dict[str, dict[str, RemoteObject]] | None:
+        """Stream a store written by :func:`_dump` line by line, specs kept as text (decoded
+        when compared); None as soon as a line is laid out otherwise. Feeds ``digest``."""
+        objects: dict[str, dict[str, RemoteObject]] = {}
+        by_name: dict[str, RemoteObject] | None = None
+        where = f"the mock store {self.path}"
+        state = "header"
+        for raw in lines:
+            digest.update(raw)
+            if state == "end" or not raw.endswith(b"\n") or not raw.isascii():
+                return None
+            line = raw[:-1].decode("ascii")
+            if by_name is not None:
+                entry = _ENTRY.fullmatch(line)
+                if entry is not None:
+                    name = _string(entry[1])
+                    by_name[name] = RemoteObject(
+                        _string(entry[2]), name, text=entry[3], where=where
+                    )
+                elif line in ("}", "},"):
+                    by_name = None
+                else:
+                    return None
+            elif state == "header":
+                header = _HEADER.fullmatch(line)
+                if header is None or int(header[1]) != STORE_FORMAT:
+                    return None
+                state = "kinds"
+            elif line == "}}":
+                state = "end"
+            else:
+                kind = _KIND.fullmatch(line)
+                if kind is None:
+                    return None
+                by_name = objects.setdefault(_string(kind[1]), {})
+        return objects if state == "end" else None
+
+    def _read_text(self) -> str | None:
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except UnicodeDecodeError:
+            raise AdapterError(f"the mock store {self.path} is not UTF-8 text") from None
+        except OSError as exc:
+            raise AdapterError(f"cannot read the mock store {self.path}: {exc.strerror}") from None
+
+    def _decode(self, text: str) -> dict[str, Any]:
         try:
             store = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -106,8 +178,13 @@ class MockAdapter:
             ) from None
         if not isinstance(store, dict) or store.get("format_version") != STORE_FORMAT:
             raise AdapterError(f"the mock store {self.path} is not a format {STORE_FORMAT} store")
-        self._version = hashlib.sha256(text.encode()).hexdigest()  # the content's digest
         return store
+
+    def _load(self) -> dict[str, Any]:
+        text = self._read_text()
+        if text is None:
+            return {"format_version": STORE_FORMAT, "next_id": 1, "objects": {}}
+        return self._decode(text)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -172,7 +249,7 @@ class MockAdapter:
     def seed(self, objects: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Write objects straight into the store (benchmarks and tests set up instances so)."""
         with self._mutex:
-            store = self._store = self._load()
+            store = self._require_store()
             for kind, name, spec in objects:
                 store["objects"].setdefault(kind, {})[name] = {
                     "id": f"mock-{store['next_id']}",
@@ -251,9 +328,49 @@ class MockAdapter:
         now = time.monotonic()
         if not force and now - self._last_flush < FLUSH_INTERVAL_SECONDS:
             return
-        write_atomically(self.path, json.dumps(self._store, indent=1, sort_keys=True) + "\n")
+        write_atomically(self.path, _dump(self._store))
         self._last_flush = now
         self._dirty = False
+
+
+# The layout _dump writes and MockAdapter._index reads back.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+_HEADER = re.compile(r'\{"format_version": (\d+), "next_id": \d+, "objects": \{')
+_KIND = re.compile(f"({_JSON_STRING}): \\{{")
+_ENTRY = re.compile(f'({_JSON_STRING}): \\{{"id": ({_JSON_STRING}), "spec": (\\{{.*\\}})\\}},?')
+
+
+def _dump(store: dict[str, Any]) -> str:
+    """The store as one JSON document, one object per line, kinds and names sorted::
+
+        {"format_version": 1, "next_id": 3, "objects": {
+        "teams": {
+        "tier1": {"id": "mock-1", "spec": {"description": "Tier 1"}},
+        "vip": {"id": "mock-2", "spec": {}}
+        }
+        }}
+
+    ASCII-escaped, so no string ever holds a line break.
+    """
+    header = json.dumps({"format_version": store["format_version"], "next_id": store["next_id"]})
+    lines = [header[:-1] + ', "objects": {']
+    kinds = sorted(store["objects"].items())
+    for k, (kind, by_name) in enumerate(kinds, start=1):
+        lines.append(f"{json.dumps(kind)}: {{")
+        entries = sorted(by_name.items())
+        lines.extend(
+            f"{json.dumps(name)}: {json.dumps(entry, sort_keys=True)}"
+            + ("," if e < len(entries) else "")
+            for e, (name, entry) in enumerate(entries, start=1)
+        )
+        lines.append("}," if k < len(kinds) else "}")
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
+
+
+def _string(literal: str) -> str:
+    """The value of a JSON string literal."""
+    return literal[1:-1] if "\\" not in literal else str(json.loads(literal))
 
 
 def _acquire(handle: Any, lock_path: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -81,6 +82,98 @@ def test_damaged_store_is_a_clean_error(tmp_path: Path, content: str, message: s
     path.write_text(content)
     with pytest.raises(AdapterError, match=message):
         adapter(tmp_path).read()
+
+
+def seeded(tmp_path: Path) -> tuple[MockAdapter, Path]:
+    mock = adapter(tmp_path)
+    mock.seed(
+        [
+            ("teams", "tier1", {"description": 'Tier 1 \u2014 "quoted"\nsecond line'}),
+            ("teams", 'odd "name"', {}),
+            ("audiences", "acme", {"description": "Acme"}),
+            ("answers", "a", {"content": {"en-US": {"messaging": "hi"}}, "audiences": ["acme"]}),
+        ]
+    )
+    return mock, tmp_path / ".gladcfg/state/test.json"
+
+
+def everything(mock: MockAdapter) -> dict[str, dict[str, tuple[str, dict[str, object]]]]:
+    state = mock.read()
+    return {
+        kind: {name: (obj.id, obj.spec) for name, obj in state.of(kind).items()}
+        for kind in state.objects
+    }
+
+
+def test_the_store_is_one_object_per_line_and_reads_the_same_in_any_layout(
+    tmp_path: Path,
+) -> None:
+    mock, path = seeded(tmp_path)
+    text = path.read_text()
+    assert text.isascii()
+    lines = text.splitlines()
+    assert lines[0] == '{"format_version": 1, "next_id": 5, "objects": {'
+    assert lines[1:3] == [
+        '"answers": {',
+        '"a": {"id": "mock-4", "spec": {"audiences": ["acme"], '
+        '"content": {"en-US": {"messaging": "hi"}}}}',
+    ]
+    assert lines[-1] == "}}"
+    fast = everything(mock)
+    assert fast["teams"]['odd "name"'] == ("mock-2", {})
+    assert fast["teams"]["tier1"][1]["description"] == 'Tier 1 \u2014 "quoted"\nsecond line'
+    # Reformatted by hand (or by any JSON tool): read whole, same objects, same digest rule.
+    path.write_text(json.dumps(json.loads(text), indent=2))
+    assert everything(mock) == fast
+    path.write_text(text)
+    digest = mock.read().fingerprint()
+    path.write_text(text.replace('"hi"', '"hello"'))
+    assert mock.read().fingerprint() != digest
+
+
+def test_a_damaged_spec_line_is_a_clean_error_when_it_is_read(tmp_path: Path) -> None:
+    mock, path = seeded(tmp_path)
+    path.write_text(path.read_text().replace('{"description": "Acme"}', '{"description": Acme}'))
+    acme = mock.read().of("audiences")["acme"]  # specs are decoded when they are compared
+    with pytest.raises(
+        AdapterError, match=r"mock store .*: the spec of 'acme' is not a valid JSON object"
+    ):
+        _ = acme.spec
+    path.write_text(path.read_text().replace('{"description": Acme}', '{"a": 1} {"b": 2}'))
+    with pytest.raises(AdapterError, match="the spec of 'acme' is not a valid JSON object"):
+        _ = mock.read().of("audiences")["acme"].spec
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"format_version": 1, "objects": {"teams": {"t": {"spec": {}}}}}', "format 1 store"),
+        (b'{"format_version": 1, "objects": {"teams": []}}', "format 1 store"),
+        (b'{"format_version": 1, "next_id": 1, "objects": {\n"teams": {\n}\n}}\n\xff', "UTF-8"),
+    ],
+)
+def test_a_store_of_the_wrong_shape_is_a_clean_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / ".gladcfg/state/test.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with pytest.raises(AdapterError, match=message):
+        adapter(tmp_path).read()
+
+
+def test_an_empty_store_and_empty_kinds_keep_the_layout(tmp_path: Path) -> None:
+    mock, path = seeded(tmp_path)
+    for name in ("tier1", 'odd "name"'):
+        mock.delete("teams", mock.read().of("teams")[name])
+    assert '"teams": {\n}' in path.read_text()
+    assert mock.read().of("teams") == {}
+    assert mock._index(iter([b"not json\n"]), hashlib.sha256()) is None
+    assert mock._index(iter([b"}}"]), hashlib.sha256()) is None  # no line break
+    assert (
+        mock._index(iter([path.read_bytes().splitlines(keepends=True)[0]]), hashlib.sha256())
+        is None
+    )
 
 
 def test_a_second_apply_waits_for_the_lock_then_gives_up(
