@@ -20,7 +20,7 @@ when an error is reported (:func:`locate`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,6 +191,83 @@ def load(text: str) -> Document:
         ) from None
     finally:
         parser.dispose()
+
+
+# Below this many characters in all, documents are loaded in this process: starting
+# workers would cost more than it saves.
+PARALLEL_MIN_CHARS = 2 * 1024 * 1024
+MAX_WORKERS = 4
+
+
+def load_many(texts: Sequence[str]) -> Generator[Document | YamlError, None, None]:
+    """Load each of ``texts``, yielding its document or its error, in order.
+
+    libyaml's parser holds the GIL, so a large batch is parsed by worker processes (forked:
+    nothing to import again) while the caller works on the documents already yielded. The
+    workers return each document marshalled, the cheapest way back for plain data. Where
+    forking is not safe (not Linux, or other threads running), on a machine with one core, or
+    for a small batch, and for any document whose worker failed, loading happens here.
+    """
+    workers = _worker_count(texts)
+    if workers < 2:
+        yield from map(_load_or_error, texts)
+        return
+    import marshal
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        # Consumed from the left, so each marshalled result is freed once loaded.
+        futures = deque(pool.submit(_load_marshalled, text) for text in texts)
+        for text in texts:
+            try:
+                loaded = marshal.loads(futures.popleft().result())
+            except Exception:  # a worker that died (killed, out of memory): load it here
+                yield _load_or_error(text)
+                continue
+            if loaded[0] == "error":
+                yield YamlError(*loaded[1:])
+            else:
+                duplicates = tuple(DuplicateKey(*dup) for dup in loaded[2])
+                yield Document(loaded[1], duplicates)
+    finally:
+        pool.shutdown(cancel_futures=True)  # joins its thread: a later batch may fork again
+
+
+def _worker_count(texts: Sequence[str]) -> int:
+    import sys
+    import threading
+
+    if (
+        len(texts) < 2
+        or sum(map(len, texts)) < PARALLEL_MIN_CHARS
+        or not sys.platform.startswith("linux")
+        or threading.active_count() > 1
+    ):
+        return 1
+    import os
+
+    return min(MAX_WORKERS, len(os.sched_getaffinity(0)), len(texts))
+
+
+def _load_or_error(text: str) -> Document | YamlError:
+    try:
+        return load(text)
+    except YamlError as exc:
+        return exc
+
+
+def _load_marshalled(text: str) -> bytes:
+    """In a worker: :func:`load`, as marshal data (plain values and tuples only)."""
+    import marshal
+
+    loaded = _load_or_error(text)
+    if isinstance(loaded, YamlError):
+        return marshal.dumps(("error", loaded.message, loaded.line, loaded.column))
+    duplicates = tuple((dup.path, dup.line, dup.column) for dup in loaded.duplicate_keys)
+    return marshal.dumps(("document", loaded.data, duplicates))
 
 
 def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for speed

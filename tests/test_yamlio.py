@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import marshal
 import math
+import os
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 import yaml
@@ -136,3 +141,79 @@ _QuotingDumper.add_representer(
 def test_round_trip_of_any_document(value: object) -> None:
     text = yaml.dump({"root": value}, Dumper=_QuotingDumper, allow_unicode=True)
     assert yamlio.load(text).data == {"root": value}
+
+
+BATCH = [
+    "teams:\n  a: {description: x}\n",
+    "a: 1\na: 2\n",  # a duplicate key
+    "key: [unclosed\n",  # a syntax error
+    "weekly: {mon: ['09:00-17:00'], 1: .inf, no: ~}\n",  # core-schema scalars survive marshal
+    "",
+]
+
+
+def outcome(loaded: yamlio.Document | yamlio.YamlError) -> object:
+    return loaded if isinstance(loaded, yamlio.YamlError) else (loaded.data, loaded.duplicate_keys)
+
+
+def parallel_possible() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and len(os.sched_getaffinity(0)) > 1
+        and threading.active_count() == 1
+    )
+
+
+def test_a_large_batch_is_loaded_by_workers_with_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serial = [outcome(d) for d in yamlio.load_many(BATCH)]
+    assert yamlio._worker_count(BATCH) == 1  # small: loaded in this process
+    assert serial == [outcome(yamlio._load_or_error(text)) for text in BATCH]
+    assert marshal.loads(yamlio._load_marshalled("a: 1\na: 2\n")) == (
+        "document",
+        {"a": 2},
+        ((("a",), 2, 1),),
+    )
+    assert marshal.loads(yamlio._load_marshalled("["))[0] == "error"
+    monkeypatch.setattr(yamlio, "PARALLEL_MIN_CHARS", 0)
+    if not parallel_possible():
+        pytest.skip("needs Linux, two cores and no other thread")
+    assert yamlio._worker_count(BATCH) >= 2
+    assert [outcome(d) for d in yamlio.load_many(BATCH)] == serial
+
+
+def _dies_on_teams(text: str) -> bytes:
+    """Stands in for the worker's function; pickled by reference, so module-level."""
+    if text.startswith("teams"):
+        Path(os.environ["GLADCFG_TEST_DIED"]).touch()
+        os._exit(3)
+    return ORIGINAL_LOAD_MARSHALLED(text)
+
+
+ORIGINAL_LOAD_MARSHALLED = yamlio._load_marshalled
+
+
+def test_a_worker_that_dies_is_replaced_by_loading_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(yamlio, "PARALLEL_MIN_CHARS", 0)
+    if not parallel_possible():
+        pytest.skip("needs Linux, two cores and no other thread")
+    monkeypatch.setenv("GLADCFG_TEST_DIED", str(tmp_path / "died"))
+    monkeypatch.setattr(yamlio, "_load_marshalled", _dies_on_teams)
+    loaded = [outcome(d) for d in yamlio.load_many(BATCH)]
+    assert (tmp_path / "died").exists()
+    assert loaded == [outcome(yamlio._load_or_error(text)) for text in BATCH]
+
+
+def test_no_workers_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "PARALLEL_MIN_CHARS", 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert yamlio._worker_count(BATCH) == 1  # forking now could copy a held lock
+    finally:
+        stop.set()
+        other.join()

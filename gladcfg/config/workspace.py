@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", Resource, Settings)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declared:
     """One resource as declared, with where it was declared."""
 
@@ -178,11 +178,9 @@ class Workspace:
         settings: Declared | None = None
         resources: dict[str, dict[str, Declared]] = {kind: {} for kind in KIND_MODELS}
         protected: set[str] = set()
-        for rel in self.files:
-            source = self._render(rel, context, name, problems)
-            if source is None:
-                continue
-            parsed = self._parse(source)
+        sources = [self._render(rel, context, name, problems) for rel in self.files]
+        rendered = [source for source in sources if source is not None]
+        for source, parsed in zip(rendered, self._parse(rendered), strict=True):
             problems.extend(replace(p, instances=(name,)) for p in parsed.problems)
             invalid |= parsed.invalid
             if parsed.settings is not None and _selected(parsed.settings.instances, name):
@@ -237,25 +235,36 @@ class Workspace:
         assert isinstance(template, str)
         return Source(rel, rendered, lambda: self._renderer.source_lines(rel, template, context))
 
-    def _parse(self, source: Source) -> _ParsedFile:
-        cached = self._parsed.get((source.rel, source.text))
-        if cached is not None:
-            log.debug("%s: same rendering as another instance, parsed once", source.rel)
-        else:
-            cached = _parse_resource_file(source)
-            cached.problems.extend(
-                _unmatched_instance_globs(source, cached, self.project.instances)
-            )
-            self._parsed[(source.rel, source.text)] = cached
-        return cached
+    def _parse(self, sources: list[Source]) -> Iterator[_ParsedFile]:
+        """Each source parsed and validated, in order; a rendering seen before (another
+        instance's, the same text) is not parsed again. The YAML of the others is loaded
+        in one batch, in parallel when it is large."""
+        new = [source for source in sources if (source.rel, source.text) not in self._parsed]
+        documents = yamlio.load_many([source.text for source in new])
+        try:
+            for source in sources:
+                parsed = self._parsed.get((source.rel, source.text))
+                if parsed is not None:
+                    log.debug("%s: same rendering as another instance, parsed once", source.rel)
+                else:
+                    parsed = _parse_resource_file(source, next(documents))
+                    parsed.problems.extend(
+                        _unmatched_instance_globs(source, parsed, self.project.instances)
+                    )
+                    self._parsed[(source.rel, source.text)] = parsed
+                yield parsed
+        finally:
+            documents.close()
 
 
-def _parse_resource_file(source: Source) -> _ParsedFile:
+def _parse_resource_file(
+    source: Source, document: yamlio.Document | yamlio.YamlError
+) -> _ParsedFile:
     parsed = _ParsedFile()
-    try:
-        document = yamlio.load(source.text)
-    except yamlio.YamlError as exc:
-        parsed.problems.append(Problem(exc.message, source.rel, exc.line, exc.column))
+    if isinstance(document, yamlio.YamlError):
+        parsed.problems.append(
+            Problem(document.message, source.rel, document.line, document.column)
+        )
         return parsed
     parsed.problems.extend(_duplicate_key_problems(source, document))
     data = document.data

@@ -3,8 +3,11 @@ the field, suggests the near name where there is one, exits 1, and never shows a
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from gladcfg import yamlio
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 # (id, extra file text, substrings expected on one line of the output)
@@ -317,3 +320,18 @@ def test_an_invalid_resource_still_has_its_references_checked(
     )
     assert "config/extra.yaml:4:5: error: inboxes.vip.busines_hours: unknown field" in result.stderr
     assert "invalid: 2 errors" in result.stderr
+
+
+def test_files_loaded_by_workers_give_the_same_findings(
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every case above in one project: loaded in this process, then (forced) by workers."""
+    files = {f"config/case-{i:02}.yaml": c[1] for i, c in enumerate(CASES)}
+    root = make_project({"config/base.yaml": BASE_RESOURCES, **files})
+    here = run_cli("-C", root, "validate", "--all")
+    monkeypatch.setattr(yamlio, "PARALLEL_MIN_CHARS", 0)
+    assert yamlio._worker_count(list(files.values())) >= 2 or len(os.sched_getaffinity(0)) == 1
+    by_workers = run_cli("-C", root, "validate", "--all")
+    assert here.exit_code == by_workers.exit_code == 1
+    assert len({line for line in here.stderr.splitlines() if "case-" in line}) >= len(CASES)
+    assert (by_workers.stdout, by_workers.stderr) == (here.stdout, here.stderr)
