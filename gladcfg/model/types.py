@@ -29,6 +29,12 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+# The same few values (en-US, 24h, 09:00-17:00) are validated over and over in a large
+# project: each validator below is a pure function of its text, so it runs once per value.
+# Errors are not cached; they are raised again.
+_memoised = functools.lru_cache(maxsize=4096)
+
+
 # Names of resources: what users key resources by, and what plans and errors print.
 Name = Annotated[
     str,
@@ -48,6 +54,7 @@ def duration_seconds(value: str) -> int:
     return sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS, strict=True) if n)
 
 
+@_memoised
 def _normalise_duration(value: str) -> str:
     seconds = duration_seconds(value)
     if seconds == 0:
@@ -80,6 +87,7 @@ def range_minutes(value: str) -> tuple[int, int]:
     return h1 * 60 + m1, h2 * 60 + m2
 
 
+@_memoised
 def _check_time_range(value: str) -> str:
     match = _TIME_RANGE.match(value)
     if match is None:
@@ -136,6 +144,7 @@ _LANGUAGE_TAG = re.compile(
 )
 
 
+@_memoised
 def normalise_language(value: str) -> str:
     match = _LANGUAGE_TAG.match(value)
     if match is None:
