@@ -235,6 +235,10 @@ class MockAdapter:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(lock_path, "a+") as handle:
             _acquire(handle, lock_path)
+            # Only the lock's holder writes the store: a temporary file beside it is what a
+            # killed apply left half-written.
+            for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
             self._session = True
             try:
                 yield

@@ -204,10 +204,14 @@ def test_a_second_apply_waits_for_the_lock_then_gives_up(
 def test_writes_in_an_apply_are_flushed_at_the_end(tmp_path: Path) -> None:
     mock = adapter(tmp_path)
     path = tmp_path / ".gladcfg/state/test.json"
+    path.parent.mkdir(parents=True)
+    killed = path.with_name(".test.json.k1ll3d.tmp")
+    killed.write_text('{"format_version": 1, "ne')  # what a SIGKILLed apply leaves
     with mock.locked():
         for i in range(20):
             mock.create("teams", f"t{i}", {})
     assert len(json.loads(path.read_text())["objects"]["teams"]) == 20
+    assert not killed.exists()
 
 
 def test_injected_failures_and_latency(tmp_path: Path) -> None:

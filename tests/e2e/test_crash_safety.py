@@ -82,6 +82,7 @@ def test_killed_applies_leave_a_whole_store_and_converge(tmp_path: Path) -> None
     code, output = finish(gladcfg(root, "apply", "--auto-approve", "--force"))
     assert code == 0, output
     assert check_whole(store) == TEAMS + TEAMS // 4
+    assert not list(store.parent.glob("*.tmp"))  # what a killed apply left, swept
     code, output = finish(gladcfg(root, "plan", "--detailed-exitcode"))
     assert code == 0, output
 
