@@ -283,7 +283,7 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
-    maybe_typed, no_key = _MAYBE_TYPED, _NO_KEY
+    maybe_typed, no_key, merge, containers = _MAYBE_TYPED, _NO_KEY, _MERGE, (dict, list)
     frame: _Frame | None = None
 
     while True:
@@ -294,7 +294,7 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
             if event.tag is not None or not event.implicit[0]:
                 value = _scalar(event)
             elif not value or value[0] in maybe_typed:
-                value = _MERGE if value == "<<" else _resolve_plain(value)
+                value = merge if value == "<<" else _resolve_plain(value)
             if event.anchor is not None:
                 anchors[event.anchor] = value
         elif cls is map_start or cls is seq_start:
@@ -357,24 +357,25 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
         elif not frame.is_map:
             frame.container.append(value)
         elif frame.key is no_key:
-            if isinstance(value, dict | list):
+            if cls is not scalar_event and isinstance(value, containers):
                 raise _error("mapping keys must be scalars", event)
             frame.key = value
             frame.key_event = event
         else:
             key = frame.key
             frame.key = no_key
-            if key is _MERGE:
-                sources = value if isinstance(value, list) else [value]
-                if not all(isinstance(s, dict) for s in sources):
-                    raise _error("'<<' merges mappings only", event)
-                frame.merges.extend(sources)
-                continue
-            if key in frame.container:
+            container = frame.container
+            if key in container or key is merge:
+                if key is merge:
+                    sources = value if isinstance(value, list) else [value]
+                    if not all(isinstance(s, dict) for s in sources):
+                        raise _error("'<<' merges mappings only", event)
+                    frame.merges.extend(sources)
+                    continue
                 mark = frame.key_event.start_mark
                 path = (*tuple(f.parent_key for f in stack[1:]), key)
                 duplicates.append(DuplicateKey(path, mark.line + 1, mark.column + 1))
-            frame.container[key] = value
+            container[key] = value
 
 
 def _expanded(value: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
