@@ -217,7 +217,9 @@ def load_many(texts: Sequence[str]) -> Generator[Document | YamlError, None, Non
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
+    )
     try:
         # Consumed from the left, so each marshalled result is freed once loaded.
         futures = deque(pool.submit(_load_marshalled, text) for text in texts)
@@ -250,6 +252,13 @@ def _worker_count(texts: Sequence[str]) -> int:
     import os
 
     return min(MAX_WORKERS, len(os.sched_getaffinity(0)), len(texts))
+
+
+def _worker_start() -> None:
+    """Ctrl-C reaches the whole process group: the main process stops the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _load_or_error(text: str) -> Document | YamlError:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import marshal
 import math
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -205,6 +206,21 @@ def test_a_worker_that_dies_is_replaced_by_loading_here(
     loaded = [outcome(d) for d in yamlio.load_many(BATCH)]
     assert (tmp_path / "died").exists()
     assert loaded == [outcome(yamlio._load_or_error(text)) for text in BATCH]
+
+
+def _reports_sigint(text: str) -> bytes:
+    """Stands in for the worker's function: is Ctrl-C ignored in the worker?"""
+    return marshal.dumps(("document", signal.getsignal(signal.SIGINT) == signal.SIG_IGN, ()))
+
+
+def test_workers_leave_ctrl_c_to_the_main_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "PARALLEL_MIN_CHARS", 0)
+    if not parallel_possible():
+        pytest.skip("needs Linux, two cores and no other thread")
+    monkeypatch.setattr(yamlio, "_load_marshalled", _reports_sigint)
+    loaded = list(yamlio.load_many(BATCH))
+    assert [d.data for d in loaded if isinstance(d, yamlio.Document)] == [True] * len(BATCH)
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # here, untouched
 
 
 def test_no_workers_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
