@@ -6,7 +6,7 @@ It behaves like a careful remote so the engine can be tested against it for real
   inbox naming a team that does not exist, deleting a team an inbox still uses);
 * the file is replaced atomically (write, fsync, rename), so a crash never tears it;
 * the file is one JSON document laid out one object per line, so a read indexes lines and
-  keeps each spec as text (:meth:`RemoteObject.from_json`) instead of a tree of dicts; a
+  keeps each spec as text (``RemoteObject(text=…)``) instead of a tree of dicts; a
   store in any other JSON layout (edited by hand) is read whole;
 * an apply holds an exclusive lock on ``<store>.lock``; a second apply waits, then fails;
 * it can play a less capable API (``read_only``, ``hidden``) and inject faults
