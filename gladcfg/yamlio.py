@@ -20,7 +20,8 @@ when an error is reported (:func:`locate`).
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,59 +200,78 @@ PARALLEL_MIN_CHARS = 2 * 1024 * 1024
 MAX_WORKERS = 4
 
 
-def load_many(texts: Sequence[str]) -> Generator[Document | YamlError, None, None]:
-    """Load each of ``texts``, yielding its document or its error, in order.
+class Batch:
+    """Loads a batch of documents, each handed in as soon as its text is known.
 
-    libyaml's parser holds the GIL, so a large batch is parsed by worker processes (forked:
-    nothing to import again) while the caller works on the documents already yielded. The
-    workers return each document marshalled, the cheapest way back for plain data. Where
-    forking is not safe (not Linux, or other threads running), on a machine with one core, or
-    for a small batch, and for any document whose worker failed, loading happens here.
+    libyaml's parser holds the GIL, so a large batch (``expected_chars`` in all, over
+    ``count`` documents) is parsed by worker processes, forked so nothing is imported again,
+    while the caller goes on producing texts and using the documents already loaded. Workers
+    return each document marshalled, the cheapest way back for plain data. Where forking is
+    not safe (not Linux, or other threads running), on one core, for a small batch, and for
+    any document whose worker failed, documents are loaded in this process, when asked for.
+
+    ``submit`` returns a function giving the document (or its error); call each once.
     """
-    workers = _worker_count(texts)
-    if workers < 2:
-        yield from map(_load_or_error, texts)
-        return
+
+    def __init__(self, expected_chars: int, count: int) -> None:
+        self._pool: Any = None
+        workers = _worker_count(expected_chars, count)
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
+            )
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:  # joins its thread, so a later batch may fork again
+            self._pool.shutdown(cancel_futures=True)
+
+    def submit(self, text: str) -> Callable[[], Document | YamlError]:
+        if self._pool is None:
+            return lambda: _load_or_error(text)
+        future = self._pool.submit(_load_marshalled, text)
+        return lambda: _unmarshal(future, text)
+
+
+def load_many(texts: Sequence[str]) -> Iterator[Document | YamlError]:
+    """Each of ``texts`` loaded, in order: a :class:`Batch` of known texts."""
+    with Batch(sum(map(len, texts)), len(texts)) as batch:
+        loaders = deque(map(batch.submit, texts))
+        while loaders:
+            yield loaders.popleft()()  # popped, so each result is freed once used
+
+
+def _unmarshal(future: Any, text: str) -> Document | YamlError:
     import marshal
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
-    )
     try:
-        # Consumed from the left, so each marshalled result is freed once loaded.
-        futures = deque(pool.submit(_load_marshalled, text) for text in texts)
-        for text in texts:
-            try:
-                loaded = marshal.loads(futures.popleft().result())
-            except Exception:  # a worker that died (killed, out of memory): load it here
-                yield _load_or_error(text)
-                continue
-            if loaded[0] == "error":
-                yield YamlError(*loaded[1:])
-            else:
-                duplicates = tuple(DuplicateKey(*dup) for dup in loaded[2])
-                yield Document(loaded[1], duplicates)
-    finally:
-        pool.shutdown(cancel_futures=True)  # joins its thread: a later batch may fork again
+        loaded = marshal.loads(future.result())
+    except Exception:  # a worker that died (killed, out of memory): load it here
+        return _load_or_error(text)
+    if loaded[0] == "error":
+        return YamlError(*loaded[1:])
+    return Document(loaded[1], tuple(DuplicateKey(*dup) for dup in loaded[2]))
 
 
-def _worker_count(texts: Sequence[str]) -> int:
+def _worker_count(expected_chars: int, count: int) -> int:
     import sys
     import threading
 
     if (
-        len(texts) < 2
-        or sum(map(len, texts)) < PARALLEL_MIN_CHARS
+        count < 2
+        or expected_chars < PARALLEL_MIN_CHARS
         or not sys.platform.startswith("linux")
         or threading.active_count() > 1
     ):
         return 1
     import os
 
-    return min(MAX_WORKERS, len(os.sched_getaffinity(0)), len(texts))
+    return min(MAX_WORKERS, len(os.sched_getaffinity(0)), count)
 
 
 def _worker_start() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -178,9 +179,7 @@ class Workspace:
         settings: Declared | None = None
         resources: dict[str, dict[str, Declared]] = {kind: {} for kind in KIND_MODELS}
         protected: set[str] = set()
-        sources = [self._render(rel, context, name, problems) for rel in self.files]
-        rendered = [source for source in sources if source is not None]
-        for source, parsed in zip(rendered, self._parse(rendered), strict=True):
+        for source, parsed in self._parse(context, name, problems):
             problems.extend(replace(p, instances=(name,)) for p in parsed.problems)
             invalid |= parsed.invalid
             if parsed.settings is not None and _selected(parsed.settings.instances, name):
@@ -235,26 +234,43 @@ class Workspace:
         assert isinstance(template, str)
         return Source(rel, rendered, lambda: self._renderer.source_lines(rel, template, context))
 
-    def _parse(self, sources: list[Source]) -> Iterator[_ParsedFile]:
-        """Each source parsed and validated, in order; a rendering seen before (another
-        instance's, the same text) is not parsed again. The YAML of the others is loaded
-        in one batch, in parallel when it is large."""
-        new = [source for source in sources if (source.rel, source.text) not in self._parsed]
-        documents = yamlio.load_many([source.text for source in new])
-        try:
-            for source in sources:
-                parsed = self._parsed.get((source.rel, source.text))
-                if parsed is not None:
+    def _parse(
+        self, context: Mapping[str, Any], instance: str, problems: list[Problem]
+    ) -> Iterator[tuple[Source, _ParsedFile]]:
+        """Each file rendered, parsed and validated, in order; render problems go to
+        ``problems``. A rendering seen before (another instance's, the same text) is not
+        parsed again. The YAML of the others is loaded as one batch, handed over file by file
+        as each is rendered, so large batches parse in parallel with the rendering."""
+        expected = sum(self._size(rel) for rel in self.files)
+        with yamlio.Batch(expected, len(self.files)) as batch:
+            pending: deque[tuple[Source, _ParsedFile | Callable[[], Any]]] = deque()
+            for rel in self.files:
+                source = self._render(rel, context, instance, problems)
+                if source is not None:
+                    cached = self._parsed.get((source.rel, source.text))
+                    load = cached if cached is not None else batch.submit(source.text)
+                    pending.append((source, load))
+            while pending:
+                source, parsed = pending.popleft()  # popped, so each document is freed once used
+                if isinstance(parsed, _ParsedFile):
                     log.debug("%s: same rendering as another instance, parsed once", source.rel)
                 else:
-                    parsed = _parse_resource_file(source, next(documents))
+                    parsed = _parse_resource_file(source, parsed())
                     parsed.problems.extend(
                         _unmatched_instance_globs(source, parsed, self.project.instances)
                     )
                     self._parsed[(source.rel, source.text)] = parsed
-                yield parsed
-        finally:
-            documents.close()
+                yield source, parsed
+
+    def _size(self, rel: str) -> int:
+        """The size of a file as read (or, not read yet, on disk): the batch's estimate."""
+        text = self._texts.get(rel)
+        if isinstance(text, str):
+            return len(text)
+        try:
+            return (self.root / rel).stat().st_size
+        except OSError:
+            return 0
 
 
 def _parse_resource_file(
