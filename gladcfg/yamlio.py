@@ -214,15 +214,8 @@ class Batch:
     """
 
     def __init__(self, expected_chars: int, count: int) -> None:
-        self._pool: Any = None
-        workers = _worker_count(expected_chars, count)
-        if workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
-            )
+        self._workers = _worker_count(expected_chars, count)
+        self._pool: Any = None  # started by the first submit: a batch may need no parsing
 
     def __enter__(self) -> Batch:
         return self
@@ -232,8 +225,16 @@ class Batch:
             self._pool.shutdown(cancel_futures=True)
 
     def submit(self, text: str) -> Callable[[], Document | YamlError]:
-        if self._pool is None:
+        if self._workers < 2:
             return lambda: _load_or_error(text)
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            fork = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(
+                self._workers, mp_context=fork, initializer=_worker_start
+            )
         future = self._pool.submit(_load_marshalled, text)
         return lambda: _unmarshal(future, text)
 

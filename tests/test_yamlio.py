@@ -186,6 +186,9 @@ def test_a_large_batch_is_loaded_by_workers_with_the_same_results(
         pytest.skip("needs Linux, two cores and no other thread")
     assert workers(BATCH) >= 2
     assert [outcome(d) for d in yamlio.load_many(BATCH)] == serial
+    with yamlio.Batch(10**9, 10) as nothing_to_parse:  # every file parsed for another instance
+        pass
+    assert nothing_to_parse._pool is None  # so no worker was started
 
 
 def _dies_on_teams(text: str) -> bytes:

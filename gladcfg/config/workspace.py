@@ -209,6 +209,13 @@ class Workspace:
 
         Raises FileProblem or TemplateProblem.
         """
+        text = self._text(rel)
+        if isinstance(text, FileProblem):
+            raise text
+        return self._renderer.render(rel, text, context)
+
+    def _text(self, rel: str) -> str | FileProblem:
+        """The file as read (once), or why it cannot be."""
         text = self._texts.get(rel)
         if text is None:
             try:
@@ -216,9 +223,7 @@ class Workspace:
             except FileProblem as exc:
                 text = exc
             self._texts[rel] = text
-        if isinstance(text, FileProblem):
-            raise text
-        return self._renderer.render(rel, text, context)
+        return text
 
     def _render(
         self, rel: str, context: Mapping[str, Any], instance: str, problems: list[Problem]
@@ -241,7 +246,8 @@ class Workspace:
         ``problems``. A rendering seen before (another instance's, the same text) is not
         parsed again. The YAML of the others is loaded as one batch, handed over file by file
         as each is rendered, so large batches parse in parallel with the rendering."""
-        expected = sum(self._size(rel) for rel in self.files)
+        texts = [self._text(rel) for rel in self.files]
+        expected = sum(len(text) for text in texts if isinstance(text, str))  # before rendering
         with yamlio.Batch(expected, len(self.files)) as batch:
             pending: deque[tuple[Source, _ParsedFile | Callable[[], Any]]] = deque()
             for rel in self.files:
@@ -261,16 +267,6 @@ class Workspace:
                     )
                     self._parsed[(source.rel, source.text)] = parsed
                 yield source, parsed
-
-    def _size(self, rel: str) -> int:
-        """The size of a file as read (or, not read yet, on disk): the batch's estimate."""
-        text = self._texts.get(rel)
-        if isinstance(text, str):
-            return len(text)
-        try:
-            return (self.root / rel).stat().st_size
-        except OSError:
-            return 0
 
 
 def _parse_resource_file(
