@@ -20,8 +20,7 @@ when an error is reported (:func:`locate`).
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,14 +236,6 @@ class Batch:
             )
         future = self._pool.submit(_load_marshalled, text)
         return lambda: _unmarshal(future, text)
-
-
-def load_many(texts: Sequence[str]) -> Iterator[Document | YamlError]:
-    """Each of ``texts`` loaded, in order: a :class:`Batch` of known texts."""
-    with Batch(sum(map(len, texts)), len(texts)) as batch:
-        loaders = deque(map(batch.submit, texts))
-        while loaders:
-            yield loaders.popleft()()  # popped, so each result is freed once used
 
 
 def _unmarshal(future: Any, text: str) -> Document | YamlError:

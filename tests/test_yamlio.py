@@ -153,6 +153,13 @@ BATCH = [
 ]
 
 
+def load_all(texts: list[str]) -> list[yamlio.Document | yamlio.YamlError]:
+    """As the workspace uses a batch: every text handed over first, then each result."""
+    with yamlio.Batch(sum(map(len, texts)), len(texts)) as batch:
+        loaders = [batch.submit(text) for text in texts]
+        return [load() for load in loaders]
+
+
 def outcome(loaded: yamlio.Document | yamlio.YamlError) -> object:
     return loaded if isinstance(loaded, yamlio.YamlError) else (loaded.data, loaded.duplicate_keys)
 
@@ -172,7 +179,7 @@ def parallel_possible() -> bool:
 def test_a_large_batch_is_loaded_by_workers_with_the_same_results(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    serial = [outcome(d) for d in yamlio.load_many(BATCH)]
+    serial = [outcome(d) for d in load_all(BATCH)]
     assert workers(BATCH) == 1  # small: loaded in this process
     assert serial == [outcome(yamlio._load_or_error(text)) for text in BATCH]
     assert marshal.loads(yamlio._load_marshalled("a: 1\na: 2\n")) == (
@@ -185,7 +192,7 @@ def test_a_large_batch_is_loaded_by_workers_with_the_same_results(
     if not parallel_possible():
         pytest.skip("needs Linux, two cores and no other thread")
     assert workers(BATCH) >= 2
-    assert [outcome(d) for d in yamlio.load_many(BATCH)] == serial
+    assert [outcome(d) for d in load_all(BATCH)] == serial
     with yamlio.Batch(10**9, 10) as nothing_to_parse:  # every file parsed for another instance
         pass
     assert nothing_to_parse._pool is None  # so no worker was started
@@ -210,7 +217,7 @@ def test_a_worker_that_dies_is_replaced_by_loading_here(
         pytest.skip("needs Linux, two cores and no other thread")
     monkeypatch.setenv("GLADCFG_TEST_DIED", str(tmp_path / "died"))
     monkeypatch.setattr(yamlio, "_load_marshalled", _dies_on_teams)
-    loaded = [outcome(d) for d in yamlio.load_many(BATCH)]
+    loaded = [outcome(d) for d in load_all(BATCH)]
     assert (tmp_path / "died").exists()
     assert loaded == [outcome(yamlio._load_or_error(text)) for text in BATCH]
 
@@ -225,7 +232,7 @@ def test_workers_leave_ctrl_c_to_the_main_process(monkeypatch: pytest.MonkeyPatc
     if not parallel_possible():
         pytest.skip("needs Linux, two cores and no other thread")
     monkeypatch.setattr(yamlio, "_load_marshalled", _reports_sigint)
-    loaded = list(yamlio.load_many(BATCH))
+    loaded = list(load_all(BATCH))
     assert [d.data for d in loaded if isinstance(d, yamlio.Document)] == [True] * len(BATCH)
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # here, untouched
 
