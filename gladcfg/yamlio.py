@@ -177,6 +177,10 @@ def load(text: str) -> Document:
         problem = exc.problem or str(exc)
         context = f" {exc.context}" if exc.context else ""
         message = f"invalid YAML: {problem}{context}"
+        if "maximum nesting depth" in problem:
+            # libyaml's scanner has its own, larger limit and may meet it before our parser
+            # sees the 65th level: the document breaks the same rule, so say it the same way.
+            message = f"nesting is deeper than {MAX_DEPTH} levels"
         if mark is None:  # pragma: no cover - libyaml always marks its errors
             raise YamlError(message) from None
         raise YamlError(message, mark.line + 1, mark.column + 1) from None
