@@ -48,6 +48,8 @@ def generate(root: Path, spec: dict[str, Any]) -> None:
         path.write_bytes("teams:\n  x: {description: 'Équipe de nuit'}\n".encode("latin-1"))
     elif kind == "symlink":
         path.symlink_to(spec["target"])
+    elif kind == "fifo":  # a named pipe: reading it would wait forever for a writer
+        os.mkfifo(path)
     else:  # pragma: no cover - a mistake in a case
         raise ValueError(f"unknown generator {kind}")
 

@@ -31,6 +31,7 @@ from gladcfg.model.resources import (
     reference_paths,
 )
 from gladcfg.model.types import check_e164, check_email, expand_days, range_minutes, suggest
+from gladcfg.patterns import compile_pattern
 
 Invalid = Collection[tuple[str, str]]
 Path = tuple[str | int, ...]
@@ -66,7 +67,7 @@ def check_desired_state(
 def _policy(state: DesiredState, policy: Policy) -> Iterator[Problem]:
     """The project's house rules (``policy:`` in gladcfg.yaml)."""
     for kind, pattern in policy.naming.items():
-        compiled = re.compile(pattern)
+        compiled = compile_pattern(pattern)  # valid: gladcfg.yaml was validated
         for declared in state.declared(kind).values():
             if not compiled.search(declared.name):
                 yield declared.source.problem(

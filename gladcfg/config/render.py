@@ -2,20 +2,25 @@
 
 Templates run in Jinja's sandbox with ``StrictUndefined``: no Python internals, no
 environment, no files outside the project, and an undefined variable is an error rather than
-an empty string that would quietly change an instance. Repetition that could exhaust memory
-(``'x' * 10**10``) is bounded too. Files without template syntax skip Jinja entirely.
+an empty string that would quietly change an instance. Each render is bounded in time and
+memory (:mod:`.budget`), and so is its output; recursion, include loops and unreadable
+includes are positioned errors. Files without template syntax skip Jinja entirely.
 """
 
 from __future__ import annotations
 
 import bisect
-import operator
+import io
 import re
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
+from gladcfg.config.budget import BINOPS, BudgetExceeded, Guard, checkpoint, memory_message
+from gladcfg.config.files import FileProblem, read_text
+from gladcfg.model.project import RenderBudget
 from gladcfg.model.types import suggest
 
 MAX_RENDERED_CHARS = 16 * 1024 * 1024
@@ -39,10 +44,12 @@ def has_template_syntax(text: str) -> bool:
 
 
 class Renderer:
-    """Compiles each file once and renders it for as many instances as needed."""
+    """Compiles each file once and renders it for as many instances as needed, each render
+    within ``budget``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, budget: RenderBudget | None = None) -> None:
         self._root = root
+        self._budget = budget or RenderBudget()
         self._env: Any = None
         self._compiled: dict[str, Any] = {}
 
@@ -53,10 +60,17 @@ class Renderer:
         from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
         try:
-            template = self._compiled.get(rel)
-            if template is None:
-                template = self._compiled[rel] = self._compile(rel, text)
-            rendered: str = template.render(context)
+            with Guard(self._budget):
+                rendered = _render_bounded(self._template(rel, text), context)
+        except BudgetExceeded as exc:
+            raise TemplateProblem(exc.message, self._budget_line(exc, rel)) from None
+        except MemoryError as exc:
+            raise TemplateProblem(memory_message(self._budget), _template_line(exc, rel)) from None
+        except RecursionError as exc:
+            raise TemplateProblem(
+                "template: recursion too deep: a macro, include or import that calls itself?",
+                _template_line(exc, rel),
+            ) from None
         except TemplateSyntaxError as exc:
             raise TemplateProblem(f"template syntax: {exc.message}", exc.lineno) from None
         except UndefinedError as exc:
@@ -70,15 +84,17 @@ class Renderer:
                 "environment",
                 _template_line(exc, rel),
             ) from None
-        except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        except (
+            TemplateError,
+            ArithmeticError,
+            TypeError,
+            ValueError,
+            LookupError,
+            SyntaxError,  # Python refusing the code Jinja generated (nesting past its limits)
+        ) as exc:
             raise TemplateProblem(
                 f"template: {type(exc).__name__}: {exc}", _template_line(exc, rel)
             ) from None
-        if len(rendered) > MAX_RENDERED_CHARS:
-            raise TemplateProblem(
-                f"template renders to {len(rendered) / 1048576:.1f} MiB; the limit is "
-                f"{MAX_RENDERED_CHARS // 1048576} MiB"
-            )
         return rendered
 
     def source_lines(self, rel: str, text: str, context: Mapping[str, Any]) -> list[int]:
@@ -87,9 +103,13 @@ class Renderer:
         Called only when an error is reported in a rendered file: it renders once more,
         attributing every output chunk to its template line through Jinja's debug info.
         """
-        template = self._compiled.get(rel)
-        if template is None:
-            template = self._compiled[rel] = self._compile(rel, text)
+        try:
+            with Guard(self._budget):
+                return self._source_lines(self._template(rel, text), text, context)
+        except (BudgetExceeded, Exception):
+            return []  # positions stay those of the rendered text
+
+    def _source_lines(self, template: Any, text: str, context: Mapping[str, Any]) -> list[int]:
         lines = text.splitlines(keepends=True)
         statements = [_is_statement(line) for line in lines]
         starts = [0]
@@ -120,10 +140,31 @@ class Renderer:
             mapping.append(source)
         return mapping
 
+    def _template(self, rel: str, text: str) -> Any:
+        template = self._compiled.get(rel)
+        if template is None:
+            template = self._compiled[rel] = self._compile(rel, text)
+        return template
+
     def _compile(self, rel: str, text: str) -> Any:
         env = self._environment()
-        code = env.compile(text, name=rel, filename=rel)
+        # The name goes into generated code and messages; a file name is user input (and
+        # was once a way out of Jinja's sandbox), so it is given as a plain token. The
+        # filename only labels the code object, which is how errors find their line.
+        code = env.compile(text, name=_TEMPLATE_NAME, filename=rel)
         return env.template_class.from_code(env, code, env.make_globals(None))
+
+    def _budget_line(self, exc: BudgetExceeded, rel: str) -> int | None:
+        """The template line running when the budget ran out (its traceback is Jinja's
+        generated code, not rewritten as errors are)."""
+        template = self._compiled.get(rel)
+        line = exc.line
+        trace: TracebackType | None = exc.__traceback__
+        while trace is not None and exc.line is None:  # the innermost frame of the file
+            if trace.tb_frame.f_code.co_filename == rel and template is not None:
+                line = template.get_corresponding_lineno(trace.tb_lineno)
+            trace = trace.tb_next
+        return line
 
     def _environment(self) -> Any:
         if self._env is None:
@@ -160,24 +201,57 @@ def _template_line(exc: BaseException, rel: str) -> int | None:
     return line
 
 
-_MAX_REPEAT = 1_000_000
+_TEMPLATE_NAME = "template"
+# Include names are project paths: anything else is refused before the file system sees it.
+MAX_INCLUDE_NAME = 1024
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f{}'\"\\]")
+MAX_LIPSUM_PARAGRAPHS = 100
 
 
-def _bounded_mul(left: Any, right: Any) -> Any:
-    for seq, count in ((left, right), (right, left)):
-        repeats = isinstance(seq, str | list | tuple) and isinstance(count, int)
-        if repeats and len(seq) * max(count, 0) > _MAX_REPEAT:
-            raise ValueError(f"repetition would build more than {_MAX_REPEAT} items")
-    return operator.mul(left, right)
+def _render_bounded(template: Any, context: Mapping[str, Any]) -> str:
+    """``template.render(context)``, stopped as soon as its output passes the limit or its
+    time runs out, rather than after building all of it."""
+    out = io.StringIO()  # holds the text, not one object per chunk
+    size = chunks = 0
+    generator = template.root_render_func(template.new_context(dict(context)))
+    try:
+        for chunk in generator:
+            size += len(chunk)
+            if size > MAX_RENDERED_CHARS:
+                raise BudgetExceeded(
+                    f"template renders to more than {MAX_RENDERED_CHARS // 1048576} MiB, "
+                    "the limit for one file"
+                )
+            out.write(chunk)
+            chunks += 1
+            if not chunks & 255:
+                checkpoint()
+    except BudgetExceeded as exc:
+        if exc.line is None and generator.gi_frame is not None:
+            exc.line = template.get_corresponding_lineno(generator.gi_frame.f_lineno)
+        raise
+    except Exception:
+        template.environment.handle_exception()  # re-raises, positioned in the template
+    return out.getvalue()
 
 
-def _bounded_pow(left: Any, right: Any) -> Any:
-    if isinstance(right, int) and abs(right) > 1000:
-        raise ValueError("exponent larger than 1000")
-    return operator.pow(left, right)
+def _include_problem(name: object) -> str | None:
+    if not isinstance(name, str):
+        return f"an include names a file by a string, not {type(name).__name__}"
+    if len(name) > MAX_INCLUDE_NAME:
+        return f"an include name is {len(name)} characters long; the limit is {MAX_INCLUDE_NAME}"
+    bad = _UNSAFE_NAME.search(name)
+    if bad:
+        return f"an include name cannot contain {bad.group()!r}"
+    return None
 
 
-_BINOPS: dict[str, Callable[[Any, Any], Any]] = {"*": _bounded_mul, "**": _bounded_pow}
+def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+    from jinja2.utils import generate_lorem_ipsum
+
+    if not isinstance(n, int) or n > MAX_LIPSUM_PARAGRAPHS:
+        raise ValueError(f"lipsum makes at most {MAX_LIPSUM_PARAGRAPHS} paragraphs")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
 def _make_environment(root: Path) -> Any:
@@ -185,24 +259,46 @@ def _make_environment(root: Path) -> Any:
     from jinja2.sandbox import SandboxedEnvironment
 
     class ProjectLoader(BaseLoader):
-        """``{% include %}`` and ``{% import %}`` of files inside the project only."""
+        """``{% include %}`` and ``{% import %}`` of regular files inside the project only."""
 
         def get_source(
             self, environment: Any, template: str
         ) -> tuple[str, str, Callable[[], bool]]:
-            root_real = root.resolve()
-            path = (root / template).resolve()
-            if not path.is_relative_to(root_real) or not path.is_file():
-                raise TemplateNotFound(f"{template} (includes must name a file inside the project)")
-            return path.read_text(encoding="utf-8"), template, lambda: True
+            problem = _include_problem(template)
+            if problem is not None:
+                raise TemplateNotFound(_TEMPLATE_NAME, problem)
+            try:
+                root_real = root.resolve()
+                path = (root / template).resolve()
+                inside = path.is_relative_to(root_real) and path.exists()
+            except (OSError, RuntimeError) as exc:  # a symlink loop, a name the OS refuses
+                raise TemplateNotFound(
+                    _TEMPLATE_NAME, f"cannot include {template}: {getattr(exc, 'strerror', exc)}"
+                ) from None
+            if not inside:
+                raise TemplateNotFound(
+                    _TEMPLATE_NAME,
+                    f"{template} (includes must name a file inside the project)",
+                )
+            try:
+                source = read_text(path)
+            except FileProblem as exc:
+                raise TemplateNotFound(
+                    _TEMPLATE_NAME, f"cannot include {template}: {exc.message}"
+                ) from None
+            return source, template, lambda: True
 
     class Sandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset(_BINOPS)
+        intercepted_binops = frozenset(BINOPS)
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            return _BINOPS[operator](left, right)
+            return BINOPS[operator](left, right)
 
-    return Sandbox(
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            checkpoint()  # every call a template makes is a chance to stop it in time
+            return SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs)
+
+    sandbox = Sandbox(
         loader=ProjectLoader(),
         undefined=StrictUndefined,
         autoescape=False,
@@ -213,3 +309,5 @@ def _make_environment(root: Path) -> Any:
         auto_reload=False,
         line_statement_prefix=LINE_STATEMENT_PREFIX,
     )
+    sandbox.globals["lipsum"] = _bounded_lipsum
+    return sandbox

@@ -84,7 +84,7 @@ class Workspace:
         self.project = project
         self.files = files
         self.warnings = warnings
-        self._renderer = Renderer(root)
+        self._renderer = Renderer(root, project.render_budget)
         self._texts: dict[str, str | FileProblem] = {}
         self._parsed: dict[tuple[str, str], _ParsedFile] = {}
 

@@ -66,10 +66,12 @@ AddressGlob = Annotated[str, AfterValidator(_check_address_glob)]
 
 
 def _check_pattern(value: str) -> str:
+    from gladcfg.patterns import PatternError, compile_pattern
+
     try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"'{value}' is not a regular expression: {exc}") from None
+        compile_pattern(value)
+    except PatternError as exc:
+        raise ValueError(f"'{value}' is not a regular expression gladcfg can run: {exc}") from None
     return value
 
 
@@ -93,7 +95,8 @@ class Policy(Model):
     naming: dict[KindName, Pattern] = Field(
         default_factory=dict,
         description="Per kind, a regular expression every resource name must match "
-        "(re.search: anchor it with ^ and $ as needed).",
+        "(searched anywhere in the name: anchor it with ^ and $ as needed; RE2 syntax, "
+        "which matches in linear time and has no backreferences or lookaround).",
     )
     required_languages: list[LanguageTag] = Field(
         default_factory=list,
@@ -210,6 +213,21 @@ Instance = Annotated[
 ]
 
 
+class RenderBudget(Model):
+    """What rendering one resource file may spend: a template that runs past either bound
+    is an error naming the file, never a hung run or an exhausted machine."""
+
+    seconds: float = Field(
+        default=5, gt=0, le=3600, description="Wall time per file and instance, in seconds."
+    )
+    memory_mib: int = Field(
+        default=256,
+        ge=16,
+        le=65536,
+        description="Memory a render may add to the process, in MiB (enforced on Linux).",
+    )
+
+
 class Project(Model):
     """``gladcfg.yaml``: where the resource files are, and the instances they configure."""
 
@@ -224,6 +242,7 @@ class Project(Model):
     )
     instances: dict[InstanceName, Instance] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
+    render_budget: RenderBudget = Field(default_factory=RenderBudget)
 
     def policy_of(self, instance: str) -> Policy:
         """The project's policy with the instance's own keys in place of the project's."""

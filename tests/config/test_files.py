@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from gladcfg.config.files import FileProblem, glob_regex, match_resource_files, read_text
+from gladcfg.config.files import FileProblem, glob_matcher, match_resource_files, read_text
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 
@@ -25,8 +26,8 @@ from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
         ("a+b.yaml", "a+b.yaml", True),
     ],
 )
-def test_glob_regex(pattern: str, path: str, matches: bool) -> None:
-    assert bool(glob_regex(pattern).match(path)) is matches
+def test_glob_matcher(pattern: str, path: str, matches: bool) -> None:
+    assert bool(glob_matcher(pattern).fullmatch(path)) is matches
 
 
 def test_match_skips_tool_folders_and_reports_unused_patterns(tmp_path: Path) -> None:
@@ -105,3 +106,83 @@ def test_bom_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfa: 1\n")
     assert read_text(path) == "a: 1\n"
+
+
+def test_only_regular_files_are_read_and_never_waited_on(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """A FIFO matched by the globs would block a read forever: refused before it is opened;
+    a symlink loop is unreadable, and says so."""
+    root = make_project({"config/base.yaml": BASE_RESOURCES})
+    os.mkfifo(root / "config/pipe.yaml")
+    (root / "config/loop.yaml").symlink_to("loop.yaml")
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert (
+        "config/pipe.yaml: error: is a FIFO (named pipe), not a regular file; gladcfg reads "
+        "only regular files" in result.stderr
+    )
+    assert (
+        "config/loop.yaml: error: cannot read: Too many levels of symbolic links" in result.stderr
+    )
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (os.mkfifo, "is a FIFO"),
+        (lambda p: p.symlink_to(p.name), "cannot read: Too many levels of symbolic links"),
+        (lambda p: p.symlink_to("/dev/zero"), "is a device"),
+    ],
+    ids=["folder", "fifo", "loop", "device"],
+)
+def test_read_text_refuses_what_is_not_a_regular_file(
+    tmp_path: Path, make: Callable[[Path], None], words: str
+) -> None:
+    path = tmp_path / "x.yaml"
+    make(path)
+    with pytest.raises(FileProblem, match=words):
+        read_text(path)
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gladcfg.config import files
+
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\n")
+    real_fstat = os.fstat
+
+    def stale_fstat(fd: int) -> os.stat_result:
+        path.write_text("a: " + "x" * 100)  # grows between the size check and the read
+        return real_fstat(fd)
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 50)
+    monkeypatch.setattr(files.os, "fstat", stale_fstat)
+    with pytest.raises(FileProblem, match="the limit is"):
+        read_text(path)
+
+
+@pytest.mark.parametrize("depth", [2, 8, 24])
+def test_globs_match_in_linear_time_however_many_double_stars(depth: int) -> None:
+    """``**/**/…`` would backtrack polynomially in Python's re; RE2 does not."""
+    matcher = glob_matcher("**/" * depth + "*.yaml")
+    path = "/".join(["d"] * 200) + "/x.yml"
+    assert matcher.fullmatch(path) is None
+    assert matcher.fullmatch("a/b/c.yaml") is not None
+
+
+def test_a_glob_that_does_not_translate_is_an_error_in_gladcfg_yaml(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    project = PROJECT_YAML.replace(
+        'resources: ["config/**/*.yaml"]', 'resources: ["config/[z-a].yaml", "config/**/*.yaml"]'
+    )
+    root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=project)
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert "gladcfg.yaml:2:" in result.stderr
+    assert "'config/[z-a].yaml' is not a glob gladcfg can match" in result.stderr

@@ -57,3 +57,36 @@ def test_a_bad_policy_is_an_error_in_gladcfg_yaml(
     assert "gladcfg.yaml:10:" in result.stderr and "is not a regular expression" in result.stderr
     assert "widgets" in result.stderr and "english!" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_backtracking_pattern_on_a_long_name_answers_at_once(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """``^([a-z0-9]+-?)+$`` against a 41-character near-miss takes minutes in a backtracking
+    engine; policy patterns run on RE2, in time linear in the name."""
+    policy = "policy:\n  naming:\n    teams: '^([a-z0-9]+-?)+$'\n"
+    name = "a" * 41 + "!"
+    resources = BASE_RESOURCES.replace("  tier1: {", f"  {name}: {{description: x}}\n  tier1: {{")
+    root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + policy)
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert f"the name '{name}' does not follow the naming policy for teams" in result.stderr
+
+
+def test_a_pattern_re2_refuses_is_a_positioned_error_in_gladcfg_yaml(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    policy = (
+        "policy:\n  naming:\n    teams: '^(a)\\1$'\n    inboxes: '^(?!tmp)'\n"
+        f"    topics: '{'x' * 1001}'\n"
+    )
+    root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=PROJECT_YAML + policy)
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert (
+        "gladcfg.yaml:11:12: error: policy.naming.teams: '^(a)\\1$' is not a regular expression "
+        "gladcfg can run: invalid escape sequence: \\1 (patterns run on RE2" in result.stderr
+    )
+    assert "policy.naming.inboxes" in result.stderr and "invalid perl operator" in result.stderr
+    assert "policy.naming.topics" in result.stderr and "the limit is 1000" in result.stderr
+    assert "re2.cc" not in result.output  # RE2's own logging stays quiet

@@ -39,7 +39,7 @@ def test_values_and_instance(tmp_path: Path) -> None:
         ("a: {{ env.HOME }}\n", "'env' is undefined", 1),
         ("a: {% for x in %}\n", "template syntax", 1),
         ("a: {{ 'x' * 100000000 }}\n", "repetition", 1),
-        ("a: {{ 10 ** 100000 }}\n", "exponent", 1),
+        ("a: {{ 10 ** 100000 }}\n", "the power would have more than", 1),
         ("a: {{ 1 / 0 }}\n", "ZeroDivisionError", 1),
         ("a: {% include '../../etc/passwd' %}\n", "inside the project", 1),
         ("a: {% include '/etc/passwd' %}\n", "inside the project", 1),
@@ -81,7 +81,7 @@ def test_rendered_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     import gladcfg.config.render as render_module
 
     monkeypatch.setattr(render_module, "MAX_RENDERED_CHARS", 50)
-    with pytest.raises(TemplateProblem, match="the limit is"):
+    with pytest.raises(TemplateProblem, match="the limit for one file"):
         render("{% for i in range(100) %}x{% endfor %}", tmp_path)
 
 
