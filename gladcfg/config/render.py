@@ -143,7 +143,13 @@ class Renderer:
     def _template(self, rel: str, text: str) -> Any:
         template = self._compiled.get(rel)
         if template is None:
-            template = self._compiled[rel] = self._compile(rel, text)
+            try:
+                template = self._compiled[rel] = self._compile(rel, text)
+            except RecursionError:
+                raise TemplateProblem(
+                    "template: nested too deeply to compile (brackets, blocks or expressions "
+                    "inside one another, thousands deep)"
+                ) from None
         return template
 
     def _compile(self, rel: str, text: str) -> Any:

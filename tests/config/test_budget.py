@@ -204,3 +204,17 @@ def test_the_budget_is_set_in_gladcfg_yaml_and_checked_there(
     result = run_cli("-C", root, "validate")
     assert result.exit_code == 1
     assert "render_budget.seconds" in result.stderr and "render_budget.memory_mib" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: {{ " + "(" * 20000 + "1" + ")" * 20000 + " }}\n",
+        "{% if true %}" * 3000 + "a: 1" + "{% endif %}" * 3000 + "\n",
+        "a: {{ " + "[" * 5000 + "]" * 5000 + " }}\n",
+    ],
+    ids=["parentheses", "blocks", "lists"],
+)
+def test_a_template_nested_past_the_compilers_limits_is_an_error(tmp_path: Path, text: str) -> None:
+    with pytest.raises(TemplateProblem, match="nested too deeply to compile"):
+        render(text, tmp_path, RenderBudget(seconds=60))
