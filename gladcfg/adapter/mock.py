@@ -62,11 +62,7 @@ class MockAdapter:
         self.identity = tenant_identity(self.name, instance, posixpath.normpath(store))
         self.fields: dict[str, frozenset[str]] = {}  # every field is read
         self.reads_by_name = False  # every kind is listed
-        self.access = dict.fromkeys(KINDS, Access.WRITE)
-        for kind in config.read_only:
-            self.access[kind] = Access.READ_ONLY
-        for kind in config.hidden:
-            self.access[kind] = Access.HIDDEN
+        self.access = self.access_for(config)
         faults = config.faults
         self._fail_every = faults.fail_every if faults else None
         self._rate_limit_every = faults.rate_limit_every if faults else None
@@ -78,6 +74,15 @@ class MockAdapter:
         self._last_flush = 0.0
         self._dirty = False
         self.retries = 0
+
+    @staticmethod
+    def access_for(config: MockInstance) -> dict[str, Access]:
+        access = dict.fromkeys(KINDS, Access.WRITE)
+        for kind in config.read_only:
+            access[kind] = Access.READ_ONLY
+        for kind in config.hidden:
+            access[kind] = Access.HIDDEN
+        return access
 
     # -- reading -------------------------------------------------------------------------
 

@@ -106,6 +106,10 @@ class GladlyAdapter:
         self._versions: dict[str, int] = {}  # business hours id → version read
         self._lock = threading.Lock()
 
+    @staticmethod
+    def access_for(config: GladlyInstance) -> Mapping[str, Access]:
+        return ACCESS
+
     # -- reading -------------------------------------------------------------------------
 
     def read(self, hints: ReadHints | None = None) -> RemoteState:
