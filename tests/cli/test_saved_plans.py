@@ -351,3 +351,76 @@ def test_safety_violations_cannot_be_edited_away(
     refused = run_cli("-C", root, "apply", root / "plan.json")
     assert refused.exit_code == 1 and "--force" in refused.stderr
     assert run_cli("-C", root, "apply", root / "plan.json", "--force").exit_code == 0
+
+
+def test_show_outside_a_project_checks_the_plan_on_its_own(
+    saved: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shown = run_cli("-C", elsewhere, "show", saved / "plan.json")
+    assert shown.exit_code == 0, shown.output
+    assert "checked on its own, not against its project" in shown.stderr
+    assert "~ teams.tier1" in shown.stdout
+    # What needs the project (the version, here) is not checked; the rest is.
+    other = tampered(saved, lambda d: d.update(gladcfg_version="9.9.9"))
+    assert run_cli("-C", elsewhere, "show", other).exit_code == 0
+    hacked = tampered(saved, set_after({"description": "HACKED", "evil": {"x": 1}}))
+    refused = run_cli("-C", elsewhere, "show", hacked)
+    assert refused.exit_code == 1 and MODIFIED in refused.stderr
+
+
+def test_renames_and_manual_changes_round_trip(make_project: MakeProject, run_cli: RunCli) -> None:
+    """A saved rename (with the update of an inbox that follows it) and a manual checklist
+    apply as saved; the manual change is never sent."""
+    root = project(make_project, "read_only: [audiences]")
+    (root / "config/base.yaml").write_text(
+        BASE_RESOURCES.replace("acme: {}", "acme: {description: A}")
+    )
+    state = root / ".gladcfg/state/staging.json"
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 1  # audiences: manual
+    data = json.loads(state.read_text())
+    data["objects"]["audiences"] = {"acme": {"id": "ui-1", "spec": {}}}
+    state.write_text(json.dumps(data))
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    renamed = BASE_RESOURCES.replace(
+        "  tier1: {description: Tier 1}", "  first-line: {renamed_from: tier1, description: One}"
+    ).replace("teams: [tier1],", "teams: [first-line], description: Support,")
+    (root / "config/base.yaml").write_text(renamed.replace("acme: {}", "acme: {description: B}"))
+    assert run_cli("-C", root, "plan", "--out", root / "plan.json").exit_code == 0
+    assert sorted((c["address"], c["action"]) for c in changes(root)) == [
+        ("audiences.acme", "manual"),
+        ("inboxes.support", "update"),
+        ("teams.first-line", "rename"),
+    ]
+    inbox = next(c for c in changes(root) if c["kind"] == "inboxes")
+    assert inbox["before"]["teams"] == ["first-line"]  # shown as it will read after the rename
+    assert run_cli("-C", root, "show", root / "plan.json").exit_code == 0
+    applied = run_cli("-C", root, "apply", root / "plan.json")
+    assert applied.exit_code == 0, applied.output
+    objects = json.loads(state.read_text())["objects"]
+    assert set(objects["teams"]) == {"first-line"}
+    assert objects["audiences"]["acme"]["spec"] == {}
+    left = json.loads(run_cli("-C", root, "plan", "--format", "json").stdout)["changes"]
+    assert [(c["address"], c["action"]) for c in left] == [("audiences.acme", "manual")]
+
+
+def test_a_rollback_plan_is_judged_like_any_saved_plan(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    extra = "teams:\n" + "".join(f"  t{i}: {{description: old}}\n" for i in range(12))
+    root = project(make_project, files={"config/extra.yaml": extra})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    (root / "config/extra.yaml").write_text(extra.replace("old", "new"))
+    rollback = root / "rollback.json"
+    forced = run_cli("-C", root, "apply", "--auto-approve", "--force", "--rollback-out", rollback)
+    assert forced.exit_code == 0, forced.output
+    safety = document(root, "rollback.json")["safety"]
+    assert (safety["existing"], safety["updates"], safety["deletes"]) == (20, 12, 0)
+    assert safety["violations"] and safety["max_update_percent"] == 30
+    assert run_cli("-C", root, "show", rollback).exit_code == 0
+    refused = run_cli("-C", root, "apply", rollback)
+    assert refused.exit_code == 1 and "--force" in refused.stderr
+    undone = run_cli("-C", root, "apply", rollback, "--force")
+    assert undone.exit_code == 0, undone.output
+    assert json.loads(store_bytes(root))["objects"]["teams"]["t0"]["spec"] == {"description": "old"}
