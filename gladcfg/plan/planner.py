@@ -8,9 +8,9 @@ read-only kinds the same as ``manual`` changes, hidden kinds a ``not_managed`` n
 from __future__ import annotations
 
 import fnmatch
-from itertools import chain
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from gladcfg import __version__
