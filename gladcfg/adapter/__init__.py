@@ -4,7 +4,9 @@ instance's ``adapter:`` name from a registry of lazily imported modules."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from gladcfg import __version__
 from gladcfg.adapter.base import (
@@ -26,6 +28,18 @@ REGISTRY = {
 
 
 def open_adapter(name: str, instance: Instance, root: Path) -> Adapter:
+    adapter: Adapter = _factory(name, instance)(name, instance, root)
+    return adapter
+
+
+def access_for(name: str, instance: Instance) -> Mapping[str, Access]:
+    """What ``instance``'s adapter can do with each kind, known without connecting (so
+    without its credentials): every adapter class answers ``access_for(config)``."""
+    access: Mapping[str, Access] = _factory(name, instance).access_for(instance)
+    return access
+
+
+def _factory(name: str, instance: Instance) -> Any:
     target = REGISTRY.get(instance.adapter)
     if target is None:
         raise GladcfgError(
@@ -33,8 +47,7 @@ def open_adapter(name: str, instance: Instance, root: Path) -> Adapter:
             f"{__version__}; available: {', '.join(REGISTRY)}"
         )
     module, _, factory = target.partition(":")
-    adapter: Adapter = getattr(importlib.import_module(module), factory)(name, instance, root)
-    return adapter
+    return getattr(importlib.import_module(module), factory)
 
 
 __all__ = [
@@ -44,6 +57,7 @@ __all__ = [
     "ReadHints",
     "RemoteObject",
     "RemoteState",
+    "access_for",
     "access_of",
     "open_adapter",
 ]

@@ -82,10 +82,18 @@ class RemoteObject:
         return f"RemoteObject(id={self.id!r}, name={self.name!r}, spec={self.spec!r})"
 
 
+def tenant_identity(adapter: str, instance: str, tenant: str) -> str:
+    """Which instance a state was read from: the adapter, the instance's name in the project
+    and where its data lives (the mock's store, Gladly's base URL)."""
+    return json.dumps([adapter, instance, tenant], ensure_ascii=False)
+
+
 @dataclass
 class RemoteState:
     """Everything read from an instance, by kind and name; settings under "settings"."""
 
+    # Which instance this was read from (:func:`tenant_identity`): part of the fingerprint.
+    identity: str = field(kw_only=True)
     objects: dict[str, dict[str, RemoteObject]] = field(default_factory=dict)
     requests: int = 0  # how many requests reading took
     # An adapter that knows a version of what it read (the mock's file digest, an ETag)
@@ -101,16 +109,21 @@ class RemoteState:
                 yield kind, obj
 
     def fingerprint(self) -> str:
-        """A digest of what was read: a saved plan applies only if it still matches."""
+        """A digest of which instance was read and what it held: a saved plan applies only
+        to the instance it was made for, and only while that still holds the same. Two
+        instances holding identical objects have different fingerprints."""
+        digest = hashlib.sha256(self.identity.encode() + b"\0")
         if self.version is not None:
-            return "sha256:" + hashlib.sha256(f"{self.version}".encode()).hexdigest()
+            digest.update(b"version\0" + self.version.encode())
+            return "sha256:" + digest.hexdigest()
         rows = [
             [kind, obj.id, name, obj.spec]
             for kind in KINDS
             for name, obj in sorted(self.of(kind).items())
         ]
         text = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        digest.update(b"objects\0" + text.encode())
+        return "sha256:" + digest.hexdigest()
 
 
 # What the planner knows the instance should hold, kind → name → canonical spec; an API that
@@ -128,6 +141,9 @@ class Adapter(Protocol):
     fields: Mapping[str, frozenset[str]]
     # True when some kind cannot be listed and is read by name from ReadHints instead.
     reads_by_name: bool
+    # Which instance this adapter reads (:func:`tenant_identity`); stamped on every
+    # RemoteState it returns, so fingerprints tell instances apart.
+    identity: str
 
     def read(self, hints: ReadHints | None = None) -> RemoteState: ...
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import posixpath
 import re
 import threading
 import time
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
+from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
 from gladcfg.errors import AdapterError, GoneError, LockedError
 from gladcfg.fileio import write_atomically
 from gladcfg.model.project import MockInstance
@@ -54,14 +55,14 @@ class MockAdapter:
 
     def __init__(self, instance: str, config: MockInstance, root: Path) -> None:
         self.instance = instance
-        self.path = root / (config.path or default_store_path(instance))
+        store = config.path or default_store_path(instance)
+        self.path = root / store
+        # The store as the project names it, so a plan made in one checkout of the project
+        # applies from another.
+        self.identity = tenant_identity(self.name, instance, posixpath.normpath(store))
         self.fields: dict[str, frozenset[str]] = {}  # every field is read
         self.reads_by_name = False  # every kind is listed
-        self.access = dict.fromkeys(KINDS, Access.WRITE)
-        for kind in config.read_only:
-            self.access[kind] = Access.READ_ONLY
-        for kind in config.hidden:
-            self.access[kind] = Access.HIDDEN
+        self.access = self.access_for(config)
         faults = config.faults
         self._fail_every = faults.fail_every if faults else None
         self._rate_limit_every = faults.rate_limit_every if faults else None
@@ -74,6 +75,15 @@ class MockAdapter:
         self._dirty = False
         self.retries = 0
 
+    @staticmethod
+    def access_for(config: MockInstance) -> dict[str, Access]:
+        access = dict.fromkeys(KINDS, Access.WRITE)
+        for kind in config.read_only:
+            access[kind] = Access.READ_ONLY
+        for kind in config.hidden:
+            access[kind] = Access.HIDDEN
+        return access
+
     # -- reading -------------------------------------------------------------------------
 
     def read(self, hints: ReadHints | None = None) -> RemoteState:
@@ -82,7 +92,7 @@ class MockAdapter:
             self._flush(force=True)  # during an apply: what was written so far, first
             self._store = None  # a write after this read starts from the file again
             version, objects = self._read_objects()
-        state = RemoteState(requests=1, version=version)
+        state = RemoteState(identity=self.identity, requests=1, version=version)
         for kind in KINDS:
             if self.access[kind] is not Access.HIDDEN:
                 state.objects[kind] = objects.get(kind, {})

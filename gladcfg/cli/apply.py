@@ -63,8 +63,7 @@ def apply(
     is applied on its own with its own credentials.
     """
     from gladcfg.config import Workspace
-    from gladcfg.engine import check_allowed, connect, make_plan
-    from gladcfg.plan.document import read_plan_file
+    from gladcfg.engine import check_allowed, connect, load_saved_plan, make_plan
 
     workspace = Workspace.open(app.root)
     options = _Options(app, allow_delete, force, parallelism, rollback_out)
@@ -73,10 +72,7 @@ def apply(
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
         if all_ or len(instance) > 1:
             raise click.UsageError("a saved plan is for one instance; leave out --all and -i")
-        plan = read_plan_file(planfile)
-        if instance and instance[0] != plan.instance:
-            raise RefusedError(f"{planfile} is a plan for {plan.instance}, not {instance[0]}")
-        workspace.select([plan.instance])
+        plan = load_saved_plan(workspace, planfile, instance=instance[0] if instance else None)
         check_allowed(plan, allow_delete=allow_delete, force=force)
         adapter = connect(workspace, plan.instance)
         try:

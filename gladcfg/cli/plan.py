@@ -94,10 +94,21 @@ def plan(
 @click.option("--format", "format_", type=FORMAT, default="text", show_default=True)
 @click.pass_obj
 def show(app: AppContext, planfile: Path, format_: str) -> int:
-    """Show a saved plan."""
-    from gladcfg.plan.document import read_plan_file
+    """Show a saved plan, once it is found to be what apply would send.
+
+    In a project it is also checked against the project, as apply checks it; elsewhere
+    only on its own."""
+    from gladcfg.config import Workspace
+    from gladcfg.config.workspace import PROJECT_FILE
+    from gladcfg.engine import load_saved_plan
     from gladcfg.render import RENDERERS
 
-    saved = read_plan_file(planfile)
+    workspace = Workspace.open(app.root) if (app.root / PROJECT_FILE).exists() else None
+    saved = load_saved_plan(workspace, planfile)
+    if workspace is None:
+        click.echo(
+            f"No {PROJECT_FILE} here: the plan was checked on its own, not against its project.",
+            err=True,
+        )
     click.echo(RENDERERS[format_](saved), nl=False, color=app.use_color)
     return 0

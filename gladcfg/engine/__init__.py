@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from gladcfg.adapter import Adapter, open_adapter
 from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_changes
 from gladcfg.errors import Problem, RefusedError
-from gladcfg.plan.model import Plan
-from gladcfg.plan.planner import plan_instance, read_hints
+from gladcfg.plan.model import Action, Plan
+from gladcfg.plan.planner import matches, plan_instance, read_hints
+from gladcfg.plan.verify import refuse, remote_problems
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,42 @@ def make_plan(
     return plan, adapter
 
 
+def load_saved_plan(
+    workspace: Workspace | None, path: Path, *, instance: str | None = None
+) -> Plan:
+    """The plan saved in ``path``, once it is found unedited (:mod:`gladcfg.plan.verify`)
+    and, with a ``workspace``, made for one of its instances (``instance``, when given)
+    as the project stands. Refuses deletes of what ``protect`` covers."""
+    from gladcfg.adapter import access_for
+    from gladcfg.plan.document import read_plan_file
+    from gladcfg.plan.verify import project_problems, refuse
+
+    plan = read_plan_file(path)
+    if workspace is None:
+        return plan
+    if instance is not None and instance != plan.instance:
+        raise RefusedError(f"{path} is a plan for {plan.instance}, not {instance}")
+    if plan.instance not in workspace.project.instances:
+        raise refuse(
+            [f"made for {plan.instance}, an instance gladcfg.yaml does not declare"], str(path)
+        )
+    config = workspace.instance(plan.instance)
+    reasons = project_problems(plan, config, access_for(plan.instance, config))
+    if reasons:
+        raise refuse(reasons, str(path))
+    protected = [
+        change.address
+        for change in plan.changes
+        if change.effective_action is Action.DELETE and matches(change.address, config.protect)
+    ]
+    if protected:
+        raise RefusedError(
+            f"{path} deletes {', '.join(protected)}, which gladcfg.yaml protects "
+            f"for {plan.instance}; gladcfg never deletes a protected object"
+        )
+    return plan
+
+
 def check_allowed(plan: Plan, *, allow_delete: bool, force: bool) -> None:
     """Refuse, before anything changes, what the user has not explicitly allowed."""
     if plan.deletes and not allow_delete:
@@ -93,9 +131,13 @@ def apply_plan(
         remote = adapter.read(plan.reads)
         if remote.fingerprint() != plan.fingerprint:
             raise RefusedError(
-                f"{plan.instance} changed since this plan was made (fingerprint "
-                f"{plan.fingerprint[:15]}… no longer matches); run plan again"
+                f"{plan.instance} is not as this plan found it (fingerprint "
+                f"{plan.fingerprint[:15]}… no longer matches): it changed since this plan was "
+                "made, or this plan file was modified or belongs elsewhere; run plan again"
             )
+        reasons = remote_problems(plan, remote, adapter.access)
+        if reasons:
+            raise refuse(reasons)
         report = apply_changes(
             adapter, plan.changes, remote, parallelism=parallelism, listener=listener
         )
@@ -103,7 +145,9 @@ def apply_plan(
             from gladcfg.engine.rollback import rollback_plan
 
             after = adapter.read(plan.reads)
-            report = replace(report, rollback=rollback_plan(plan, report, remote, after))
+            report = replace(
+                report, rollback=rollback_plan(plan, report, remote, after, adapter.access)
+            )
         return report
 
 
@@ -121,5 +165,6 @@ __all__ = [
     "apply_plan",
     "check_allowed",
     "connect",
+    "load_saved_plan",
     "make_plan",
 ]

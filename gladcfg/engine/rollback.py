@@ -2,25 +2,34 @@
 
 Only changes that were applied are undone: a create becomes a delete, an update restores the
 fields it changed, a rename goes back (with the values from before), a delete recreates the
-object. The result is an ordinary saved plan, fingerprinted with the state the apply left, so
-applying it later is refused if anything has changed since, like any saved plan.
+object. The result is an ordinary saved plan, fingerprinted with the state the apply left and
+judged by the same safety limits, so applying it later is refused if anything has changed
+since, or without --force past the limits, like any saved plan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from gladcfg import __version__
-from gladcfg.adapter.base import RemoteState
+from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.engine.apply import ApplyReport, Status
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan, Safety
+from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.safety import check_safety
 
 
-def rollback_plan(plan: Plan, report: ApplyReport, before: RemoteState, after: RemoteState) -> Plan:
+def rollback_plan(
+    plan: Plan,
+    report: ApplyReport,
+    before: RemoteState,
+    after: RemoteState,
+    access: Mapping[str, Access],
+) -> Plan:
     """The plan that takes the instance from ``after`` back to ``before``, for what
-    ``report`` says was applied of ``plan``."""
+    ``report`` says was applied of ``plan`` (through an adapter with ``access``)."""
     changes = [
         undo
         for outcome in report.outcomes
@@ -37,7 +46,7 @@ def rollback_plan(plan: Plan, report: ApplyReport, before: RemoteState, after: R
         unchanged=0,
         unmanaged=(),
         warnings=(f"rollback of an apply to {plan.instance}",),
-        safety=Safety(0, 0, 0),
+        safety=check_safety(plan.safety.limits, after, access, plan.ignore, changes),
         targets=(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         gladcfg_version=__version__,

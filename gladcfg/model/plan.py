@@ -55,6 +55,9 @@ class SafetyReport(Model):
     violations: list[str] = Field(
         default_factory=list, description="Thresholds exceeded; apply refuses without --force."
     )
+    max_update_percent: float = Field(ge=0, le=100, description="The instance's threshold.")
+    max_delete_percent: float = Field(ge=0, le=100, description="The instance's threshold.")
+    min_existing: int = Field(ge=0, description="The instance's threshold.")
 
 
 class PlanDocument(Model):
@@ -67,6 +70,9 @@ class PlanDocument(Model):
     created_at: str = ""
     gladcfg_version: str = ""
     targets: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(
+        description="The instance's ignore globs when the plan was made (gladcfg.yaml)."
+    )
     summary: Summary
     changes: list[PlannedChange]
     unmanaged: list[str] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from gladcfg.errors import PlanFileError
+from gladcfg.model.project import Safety as SafetyConfig
 from gladcfg.plan.model import Action, Change, FieldDiff, Plan, Safety
 
 
@@ -19,6 +20,7 @@ def to_document(plan: Plan) -> dict[str, Any]:
         "created_at": plan.created_at,
         "gladcfg_version": plan.gladcfg_version,
         "targets": list(plan.targets),
+        "ignore": list(plan.ignore),
         "summary": plan.summary(),
         "changes": [_change(c) for c in plan.changes],
         "unmanaged": list(plan.unmanaged),
@@ -29,6 +31,7 @@ def to_document(plan: Plan) -> dict[str, Any]:
             "updates": plan.safety.updates,
             "deletes": plan.safety.deletes,
             "violations": list(plan.safety.violations),
+            **plan.safety.limits.model_dump(),
         },
         **({"reads": plan.reads} if plan.reads is not None else {}),
     }
@@ -57,10 +60,13 @@ def dumps(plan: Plan) -> str:
     return json.dumps(to_document(plan), indent=2, ensure_ascii=False) + "\n"
 
 
-def from_document(data: Any) -> Plan:
+def from_document(data: Any, where: str = "") -> Plan:
+    """The plan ``data`` holds, once it is found whole and consistent (:mod:`.verify`);
+    ``where`` names the file in errors."""
     from pydantic import ValidationError
 
     from gladcfg.model.plan import PlanDocument
+    from gladcfg.plan.verify import plan_problems, refuse
 
     try:
         doc = PlanDocument.model_validate(data)
@@ -82,7 +88,7 @@ def from_document(data: Any) -> Plan:
         )
         for c in doc.changes
     )
-    return Plan(
+    plan = Plan(
         instance=doc.instance,
         adapter=doc.adapter,
         fingerprint=doc.fingerprint,
@@ -96,12 +102,33 @@ def from_document(data: Any) -> Plan:
             doc.safety.updates,
             doc.safety.deletes,
             tuple(doc.safety.violations),
+            limits=SafetyConfig(
+                max_update_percent=doc.safety.max_update_percent,
+                max_delete_percent=doc.safety.max_delete_percent,
+                min_existing=doc.safety.min_existing,
+            ),
         ),
         targets=tuple(doc.targets),
         created_at=doc.created_at,
         gladcfg_version=doc.gladcfg_version,
+        ignore=tuple(doc.ignore),
         reads=doc.reads,
     )
+    reasons = [
+        f"changes[{index}]: address {c.address!r} is not the address of {c.kind} {c.name!r}"
+        for index, c in enumerate(doc.changes)
+        if c.address != plan.changes[index].address
+    ]
+    counted = plan.summary()
+    reasons += [
+        f"summary: {count} to {action}, but the changes hold {counted[action]}"
+        for action, count in doc.summary.model_dump().items()
+        if count != counted[action]
+    ]
+    reasons += plan_problems(plan)
+    if reasons:
+        raise refuse(reasons, where)
+    return plan
 
 
 def read_plan_file(path: Path) -> Plan:
@@ -117,4 +144,4 @@ def read_plan_file(path: Path) -> Plan:
         raise PlanFileError(
             f"{path} is not a gladcfg plan: invalid JSON at line {exc.lineno}: {exc.msg}"
         ) from None
-    return from_document(data)
+    return from_document(data, str(path))

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from gladcfg.model.project import Safety as SafetyConfig
 from gladcfg.model.resources import address_of
 
 
@@ -63,6 +64,8 @@ class Safety:
     updates: int
     deletes: int
     violations: tuple[str, ...] = ()
+    # The instance's thresholds the figures were judged by (gladcfg.yaml's ``safety``).
+    limits: SafetyConfig = field(default_factory=SafetyConfig)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +86,8 @@ class Plan:
     targets: tuple[str, ...] = ()
     created_at: str = ""
     gladcfg_version: str = ""
+    # The instance's ``ignore`` globs when the plan was made: which objects it left out.
+    ignore: tuple[str, ...] = ()
     # The read hints the plan was made with (adapters that read by name), so applying a
     # saved plan re-reads exactly what was planned.
     reads: dict[str, Any] | None = None

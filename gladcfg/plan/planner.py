@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from gladcfg import __version__
@@ -129,6 +130,7 @@ def plan_instance(
         targets=targets,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         gladcfg_version=__version__,
+        ignore=tuple(config.ignore),
         reads=reads,
     )
 
@@ -194,6 +196,7 @@ def _renames(
             if (
                 old
                 and name not in existing
+                and not matches(address_of(kind, name), ignore)
                 and old in existing
                 and old not in declared
                 and not matches(address_of(kind, old), ignore)
@@ -225,7 +228,8 @@ def _as_manual(change: Change) -> Change:
 
 
 def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
-    """The changes matching ``--target``, with the creates and renames they depend on."""
+    """The changes matching ``--target``, with the creates and renames they depend on:
+    those their ``after`` refers to, and the renames their ``before`` already follows."""
     by_key = {(c.kind, c.name): c for c in changes}
     chosen: dict[tuple[str, str], Change] = {}
     queue = [c for c in changes if matches(c.address, targets)]
@@ -234,7 +238,9 @@ def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:
         if (change.kind, change.name) in chosen:
             continue
         chosen[(change.kind, change.name)] = change
-        for _, *key in references_in(change.kind, change.after):
+        for _, *key in chain(
+            references_in(change.kind, change.after), references_in(change.kind, change.before)
+        ):
             dependency = by_key.get((key[0], key[1]))
             if dependency is not None and dependency.action in (Action.CREATE, Action.RENAME):
                 queue.append(dependency)

@@ -1,5 +1,10 @@
 """Refuse plans that would change too much of an instance at once (octoDNS's
-``Plan.raise_if_unsafe``), unless the user forces them."""
+``Plan.raise_if_unsafe``), unless the user forces them.
+
+The figures are a function of the instance's limits, how many managed objects the remote
+holds and the plan's changes, so a saved plan's figures can be derived again and compared
+(:mod:`gladcfg.plan.verify`): a plan edited to drop its violations is found out.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +24,22 @@ def check_safety(
     ignore: Iterable[str],
     changes: Iterable[Change],
 ) -> Safety:
+    return assess(config, count_existing(remote, access, ignore), changes)
+
+
+def count_existing(remote: RemoteState, access: Mapping[str, Access], ignore: Iterable[str]) -> int:
+    """The managed objects the instance holds: those of writable kinds, less the ignored."""
     ignored = list(ignore)
-    existing = sum(
+    return sum(
         1
         for kind, obj in remote
         if access.get(kind) is Access.WRITE
         and not any(fnmatch.fnmatchcase(address_of(kind, obj.name), g) for g in ignored)
     )
+
+
+def assess(config: SafetyConfig, existing: int, changes: Iterable[Change]) -> Safety:
+    """The safety figures of ``changes`` to an instance holding ``existing`` managed objects."""
     updates = deletes = 0
     for change in changes:
         if change.action in (Action.UPDATE, Action.RENAME):
@@ -44,4 +58,4 @@ def check_safety(
                     f"would {verb} {count} of {existing} managed objects ({percent:.0f}%), "
                     f"more than max_{verb}_percent ({limit:g}%)"
                 )
-    return Safety(existing, updates, deletes, tuple(violations))
+    return Safety(existing, updates, deletes, tuple(violations), limits=config)

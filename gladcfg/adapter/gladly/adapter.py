@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
+from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
 from gladcfg.adapter.gladly.client import (
     GladlyClient,
     LostResponseError,
@@ -101,9 +101,14 @@ class GladlyAdapter:
             clock=clock,
         )
         self.host = urlsplit(config.base_url).netloc
+        self.identity = tenant_identity(self.name, instance, _tenant(config.base_url))
         self._ids: dict[str, dict[str, str]] = {}  # kind → name → id
         self._versions: dict[str, int] = {}  # business hours id → version read
         self._lock = threading.Lock()
+
+    @staticmethod
+    def access_for(config: GladlyInstance) -> Mapping[str, Access]:
+        return ACCESS
 
     # -- reading -------------------------------------------------------------------------
 
@@ -122,7 +127,7 @@ class GladlyAdapter:
             ids = {kind: {item["name"]: item["id"] for item in fetched[kind]} for kind in lists}
             self._ids = ids
             names = {kind: {v: k for k, v in by_name.items()} for kind, by_name in ids.items()}
-            state = RemoteState()
+            state = RemoteState(identity=self.identity)
             state.objects["audiences"] = {
                 a["name"]: RemoteObject(a["id"], a["name"], {}) for a in fetched["audiences"]
             }
@@ -393,3 +398,9 @@ def _location_id(response: Response) -> str:
     """Topics answer 201 with an empty body and ``Location: /api/v1/topics/{id}``."""
     location = str(response.headers.get("location", ""))
     return location.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _tenant(base_url: str) -> str:
+    """The organisation a base URL reaches, however its scheme and host are capitalised."""
+    parts = urlsplit(base_url)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, "", ""))

@@ -1,0 +1,275 @@
+"""Is a saved plan one gladcfg made, unedited, for this instance?
+
+``show`` renders a plan's ``diff`` and ``apply PLANFILE`` sends its ``after`` values, so a plan
+is trusted only once all its parts agree: with each other, with the project, with the instance.
+Each check returns every reason it finds (an empty list: the plan holds), in three rounds, as
+what they need becomes available:
+
+* :func:`plan_problems`, the plan alone (``show`` and ``apply``): each change carries exactly
+  the fields its action uses; every written ``after`` is what its kind's model makes of it
+  (the validation files get), every ``diff`` the one derived from ``before`` and ``after``; no
+  object is changed twice; the safety figures are those of the changes and the limits;
+* :func:`project_problems`, against ``gladcfg.yaml``: this adapter and this gladcfg made the
+  plan, under the same safety limits and ignore globs, and each change is one the instance's
+  adapter makes (read-only kinds only as manual changes, hidden kinds not at all);
+* :func:`remote_problems`, against the instance re-read under its lock: each changed object is
+  there (or, for a create, is not) with the id and spec the plan says it has, and the count of
+  managed objects behind the safety figures is right.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from gladcfg import __version__
+from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.errors import PlanFileError
+from gladcfg.model.project import Instance
+from gladcfg.model.resources import KIND_MODELS, KINDS, Settings, rename_references
+from gladcfg.model.types import Name, suggest
+from gladcfg.plan.diff import changed_paths, field_diff
+from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.safety import assess, count_existing
+
+MODIFIED = "this plan file was modified or belongs elsewhere"
+SHOWN_REASONS = 10
+
+# Per action: which of before, after, renamed_from and remote_id it carries.
+_SHAPES = {
+    Action.CREATE: (False, True, False, False),
+    Action.UPDATE: (True, True, False, True),
+    Action.RENAME: (True, True, True, True),
+    Action.DELETE: (True, False, False, True),
+}
+_FIELDS = ("before", "after", "renamed_from", "remote_id")
+_names: TypeAdapter[str] = TypeAdapter(Name)
+
+
+def refuse(reasons: list[str], where: str = "") -> PlanFileError:
+    """The one error for a plan that does not hold, listing why."""
+    listed = "".join(f"\n  - {reason}" for reason in reasons[:SHOWN_REASONS])
+    more = len(reasons) - SHOWN_REASONS
+    if more > 0:
+        listed += f"\n  - and {more} more"
+    prefix = f"{where}: " if where else ""
+    return PlanFileError(
+        f"{prefix}{MODIFIED}; nothing was sent. Make a new plan with gladcfg plan --out.{listed}"
+    )
+
+
+def plan_problems(plan: Plan) -> list[str]:
+    reasons: list[str] = []
+    touched: dict[tuple[str, str], int] = {}
+    for index, change in enumerate(plan.changes):
+        label = f"changes[{index}] ({change.address})"
+        found = change_problems(change)
+        reasons.extend(f"{label}: {reason}" for reason in found)
+        for key in _touches(change):
+            if key in touched:
+                reasons.append(f"{label}: changes an object changes[{touched[key]}] changes too")
+            touched.setdefault(key, index)
+    expected = assess(plan.safety.limits, plan.safety.existing, plan.changes)
+    if expected != plan.safety:
+        reasons.append(
+            f"safety: the changes make {expected.updates} update(s) and {expected.deletes} "
+            f"delete(s) of {plan.safety.existing} with {len(expected.violations)} threshold(s) "
+            f"exceeded; the plan says {plan.safety.updates}, {plan.safety.deletes} and "
+            f"{len(plan.safety.violations)}"
+        )
+    reasons.extend(_listing_problems(plan))
+    return reasons
+
+
+def change_problems(change: Change) -> list[str]:
+    if change.kind not in KINDS:
+        return [f"kind '{change.kind}' does not exist{suggest(change.kind, KINDS)}"]
+    reasons = [
+        f"{field} {value!r} is not a valid name"
+        for field, value in (("name", change.name), ("renamed_from", change.renamed_from))
+        if value is not None and not _is_name(value)
+    ]
+    if change.kind == "settings" and change.name != "settings":
+        reasons.append("the settings singleton is named 'settings'")
+    manual = change.action is Action.MANUAL
+    if manual != (change.manual_action is not None):
+        reasons.append("manual_action is given for, and only for, a manual change")
+        return reasons
+    action = change.effective_action
+    for field, wanted in zip(_FIELDS, _SHAPES[action], strict=True):
+        if (getattr(change, field) is not None) != wanted:
+            article = "an" if action is Action.UPDATE else "a"
+            reasons.append(f"{article} {action.value} {'needs' if wanted else 'has no'} {field}")
+    if reasons:
+        return reasons
+    if action is Action.RENAME and (
+        change.renamed_from == change.name or change.kind == "settings"
+    ):
+        reasons.append("renames nothing")
+    if action is Action.UPDATE and _same(change.before, change.after):
+        reasons.append("an update that changes nothing")
+    expected = (
+        field_diff(change.before, change.after)
+        if change.before is not None and change.after is not None
+        else ()
+    )
+    if not _same(_diff_rows(change.diff), _diff_rows(expected)):
+        reasons.append("diff is not the difference between before and after")
+    if change.after is not None:
+        reasons.extend(_after_problems(change.kind, change.after, manual=manual))
+    return reasons
+
+
+def project_problems(plan: Plan, config: Instance, access: Mapping[str, Access]) -> list[str]:
+    """``plan`` against the instance ``gladcfg.yaml`` declares under ``plan.instance``."""
+    reasons = []
+    if plan.adapter != config.adapter:
+        reasons.append(f"made for a {plan.adapter} instance; {plan.instance} is {config.adapter}")
+    if plan.gladcfg_version != __version__:
+        reasons.append(f"made by gladcfg {plan.gladcfg_version or '?'}; this is {__version__}")
+    if plan.safety.limits != config.safety:
+        reasons.append(f"made under other safety limits than gladcfg.yaml sets for {plan.instance}")
+    if list(plan.ignore) != list(config.ignore):
+        reasons.append(f"made under other ignore globs than gladcfg.yaml sets for {plan.instance}")
+    for kind in plan.not_managed:
+        if access.get(kind, Access.HIDDEN) is not Access.HIDDEN:
+            reasons.append(f"not_managed: {config.adapter} manages {kind} on {plan.instance}")
+    for index, change in enumerate(plan.changes):
+        mode = access.get(change.kind, Access.HIDDEN)
+        manual = change.action is Action.MANUAL
+        if mode is Access.HIDDEN:
+            problem = f"{config.adapter} can neither read nor write {change.kind}"
+        elif manual != (mode is Access.READ_ONLY):
+            can = "only reads" if mode is Access.READ_ONLY else "writes"
+            problem = f"a {change.action.value} change, but {config.adapter} {can} {change.kind}"
+        elif any(_ignored(address, config.ignore) for address in _addresses(change)):
+            problem = "ignored in gladcfg.yaml: never planned or touched"
+        else:
+            continue
+        reasons.append(f"changes[{index}] ({change.address}): {problem}")
+    return reasons
+
+
+def remote_problems(plan: Plan, remote: RemoteState, access: Mapping[str, Access]) -> list[str]:
+    """``plan`` against the instance as re-read (its fingerprint already matched)."""
+    reasons = []
+    existing = count_existing(remote, access, plan.ignore)
+    if existing != plan.safety.existing:
+        reasons.append(
+            f"safety: the instance has {existing} managed objects; "
+            f"the plan says {plan.safety.existing}"
+        )
+    renames: dict[str, dict[str, str]] = {}
+    for change in plan.changes:
+        if change.effective_action is Action.RENAME and change.renamed_from is not None:
+            renames.setdefault(change.kind, {})[change.renamed_from] = change.name
+    for index, change in enumerate(plan.changes):
+        label = f"changes[{index}] ({change.address})"
+        reasons.extend(f"{label}: {r}" for r in _object_problems(change, remote, renames))
+    return reasons
+
+
+def _object_problems(
+    change: Change, remote: RemoteState, renames: Mapping[str, Mapping[str, str]]
+) -> Iterable[str]:
+    objects = remote.of(change.kind)
+    action = change.effective_action
+    if action in (Action.CREATE, Action.RENAME) and change.name in objects:
+        yield f"{change.address} exists on the instance already"
+    if action is Action.CREATE:
+        return
+    name = change.renamed_from if action is Action.RENAME else change.name
+    assert name is not None
+    obj = objects.get(name)
+    if obj is None:
+        yield f"{change.kind}.{name} is not on the instance"
+        return
+    if obj.id != change.remote_id:
+        yield f"remote_id {change.remote_id!r}, but the instance's is {obj.id!r}"
+    # A plan shows references to objects it renames by their new names.
+    if not (
+        _same(change.before, obj.spec)
+        or _same(change.before, rename_references(change.kind, obj.spec, renames))
+    ):
+        yield "before is not what the instance holds"
+
+
+def _after_problems(kind: str, after: dict[str, Any], *, manual: bool) -> list[str]:
+    """``after`` through the kind's model: a change sends exactly what a file would."""
+    model: type[BaseModel] = Settings if kind == "settings" else KIND_MODELS[kind]
+    try:
+        validated = model.model_validate(after)
+    except ValidationError as exc:
+        # A manual change shows only the fields the instance can show: some may be missing.
+        errors = [
+            e
+            for e in exc.errors()
+            if not (manual and e["type"] == "missing" and len(e["loc"]) == 1)
+        ]
+        return [f"after.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:3]] + (
+            [f"after: {len(errors) - 3} more error(s)"] if len(errors) > 3 else []
+        )
+    if manual:  # never sent; and an instance may show fewer fields than a file declares
+        return []
+    canonical = validated.canonical()  # type: ignore[attr-defined]
+    if _same(canonical, after):
+        return []
+    paths = ", ".join(".".join(str(p) for p in path) for path in changed_paths(after, canonical))
+    return [f"after is not as the {kind} model reads it (at {paths or 'its values'})"]
+
+
+def _listing_problems(plan: Plan) -> Iterable[str]:
+    for kind in plan.not_managed:
+        if kind not in KINDS:
+            yield f"not_managed: kind '{kind}' does not exist"
+    changed = {change.address for change in plan.changes}
+    for address in plan.unmanaged:
+        kind = address.partition(".")[0]
+        if kind not in KINDS or address in changed:
+            yield f"unmanaged: {address!r} is not an unchanged address of a known kind"
+    for kind, by_name in (plan.reads or {}).items():
+        if kind not in KINDS or not isinstance(by_name, dict):
+            yield f"reads: {kind!r} is not a kind read by name"
+        elif not all(isinstance(spec, dict) for spec in by_name.values()):
+            yield f"reads.{kind}: every entry is a spec"
+
+
+def _touches(change: Change) -> Iterable[tuple[str, str]]:
+    yield change.kind, change.name
+    if change.renamed_from is not None:
+        yield change.kind, change.renamed_from
+
+
+def _addresses(change: Change) -> Iterable[str]:
+    yield change.address
+    if change.renamed_from is not None:
+        yield f"{change.kind}.{change.renamed_from}"
+
+
+def _ignored(address: str, globs: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(address, glob) for glob in globs)
+
+
+def _is_name(value: str) -> bool:
+    try:
+        _names.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _diff_rows(diff: Iterable[Any]) -> list[list[Any]]:
+    return [[d.path, d.before, d.after] for d in diff]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON: unlike ``==``, ``1``, ``1.0`` and ``true`` differ."""
+    return _json(a) == _json(b)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
