@@ -131,11 +131,16 @@ def from_document(data: Any, where: str = "") -> Plan:
     return plan
 
 
+MAX_PLAN_FILE_BYTES = 512 * 1024 * 1024
+
+
 def read_plan_file(path: Path) -> Plan:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PlanFileError(f"cannot read plan file {path}: {exc.strerror or exc}") from None
+    from gladcfg.config.files import FileProblem, read_bytes
+
+    try:  # a regular file only: a FIFO or a device would block or never end
+        text = read_bytes(path, MAX_PLAN_FILE_BYTES).decode("utf-8")
+    except FileProblem as exc:
+        raise PlanFileError(f"cannot read plan file {path}: {exc.message}") from None
     except UnicodeDecodeError:
         raise PlanFileError(f"{path} is not a gladcfg plan (not UTF-8 text)") from None
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -424,3 +425,15 @@ def test_a_rollback_plan_is_judged_like_any_saved_plan(
     undone = run_cli("-C", root, "apply", rollback, "--force")
     assert undone.exit_code == 0, undone.output
     assert json.loads(store_bytes(root))["objects"]["teams"]["t0"]["spec"] == {"description": "old"}
+
+
+def test_a_plan_file_that_is_not_a_regular_file_is_refused_without_waiting(
+    saved: Path, run_cli: RunCli
+) -> None:
+    pipe = saved / "plan.fifo"
+    os.mkfifo(pipe)
+    for command in ("show", "apply"):
+        result = run_cli("-C", saved, command, pipe)
+        assert result.exit_code == 1
+        assert "is a FIFO (named pipe), not a regular file" in result.stderr
+        assert "Traceback" not in result.output
