@@ -13,7 +13,14 @@ from dataclasses import replace
 
 from gladcfg.adapter import Adapter, open_adapter
 from gladcfg.config import ValidationReport, Workspace, load_desired
-from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_changes
+from gladcfg.engine.apply import (
+    ApplyReport,
+    Listener,
+    Outcome,
+    Status,
+    StopRequest,
+    apply_changes,
+)
 from gladcfg.errors import Problem, RefusedError
 from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance, read_hints
@@ -84,11 +91,14 @@ def apply_plan(
     parallelism: int = 4,
     listener: Listener | None = None,
     rollback: bool = False,
+    stop: StopRequest | None = None,
 ) -> ApplyReport:
     """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read.
 
     With ``rollback``, the instance is read again before the lock is released and the
-    report carries the plan that undoes what was applied (see :mod:`.rollback`)."""
+    report carries the plan that undoes what was applied (see :mod:`.rollback`), however
+    the apply ended. Until the first write, a stop (``stop``) is the caller's to raise;
+    from then on the apply finishes what it started, persists, and reports."""
     with adapter.locked():
         remote = adapter.read(plan.reads)
         if remote.fingerprint() != plan.fingerprint:
@@ -96,8 +106,10 @@ def apply_plan(
                 f"{plan.instance} changed since this plan was made (fingerprint "
                 f"{plan.fingerprint[:15]}… no longer matches); run plan again"
             )
+        if stop is not None:
+            stop.hold()
         report = apply_changes(
-            adapter, plan.changes, remote, parallelism=parallelism, listener=listener
+            adapter, plan.changes, remote, parallelism=parallelism, listener=listener, stop=stop
         )
         if rollback:
             from gladcfg.engine.rollback import rollback_plan
@@ -118,6 +130,7 @@ __all__ = [
     "ApplyReport",
     "Outcome",
     "Status",
+    "StopRequest",
     "apply_plan",
     "check_allowed",
     "connect",
