@@ -10,17 +10,26 @@ from pathlib import Path
 
 from gladcfg.errors import OutputFileError
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def write_atomically(path: Path, text: str, *, durable: bool = True) -> os.stat_result:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, whole;
     ``durable`` also flushes it to disk before the rename (survives a power cut).
 
-    A symlink is written through: its target gets the new text, the link stays. Returns the
-    new file's status, taken before it replaced the old one (so no other writer's)."""
+    A symlink is written through: its target gets the new text, the link stays. The file
+    keeps its permissions (a new one gets the usual ones). Returns the new file's status,
+    taken before it replaced the old one (so never another writer's)."""
     path = real_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_UMASK
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -51,10 +60,8 @@ def check_writable(path: Path, what: str) -> None:
         folder = folder.parent
     if not folder.is_dir():
         raise OutputFileError(f"cannot write {what} to {path}: {folder} is a file, not a folder")
-    if folder != target.parent:
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise OutputFileError(f"cannot write {what} to {path}: {folder} is not writable")
-        return
+    # Whether the folder takes a new file, asked of the file system itself: permissions
+    # alone do not say (root ignores them; a read-only mount or /sys refuses even root).
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

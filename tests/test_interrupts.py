@@ -19,49 +19,72 @@ def handlers() -> Iterator[None]:
     restore()
 
 
+def signal_self(*signums: int) -> None:
+    """Send the signals, then wait where the main thread waits during an apply: the handler
+    runs there (and raises there, unless held)."""
+    for signum in signums:
+        os.kill(os.getpid(), signum)
+    threading.Event().wait(0.05)
+
+
 def test_sigterm_raises_terminated_a_kind_of_keyboard_interrupt() -> None:
     with pytest.raises(interrupts.Terminated):
-        os.kill(os.getpid(), signal.SIGTERM)
-        threading.Event().wait(5)  # the handler raises here, in the main thread
+        signal_self(signal.SIGTERM)
     assert isinstance(interrupts.Terminated(), KeyboardInterrupt)
     assert interrupts.received() == signal.SIGTERM
+
+
+def nested_held_blocks() -> tuple[bool, bool]:
+    """Two guarded blocks, both held, signalled in the inner; returns what each was told."""
+    with interrupts.guarded() as outer:
+        outer.hold()
+        with interrupts.guarded() as inner:
+            inner.hold()
+            before = inner.requested
+            signal_self(signal.SIGTERM, signal.SIGINT)
+        # the inner block ended: still held by the outer one, so nothing raised yet
+        told = (before, outer.requested)
+        assert told == (False, True)
+    return told
 
 
 def test_a_held_guard_records_signals_and_raises_the_first_when_it_ends(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    with pytest.raises(interrupts.Terminated), interrupts.guarded() as outer:
-        outer.hold()
-        with interrupts.guarded() as inner:
-            inner.hold()
-            assert not inner.requested
-            os.kill(os.getpid(), signal.SIGTERM)
-            os.kill(os.getpid(), signal.SIGINT)
-            threading.Event().wait(0.05)
-            assert inner.requested and outer.requested
-        # the inner block ended: still held by the outer one, nothing raised yet
+    seen: list[tuple[bool, bool]] = []
+    with pytest.raises(interrupts.Terminated):
+        seen.append(nested_held_blocks())
+    assert seen == []  # raised as the outer block ended, after its work returned
     assert "terminated: finishing the changes in flight" in capfd.readouterr().err
     assert interrupts.received() == signal.SIGTERM
 
 
+def unheld_block() -> None:
+    with interrupts.guarded():
+        signal_self(signal.SIGINT)
+
+
 def test_a_guard_not_yet_held_lets_the_signal_raise() -> None:
-    with pytest.raises(KeyboardInterrupt), interrupts.guarded():
-        os.kill(os.getpid(), signal.SIGINT)
-        threading.Event().wait(5)
+    with pytest.raises(KeyboardInterrupt):
+        unheld_block()
+
+
+def failing_held_block() -> None:
+    with interrupts.guarded() as guard:
+        guard.hold()
+        signal_self(signal.SIGTERM)
+        assert guard.requested
+        raise ValueError("disk full")
 
 
 def test_an_error_inside_the_guard_wins_over_a_held_signal() -> None:
-    with pytest.raises(ValueError, match="disk"), interrupts.guarded() as guard:
-        guard.hold()
-        os.kill(os.getpid(), signal.SIGTERM)
-        threading.Event().wait(0.05)
-        raise ValueError("disk full")
+    with pytest.raises(ValueError, match="disk"):
+        failing_held_block()
     with interrupts.guarded():  # the held signal was not left over for the next block
         pass
 
 
 def test_a_forked_worker_leaves_the_signal_to_the_main_process() -> None:
     interrupts._State.owner = os.getpid() + 1  # as a forked child sees it
-    os.kill(os.getpid(), signal.SIGTERM)
-    threading.Event().wait(0.05)
+    signal_self(signal.SIGTERM)
     assert interrupts.received() is None

@@ -68,6 +68,10 @@ def apply(
 
     workspace = Workspace.open(app.root)
     options = _Options(app, allow_delete, force, parallelism, rollback_out)
+    if rollback_out is not None:
+        from gladcfg.fileio import check_writable
+
+        check_writable(rollback_out, "the rollback plan")
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
