@@ -160,6 +160,8 @@ def _run(
         progress.report(report, plan)
         if options.rollback_out is not None and report.rollback is not None:
             _save_rollback(options.rollback_out, report.rollback)
+        if report.error is not None:
+            raise report.error
     return report
 
 

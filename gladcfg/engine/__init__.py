@@ -21,7 +21,7 @@ from gladcfg.engine.apply import (
     StopRequest,
     apply_changes,
 )
-from gladcfg.errors import Problem, RefusedError
+from gladcfg.errors import GladcfgError, Problem, RefusedError
 from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance, read_hints
 
@@ -99,24 +99,36 @@ def apply_plan(
     report carries the plan that undoes what was applied (see :mod:`.rollback`), however
     the apply ended. Until the first write, a stop (``stop``) is the caller's to raise;
     from then on the apply finishes what it started, persists, and reports."""
-    with adapter.locked():
-        remote = adapter.read(plan.reads)
-        if remote.fingerprint() != plan.fingerprint:
-            raise RefusedError(
-                f"{plan.instance} changed since this plan was made (fingerprint "
-                f"{plan.fingerprint[:15]}… no longer matches); run plan again"
+    report: ApplyReport | None = None
+    try:
+        with adapter.locked():
+            remote = adapter.read(plan.reads)
+            if remote.fingerprint() != plan.fingerprint:
+                raise RefusedError(
+                    f"{plan.instance} changed since this plan was made (fingerprint "
+                    f"{plan.fingerprint[:15]}… no longer matches); run plan again"
+                )
+            if stop is not None:
+                stop.hold()
+            report = apply_changes(
+                adapter,
+                plan.changes,
+                remote,
+                parallelism=parallelism,
+                listener=listener,
+                stop=stop,
             )
-        if stop is not None:
-            stop.hold()
-        report = apply_changes(
-            adapter, plan.changes, remote, parallelism=parallelism, listener=listener, stop=stop
-        )
-        if rollback:
-            from gladcfg.engine.rollback import rollback_plan
+            if rollback:
+                from gladcfg.engine.rollback import rollback_plan
 
-            after = adapter.read(plan.reads)
-            report = replace(report, rollback=rollback_plan(plan, report, remote, after))
-        return report
+                after = adapter.read(plan.reads)
+                report = replace(report, rollback=rollback_plan(plan, report, remote, after))
+    except GladcfgError as exc:
+        if report is None:
+            raise
+        # Changes were made: the report must still be given, with what went wrong after.
+        report = replace(report, error=exc)
+    return report
 
 
 def _warning(problem: Problem) -> str:

@@ -46,13 +46,19 @@ class ApplyReport:
     rollback: Plan | None = None
     # Stopped before every change was started: the changes without an outcome never were.
     interrupted: bool = False
+    # What went wrong once the changes were made (saving them, reading for the rollback).
+    error: GladcfgError | None = None
 
     def of(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is status]
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(o.status is Status.APPLIED for o in self.outcomes)
+        return (
+            not self.interrupted
+            and self.error is None
+            and all(o.status is Status.APPLIED for o in self.outcomes)
+        )
 
 
 class StopRequest(Protocol):
