@@ -22,14 +22,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gladcfg.adapter import mockfile
 from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState
+from gladcfg.adapter.mockfile import STORE_FORMAT
 from gladcfg.errors import AdapterError, GoneError, LockedError
 from gladcfg.fileio import real_path, write_atomically
 from gladcfg.model.project import MockInstance
@@ -41,7 +42,6 @@ from gladcfg.model.resources import (
     rename_references,
 )
 
-STORE_FORMAT = 1
 LOCK_TIMEOUT_SECONDS = 30.0
 FLUSH_INTERVAL_SECONDS = 0.25
 RATE_LIMIT_BACKOFF_SECONDS = 0.01
@@ -103,14 +103,14 @@ class MockAdapter:
         digest = hashlib.sha256()
         try:
             with self.path.open("rb") as handle:
-                indexed = self._index(handle, digest)
+                indexed = mockfile.index(handle, digest, f"the mock store {self.path}")
         except FileNotFoundError:
             return "empty", {}
         except OSError as exc:
             raise AdapterError(f"cannot read the mock store {self.path}: {exc.strerror}") from None
         if indexed is not None:
             return digest.hexdigest(), indexed
-        # Not the layout _dump writes (edited by hand, say): decode the whole document.
+        # Not the layout dump writes (edited by hand, say): decode the whole document.
         text = self._read_text()
         if text is None:  # pragma: no cover - removed between the two reads
             return "empty", {}
@@ -124,50 +124,8 @@ class MockAdapter:
                 for kind, by_name in store["objects"].items()
             }
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise AdapterError(
-                f"the mock store {self.path} is not a format {STORE_FORMAT} store: "
-                'expected "objects": {kind: {name: {"id": …, "spec": {…}}}}'
-            ) from None
+            raise AdapterError(mockfile.wrong_shape(self.path)) from None
         return hashlib.sha256(text.encode()).hexdigest(), objects
-
-    def _index(
-        self, lines: Iterable[bytes], digest: Any
-    ) -> dict[str, dict[str, RemoteObject]] | None:
-        """Stream a store written by :func:`_dump` line by line, specs kept as text (decoded
-        when compared); None as soon as a line is laid out otherwise. Feeds ``digest``."""
-        objects: dict[str, dict[str, RemoteObject]] = {}
-        by_name: dict[str, RemoteObject] | None = None
-        where = f"the mock store {self.path}"
-        state = "header"
-        for raw in lines:
-            digest.update(raw)
-            if state == "end" or not raw.endswith(b"\n") or not raw.isascii():
-                return None
-            line = raw[:-1].decode("ascii")
-            if by_name is not None:
-                entry = _ENTRY.fullmatch(line)
-                if entry is not None:
-                    name = _string(entry[1])
-                    by_name[name] = RemoteObject(
-                        _string(entry[2]), name, text=entry[3], where=where
-                    )
-                elif line in ("}", "},"):
-                    by_name = None
-                else:
-                    return None
-            elif state == "header":
-                header = _HEADER.fullmatch(line)
-                if header is None or int(header[1]) != STORE_FORMAT:
-                    return None
-                state = "kinds"
-            elif line == "}}":
-                state = "end"
-            else:
-                kind = _KIND.fullmatch(line)
-                if kind is None:
-                    return None
-                by_name = objects.setdefault(_string(kind[1]), {})
-        return objects if state == "end" else None
 
     def _read_text(self) -> str | None:
         try:
@@ -197,24 +155,8 @@ class MockAdapter:
         if text is None:
             return {"format_version": STORE_FORMAT, "next_id": 1, "objects": {}}
         store = self._decode(text)
-        objects: Any = store.get("objects")
-        top = 0
-        try:
-            for by_name in objects.values():
-                for entry in by_name.values():
-                    if not isinstance(entry["id"], str) or not isinstance(entry["spec"], dict):
-                        raise TypeError
-                    number = _MOCK_ID.fullmatch(entry["id"])
-                    top = max(top, int(number[1]) if number else 0)
-        except (KeyError, TypeError, AttributeError):
-            raise AdapterError(
-                f"the mock store {self.path} is not a format {STORE_FORMAT} store: "
-                'expected "objects": {kind: {name: {"id": …, "spec": {…}}}}'
-            ) from None
-        given = store.get("next_id")
-        if not isinstance(given, int) or isinstance(given, bool):
-            given = 1
-        store["next_id"] = max(given, top + 1)
+        if not mockfile.ready_for_writing(store):
+            raise AdapterError(mockfile.wrong_shape(self.path))
         return store
 
     def _signature(self) -> tuple[int, int, int] | None:
@@ -435,7 +377,7 @@ class MockAdapter:
         if not force and now - self._last_flush < FLUSH_INTERVAL_SECONDS:
             return
         try:
-            status = write_atomically(self.path, _dump(self._store))
+            status = write_atomically(self.path, mockfile.dump(self._store))
         except OSError as exc:
             raise AdapterError(f"cannot write the mock store {self.path}: {exc.strerror}") from None
         self._seen = status.st_ino, status.st_size, status.st_mtime_ns
@@ -455,47 +397,6 @@ class MockAdapter:
                 f"{exc}; the changes applied since it was last saved are not in it: "
                 "run plan to see what is left"
             ) from None
-
-
-_MOCK_ID = re.compile(r"mock-(\d+)")
-# The layout _dump writes and MockAdapter._index reads back.
-_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
-_HEADER = re.compile(r'\{"format_version": (\d+), "next_id": \d+, "objects": \{')
-_KIND = re.compile(f"({_JSON_STRING}): \\{{")
-_ENTRY = re.compile(f'({_JSON_STRING}): \\{{"id": ({_JSON_STRING}), "spec": (\\{{.*\\}})\\}},?')
-
-
-def _dump(store: dict[str, Any]) -> str:
-    """The store as one JSON document, one object per line, kinds and names sorted::
-
-        {"format_version": 1, "next_id": 3, "objects": {
-        "teams": {
-        "tier1": {"id": "mock-1", "spec": {"description": "Tier 1"}},
-        "vip": {"id": "mock-2", "spec": {}}
-        }
-        }}
-
-    ASCII-escaped, so no string ever holds a line break.
-    """
-    header = json.dumps({"format_version": store["format_version"], "next_id": store["next_id"]})
-    lines = [header[:-1] + ', "objects": {']
-    kinds = sorted(store["objects"].items())
-    for k, (kind, by_name) in enumerate(kinds, start=1):
-        lines.append(f"{json.dumps(kind)}: {{")
-        entries = sorted(by_name.items())
-        lines.extend(
-            f"{json.dumps(name)}: {json.dumps(entry, sort_keys=True)}"
-            + ("," if e < len(entries) else "")
-            for e, (name, entry) in enumerate(entries, start=1)
-        )
-        lines.append("}," if k < len(kinds) else "}")
-    lines.append("}}")
-    return "\n".join(lines) + "\n"
-
-
-def _string(literal: str) -> str:
-    """The value of a JSON string literal."""
-    return literal[1:-1] if "\\" not in literal else str(json.loads(literal))
 
 
 def _acquire(handle: Any, lock_path: Path) -> None:

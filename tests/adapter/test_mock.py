@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import gladcfg.adapter.mock as mock_module
+from gladcfg.adapter import mockfile
 from gladcfg.adapter.base import Access, RemoteObject
 from gladcfg.adapter.mock import MockAdapter
 from gladcfg.errors import AdapterError, GoneError, LockedError
@@ -172,10 +173,12 @@ def test_an_empty_store_and_empty_kinds_keep_the_layout(tmp_path: Path) -> None:
         mock.delete("teams", mock.read().of("teams")[name])
     assert '"teams": {\n}' in path.read_text()
     assert mock.read().of("teams") == {}
-    assert mock._index(iter([b"not json\n"]), hashlib.sha256()) is None
-    assert mock._index(iter([b"}}"]), hashlib.sha256()) is None  # no line break
+    assert mockfile.index(iter([b"not json\n"]), hashlib.sha256(), "here") is None
+    assert mockfile.index(iter([b"}}"]), hashlib.sha256(), "here") is None  # no line break
     assert (
-        mock._index(iter([path.read_bytes().splitlines(keepends=True)[0]]), hashlib.sha256())
+        mockfile.index(
+            iter([path.read_bytes().splitlines(keepends=True)[0]]), hashlib.sha256(), "here"
+        )
         is None
     )
 
