@@ -41,3 +41,12 @@ def test_unwritable_paths_are_refused_without_leaving_anything(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # nothing created
     with pytest.raises(OutputFileError, match=r"cannot write the plan to .*file/plan\.json"):
         save(tmp_path / "file/plan.json", "{}", "the plan")
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("old")
+    with pytest.raises(UnicodeEncodeError):
+        write_atomically(path, "a lone surrogate \udc80 cannot be encoded")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
