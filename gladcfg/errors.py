@@ -13,6 +13,7 @@ and no user error ever ends in a traceback::
     ├── RefusedError             apply said no before changing anything (deletes without
     │                            --allow-delete, safety thresholds, stale plan, no terminal)
     ├── ApplyFailedError         some changes of an apply failed; the report says which
+    ├── OutputFileError          a file asked for (--out, --rollback-out) cannot be written
     └── AdapterError             the instance refused or failed a request
         ├── LockedError          another apply holds the instance's lock
         ├── GoneError            the object no longer exists: plan again
@@ -58,6 +59,11 @@ class RefusedError(GladcfgError):
 
 class ApplyFailedError(GladcfgError):
     """An apply ended with failed changes (the report was already printed)."""
+
+
+class OutputFileError(GladcfgError):
+    """A file the user asked gladcfg to write (a saved plan, a rollback plan) cannot be
+    written; checked before an apply changes anything."""
 
 
 class AdapterError(GladcfgError):

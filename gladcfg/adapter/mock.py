@@ -4,7 +4,11 @@ It behaves like a careful remote so the engine can be tested against it for real
 
 * it assigns its own ids, and refuses writes that would leave a reference dangling (an
   inbox naming a team that does not exist, deleting a team an inbox still uses);
-* the file is replaced atomically (write, fsync, rename), so a crash never tears it;
+* the file is replaced atomically (write, fsync, rename), so a crash never tears it; a
+  store path that is a symlink is written through to its target;
+* a write that cannot be saved (disk full, read-only) fails cleanly and is undone in memory,
+  so no later write saves it; a write sees what another process wrote to the file meanwhile
+  (an object it added is kept, never overwritten);
 * the file is one JSON document laid out one object per line, so a read indexes lines and
   keeps each spec as text (``RemoteObject(text=…)``) instead of a tree of dicts; a
   store in any other JSON layout (edited by hand) is read whole;
@@ -19,16 +23,17 @@ import contextlib
 import hashlib
 import json
 import posixpath
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gladcfg.adapter import mockfile
 from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
+from gladcfg.adapter.mockfile import STORE_FORMAT
 from gladcfg.errors import AdapterError, GoneError, LockedError
-from gladcfg.fileio import write_atomically
+from gladcfg.fileio import real_path, write_atomically
 from gladcfg.model.project import MockInstance
 from gladcfg.model.resources import (
     KINDS,
@@ -38,7 +43,6 @@ from gladcfg.model.resources import (
     rename_references,
 )
 
-STORE_FORMAT = 1
 LOCK_TIMEOUT_SECONDS = 30.0
 FLUSH_INTERVAL_SECONDS = 0.25
 RATE_LIMIT_BACKOFF_SECONDS = 0.01
@@ -68,6 +72,12 @@ class MockAdapter:
         self._rate_limit_every = faults.rate_limit_every if faults else None
         self._latency = (faults.latency_ms / 1000) if faults else 0.0
         self._store: dict[str, Any] | None = None
+        # The file as last loaded or written: (inode, size, mtime), to notice other writers.
+        self._seen: tuple[int, int, int] | None = None
+        # What this adapter changed since it last saved, kept when another writer's file is
+        # loaded in its place; and the undo records of the write under way.
+        self._touched: set[tuple[str, str]] = set()
+        self._undo: list[tuple[str, str, Any]] = []
         self._mutex = threading.Lock()
         self._writes = 0
         self._session = False
@@ -103,14 +113,14 @@ class MockAdapter:
         digest = hashlib.sha256()
         try:
             with self.path.open("rb") as handle:
-                indexed = self._index(handle, digest)
+                indexed = mockfile.index(handle, digest, f"the mock store {self.path}")
         except FileNotFoundError:
             return "empty", {}
         except OSError as exc:
             raise AdapterError(f"cannot read the mock store {self.path}: {exc.strerror}") from None
         if indexed is not None:
             return digest.hexdigest(), indexed
-        # Not the layout _dump writes (edited by hand, say): decode the whole document.
+        # Not the layout dump writes (edited by hand, say): decode the whole document.
         text = self._read_text()
         if text is None:  # pragma: no cover - removed between the two reads
             return "empty", {}
@@ -124,50 +134,8 @@ class MockAdapter:
                 for kind, by_name in store["objects"].items()
             }
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise AdapterError(
-                f"the mock store {self.path} is not a format {STORE_FORMAT} store: "
-                'expected "objects": {kind: {name: {"id": …, "spec": {…}}}}'
-            ) from None
+            raise AdapterError(mockfile.wrong_shape(self.path)) from None
         return hashlib.sha256(text.encode()).hexdigest(), objects
-
-    def _index(
-        self, lines: Iterable[bytes], digest: Any
-    ) -> dict[str, dict[str, RemoteObject]] | None:
-        """Stream a store written by :func:`_dump` line by line, specs kept as text (decoded
-        when compared); None as soon as a line is laid out otherwise. Feeds ``digest``."""
-        objects: dict[str, dict[str, RemoteObject]] = {}
-        by_name: dict[str, RemoteObject] | None = None
-        where = f"the mock store {self.path}"
-        state = "header"
-        for raw in lines:
-            digest.update(raw)
-            if state == "end" or not raw.endswith(b"\n") or not raw.isascii():
-                return None
-            line = raw[:-1].decode("ascii")
-            if by_name is not None:
-                entry = _ENTRY.fullmatch(line)
-                if entry is not None:
-                    name = _string(entry[1])
-                    by_name[name] = RemoteObject(
-                        _string(entry[2]), name, text=entry[3], where=where
-                    )
-                elif line in ("}", "},"):
-                    by_name = None
-                else:
-                    return None
-            elif state == "header":
-                header = _HEADER.fullmatch(line)
-                if header is None or int(header[1]) != STORE_FORMAT:
-                    return None
-                state = "kinds"
-            elif line == "}}":
-                state = "end"
-            else:
-                kind = _KIND.fullmatch(line)
-                if kind is None:
-                    return None
-                by_name = objects.setdefault(_string(kind[1]), {})
-        return objects if state == "end" else None
 
     def _read_text(self) -> str | None:
         try:
@@ -191,10 +159,22 @@ class MockAdapter:
         return store
 
     def _load(self) -> dict[str, Any]:
+        """The store, for writing: checked whole, ``next_id`` past every id it holds."""
+        self._seen = self._signature()
         text = self._read_text()
         if text is None:
             return {"format_version": STORE_FORMAT, "next_id": 1, "objects": {}}
-        return self._decode(text)
+        store = self._decode(text)
+        if not mockfile.ready_for_writing(store):
+            raise AdapterError(mockfile.wrong_shape(self.path))
+        return store
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            status = self.path.stat()
+        except OSError:
+            return None
+        return status.st_ino, status.st_size, status.st_mtime_ns
 
     # -- writing -------------------------------------------------------------------------
 
@@ -203,17 +183,15 @@ class MockAdapter:
             if name in objects:
                 raise AdapterError(f"{address_of(kind, name)} already exists")
             self._check_references(kind, spec)
-            store = self._require_store()
-            object_id = f"mock-{store['next_id']}"
-            store["next_id"] += 1
-            objects[name] = {"id": object_id, "spec": spec}
+            object_id = self._new_id()
+            self._put(kind, name, {"id": object_id, "spec": spec})
             return RemoteObject(object_id, name, spec)
 
     def update(self, kind: str, obj: RemoteObject, spec: dict[str, Any]) -> RemoteObject:
         with self._write(kind) as objects:
             self._current(kind, objects, obj)
             self._check_references(kind, spec)
-            objects[obj.name] = {"id": obj.id, "spec": spec}
+            self._put(kind, obj.name, {"id": obj.id, "spec": spec})
             return RemoteObject(obj.id, obj.name, spec)
 
     def rename(
@@ -224,8 +202,8 @@ class MockAdapter:
             if new_name in objects:
                 raise AdapterError(f"{address_of(kind, new_name)} already exists")
             self._check_references(kind, spec)
-            del objects[obj.name]
-            objects[new_name] = {"id": obj.id, "spec": spec}
+            self._put(kind, obj.name, None)
+            self._put(kind, new_name, {"id": obj.id, "spec": spec})
             # References are by id on a real instance: they follow the rename.
             self._rewrite_references(kind, obj.name, new_name)
             return RemoteObject(obj.id, new_name, spec)
@@ -236,18 +214,23 @@ class MockAdapter:
             users = list(self._referrers(kind, obj.name))
             if users:
                 raise AdapterError(f"{address_of(kind, obj.name)} is in use by {', '.join(users)}")
-            del objects[obj.name]
+            self._put(kind, obj.name, None)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the store's lock for an apply; flush on the way out, whatever happened."""
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock_path, "a+") as handle:
+        store = real_path(self.path)  # a symlinked store is locked and written at its target
+        lock_path = store.with_name(store.name + ".lock")
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+")  # noqa: SIM115 - closed below, after the flush
+        except OSError as exc:
+            raise AdapterError(f"cannot lock the mock store {self.path}: {exc.strerror}") from None
+        with handle:
             _acquire(handle, lock_path)
             # Only the lock's holder writes the store: a temporary file beside it is what a
             # killed apply left half-written.
-            for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            for stale in store.parent.glob(f".{store.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
             self._session = True
             try:
@@ -255,7 +238,7 @@ class MockAdapter:
             finally:
                 self._session = False
                 with self._mutex:
-                    self._flush(force=True)
+                    self._save_last()
 
     def close(self) -> None:
         """Nothing to release: the store is written whole after every change or apply."""
@@ -265,11 +248,8 @@ class MockAdapter:
         with self._mutex:
             store = self._require_store()
             for kind, name, spec in objects:
-                store["objects"].setdefault(kind, {})[name] = {
-                    "id": f"mock-{store['next_id']}",
-                    "spec": spec,
-                }
-                store["next_id"] += 1
+                store["objects"].setdefault(kind, {})[name] = {"id": self._new_id(), "spec": spec}
+                self._touched.add((kind, name))
             self._dirty = True
             self._flush(force=True)
 
@@ -281,13 +261,75 @@ class MockAdapter:
         self._inject_faults()
         with self._mutex:
             store = self._require_store()
-            yield store["objects"].setdefault(kind, {})
-            self._dirty = True
-            self._flush(force=not self._session)
+            self._undo = []
+            unsaved = self._dirty
+            try:
+                yield store["objects"].get(kind, {})
+                self._dirty = self._dirty or bool(self._undo)
+                self._flush(force=not self._session)
+            except BaseException:
+                self._revert()  # a write that failed, or was not saved, never is later
+                self._dirty = unsaved
+                raise
+            finally:
+                self._undo = []
+
+    def _put(self, kind: str, name: str, entry: dict[str, Any] | None) -> None:
+        """Set (or, with None, remove) one object, recording how to undo it."""
+        objects = self._loaded()["objects"].setdefault(kind, {})
+        self._undo.append((kind, name, objects.get(name)))
+        self._touched.add((kind, name))
+        if entry is None:
+            del objects[name]
+        else:
+            objects[name] = entry
+
+    def _new_id(self) -> str:
+        store = self._loaded()
+        self._undo.append(("", "next_id", store["next_id"]))
+        store["next_id"] += 1
+        return f"mock-{store['next_id'] - 1}"
+
+    def _revert(self) -> None:
+        store = self._loaded()
+        for kind, name, before in reversed(self._undo):
+            if not kind:
+                store["next_id"] = before
+            elif before is None:
+                store["objects"][kind].pop(name, None)
+            else:
+                store["objects"][kind][name] = before
+
+    def _take_in_other_writes(self) -> None:
+        """Load the file another writer replaced, keeping what this adapter changed and has
+        not saved yet; an id both gave out is given anew to this adapter's object."""
+        assert self._store is not None
+        ours, theirs = self._store, self._load()
+        theirs["next_id"] = max(theirs["next_id"], ours["next_id"])
+        taken = {e["id"]: (k, n) for k, by in theirs["objects"].items() for n, e in by.items()}
+        for kind, name in sorted(self._touched):
+            entry = ours["objects"].get(kind, {}).get(name)
+            by_name = theirs["objects"].setdefault(kind, {})
+            if entry is None:
+                by_name.pop(name, None)
+                continue
+            if taken.get(entry["id"], (kind, name)) != (kind, name):
+                entry = {**entry, "id": f"mock-{theirs['next_id']}"}
+                theirs["next_id"] += 1
+            by_name[name] = entry
+        self._store = theirs
+
+    def _loaded(self) -> dict[str, Any]:
+        """The store a write under way works on (loaded when it began)."""
+        assert self._store is not None
+        return self._store
 
     def _require_store(self) -> dict[str, Any]:
+        """The store to write to, with what another process wrote meanwhile taken in."""
         if self._store is None:
             self._store = self._load()
+        elif self._signature() != self._seen:
+            self._take_in_other_writes()
         return self._store
 
     def _inject_faults(self) -> None:
@@ -311,13 +353,13 @@ class MockAdapter:
             raise GoneError(f"{address_of(kind, obj.name)} no longer exists; plan again")
 
     def _check_references(self, kind: str, spec: dict[str, Any]) -> None:
-        objects = self._require_store()["objects"]
+        objects = self._loaded()["objects"]
         for field, target, name in references_in(kind, spec):
             if self.access.get(target) is not Access.HIDDEN and name not in objects.get(target, {}):
                 raise AdapterError(f"{field}: {address_of(target, name)} does not exist")
 
     def _referrers(self, kind: str, name: str) -> Iterator[str]:
-        objects = self._require_store()["objects"]
+        objects = self._loaded()["objects"]
         for other_kind in REFERRING_KINDS[kind]:
             for other_name, entry in objects.get(other_kind, {}).items():
                 if any(
@@ -328,12 +370,14 @@ class MockAdapter:
 
     def _rewrite_references(self, kind: str, old: str, new: str) -> None:
         renames = {kind: {old: new}}
-        objects = self._require_store()["objects"]
+        objects = self._loaded()["objects"]
         for other_kind in REFERRING_KINDS[kind]:
-            for entry in objects.get(other_kind, {}).values():
+            for name, entry in list(objects.get(other_kind, {}).items()):
                 # A new spec, never an edit in place: specs handed out by read() and specs
                 # the engine passed in stay as they were.
-                entry["spec"] = rename_references(other_kind, entry["spec"], renames)
+                spec = rename_references(other_kind, entry["spec"], renames)
+                if spec != entry["spec"]:
+                    self._put(other_kind, name, {**entry, "spec": spec})
 
     def _flush(self, *, force: bool) -> None:
         """Replace the store file atomically; during an apply, at most every 250 ms."""
@@ -342,49 +386,27 @@ class MockAdapter:
         now = time.monotonic()
         if not force and now - self._last_flush < FLUSH_INTERVAL_SECONDS:
             return
-        write_atomically(self.path, _dump(self._store))
+        try:
+            status = write_atomically(self.path, mockfile.dump(self._store))
+        except OSError as exc:
+            raise AdapterError(f"cannot write the mock store {self.path}: {exc.strerror}") from None
+        self._seen = status.st_ino, status.st_size, status.st_mtime_ns
         self._last_flush = now
         self._dirty = False
+        self._touched.clear()
 
-
-# The layout _dump writes and MockAdapter._index reads back.
-_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
-_HEADER = re.compile(r'\{"format_version": (\d+), "next_id": \d+, "objects": \{')
-_KIND = re.compile(f"({_JSON_STRING}): \\{{")
-_ENTRY = re.compile(f'({_JSON_STRING}): \\{{"id": ({_JSON_STRING}), "spec": (\\{{.*\\}})\\}},?')
-
-
-def _dump(store: dict[str, Any]) -> str:
-    """The store as one JSON document, one object per line, kinds and names sorted::
-
-        {"format_version": 1, "next_id": 3, "objects": {
-        "teams": {
-        "tier1": {"id": "mock-1", "spec": {"description": "Tier 1"}},
-        "vip": {"id": "mock-2", "spec": {}}
-        }
-        }}
-
-    ASCII-escaped, so no string ever holds a line break.
-    """
-    header = json.dumps({"format_version": store["format_version"], "next_id": store["next_id"]})
-    lines = [header[:-1] + ', "objects": {']
-    kinds = sorted(store["objects"].items())
-    for k, (kind, by_name) in enumerate(kinds, start=1):
-        lines.append(f"{json.dumps(kind)}: {{")
-        entries = sorted(by_name.items())
-        lines.extend(
-            f"{json.dumps(name)}: {json.dumps(entry, sort_keys=True)}"
-            + ("," if e < len(entries) else "")
-            for e, (name, entry) in enumerate(entries, start=1)
-        )
-        lines.append("}," if k < len(kinds) else "}")
-    lines.append("}}")
-    return "\n".join(lines) + "\n"
-
-
-def _string(literal: str) -> str:
-    """The value of a JSON string literal."""
-    return literal[1:-1] if "\\" not in literal else str(json.loads(literal))
+    def _save_last(self) -> None:
+        """The flush that ends an apply: if it fails, the changes made since the last one
+        are lost, and the error says so (they were reported applied)."""
+        try:
+            self._flush(force=True)
+        except AdapterError as exc:
+            self._store, self._dirty = None, False
+            self._touched.clear()
+            raise AdapterError(
+                f"{exc}; the changes applied since it was last saved are not in it: "
+                "run plan to see what is left"
+            ) from None
 
 
 def _acquire(handle: Any, lock_path: Path) -> None:

@@ -67,6 +67,10 @@ def apply(
 
     workspace = Workspace.open(app.root)
     options = _Options(app, allow_delete, force, parallelism, rollback_out)
+    if rollback_out is not None:
+        from gladcfg.fileio import check_writable
+
+        check_writable(rollback_out, "the rollback plan")
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
@@ -126,6 +130,9 @@ def _finish(options: _Options, plan: Plan, adapter: Adapter) -> int:
 def _run(
     options: _Options, plan: Plan, adapter: Adapter, *, label: str | None = None
 ) -> ApplyReport | None:
+    """Apply and report; stopped by a signal once writing, it still reports, saves the
+    rollback plan, and then lets the signal end the run (see :mod:`gladcfg.interrupts`)."""
+    from gladcfg import interrupts
     from gladcfg.cli.progress import Progress
     from gladcfg.engine import apply_plan
 
@@ -136,25 +143,29 @@ def _run(
     progress = Progress(
         len(plan.writes), color=options.app.use_color, interactive=interactive, label=label
     )
-    with progress:
-        report = apply_plan(
-            adapter,
-            plan,
-            parallelism=options.parallelism,
-            listener=progress.update,
-            rollback=options.rollback_out is not None,
-        )
-    progress.report(report, plan)
-    if options.rollback_out is not None and report.rollback is not None:
-        _save_rollback(options.rollback_out, report.rollback)
+    with interrupts.guarded() as stop:
+        with progress:
+            report = apply_plan(
+                adapter,
+                plan,
+                parallelism=options.parallelism,
+                listener=progress.update,
+                rollback=options.rollback_out is not None,
+                stop=stop,
+            )
+        progress.report(report, plan)
+        if options.rollback_out is not None and report.rollback is not None:
+            _save_rollback(options.rollback_out, report.rollback)
+        if report.error is not None:
+            raise report.error
     return report
 
 
 def _save_rollback(path: Path, rollback: Plan) -> None:
-    from gladcfg.fileio import write_atomically
+    from gladcfg.fileio import save
     from gladcfg.plan.document import dumps
 
-    write_atomically(path, dumps(rollback))
+    save(path, dumps(rollback), "the rollback plan")
     flag = " --allow-delete" if rollback.deletes else ""
     click.echo(
         f"Saved the rollback plan ({len(rollback.changes)} change(s)) to {path}. "
@@ -171,6 +182,7 @@ def _apply_fleet(
     auto_approve: bool,
 ) -> int:
     """Plan every instance, refuse before anything changes, confirm once, apply each."""
+    from gladcfg import interrupts
     from gladcfg.cli.output import echo_instance_error
     from gladcfg.engine import check_allowed
     from gladcfg.engine.fleet import for_each_instance, plan_fleet
@@ -205,20 +217,24 @@ def _apply_fleet(
             plan, adapter = planned[name]
             return _run(options, plan, adapter, label=name)
 
-        applied = {r.instance: r for r in for_each_instance(ready, work)}
+        # The instances are applied on worker threads: from here a signal asks each to stop
+        # and finish what it started, and the table below is printed before the run ends.
+        with interrupts.guarded() as stop:
+            stop.hold()
+            applied = {r.instance: r for r in for_each_instance(ready, work)}
+            for outcome in applied.values():
+                if outcome.error is not None:
+                    echo_instance_error(outcome.instance, outcome.error, color=color)
+            rows = [_fleet_row(result, applied.get(result.instance)) for result in results]
+            click.echo()
+            click.echo(
+                render_fleet_text(f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
+                nl=False,
+                color=color,
+            )
     finally:
         for _, adapter in planned.values():
             adapter.close()
-    for outcome in applied.values():
-        if outcome.error is not None:
-            echo_instance_error(outcome.instance, outcome.error, color=color)
-    rows = [_fleet_row(result, applied.get(result.instance)) for result in results]
-    click.echo()
-    click.echo(
-        render_fleet_text(f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
-        nl=False,
-        color=color,
-    )
     return 1 if any(row.failed for row in rows) else 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from gladcfg import __version__
 from gladcfg.cli.context import AppContext
 from gladcfg.errors import GladcfgError
 
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
 class _Group(click.Group):
@@ -49,7 +50,8 @@ def cli(ctx: click.Context, project: Path, no_color: bool, verbose: int) -> None
 
     \b
     Exit codes: 0 success (plan --detailed-exitcode: no changes), 2 changes
-    present (with --detailed-exitcode), 1 any error or refusal, 130 interrupted.
+    present (with --detailed-exitcode), 1 any error or refusal, 130 interrupted
+    (Ctrl-C), 143 terminated (SIGTERM).
     """
     ctx.obj = AppContext(root=project, color=False if no_color else None, verbose=verbose)
     _configure_logging(verbose)
@@ -101,6 +103,8 @@ _register()
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with the code SPEC §4 defines; never a traceback for user errors."""
+    from gladcfg import interrupts
+
     # gladcfg builds large, acyclic data (parsed files, models, plans): the cycle collector's
     # repeated walks over it cost time and find nothing, so it runs far less often.
     gc.set_threshold(100_000, 50, 100)
@@ -109,26 +113,39 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         a in ("-v", "--verbose") or (a.startswith("-v") and set(a[1:]) == {"v"}) for a in args
     )
     color = False if ("--no-color" in args or _no_color_env()) else None
+    restore = interrupts.install()
+    try:
+        code = _run(args, verbose=verbose, color=color)
+    finally:
+        restore()
+    sys.exit(code)
+
+
+def _run(args: list[str], *, verbose: bool, color: bool | None) -> int:
+    from gladcfg import interrupts
+
     try:
         result = cli.main(args=args, prog_name="gladcfg", standalone_mode=False)
-        code = result if isinstance(result, int) else EXIT_OK
+        return result if isinstance(result, int) else EXIT_OK
     except GladcfgError as exc:
         from gladcfg.cli.output import report_error
 
         report_error(exc, color=color)
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        code = EXIT_INTERRUPTED
+        return exc.exit_code
+    except click.exceptions.Abort:  # a prompt met Ctrl-C, SIGTERM or the end of its input
+        return _stopped(interrupts.received() or signal.SIGINT)
     except click.ClickException as exc:
         exc.show()
-        code = EXIT_ERROR
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted", err=True)
-        code = EXIT_INTERRUPTED
+        return EXIT_ERROR
+    except KeyboardInterrupt as exc:
+        return _stopped(signal.SIGTERM if isinstance(exc, interrupts.Terminated) else signal.SIGINT)
     except BrokenPipeError:  # pragma: no cover - depends on the reader closing early
-        code = EXIT_OK
+        return EXIT_OK
     except Exception as exc:
+        signum = interrupts.received()
+        if signum is not None:  # a side effect of the signal (a worker stopped with it)
+            logging.getLogger("gladcfg").info("while stopping: %r", exc, exc_info=exc)
+            return _stopped(signum)
         if verbose:
             import traceback
 
@@ -139,8 +156,14 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             err=True,
             color=color,
         )
-        code = EXIT_ERROR
-    sys.exit(code)
+        return EXIT_ERROR
+
+
+def _stopped(signum: int) -> int:
+    from gladcfg.interrupts import EXIT_CODES, NAMES
+
+    click.echo(f"\n{NAMES[signum]}", err=True)
+    return EXIT_CODES[signum]
 
 
 def _no_color_env() -> bool:

@@ -52,6 +52,10 @@ def plan(
     names = selected_instances(workspace, instance, all_, require_choice=True)
     if out is not None and len(names) > 1:
         raise click.UsageError("--out saves one instance's plan; choose it with -i NAME")
+    if out is not None:
+        from gladcfg.fileio import check_writable
+
+        check_writable(out, "the plan")
     results = plan_fleet(workspace, names, targets=targets)
     for result in results:
         if result.value is not None:
@@ -77,8 +81,9 @@ def plan(
             click.echo()
             click.echo(fleet_summary(results, format_), nl=False, color=app.use_color)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(dumps(plans[0]), encoding="utf-8")
+        from gladcfg.fileio import save
+
+        save(out, dumps(plans[0]), "the plan")
         click.echo(
             f"\nSaved the plan to {out}. Apply exactly this plan with: gladcfg apply {out}",
             err=True,

@@ -77,10 +77,20 @@ class Progress:
                 click.echo(self._line(outcome), color=self._color)
         summary = f"{len(applied)} applied, {len(failed)} failed, {len(skipped)} skipped"
         colour = "green" if report.ok else "red"
+        heading = f"Apply to {plan.instance}"
+        if report.interrupted:
+            heading += " stopped early"
+            summary += f", {len(plan.writes) - len(report.outcomes)} not started"
         click.echo(
-            click.style(f"\nApply to {plan.instance}: {summary}.", fg=colour, bold=True),
+            click.style(f"\n{heading}: {summary}.", fg=colour, bold=True),
             color=self._color,
         )
+        if report.interrupted:
+            click.echo(
+                "Everything applied is saved. Run plan to see what is left, and apply again "
+                "to finish.",
+                color=self._color,
+            )
         manual = [c for c in plan.changes if c.action is Action.MANUAL]
         if manual:
             click.echo(

@@ -14,8 +14,15 @@ from pathlib import Path
 
 from gladcfg.adapter import Adapter, open_adapter
 from gladcfg.config import ValidationReport, Workspace, load_desired
-from gladcfg.engine.apply import ApplyReport, Listener, Outcome, Status, apply_changes
-from gladcfg.errors import Problem, RefusedError
+from gladcfg.engine.apply import (
+    ApplyReport,
+    Listener,
+    Outcome,
+    Status,
+    StopRequest,
+    apply_changes,
+)
+from gladcfg.errors import GladcfgError, Problem, RefusedError
 from gladcfg.plan.model import Action, Plan
 from gladcfg.plan.planner import matches, plan_instance, read_hints
 from gladcfg.plan.verify import refuse, remote_problems
@@ -122,33 +129,51 @@ def apply_plan(
     parallelism: int = 4,
     listener: Listener | None = None,
     rollback: bool = False,
+    stop: StopRequest | None = None,
 ) -> ApplyReport:
     """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read.
 
     With ``rollback``, the instance is read again before the lock is released and the
-    report carries the plan that undoes what was applied (see :mod:`.rollback`)."""
-    with adapter.locked():
-        remote = adapter.read(plan.reads)
-        if remote.fingerprint() != plan.fingerprint:
-            raise RefusedError(
-                f"{plan.instance} is not as this plan found it (fingerprint "
-                f"{plan.fingerprint[:15]}… no longer matches): it changed since this plan was "
-                "made, or this plan file was modified or belongs elsewhere; run plan again"
+    report carries the plan that undoes what was applied (see :mod:`.rollback`), however
+    the apply ended. Until the first write, a stop (``stop``) is the caller's to raise;
+    from then on the apply finishes what it started, persists, and reports."""
+    report: ApplyReport | None = None
+    try:
+        with adapter.locked():
+            remote = adapter.read(plan.reads)
+            if remote.fingerprint() != plan.fingerprint:
+                raise RefusedError(
+                    f"{plan.instance} is not as this plan found it (fingerprint "
+                    f"{plan.fingerprint[:15]}… no longer matches): it changed since this plan "
+                    "was made, or this plan file was modified or belongs elsewhere; run plan "
+                    "again"
+                )
+            reasons = remote_problems(plan, remote, adapter.access)
+            if reasons:
+                raise refuse(reasons)
+            if stop is not None:
+                stop.hold()
+            report = apply_changes(
+                adapter,
+                plan.changes,
+                remote,
+                parallelism=parallelism,
+                listener=listener,
+                stop=stop,
             )
-        reasons = remote_problems(plan, remote, adapter.access)
-        if reasons:
-            raise refuse(reasons)
-        report = apply_changes(
-            adapter, plan.changes, remote, parallelism=parallelism, listener=listener
-        )
-        if rollback:
-            from gladcfg.engine.rollback import rollback_plan
+            if rollback:
+                from gladcfg.engine.rollback import rollback_plan
 
-            after = adapter.read(plan.reads)
-            report = replace(
-                report, rollback=rollback_plan(plan, report, remote, after, adapter.access)
-            )
-        return report
+                after = adapter.read(plan.reads)
+                report = replace(
+                    report, rollback=rollback_plan(plan, report, remote, after, adapter.access)
+                )
+    except GladcfgError as exc:
+        if report is None:
+            raise
+        # Changes were made: the report must still be given, with what went wrong after.
+        report = replace(report, error=exc)
+    return report
 
 
 def _warning(problem: Problem) -> str:
@@ -162,6 +187,7 @@ __all__ = [
     "ApplyReport",
     "Outcome",
     "Status",
+    "StopRequest",
     "apply_plan",
     "check_allowed",
     "connect",

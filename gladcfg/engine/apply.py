@@ -4,20 +4,26 @@ Two phases, as SPEC §5 orders them: first creates, updates and renames, each af
 objects it refers to exist; then deletes, each after everything that referred to the object
 stopped doing so. A change that fails never stops an independent one; the changes that
 depend on it are skipped. Manual changes are never sent, and changes needing one wait.
+
+Asked to stop (Ctrl-C, SIGTERM), an apply starts no more changes, lets those in flight
+finish, and reports exactly what it did; the rest is left for the next apply.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from gladcfg.adapter.base import Adapter, RemoteObject, RemoteState
 from gladcfg.errors import GladcfgError
 from gladcfg.model.resources import references_in
 from gladcfg.plan.model import Action, Change, Plan
+
+log = logging.getLogger(__name__)
 
 
 class Status(enum.Enum):
@@ -38,13 +44,31 @@ class ApplyReport:
     outcomes: tuple[Outcome, ...]
     # The plan that undoes what was applied, when the apply was asked to record it.
     rollback: Plan | None = None
+    # Stopped before every change was started: the changes without an outcome never were.
+    interrupted: bool = False
+    # What went wrong once the changes were made (saving them, reading for the rollback).
+    error: GladcfgError | None = None
 
     def of(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is status]
 
     @property
     def ok(self) -> bool:
-        return all(o.status is Status.APPLIED for o in self.outcomes)
+        return (
+            not self.interrupted
+            and self.error is None
+            and all(o.status is Status.APPLIED for o in self.outcomes)
+        )
+
+
+class StopRequest(Protocol):
+    """How an apply learns it should stop (see :mod:`gladcfg.interrupts`)."""
+
+    def hold(self) -> None:
+        """Writes are about to start: from now on a stop must wait for them to finish."""
+
+    @property
+    def requested(self) -> bool: ...
 
 
 Listener = Callable[[Outcome], None]
@@ -63,8 +87,10 @@ def apply_changes(
     *,
     parallelism: int = 4,
     listener: Listener | None = None,
+    stop: StopRequest | None = None,
 ) -> ApplyReport:
-    """Send ``changes`` (a plan's, checked against ``remote`` already) through ``adapter``."""
+    """Send ``changes`` (a plan's, checked against ``remote`` already) through ``adapter``;
+    once ``stop`` is requested, start no more of them."""
     notify = listener or (lambda _: None)
     writes = [c for c in changes if c.action is not Action.MANUAL and c.action is not Action.DELETE]
     deletes = [c for c in changes if c.action is Action.DELETE]
@@ -75,7 +101,7 @@ def apply_changes(
         if c.action is Action.MANUAL and c.manual_action in (Action.CREATE, Action.RENAME)
     }
     outcomes: dict[int, Outcome] = {}
-    runner = _Runner(adapter, remote, parallelism, notify)
+    runner = _Runner(adapter, remote, parallelism, notify, stop)
     # The change that makes each (kind, name) exist: a create or a rename.
     providers = {
         (c.kind, c.name): i
@@ -96,6 +122,8 @@ def apply_changes(
                 )
         write_deps.append(deps)
     outcomes.update(runner.run(writes, write_deps, blocked))
+    if runner.stopped:
+        return ApplyReport(tuple(outcomes[i] for i in sorted(outcomes)), interrupted=True)
     # A delete waits for the deletes of objects that refer to its object, and is skipped
     # when a change that was to stop referring to it did not apply.
     referrers: dict[Key, list[int]] = {}
@@ -117,17 +145,26 @@ def apply_changes(
     offset = len(writes)
     for i, outcome in runner.run(deletes, delete_deps, delete_blocked).items():
         outcomes[offset + i] = outcome
-    return ApplyReport(tuple(outcomes[i] for i in sorted(outcomes)))
+    return ApplyReport(tuple(outcomes[i] for i in sorted(outcomes)), interrupted=runner.stopped)
 
 
 class _Runner:
     """Runs one phase: a DAG of changes on a bounded thread pool."""
 
-    def __init__(self, adapter: Adapter, remote: RemoteState, parallelism: int, notify: Listener):
+    def __init__(
+        self,
+        adapter: Adapter,
+        remote: RemoteState,
+        parallelism: int,
+        notify: Listener,
+        stop: StopRequest | None,
+    ):
         self._adapter = adapter
         self._remote = remote
         self._parallelism = max(1, parallelism)
         self._notify = notify
+        self._stop = stop
+        self.stopped = False
 
     def run(
         self, changes: Sequence[Change], deps: list[list[int]], blocked: dict[int, str]
@@ -164,6 +201,9 @@ class _Runner:
         with ThreadPoolExecutor(max_workers=self._parallelism) as pool:
             running: dict[Future[None], int] = {}
             while ready or running:
+                if ready and self._stop is not None and self._stop.requested:
+                    self.stopped = True
+                    ready.clear()  # never started: the next apply's
                 while ready and len(running) < self._parallelism:
                     i = ready.pop(0)
                     if i not in outcomes:
@@ -177,7 +217,7 @@ class _Runner:
                     if error is None:
                         outcome = Outcome(changes[i], Status.APPLIED)
                     else:
-                        outcome = Outcome(changes[i], Status.FAILED, _reason(error))
+                        outcome = Outcome(changes[i], Status.FAILED, _reason(changes[i], error))
                     ready.extend(settle(i, outcome))
         return outcomes
 
@@ -203,7 +243,9 @@ class _Runner:
         return obj
 
 
-def _reason(error: BaseException) -> str:
+def _reason(change: Change, error: BaseException) -> str:
     if isinstance(error, GladcfgError):
         return str(error)
+    # A bug, not the remote's answer: its traceback goes to the log (-v), the line stays short.
+    log.info("%s: unexpected error", change.address, exc_info=error)
     return f"internal error: {type(error).__name__}: {error}"

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from gladcfg.adapter.mock import MockAdapter
 from gladcfg.model.resources import address_of
 from tests.cli.test_plan_apply import project, store
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
@@ -106,3 +111,39 @@ def test_rollback_out_is_for_one_instance(make_project: MakeProject, run_cli: Ru
     root = make_project({"config/base.yaml": BASE_RESOURCES})
     result = run_cli("-C", root, "apply", "--all", "--auto-approve", "--rollback-out", "r.json")
     assert result.exit_code == 1 and "--rollback-out records one instance" in result.stderr
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_mid_apply_stops_reports_and_rolls_back_what_was_applied(
+    make_project: MakeProject,
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    signum: int,
+    code: int,
+) -> None:
+    root = project(make_project)
+    create = MockAdapter.create
+    calls = []
+
+    def create_then_signal(self: MockAdapter, kind: str, name: str, spec: dict[str, Any]) -> Any:
+        calls.append(name)
+        if len(calls) == 3:  # sent while this write is in flight: it finishes, no more start
+            os.kill(os.getpid(), signum)
+        return create(self, kind, name, spec)
+
+    monkeypatch.setattr(MockAdapter, "create", create_then_signal)
+    rollback = root / "rollback.json"
+    result = run_cli(
+        "-C", root, "apply", "--auto-approve", "--parallelism", "1", "--rollback-out", rollback
+    )
+    assert result.exit_code == code, result.output
+    assert "Apply to staging stopped early: 3 applied, 0 failed, 0 skipped, 5 not started." in (
+        result.stdout
+    )
+    assert len(calls) == 3
+    stored = {address_of(k, n) for k, by_name in store(root)["objects"].items() for n in by_name}
+    undo = json.loads(rollback.read_text())["changes"]
+    assert {c["address"] for c in undo} == stored and len(stored) == 3
+    monkeypatch.setattr(MockAdapter, "create", create)
+    assert run_cli("-C", root, "apply", rollback, "--allow-delete").exit_code == 0
+    assert contents(root) == {}

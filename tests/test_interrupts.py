@@ -1,0 +1,90 @@
+"""The process's signal handling, driven by real signals sent to this process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from gladcfg import interrupts
+
+
+@pytest.fixture(autouse=True)
+def handlers() -> Iterator[None]:
+    restore = interrupts.install()
+    yield
+    restore()
+
+
+def signal_self(*signums: int) -> None:
+    """Send the signals, then wait where the main thread waits during an apply: the handler
+    runs there (and raises there, unless held)."""
+    for signum in signums:
+        os.kill(os.getpid(), signum)
+    threading.Event().wait(0.05)
+
+
+def test_sigterm_raises_terminated_a_kind_of_keyboard_interrupt() -> None:
+    with pytest.raises(interrupts.Terminated):
+        signal_self(signal.SIGTERM)
+    assert isinstance(interrupts.Terminated(), KeyboardInterrupt)
+    assert interrupts.received() == signal.SIGTERM
+
+
+def nested_held_blocks() -> tuple[bool, bool]:
+    """Two guarded blocks, both held, signalled in the inner; returns what each was told."""
+    with interrupts.guarded() as outer:
+        outer.hold()
+        with interrupts.guarded() as inner:
+            inner.hold()
+            before = inner.requested
+            signal_self(signal.SIGTERM, signal.SIGINT)
+        # the inner block ended: still held by the outer one, so nothing raised yet
+        told = (before, outer.requested)
+        assert told == (False, True)
+    return told
+
+
+def test_a_held_guard_records_signals_and_raises_the_first_when_it_ends(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    seen: list[tuple[bool, bool]] = []
+    with pytest.raises(interrupts.Terminated):
+        seen.append(nested_held_blocks())
+    assert seen == []  # raised as the outer block ended, after its work returned
+    assert "terminated: finishing the changes in flight" in capfd.readouterr().err
+    assert interrupts.received() == signal.SIGTERM
+
+
+def unheld_block() -> None:
+    with interrupts.guarded():
+        signal_self(signal.SIGINT)
+
+
+def test_a_guard_not_yet_held_lets_the_signal_raise() -> None:
+    with pytest.raises(KeyboardInterrupt):
+        unheld_block()
+
+
+def failing_held_block() -> None:
+    with interrupts.guarded() as guard:
+        guard.hold()
+        signal_self(signal.SIGTERM)
+        assert guard.requested
+        raise ValueError("disk full")
+
+
+def test_an_error_inside_the_guard_wins_over_a_held_signal() -> None:
+    with pytest.raises(ValueError, match="disk"):
+        failing_held_block()
+    with interrupts.guarded():  # the held signal was not left over for the next block
+        pass
+
+
+def test_a_forked_worker_leaves_the_signal_to_the_main_process() -> None:
+    interrupts._State.owner = os.getpid() + 1  # as a forked child sees it
+    signal_self(signal.SIGTERM)
+    assert interrupts.received() is None
