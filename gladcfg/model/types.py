@@ -110,30 +110,25 @@ TimeRange = Annotated[
 ]
 
 
-@functools.cache
-def _all_time_zones() -> frozenset[str]:
-    import zoneinfo
-
-    return frozenset(zoneinfo.available_timezones())
-
-
-@functools.cache
+@_memoised
 def check_time_zone(value: str) -> str:
-    import zoneinfo
+    """One check for every place a time zone is accepted (see model/zones.py for which)."""
+    from gladcfg.model.zones import time_zone_problem
 
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{value}' is not an IANA time zone{suggest(value, _all_time_zones())}"
-        ) from None
+    problem = time_zone_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
 TimeZone = Annotated[
     str,
     AfterValidator(check_time_zone),
-    Field(description="An IANA time zone, e.g. America/New_York.", examples=["Europe/Dublin"]),
+    Field(
+        description="A canonical IANA time zone, e.g. America/New_York (not an alias such as "
+        "US/Eastern, nor localtime).",
+        examples=["Europe/Dublin"],
+    ),
 ]
 
 # BCP 47: language, optional script, optional region, optional variants (RFC 5646 §2.1).
