@@ -63,7 +63,7 @@ def test_every_alias_is_refused_with_its_canonical_name() -> None:
         ("", "not an IANA time zone"),
         ("America/New_Yrok", r"did you mean 'America/New_York'\?"),
         ("america/new_york", r"did you mean 'America/New_York'\?"),
-        ("America/New_York\u200b", r"'America/New_York\\u200b' is not an IANA time zone \(did you mean"),
+        ("America/New_York\u200b", r"'America/New_York\\u200b' is not an IANA time zone \(did"),
         ("x" * 5000, r"'x{77}\.\.\.' is not an IANA time zone$"),
     ],
 )
@@ -89,15 +89,13 @@ def test_names_in_zone_folders_are_accepted_only_when_canonical() -> None:
     assert seen > 500
 
 
-@given(st.text(max_size=40))
+@given(st.text(max_size=40) | st.sampled_from(sorted(canonical_time_zones())))
 def test_any_text_is_accepted_exactly_when_canonical(value: str) -> None:
-    try:
+    if value in canonical_time_zones():
         assert check_time_zone(value) == value
-    except ValueError as exc:
-        assert value not in canonical_time_zones()
-        assert "time zone" in str(exc)
     else:
-        assert value in canonical_time_zones()
+        with pytest.raises(ValueError, match="time zone"):
+            check_time_zone(value)
 
 
 @given(st.sampled_from(sorted(canonical_time_zones())))
