@@ -19,6 +19,7 @@ when an error is reported (:func:`locate`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -416,14 +417,31 @@ def _expanded(value: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
     return known
 
 
-def _same_key(found: Any, wanted: PathItem) -> bool:
-    if found == wanted:
-        return True
-    return isinstance(found, str) and isinstance(wanted, str) and found.lower() == wanted.lower()
+def _same_key(found: Any, wanted: Any) -> bool:
+    """Whether the key ``found`` in the text is the path item ``wanted``: names compared
+    without case (``EN-us`` finds ``en-US``), other keys by value and type (``true`` is not
+    ``1``), and ``.nan`` finds ``.nan``."""
+    if isinstance(found, str) and isinstance(wanted, str):
+        return found == wanted or found.lower() == wanted.lower()
+    if isinstance(found, float) and isinstance(wanted, float) and math.isnan(found):
+        return math.isnan(wanted)
+    return found == wanted and isinstance(found, bool) == isinstance(wanted, bool)
 
 
-def locate(text: str, path: Sequence[PathItem], *, key: bool = False) -> tuple[int, int]:
-    """Return the 1-based (line, column) of the value at ``path`` in ``text``.
+def key_text(key: Any) -> str:
+    """A key as YAML writes it (``null``, ``true``, ``.inf``), for messages."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float) and not math.isfinite(key):
+        return ".nan" if math.isnan(key) else ("-.inf" if key < 0 else ".inf")
+    return str(key)
+
+
+def locate(text: str, path: Sequence[Any], *, key: bool = False) -> tuple[int, int]:
+    """Return the 1-based (line, column) of the value at ``path`` in ``text``; a path
+    item is a key as loaded (a string, or a null, boolean or number key) or a list index.
 
     With ``key=True``, the position of the mapping key that ends the path (where an unknown
     field should be pointed at). When the path does not exist in full, the position of its

@@ -109,7 +109,7 @@ class Workspace:
         try:
             project = Project.model_validate(document.data)
         except ValidationError as exc:
-            problems += problems_from_validation(exc, Project, source)
+            problems += problems_from_validation(exc, Project, source, data=document.data)
             raise ConfigError(problems) from None
         match, outside = match_resource_files(root, project.resources)
         for index, why in match.escapes:
@@ -296,7 +296,7 @@ def _parse_resource_file(
         resource_file = ResourceFile.model_validate(data)
     except ValidationError as exc:
         parsed.problems.extend(
-            problems_from_validation(exc, ResourceFile, source, top_level_noun="kind")
+            problems_from_validation(exc, ResourceFile, source, data=data, top_level_noun="kind")
         )
         _salvage(data, parsed)
         return parsed
@@ -372,9 +372,9 @@ def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[P
     problems = []
     for dup in document.duplicate_keys:
         *_, key = dup.path
-        what = f"'{key}'"
+        what = f"'{yamlio.key_text(key)}'"
         if len(dup.path) == 2 and dup.path[0] in KIND_MODELS:
-            what = f"{dup.path[0]}.{key}"
+            what = f"{dup.path[0]}.{yamlio.key_text(key)}"
         first_line, _ = yamlio.locate(source.text, dup.path, key=True)
         problems.append(
             Problem(
@@ -383,7 +383,7 @@ def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[P
                 source.rel,
                 dup.line,
                 dup.column,
-                address=".".join(str(p) for p in dup.path),
+                address=".".join(yamlio.key_text(p) for p in dup.path),
             )
         )
     return problems
