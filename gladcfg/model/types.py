@@ -124,11 +124,7 @@ def check_time_zone(value: str) -> str:
 TimeZone = Annotated[
     str,
     AfterValidator(check_time_zone),
-    Field(
-        description="A canonical IANA time zone, e.g. America/New_York (not an alias such as "
-        "US/Eastern, nor localtime).",
-        examples=["Europe/Dublin"],
-    ),
+    Field(description="An IANA time zone, e.g. America/New_York.", examples=["Europe/Dublin"]),
 ]
 
 # BCP 47: language, optional script, optional region, optional variants (RFC 5646 §2.1).
