@@ -418,14 +418,17 @@ def _expanded(value: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
 
 
 def _same_key(found: Any, wanted: Any) -> bool:
-    """Whether the key ``found`` in the text is the path item ``wanted``: names compared
-    without case (``EN-us`` finds ``en-US``), other keys by value and type (``true`` is not
-    ``1``), and ``.nan`` finds ``.nan``."""
-    if isinstance(found, str) and isinstance(wanted, str):
-        return found == wanted or found.lower() == wanted.lower()
+    """Whether the key ``found`` in the text is the path item ``wanted``: by value and type
+    (``true`` is not ``1``), and ``.nan`` finds ``.nan``."""
     if isinstance(found, float) and isinstance(wanted, float) and math.isnan(found):
         return math.isnan(wanted)
     return found == wanted and isinstance(found, bool) == isinstance(wanted, bool)
+
+
+def _same_key_any_case(found: Any, wanted: Any) -> bool:
+    if isinstance(found, str) and isinstance(wanted, str):
+        return found.lower() == wanted.lower()
+    return _same_key(found, wanted)
 
 
 def key_text(key: Any) -> str:
@@ -445,9 +448,16 @@ def locate(text: str, path: Sequence[Any], *, key: bool = False) -> tuple[int, i
 
     With ``key=True``, the position of the mapping key that ends the path (where an unknown
     field should be pointed at). When the path does not exist in full, the position of its
-    deepest existing part. Called only when reporting, so it may re-parse the document.
+    deepest existing part. A name is found as written, else in any case (``en-us`` for the
+    ``en-US`` it was read as). Called only when reporting, so it may re-parse the document.
     """
-    target = tuple(path)
+    position, found = _locate(text, tuple(path), key, _same_key)
+    if not found:
+        position, _ = _locate(text, tuple(path), key, _same_key_any_case)
+    return position
+
+
+def _locate(text: str, target: Path, key: bool, same: Any) -> tuple[tuple[int, int], bool]:
     best: tuple[int, int] = (1, 1)
     parser: Any = _Parser(text)
     # Each frame: (path of the collection, is_map, pending key or _NO_KEY, next index)
@@ -457,7 +467,7 @@ def locate(text: str, path: Sequence[Any], *, key: bool = False) -> tuple[int, i
             event: Any = parser.get_event()
             cls = event.__class__
             if cls is ev.StreamEndEvent:
-                return best
+                return best, False
             if cls in (ev.MappingEndEvent, ev.SequenceEndEvent):
                 stack.pop()
                 _advance(stack)
@@ -475,27 +485,27 @@ def locate(text: str, path: Sequence[Any], *, key: bool = False) -> tuple[int, i
                 name = _scalar(event) if cls is ev.ScalarEvent else None
                 stack[-1][2] = name
                 here = stack[-1][0] + (name,)
-                if _is_prefix(here, target, _same_key):
+                if _is_prefix(here, target, same):
                     best = mark
                     if key and len(here) == len(target):
-                        return mark
+                        return mark, True
                 continue
             if stack:
                 parent = stack[-1]
                 here = parent[0] + ((parent[2] if parent[1] else parent[3]),)
             else:
                 here = ()
-            on_path = _is_prefix(here, target, _same_key)
+            on_path = _is_prefix(here, target, same)
             if on_path:
                 best = mark
                 if len(here) == len(target) and not key:
-                    return mark
+                    return mark, True
             if cls in (ev.MappingStartEvent, ev.SequenceStartEvent):
                 stack.append([here, cls is ev.MappingStartEvent, _NO_KEY, 0])
             else:
                 _advance(stack)
     except yaml.YAMLError:
-        return best
+        return best, False
     finally:
         parser.dispose()
 

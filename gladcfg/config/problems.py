@@ -17,6 +17,7 @@ from typing_extensions import is_typeddict
 
 from gladcfg import yamlio
 from gladcfg.errors import Problem, Severity
+from gladcfg.model.names import escaped
 from gladcfg.model.types import suggest
 
 Path = tuple[Any, ...]  # keys as loaded (text, or null, boolean, number) and list indexes
@@ -75,9 +76,9 @@ def resource_address(path: Sequence[str | int]) -> str | None:
     """``('inboxes', 'us-email', 'teams', 0)`` → ``inboxes.us-email.teams[0]``."""
     if not path:
         return None
-    text = str(path[0])
+    text = escaped(str(path[0]))
     for item in path[1:]:
-        text += f"[{item}]" if isinstance(item, int) else f".{item}"
+        text += f"[{item}]" if isinstance(item, int) else f".{escaped(str(item))}"
     return text
 
 
@@ -140,11 +141,12 @@ class _KeysAsLoaded:
                 if not isinstance(key, str) or key not in node:
                     key = self._key(node, key)
                 node = node.get(key)
-                text += f".{yamlio.key_text(key)}" if text else yamlio.key_text(key)
+                spelled = escaped(yamlio.key_text(key))
+                text += f".{spelled}" if text else spelled
                 resolved.append(key)
             else:
                 node = node[item] if isinstance(node, list) and _index_of(node, item) else None
-                text += f"[{item}]" if isinstance(item, int) else f".{item}"
+                text += f"[{item}]" if isinstance(item, int) else f".{escaped(str(item))}"
                 resolved.append(item)
         return tuple(resolved), text or None
 

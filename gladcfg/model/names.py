@@ -65,18 +65,27 @@ def name_problem(value: str) -> str | None:
 
 
 def shown(text: str) -> str:
-    """``text`` quoted for a message: characters that do not show as themselves escaped
-    (as Python writes them), long text cut."""
+    """``text`` quoted for a message, :func:`escaped`, long text cut."""
     if len(text) > _SHOWN_MAX:
         text = text[: _SHOWN_MAX - 3] + "..."
+    return f"'{escaped(text)}'"
+
+
+def escaped(text: str) -> str:
+    """``text`` with the characters that do not show as themselves escaped (as Python
+    writes them), so that a message never hides or reorders what it quotes."""
     if text.isascii() and text.isprintable():
-        return f"'{text}'"
-    return "'" + "".join(_escaped(char) for char in text) + "'"
+        return text
+    return "".join(_escaped(char) for char in text)
 
 
 def _escaped(char: str) -> str:
     if hidden_character(char) is None and (char == " " or not char.isspace()):
         return char
+    return _code_point(char)
+
+
+def _code_point(char: str) -> str:
     code = ord(char)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
@@ -84,3 +93,17 @@ def _escaped(char: str) -> str:
 def same_name_key(name: str) -> str:
     """The form two names are compared in: Unicode NFC (ASCII is its own)."""
     return name if name.isascii() else unicodedata.normalize("NFC", name)
+
+
+def check_visible(value: str) -> str:
+    """For patterns of names (``protect``, ``ignore``): nothing hidden in them either."""
+    hidden = hidden_character(value)
+    if hidden is not None:
+        raise ValueError(f"{shown(value)} contains {hidden}")
+    return value
+
+
+def code_points(name: str) -> str:
+    """``name`` with every character outside ASCII written as its code point, so two names
+    that show the same can be told apart in a message."""
+    return "".join(escaped(char) if char.isascii() else _code_point(char) for char in name)
