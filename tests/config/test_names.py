@@ -185,3 +185,22 @@ def test_one_language_given_twice_under_an_answer_is_an_error(make_project: Make
         "'EN-US' is the language 'en-US'" in m for m in _at(problems, "config/x.yaml", 10, 7)
     )
     assert not [p for p in problems if "answers.c" in (p.address or "") and p.is_error]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Kelvin", "\u212aelvin"),  # the Kelvin sign is K once normalised
+        ("\u212aelvin", "Kelvin"),
+        ("\u00c5ngstr\u00f6m", "\u212bngstro\u0308m"),
+        ("A\u030angstro\u0308m", "\u00c5ngstr\u00f6m"),
+    ],
+)
+def test_the_second_of_two_twins_is_the_duplicate_whichever_is_written_first(
+    make_project: MakeProject, first: str, second: str
+) -> None:
+    root = make_project({"config/a.yaml": f"teams:\n  {first}: {{}}\n  {second}: {{}}\n"})
+    state, problems, _ = Workspace.open(root).load("staging")
+    assert list(state.declared("teams")) == [first]
+    assert [(p.line, p.column) for p in problems] == [(3, 3)]
+    assert "they are one name once Unicode-normalised (NFC)" in problems[0].message
