@@ -62,7 +62,7 @@ class Source:
     ) -> Problem:
         line, column = self.position(path, key=key)
         return Problem(
-            message=message,
+            message=escaped(message),  # a quoted value never hides or reorders the report
             file=self.rel,
             line=line,
             column=column,

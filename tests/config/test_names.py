@@ -204,3 +204,21 @@ def test_the_second_of_two_twins_is_the_duplicate_whichever_is_written_first(
     assert list(state.declared("teams")) == [first]
     assert [(p.line, p.column) for p in problems] == [(3, 3)]
     assert "they are one name once Unicode-normalised (NFC)" in problems[0].message
+
+
+def test_no_report_line_carries_a_hidden_character_from_the_files(
+    make_project: MakeProject,
+) -> None:
+    """Whatever the value quoted (an unknown field, a duration, an address), the report
+    escapes what would hide or reorder the line it is printed on."""
+    text = (
+        f'teams:\n  t: {{"descr{RLO}iption": x}}\n'
+        f'inboxes:\n  i: {{sla: {{email: "24{RLO}h"}}}}\n'
+        f'entry_points:\n  e: {{channel: email, address: "a{RLO}@b.example", inbox: i}}\n'
+    )
+    root = make_project({"config/x.yaml": text})
+    problems = [p for p in _problems(root) if p.file == "config/x.yaml"]
+    assert len(problems) == 3
+    for problem in problems:
+        assert RLO not in problem.message and RLO not in (problem.address or "")
+        assert "\\u202e" in problem.message
