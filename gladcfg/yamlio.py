@@ -141,10 +141,20 @@ def _error(message: str, event: Any) -> YamlError:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "is_map", "key", "key_event", "merges", "parent_key")
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_map",
+        "key",
+        "key_event",
+        "merges",
+        "parent_key",
+        "start",
+    )
 
-    def __init__(self, container: Any, is_map: bool, parent_key: Any, anchor: str | None) -> None:
-        self.anchor = anchor
+    def __init__(self, container: Any, is_map: bool, parent_key: Any, start: Any) -> None:
+        self.start = start  # the collection's start event: its anchor, where it begins
+        self.anchor: str | None = start.anchor
         self.container = container
         self.is_map = is_map
         self.key: Any = _NO_KEY
@@ -334,7 +344,7 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
             else:
                 parent_key = len(frame.container)
             is_map = cls is map_start
-            frame = _Frame({} if is_map else [], is_map, parent_key, event.anchor)
+            frame = _Frame({} if is_map else [], is_map, parent_key, event)
             stack.append(frame)
             if event.anchor is not None:
                 anchors[event.anchor] = _OPEN  # an alias to it from inside it recurses
@@ -380,7 +390,11 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
             frame.container.append(value)
         elif frame.key is no_key:
             if cls is not scalar_event and isinstance(value, containers):
-                raise _error("mapping keys must be scalars", event)
+                what = "a mapping" if isinstance(value, dict) else "a list"
+                raise _error(
+                    f"this key is {what}, not text: mapping keys must be scalars",
+                    event if cls is alias_event else done.start,
+                )
             frame.key = value
             frame.key_event = event
         else:

@@ -278,3 +278,20 @@ def test_key_text_writes_keys_as_yaml_does(key: object, text: str) -> None:
     (loaded,) = yamlio.load(f"{text}: 1").data
     assert loaded == key or (text == ".nan" and math.isnan(loaded))
     assert type(loaded) is type(key)
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "position"),
+    [
+        ("teams:\n  ok: {}\n  {a: 1}: {}\n", "a mapping", (3, 3)),
+        ("teams:\n  ok: {}\n  ? [a, b]\n  : {}\n", "a list", (3, 5)),
+        ("x: &l [1]\ny: {*l : 1}\n", "a list", (2, 5)),
+        ("? - a\n  - b\n: 1\n", "a list", (1, 3)),
+    ],
+)
+def test_a_collection_as_a_key_is_reported_where_the_key_begins(
+    text: str, what: str, position: tuple[int, int]
+) -> None:
+    with pytest.raises(yamlio.YamlError, match=f"this key is {what}, not text") as info:
+        yamlio.load(text)
+    assert (info.value.line, info.value.column) == position
