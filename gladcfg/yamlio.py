@@ -19,6 +19,7 @@ when an error is reported (:func:`locate`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -140,10 +141,20 @@ def _error(message: str, event: Any) -> YamlError:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "is_map", "key", "key_event", "merges", "parent_key")
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_map",
+        "key",
+        "key_event",
+        "merges",
+        "parent_key",
+        "start",
+    )
 
-    def __init__(self, container: Any, is_map: bool, parent_key: Any, anchor: str | None) -> None:
-        self.anchor = anchor
+    def __init__(self, container: Any, is_map: bool, parent_key: Any, start: Any) -> None:
+        self.start = start  # the collection's start event: its anchor, where it begins
+        self.anchor: str | None = start.anchor
         self.container = container
         self.is_map = is_map
         self.key: Any = _NO_KEY
@@ -337,7 +348,7 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
             else:
                 parent_key = len(frame.container)
             is_map = cls is map_start
-            frame = _Frame({} if is_map else [], is_map, parent_key, event.anchor)
+            frame = _Frame({} if is_map else [], is_map, parent_key, event)
             stack.append(frame)
             if event.anchor is not None:
                 anchors[event.anchor] = _OPEN  # an alias to it from inside it recurses
@@ -383,7 +394,11 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
             frame.container.append(value)
         elif frame.key is no_key:
             if cls is not scalar_event and isinstance(value, containers):
-                raise _error("mapping keys must be scalars", event)
+                what = "a mapping" if isinstance(value, dict) else "a list"
+                raise _error(
+                    f"this key is {what}, not text: mapping keys must be scalars",
+                    event if cls is alias_event else done.start,
+                )
             frame.key = value
             frame.key_event = event
         else:
@@ -420,20 +435,47 @@ def _expanded(value: Any, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
     return known
 
 
-def _same_key(found: Any, wanted: PathItem) -> bool:
-    if found == wanted:
-        return True
-    return isinstance(found, str) and isinstance(wanted, str) and found.lower() == wanted.lower()
+def _same_key(found: Any, wanted: Any) -> bool:
+    """Whether the key ``found`` in the text is the path item ``wanted``: by value and type
+    (``true`` is not ``1``), and ``.nan`` finds ``.nan``."""
+    if isinstance(found, float) and isinstance(wanted, float) and math.isnan(found):
+        return math.isnan(wanted)
+    return found == wanted and isinstance(found, bool) == isinstance(wanted, bool)
 
 
-def locate(text: str, path: Sequence[PathItem], *, key: bool = False) -> tuple[int, int]:
-    """Return the 1-based (line, column) of the value at ``path`` in ``text``.
+def _same_key_any_case(found: Any, wanted: Any) -> bool:
+    if isinstance(found, str) and isinstance(wanted, str):
+        return found.lower() == wanted.lower()
+    return _same_key(found, wanted)
+
+
+def key_text(key: Any) -> str:
+    """A key as YAML writes it (``null``, ``true``, ``.inf``), for messages."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float) and not math.isfinite(key):
+        return ".nan" if math.isnan(key) else ("-.inf" if key < 0 else ".inf")
+    return str(key)
+
+
+def locate(text: str, path: Sequence[Any], *, key: bool = False) -> tuple[int, int]:
+    """Return the 1-based (line, column) of the value at ``path`` in ``text``; a path
+    item is a key as loaded (a string, or a null, boolean or number key) or a list index.
 
     With ``key=True``, the position of the mapping key that ends the path (where an unknown
     field should be pointed at). When the path does not exist in full, the position of its
-    deepest existing part. Called only when reporting, so it may re-parse the document.
+    deepest existing part. A name is found as written, else in any case (``en-us`` for the
+    ``en-US`` it was read as). Called only when reporting, so it may re-parse the document.
     """
-    target = tuple(path)
+    position, found = _locate(text, tuple(path), key, _same_key)
+    if not found:
+        position, _ = _locate(text, tuple(path), key, _same_key_any_case)
+    return position
+
+
+def _locate(text: str, target: Path, key: bool, same: Any) -> tuple[tuple[int, int], bool]:
     best: tuple[int, int] = (1, 1)
     parser: Any = _Parser(text)
     # Each frame: (path of the collection, is_map, pending key or _NO_KEY, next index)
@@ -443,7 +485,7 @@ def locate(text: str, path: Sequence[PathItem], *, key: bool = False) -> tuple[i
             event: Any = parser.get_event()
             cls = event.__class__
             if cls is ev.StreamEndEvent:
-                return best
+                return best, False
             if cls in (ev.MappingEndEvent, ev.SequenceEndEvent):
                 stack.pop()
                 _advance(stack)
@@ -461,27 +503,27 @@ def locate(text: str, path: Sequence[PathItem], *, key: bool = False) -> tuple[i
                 name = _scalar(event) if cls is ev.ScalarEvent else None
                 stack[-1][2] = name
                 here = stack[-1][0] + (name,)
-                if _is_prefix(here, target, _same_key):
+                if _is_prefix(here, target, same):
                     best = mark
                     if key and len(here) == len(target):
-                        return mark
+                        return mark, True
                 continue
             if stack:
                 parent = stack[-1]
                 here = parent[0] + ((parent[2] if parent[1] else parent[3]),)
             else:
                 here = ()
-            on_path = _is_prefix(here, target, _same_key)
+            on_path = _is_prefix(here, target, same)
             if on_path:
                 best = mark
                 if len(here) == len(target) and not key:
-                    return mark
+                    return mark, True
             if cls in (ev.MappingStartEvent, ev.SequenceStartEvent):
                 stack.append([here, cls is ev.MappingStartEvent, _NO_KEY, 0])
             else:
                 _advance(stack)
     except yaml.YAMLError:
-        return best
+        return best, False
     finally:
         parser.dispose()
 

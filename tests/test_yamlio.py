@@ -247,3 +247,51 @@ def test_no_workers_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         stop.set()
         other.join()
+
+
+def test_locate_keys_that_are_not_text_by_value_and_type() -> None:
+    text = "m:\n  a: 1\n  1: one\n  true: yes\n  null: none\n  .nan: nan\n  3.5: f\n  '1': s\n"
+    assert yamlio.locate(text, ("m", True), key=True) == (4, 3)  # not the 1: above it
+    assert yamlio.locate(text, ("m", 1), key=True) == (3, 3)
+    assert yamlio.locate(text, ("m", None), key=True) == (5, 3)
+    assert yamlio.locate(text, ("m", float("nan")), key=True) == (6, 3)
+    assert yamlio.locate(text, ("m", 3.5)) == (7, 8)
+    assert yamlio.locate(text, ("m", "1"), key=True) == (8, 3)  # the text '1', not the number
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (None, "null"),
+        (True, "true"),
+        (False, "false"),
+        (12, "12"),
+        (3.5, "3.5"),
+        (float("inf"), ".inf"),
+        (float("-inf"), "-.inf"),
+        (float("nan"), ".nan"),
+        ("x", "x"),
+    ],
+)
+def test_key_text_writes_keys_as_yaml_does(key: object, text: str) -> None:
+    assert yamlio.key_text(key) == text
+    (loaded,) = yamlio.load(f"{text}: 1").data
+    assert loaded == key or (text == ".nan" and math.isnan(loaded))
+    assert type(loaded) is type(key)
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "position"),
+    [
+        ("teams:\n  ok: {}\n  {a: 1}: {}\n", "a mapping", (3, 3)),
+        ("teams:\n  ok: {}\n  ? [a, b]\n  : {}\n", "a list", (3, 5)),
+        ("x: &l [1]\ny: {*l : 1}\n", "a list", (2, 5)),
+        ("? - a\n  - b\n: 1\n", "a list", (1, 3)),
+    ],
+)
+def test_a_collection_as_a_key_is_reported_where_the_key_begins(
+    text: str, what: str, position: tuple[int, int]
+) -> None:
+    with pytest.raises(yamlio.YamlError, match=f"this key is {what}, not text") as info:
+        yamlio.load(text)
+    assert (info.value.line, info.value.column) == position

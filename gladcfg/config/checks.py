@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
+from gladcfg.model.names import code_points, same_name_key
 from gladcfg.model.project import Policy
 from gladcfg.model.resources import (
     KIND_MODELS,
@@ -111,9 +112,20 @@ def _references(state: DesiredState, invalid: Invalid, _: Collection[str]) -> It
                 continue
             known = [*state.declared(target), *(n for k, n in invalid if k == target)]
             yield declared.source.problem(
-                f"unknown {_SINGULAR[target]} '{name}'{suggest(name, known)}",
+                f"unknown {_SINGULAR[target]} '{name}'{_twin_or_suggestion(name, known)}",
                 (*declared.path, *path),
             )
+
+
+def _twin_or_suggestion(name: str, known: list[str]) -> str:
+    key = same_name_key(name)
+    twin = next((k for k in known if same_name_key(k) == key), None)
+    if twin is None:
+        return suggest(name, known)
+    return (
+        f": it is written '{code_points(name)}', and the one declared '{code_points(twin)}'; "
+        "they show the same but differ in Unicode normalisation (NFC): write both the same way"
+    )
 
 
 def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:

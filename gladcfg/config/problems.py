@@ -11,15 +11,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, JsonValue, ValidationError
 from pydantic_core import ErrorDetails
 from typing_extensions import is_typeddict
 
 from gladcfg import yamlio
 from gladcfg.errors import Problem, Severity
+from gladcfg.model.names import escaped
 from gladcfg.model.types import suggest
 
-Path = tuple[str | int, ...]
+Path = tuple[Any, ...]  # keys as loaded (text, or null, boolean, number) and list indexes
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Source:
     ) -> Problem:
         line, column = self.position(path, key=key)
         return Problem(
-            message=message,
+            message=escaped(message),  # a quoted value never hides or reorders the report
             file=self.rel,
             line=line,
             column=column,
@@ -75,9 +76,9 @@ def resource_address(path: Sequence[str | int]) -> str | None:
     """``('inboxes', 'us-email', 'teams', 0)`` → ``inboxes.us-email.teams[0]``."""
     if not path:
         return None
-    text = str(path[0])
+    text = escaped(str(path[0]))
     for item in path[1:]:
-        text += f"[{item}]" if isinstance(item, int) else f".{item}"
+        text += f"[{item}]" if isinstance(item, int) else f".{escaped(str(item))}"
     return text
 
 
@@ -86,16 +87,25 @@ def problems_from_validation(
     model: type[BaseModel],
     source: Source,
     *,
+    data: Any = None,
     instance: str | None = None,
     top_level_noun: str = "field",
 ) -> list[Problem]:
+    """``data``, the document validated, gives back the keys pydantic's error locations
+    spell as text (a ``null:`` key is ``'None'`` there), so each error points at its own
+    key."""
     problems = []
+    keys = _KeysAsLoaded(data)
     for error in exc.errors(include_url=False):
         path, on_key, allowed = _walk(model, error["loc"])
-        message, point_at_key = _describe(
-            error, path, allowed, top_level_noun if len(path) == 1 else "field"
-        )
-        address = resource_address(path)
+        bad_key = on_key or error["type"] == "invalid_key"
+        path, address = keys.resolve(path, error["input"] if bad_key else _NO_KEY)
+        if bad_key and not isinstance(error["input"], str):
+            message, point_at_key = _not_text_key(error["input"]), True
+        else:
+            message, point_at_key = _describe(
+                error, path, allowed, top_level_noun if len(path) == 1 else "field"
+            )
         if error["type"] == "missing":
             path, point_at_key = path[:-1], True  # point at the resource that lacks it
         problems.append(
@@ -104,6 +114,65 @@ def problems_from_validation(
             )
         )
     return problems
+
+
+_NO_KEY = object()
+_JSON_ITEM = object()  # inside a JsonValue, after pydantic's tag of its JSON type
+
+
+class _KeysAsLoaded:
+    """Paths of pydantic errors in terms of the document's own keys."""
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+        self._spelled: dict[int, dict[str, Any]] = {}  # per mapping: str(key) → key
+
+    def resolve(self, path: Path, last_key: Any) -> tuple[Path, str | None]:
+        """The path with the document's keys (``last_key``, when not _NO_KEY, is the
+        last one), and its ``kind.name.field`` address."""
+        if self._data is None:
+            return path, resource_address(path)
+        resolved: list[Any] = []
+        text = ""
+        node = self._data
+        for index, item in enumerate(path):
+            if isinstance(node, dict):
+                key = last_key if index == len(path) - 1 and last_key is not _NO_KEY else item
+                if not isinstance(key, str) or key not in node:
+                    key = self._key(node, key)
+                node = node.get(key)
+                spelled = escaped(yamlio.key_text(key))
+                text += f".{spelled}" if text else spelled
+                resolved.append(key)
+            else:
+                node = node[item] if isinstance(node, list) and _index_of(node, item) else None
+                text += f"[{item}]" if isinstance(item, int) else f".{escaped(str(item))}"
+                resolved.append(item)
+        return tuple(resolved), text or None
+
+    def _key(self, mapping: dict[Any, Any], item: Any) -> Any:
+        spelled = self._spelled.get(id(mapping))
+        if spelled is None:
+            spelled = {
+                str(int(k) if isinstance(k, bool) else k): k
+                for k in mapping
+                if not isinstance(k, str)
+            }
+            self._spelled[id(mapping)] = spelled
+        return spelled.get(str(item), item)
+
+
+def _index_of(items: list[Any], item: Any) -> bool:
+    return isinstance(item, int) and 0 <= item < len(items)
+
+
+def _not_text_key(key: Any) -> str:
+    if key is None:
+        what = "null (no value)"
+    else:
+        what = "a boolean" if isinstance(key, bool) else "a number"
+    spelled = yamlio.key_text(key)
+    return f"the key {spelled} is {what}, not text; put it in quotes ('{spelled}') if you mean it"
 
 
 def _describe(
@@ -161,7 +230,14 @@ def _walk(model: type[BaseModel], loc: Iterable[str | int]) -> tuple[Path, bool,
             continue
         tp = _unwrap(tp)
         origin = typing.get_origin(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if tp is JsonValue:
+            # pydantic names the JSON type (dict, list, …) before each key or index in a
+            # JsonValue: a tag, not a part of the document.
+            tp = _JSON_ITEM
+            continue
+        if tp is _JSON_ITEM:
+            tp = JsonValue
+        elif isinstance(tp, type) and issubclass(tp, BaseModel):
             allowed = list(tp.model_fields)
             field = tp.model_fields.get(str(item))
             tp = field.annotation if field else None

@@ -14,20 +14,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from gladcfg import yamlio
+from gladcfg.config.duplicates import language_twins, twin, twin_note
 from gladcfg.config.files import FileProblem, match_resource_files, read_text
 from gladcfg.config.problems import Source, problems_from_validation
 from gladcfg.config.render import Renderer, TemplateProblem
 from gladcfg.errors import ConfigError, Problem, ProjectError, Severity, UnknownInstanceError
+from gladcfg.model.names import same_name_key
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
 from gladcfg.model.resources import KIND_MODELS, Resource, Settings, address_of
-from gladcfg.model.types import suggest
+from gladcfg.model.types import Name, suggest
 
 PROJECT_FILE = "gladcfg.yaml"
 log = logging.getLogger(__name__)
 M = TypeVar("M", Resource, Settings)
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ class Workspace:
         try:
             project = Project.model_validate(document.data)
         except ValidationError as exc:
-            problems += problems_from_validation(exc, Project, source)
+            problems += problems_from_validation(exc, Project, source, data=document.data)
             raise ConfigError(problems) from None
         match, outside = match_resource_files(root, project.resources)
         for index, why in match.escapes:
@@ -178,6 +181,8 @@ class Workspace:
         invalid: set[tuple[str, str]] = set()
         settings: Declared | None = None
         resources: dict[str, dict[str, Declared]] = {kind: {} for kind in KIND_MODELS}
+        # Per kind, the NFC form of each name outside ASCII → the name as declared.
+        normal: dict[str, dict[str, str]] = {kind: {} for kind in KIND_MODELS}
         protected: set[str] = set()
         for source, parsed in self._parse(context, name, problems):
             problems.extend(replace(p, instances=(name,)) for p in parsed.problems)
@@ -196,10 +201,14 @@ class Workspace:
                         continue
                     here = Declared(kind, resource_name, model, source)
                     first = resources[kind].get(resource_name)
+                    if first is None and (normal[kind] or not resource_name.isascii()):
+                        first = twin(resources[kind], normal[kind], resource_name)
                     if first is not None:
                         problems.append(_duplicate(here, first, name))
                     else:
                         resources[kind][resource_name] = here
+                        if not resource_name.isascii():
+                            normal[kind][same_name_key(resource_name)] = resource_name
         state = DesiredState(name, settings, resources, frozenset(protected))
         log.info("%s: %d resource(s) declared", name, len(state))
         return state, problems, invalid
@@ -296,15 +305,16 @@ def _parse_resource_file(
         resource_file = ResourceFile.model_validate(data)
     except ValidationError as exc:
         parsed.problems.extend(
-            problems_from_validation(exc, ResourceFile, source, top_level_noun="kind")
+            problems_from_validation(exc, ResourceFile, source, data=data, top_level_noun="kind")
         )
         _salvage(data, parsed)
-        return parsed
-    parsed.settings = resource_file.settings
-    for kind in KIND_MODELS:
-        by_name = getattr(resource_file, kind)
-        if by_name:
-            parsed.resources[kind] = dict(by_name)
+    else:
+        parsed.settings = resource_file.settings
+        for kind in KIND_MODELS:
+            by_name = getattr(resource_file, kind)
+            if by_name:
+                parsed.resources[kind] = dict(by_name)
+    parsed.problems.extend(language_twins(source, data, parsed.resources.get("answers", {})))
     return parsed
 
 
@@ -323,11 +333,20 @@ def _salvage(data: dict[Any, Any], parsed: _ParsedFile) -> None:
         if not isinstance(by_name, dict):
             continue
         for name, body in by_name.items():
-            resource = _lenient(model, body)
+            # A resource whose name is refused is not kept: nothing may refer to it.
+            resource = _lenient(model, body) if _is_name(name) else None
             if resource is None:
                 parsed.invalid.add((kind, str(name)))
             else:
                 parsed.resources.setdefault(kind, {})[str(name)] = resource
+
+
+def _is_name(name: Any) -> bool:
+    try:
+        _NAME.validate_python(name)
+    except ValidationError:
+        return False
+    return True
 
 
 def _lenient(model: type[M], body: Any) -> M | None:
@@ -372,9 +391,9 @@ def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[P
     problems = []
     for dup in document.duplicate_keys:
         *_, key = dup.path
-        what = f"'{key}'"
+        what = f"'{yamlio.key_text(key)}'"
         if len(dup.path) == 2 and dup.path[0] in KIND_MODELS:
-            what = f"{dup.path[0]}.{key}"
+            what = f"{dup.path[0]}.{yamlio.key_text(key)}"
         first_line, _ = yamlio.locate(source.text, dup.path, key=True)
         problems.append(
             Problem(
@@ -383,7 +402,7 @@ def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[P
                 source.rel,
                 dup.line,
                 dup.column,
-                address=".".join(str(p) for p in dup.path),
+                address=".".join(yamlio.key_text(p) for p in dup.path),
             )
         )
     return problems
@@ -392,8 +411,8 @@ def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[P
 def _duplicate(here: Declared, first: Declared, instance: str) -> Problem:
     line, _ = first.source.position(first.path, key=True)
     return here.source.problem(
-        f"{here.address} is already declared in {first.source.rel}:{line}; a name is unique "
-        "per kind across all files",
+        f"{here.address} is already declared in {first.source.rel}:{line}"
+        f"{twin_note(first.name, here.name)}; a name is unique per kind across all files",
         here.path,
         key=True,
         address=here.address,

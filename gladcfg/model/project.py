@@ -6,8 +6,9 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Discriminator, Field, JsonValue, Tag
+from pydantic import AfterValidator, Discriminator, Field, JsonValue, StringConstraints, Tag
 
+from gladcfg.model.names import check_visible, hidden_character, shown
 from gladcfg.model.resources import (
     KINDS,
     Answer,
@@ -33,8 +34,26 @@ from gladcfg.model.types import (
     suggest,
 )
 
+_INSTANCE_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$"
+
+
+def _check_instance_name(value: str) -> str:
+    if not re.match(_INSTANCE_NAME, value):
+        hidden = hidden_character(value)
+        raise ValueError(
+            f"the instance name {shown(value)} contains {hidden}"
+            if hidden
+            else f"the instance name {shown(value)} may hold only letters, digits, '.', '_' "
+            "and '-', and starts and ends with a letter or digit"
+        )
+    return value
+
+
 InstanceName = Annotated[
-    str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$", max_length=64)
+    str,
+    StringConstraints(max_length=64),
+    AfterValidator(_check_instance_name),
+    Field(json_schema_extra={"pattern": _INSTANCE_NAME}),
 ]
 KindName = Literal[
     "settings",
@@ -62,7 +81,7 @@ def _check_address_glob(value: str) -> str:
     return value
 
 
-AddressGlob = Annotated[str, AfterValidator(_check_address_glob)]
+AddressGlob = Annotated[str, AfterValidator(check_visible), AfterValidator(_check_address_glob)]
 
 
 def _check_pattern(value: str) -> str:

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from gladcfg.model.names import hidden_character, name_problem, shown
+
 
 class Model(BaseModel):
     """Base of every model read from a file: unknown fields are errors, values immutable."""
@@ -35,12 +37,23 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 _memoised = functools.lru_cache(maxsize=4096)
 
 
+def check_name(value: str) -> str:
+    """A name shows as what it is (model/names.py). Nearly every name is printable ASCII
+    without spaces at its ends: that is checked first, at the cost of two string methods."""
+    if value.isascii() and value.isprintable() and value[0] != " " and value[-1] != " ":
+        return value
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 # Names of resources: what users key resources by, and what plans and errors print.
 Name = Annotated[
     str,
-    StringConstraints(
-        min_length=1, max_length=200, pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$"
-    ),
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(check_name),
+    Field(json_schema_extra={"pattern": r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$"}),
 ]
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
@@ -110,23 +123,14 @@ TimeRange = Annotated[
 ]
 
 
-@functools.cache
-def _all_time_zones() -> frozenset[str]:
-    import zoneinfo
-
-    return frozenset(zoneinfo.available_timezones())
-
-
-@functools.cache
+@_memoised
 def check_time_zone(value: str) -> str:
-    import zoneinfo
+    """One check for every place a time zone is accepted (see model/zones.py for which)."""
+    from gladcfg.model.zones import time_zone_problem
 
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{value}' is not an IANA time zone{suggest(value, _all_time_zones())}"
-        ) from None
+    problem = time_zone_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -148,7 +152,11 @@ _LANGUAGE_TAG = re.compile(
 def normalise_language(value: str) -> str:
     match = _LANGUAGE_TAG.match(value)
     if match is None:
-        raise ValueError(f"'{value}' is not a BCP 47 language tag; write e.g. en-US, fr-CA, es-419")
+        hidden = hidden_character(value)
+        why = f" (it contains {hidden})" if hidden else ""
+        raise ValueError(
+            f"{shown(value)} is not a BCP 47 language tag{why}; write e.g. en-US, fr-CA, es-419"
+        )
     tag = match["lang"].lower()
     if match["script"]:
         tag += "-" + match["script"].title()
@@ -222,4 +230,24 @@ DaySpec = Annotated[
     str, AfterValidator(_check_day_spec), Field(json_schema_extra={"pattern": DAY_SPEC_PATTERN})
 ]
 
-InstanceGlob = Annotated[str, StringConstraints(min_length=1, pattern=r"^[A-Za-z0-9_.*?\[\]!-]+$")]
+_INSTANCE_GLOB = r"^[A-Za-z0-9_.*?\[\]!-]+$"
+
+
+def _check_instance_glob(value: str) -> str:
+    if not re.match(_INSTANCE_GLOB, value):
+        hidden = hidden_character(value)
+        raise ValueError(
+            f"{shown(value)} contains {hidden}"
+            if hidden
+            else f"{shown(value)} is not an "
+            "instance name or glob: letters, digits, '.', '_', '-' and the wildcards * ? [ ] !"
+        )
+    return value
+
+
+InstanceGlob = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    AfterValidator(_check_instance_glob),
+    Field(json_schema_extra={"pattern": _INSTANCE_GLOB}),
+]

@@ -1,0 +1,68 @@
+"""Names that are one name written two ways.
+
+Two resource names that differ only in how their characters are encoded (``é`` as one code
+point, or ``e`` and a combining accent) show the same in every diff: they are duplicates, as
+two equal names are. Two spellings of one language under an answer's ``content`` (``en-US``
+and ``en-us``) are read as one language, and the last would silently replace the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+from gladcfg.config.problems import Source
+from gladcfg.errors import Problem
+from gladcfg.model.names import code_points, same_name_key
+from gladcfg.model.resources import Answer, Resource
+from gladcfg.model.types import normalise_language
+
+T = TypeVar("T")
+
+
+def twin(declared: Mapping[str, T], normal: Mapping[str, str], name: str) -> T | None:
+    """What is declared under a name that is ``name`` once normalised. ``normal`` maps the
+    NFC form of each declared name outside ASCII to the name as declared; ASCII is its own
+    NFC form, so an ASCII project never needs it."""
+    key = same_name_key(name)
+    found = normal.get(key)
+    if found is None and key in declared:
+        found = key
+    return declared.get(found) if found is not None else None
+
+
+def twin_note(first: str, here: str) -> str:
+    """What to add to a duplicate's message when the two names are written differently."""
+    if first == here:
+        return ""
+    return (
+        f" as '{code_points(first)}' (this one is '{code_points(here)}'): they are one name "
+        "once Unicode-normalised (NFC), and show the same"
+    )
+
+
+def language_twins(
+    source: Source, data: Mapping[Any, Any], answers: Mapping[str, Resource]
+) -> Iterator[Problem]:
+    """Languages given twice under an answer's content, in two spellings. Only answers
+    whose content lost a key while validated are looked at."""
+    raw_answers = data.get("answers")
+    if not isinstance(raw_answers, dict):
+        return
+    for name, answer in answers.items():
+        assert isinstance(answer, Answer)
+        body = raw_answers.get(name)
+        raw = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(raw, dict) or len(raw) == len(answer.content):
+            continue
+        seen: dict[str, str] = {}
+        for written in raw:
+            language = normalise_language(written)  # valid: the model was built from it
+            if language in seen:
+                yield source.problem(
+                    f"'{written}' is the language '{language}', already given as "
+                    f"'{seen[language]}'; give each language once",
+                    ("answers", name, "content", written),
+                    key=True,
+                )
+            seen.setdefault(language, written)
