@@ -69,6 +69,7 @@ def test_bad_input_case(name: str, tmp_path: Path) -> None:
         generate(root, spec)
     stores = snapshot(root / ".gladcfg/state")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLADCFG_CORPUS")}
+    env.update(case.get("env", {}))  # e.g. a token the case's instance needs
     result = gladcfg_process(root, *case["args"], env=env)
     output = result.stdout + result.stderr
     assert result.returncode == case["exit"], output

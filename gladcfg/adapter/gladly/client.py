@@ -64,16 +64,20 @@ class Response:
     status: int
     content: bytes
     headers: httpx.Headers
+    parsed: object = None  # the body as the shape the request asked for
 
     def body(self, shape: TypeAdapter[T]) -> T:
         """The body as ``shape``, or a BadResponseError saying what was wrong with it."""
         try:
             return shapes.parse(shape, self.content)
         except ValueError as exc:
-            kind = self.headers.get("content-type", "no content type")
-            raise BadResponseError(
-                f"{self.where}: HTTP {self.status}, but {exc} ({clean_text(kind, 60)})"
-            ) from None
+            raise BadResponseError(f"{self.where}: {unreadable(self, exc)}") from None
+
+
+def unreadable(response: Response | httpx.Response, problem: Exception) -> str:
+    status = response.status if isinstance(response, Response) else response.status_code
+    kind = clean_text(response.headers.get("content-type", "no content type"), 60)
+    return f"HTTP {status}, but {problem} ({kind})"
 
 
 class GladlyClient:
@@ -102,10 +106,16 @@ class GladlyClient:
         self._http.close()
 
     def get(self, path: str, shape: TypeAdapter[T]) -> T:
-        return self.request("GET", path).body(shape)
+        return self.request("GET", path, shape=shape).parsed  # type: ignore[return-value]
 
-    def request(self, method: str, path: str, body: object = None) -> Response:
-        """Send one request; retry what is safe to retry; translate every failure."""
+    def request(
+        self, method: str, path: str, body: object = None, *, shape: TypeAdapter[T] | None = None
+    ) -> Response:
+        """Send one request; retry what is safe to retry; translate every failure.
+
+        A 2xx must carry ``shape`` (any JSON, or nothing, without one): a body that is not
+        Gladly's (a proxy's HTML page) means the request may never have reached it.
+        """
         where = f"{self._instance}: {method} {path}"
         maybe_applied = False  # an earlier attempt may have reached Gladly
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -138,7 +148,22 @@ class GladlyClient:
                 maybe_applied = maybe_applied or status != 429
                 self._retry(where, f"HTTP {status}", attempt, response)
                 continue
-            return self._result(where, method, response, attempt, maybe_applied)
+            try:
+                parsed = _parse(response, shape)
+            except ValueError as exc:
+                problem = unreadable(response, exc)
+                if method not in IDEMPOTENT:
+                    raise LostResponseError(
+                        f"{where}: {problem}; it may have reached Gladly"
+                    ) from None
+                if attempt == MAX_ATTEMPTS:
+                    raise BadResponseError(f"{where}: {problem}, {attempt} attempts") from None
+                maybe_applied = True
+                self._retry(where, problem, attempt, None)
+                continue
+            return self._result(
+                where, method, response, attempt, maybe_applied=maybe_applied, parsed=parsed
+            )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def pause(self, attempt: int, response: httpx.Response | None = None) -> float:
@@ -157,7 +182,14 @@ class GladlyClient:
         log.info("%s: %s, attempt %d of %d in %.2fs", where, what, attempt + 1, MAX_ATTEMPTS, delay)
 
     def _result(
-        self, where: str, method: str, response: httpx.Response, attempts: int, maybe_applied: bool
+        self,
+        where: str,
+        method: str,
+        response: httpx.Response,
+        attempts: int,
+        *,
+        maybe_applied: bool,
+        parsed: object,
     ) -> Response:
         status = response.status_code
         if status < 300:
@@ -166,7 +198,7 @@ class GladlyClient:
                     f"{where} returned truncated data (Gladly-Limited-Data); gladcfg will not "
                     "plan on a partial list"
                 )
-            return Response(where, status, response.content, response.headers)
+            return Response(where, status, response.content, response.headers, parsed)
         if status in (401, 403):
             raise AuthError(
                 f"{self._instance}: Gladly refused the request (HTTP {status}); check the API "
@@ -199,6 +231,20 @@ class GladlyClient:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return clean_text(text, _SHOWN_TEXT * 3)
+
+
+def _parse(response: httpx.Response, shape: TypeAdapter[T] | None) -> object:
+    """A 2xx body as ``shape``; ValueError when it is not. Other statuses are not parsed."""
+    if not 200 <= response.status_code < 300:
+        return None
+    if shape is not None:
+        return shapes.parse(shape, response.content)
+    if response.content.strip():
+        try:
+            pydantic_core.from_json(response.content)
+        except ValueError:
+            raise ValueError("the body is not valid JSON") from None
+    return None
 
 
 def basic_auth_forms(user: str, token: str) -> tuple[str, ...]:

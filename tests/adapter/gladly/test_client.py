@@ -323,5 +323,25 @@ def test_empty_bodies_are_fine_where_none_is_read(
 ) -> None:
     api.patch("/topics/t").mock(return_value=httpx.Response(204))
     assert client.request("PATCH", "/topics/t", {"name": "x"}).content == b""
-    api.put("/topics/u").mock(return_value=httpx.Response(200, text="<html>ok</html>"))
-    assert client.request("PUT", "/topics/u", {"name": "x"}).status == 200
+    api.delete("/topics/v").mock(return_value=httpx.Response(200, json={"ok": True}))
+    assert client.request("DELETE", "/topics/v").status == 200
+
+
+def test_a_write_answered_by_a_page_that_is_not_gladlys_did_not_happen(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
+    page = httpx.Response(200, text="<html>wait</html>", headers={"content-type": "text/html"})
+    put = api.put("/topics/u").mock(side_effect=[page, httpx.Response(204)])
+    assert client.request("PUT", "/topics/u", {"name": "x"}).status == 204
+    assert put.call_count == 2
+    api.patch("/topics/w").mock(return_value=page)
+    with pytest.raises(AdapterError) as info:
+        client.request("PATCH", "/topics/w", {"name": "x"})
+    assert str(info.value) == (
+        f"prod: PATCH /topics/w: HTTP 200, but the body is not valid JSON (text/html), "
+        f"{MAX_ATTEMPTS} attempts"
+    )
+    post = api.post("/topics").mock(return_value=page)
+    with pytest.raises(LostResponseError, match=r"not valid JSON .*it may have reached Gladly"):
+        client.request("POST", "/topics", {"name": "x"})
+    assert post.call_count == 1
