@@ -1,9 +1,10 @@
 """The bad-input corpus: every case in tests/corpus/ runs the real CLI in a subprocess.
 
 A case is a folder holding a project (or the wreck of one) and ``case.json``: the command
-line, the expected exit code, the words the error must contain (file, line, field), and
-files to generate that are too large, binary or link-shaped to keep in git. No case may
-print a traceback, and none may change an instance.
+line, the expected exit code, the words the error must contain (file, line, field), words
+it must never print (``absent``: secrets the case's files hold), and files to generate
+that are too large, binary or link-shaped to keep in git. No case may print a traceback,
+and none may change an instance.
 """
 
 from __future__ import annotations
@@ -70,12 +71,15 @@ def test_bad_input_case(name: str, tmp_path: Path) -> None:
         generate(root, spec)
     stores = snapshot(root / ".gladcfg/state")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLADCFG_CORPUS")}
+    env.update(case.get("env", {}))  # e.g. a token the case's instance needs
     result = gladcfg_process(root, *case["args"], env=env)
     output = result.stdout + result.stderr
     assert result.returncode == case["exit"], output
     assert "Traceback" not in output and "internal error" not in output, output
     for words in case["contains"]:
         assert words in output, f"{words!r} not in:\n{output}"
+    for secret in case.get("absent", []):  # e.g. a password the case's files hold
+        assert secret not in output, f"{secret!r} printed:\n{output}"
     assert snapshot(root / ".gladcfg/state") == stores, "a failed run changed an instance"
 
 

@@ -24,7 +24,11 @@ def sandbox() -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback by default.")
 @click.option("--token", help="Accept only this API token (any user); default: accept any.")
-@click.option("--faults", metavar="SPEC", help="e.g. 429_every=5,500_every=7,latency_ms=20")
+@click.option(
+    "--faults",
+    metavar="SPEC",
+    help="e.g. 429_every=5,500_every=7,html_every=9,drop_every=11,truncate_every=13,latency_ms=20",
+)
 @click.option(
     "--rate",
     "rate",

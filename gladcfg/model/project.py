@@ -186,15 +186,55 @@ class MockInstance(InstanceBase):
 
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_HOST = re.compile(r"^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])$")
+
+
+def shown_url(value: str) -> str:
+    """A URL as gladcfg may print it: no ``user:password@``, no query string, no fragment
+    (any of them can carry a secret), no control characters, and short.
+
+    Plain string surgery rather than a URL parser: a password holding ``/``, ``?`` or ``#``
+    breaks parsing, and must be hidden all the same.
+    """
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        scheme, rest = "", value
+    rest = rest.rpartition("@")[2]
+    for mark in "?#":
+        rest = rest.partition(mark)[0]
+    text = f"{scheme}{sep}{rest}"
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _check_base_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"'{value}' is not a URL; write e.g. https://acme.gladly.com")
+    """Gladly's address, and nothing else: the user and token are separate fields, so
+    credentials in the URL are refused (they would be printed, logged and committed)."""
+    shown = shown_url(value)
+    if "@" in value:
+        raise ValueError(
+            f"{shown} must not carry credentials (user:password@); the API user goes in "
+            "'user' and the token in the environment variable named by 'token_env'"
+        )
+    if "?" in value or "#" in value:
+        raise ValueError(f"{shown} must not have a query string or fragment; give the host only")
+    if any(not c.isprintable() or c.isspace() for c in value):
+        raise ValueError(f"{shown} contains a space or a control character")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        raise ValueError(
+            f"{shown} is not a URL ({exc}); write e.g. https://acme.gladly.com"
+        ) from None
+    if parts.scheme and parts.scheme not in ("https", "http"):
+        raise ValueError(f"{shown} must use https")
+    host = parts.netloc.rpartition(":")[0] if port is not None else parts.netloc
+    if parts.scheme not in ("https", "http") or not parts.hostname or not _HOST.match(host):
+        raise ValueError(f"{shown} is not a URL; write e.g. https://acme.gladly.com")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
         raise ValueError(
-            f"'{value}' must use https (plain http is allowed for localhost only): "
+            f"{shown} must use https (plain http is allowed for localhost only): "
             "the API token travels in every request"
         )
     return value.rstrip("/")

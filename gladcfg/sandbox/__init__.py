@@ -3,6 +3,7 @@ adapter offline and for end-to-end tests. Needs the optional extra ``gladcfg[san
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -40,12 +41,20 @@ def make_server(
     except ValueError as exc:
         raise GladcfgError(f"--faults: {exc}") from None
     sandbox = Sandbox(state, token=token, requests_per_second=requests_per_second, faults=parsed)
+    # h11: its handling of a connection the app cuts short is what the drop and truncate
+    # faults rely on (closed at once, no answer).
     config = uvicorn.Config(
-        create_app(sandbox), host=host, port=port, log_level="warning", lifespan="off"
+        create_app(sandbox), host=host, port=port, log_level="warning", lifespan="off", http="h11"
     )
+    logging.getLogger("uvicorn.error").addFilter(_quiet_about_injected_cuts)
     server = uvicorn.Server(config)
     server.sandbox = sandbox  # type: ignore[attr-defined]
     return server
+
+
+def _quiet_about_injected_cuts(record: logging.LogRecord) -> bool:
+    """uvicorn reports an app that cut its answer short; the sandbox does it on purpose."""
+    return not str(record.msg).startswith("ASGI callable")
 
 
 class BackgroundServer:

@@ -22,7 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from gladcfg.fileio import write_atomically
@@ -30,29 +30,56 @@ from gladcfg.fileio import write_atomically
 ANSWER_TYPES = ("public", "email", "messaging", "reference")
 
 
+FAULT_NAMES = {
+    "429_every": "rate_limit_every",
+    "500_every": "error_every",
+    "html_every": "html_every",
+    "drop_every": "drop_every",
+    "truncate_every": "truncate_every",
+    "latency_ms": "latency_ms",
+}
+
+
 @dataclass
 class Faults:
-    """Every Nth request fails with 429 or 500; every request waits ``latency_ms``."""
+    """Every Nth request (counted over all requests) meets one fault; the first that
+    applies wins, in this order: 429; 500 (every other one after the API handled the
+    request: a server can fail on either side of its commit); a proxy's HTML page with
+    status 200, the request never reaching the API; ``drop``: the request handled, then the
+    connection closed without an answer (the response is lost); ``truncate``: the request
+    handled, then half its response and the connection closed. Every request waits
+    ``latency_ms``."""
 
     rate_limit_every: int = 0
     error_every: int = 0
+    html_every: int = 0
+    drop_every: int = 0
+    truncate_every: int = 0
     latency_ms: int = 0
 
     @classmethod
     def parse(cls, text: str | None) -> Faults:
-        """``429_every=5,500_every=7,latency_ms=20``"""
+        """``429_every=5,500_every=7,drop_every=11,latency_ms=20``"""
         faults = cls()
         for item in (text or "").split(","):
             if not item.strip():
                 continue
             key, _, value = item.partition("=")
-            name = {"429_every": "rate_limit_every", "500_every": "error_every"}.get(
-                key.strip(), key.strip()
-            )
-            if name not in ("rate_limit_every", "error_every", "latency_ms"):
-                raise ValueError(f"unknown fault {key!r}; use 429_every, 500_every, latency_ms")
+            name = FAULT_NAMES.get(key.strip())
+            if name is None:
+                raise ValueError(f"unknown fault {key.strip()!r}; use {', '.join(FAULT_NAMES)}")
+            if not value.strip().isdigit():
+                raise ValueError(f"{key.strip()} needs a whole number, not {value.strip()!r}")
             setattr(faults, name, int(value))
         return faults
+
+    def at(self, count: int) -> str | None:
+        """The fault request number ``count`` meets, if any."""
+        for name in ("error_every", "html_every", "drop_every", "truncate_every"):
+            every = getattr(self, name)
+            if every and count % every == 0:
+                return name.removesuffix("_every")
+        return None
 
 
 def empty_state() -> dict[str, Any]:
@@ -402,10 +429,10 @@ class _Guard:
         self.app = app
         self.sandbox = sandbox
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> object:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
-            return
+            return None
         sandbox = self.sandbox
         method = scope["method"]
         arrived = time.time()
@@ -435,27 +462,68 @@ class _Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        response: Response | None = None
+        fault = None
         if sandbox.token is not None and not _authorised(scope, sandbox.token):
-            response = errors(401, "unauthorized", "bad credentials")
+            await errors(401, "unauthorized", "bad credentials")(scope, receive, send_with_headers)
         elif limited or (
             sandbox.faults.rate_limit_every and count % sandbox.faults.rate_limit_every == 0
         ):
-            response = errors(429, "rate_limited", "too many requests")
-        elif sandbox.faults.error_every and count % sandbox.faults.error_every == 0:
-            response = errors(500, "internal", "injected failure")
-        if response is not None:
-            await response(scope, receive, send_with_headers)
+            await errors(429, "rate_limited", "too many requests")(
+                scope, receive, send_with_headers
+            )
         else:
-            await self.app(scope, receive, send_with_headers)
+            fault = await self._serve(scope, receive, send_with_headers, count)
         sandbox.log.append(
             {
                 "t": round(arrived, 4),
                 "method": method,
                 "path": scope["path"],
                 "status": status_holder.get("status", 0),
+                **({"fault": fault} if fault else {}),
             }
         )
+        if fault in ("drop", "truncate"):
+            # The request was handled; its answer is lost. uvicorn closes the connection of an
+            # app that returns a value, at once and without answering.
+            return CLOSE_CONNECTION
+        return None
+
+    async def _serve(self, scope: Any, receive: Any, send: Any, count: int) -> str | None:
+        """The API's answer, or the fault request number ``count`` meets instead."""
+        faults = self.sandbox.faults
+        fault = faults.at(count)
+        if fault == "error":
+            if (count // faults.error_every) % 2 == 0:
+                await self.app(scope, receive, _cut_short(send, truncate=False))
+                fault = "error after handling"
+            await errors(500, "internal", "injected failure")(scope, receive, send)
+        elif fault == "html":
+            await HTMLResponse(PROXY_PAGE)(scope, receive, send)
+        elif fault in ("drop", "truncate"):
+            await self.app(scope, receive, _cut_short(send, truncate=fault == "truncate"))
+        else:
+            await self.app(scope, receive, send)
+        return fault
+
+
+PROXY_PAGE = "<html><head><title>Gateway</title></head><body><h1>Please wait</h1></body></html>"
+CLOSE_CONNECTION = "close the connection"
+
+
+def _cut_short(send: Any, truncate: bool) -> Any:
+    """A ``send`` that loses the response (``drop``) or all but the status line, headers and
+    the first half of the body (``truncate``)."""
+
+    async def cut(message: Any) -> None:
+        if not truncate:
+            return
+        if message["type"] == "http.response.start":
+            await send(message)
+        elif message["type"] == "http.response.body" and message.get("body"):
+            body = message["body"]
+            await send({**message, "body": body[: len(body) // 2], "more_body": True})
+
+    return cut
 
 
 def _authorised(scope: Any, token: str) -> bool:

@@ -144,7 +144,9 @@ def test_directory_is_read_only_and_admin_creates(client: httpx.Client) -> None:
 
 
 def test_faults(tmp_path: Path) -> None:
-    assert Faults.parse("429_every=2, 500_every=3,latency_ms=1") == Faults(2, 3, 1)
+    assert Faults.parse("429_every=2, 500_every=3,latency_ms=1") == Faults(
+        rate_limit_every=2, error_every=3, latency_ms=1
+    )
     with BackgroundServer(tmp_path / "s.json", faults="500_every=2,latency_ms=1") as server:
         statuses = [httpx.get(f"{server.url}{API}/teams").status_code for _ in range(4)]
     assert statuses == [200, 500, 200, 500]

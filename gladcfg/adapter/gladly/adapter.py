@@ -11,26 +11,33 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import Any, TypeVar
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import httpx
+from pydantic import TypeAdapter
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
+from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.client import (
+    MAX_ATTEMPTS,
+    BadResponseError,
     GladlyClient,
     LostResponseError,
     NotFoundError,
     Response,
+    basic_auth_forms,
+    clean_text,
 )
 from gladcfg.adapter.gladly.mapping import answers, business_hours, topics
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
-from gladcfg.errors import AdapterError, GladcfgError, GoneError
+from gladcfg.errors import AdapterError, GladcfgError, GoneError, TransientError
 from gladcfg.model.project import GladlyInstance
 from gladcfg.model.resources import CONTENT_TYPES
 
@@ -53,6 +60,7 @@ FIELDS = {
     "inboxes": frozenset(),
 }
 READ_WORKERS = 8
+N = TypeVar("N", bound=shapes.Named)
 
 
 def http_client(config: GladlyInstance, token: str) -> httpx.Client:
@@ -99,8 +107,8 @@ class GladlyAdapter:
             token_env=config.token_env,
             limiter=limiter,
             clock=clock,
+            secrets=basic_auth_forms(config.user, token) if token else (),
         )
-        self.host = urlsplit(config.base_url).netloc
         self.identity = tenant_identity(self.name, instance, _tenant(config.base_url))
         self._ids: dict[str, dict[str, str]] = {}  # kind → name → id
         self._versions: dict[str, int] = {}  # business hours id → version read
@@ -114,55 +122,57 @@ class GladlyAdapter:
 
     def read(self, hints: ReadHints | None = None) -> RemoteState:
         hints = hints or {}
-        lists = {
-            "audiences": "/audiences",
-            "teams": "/teams",
-            "inboxes": "/inboxes",
-            "topics": "/topics",
-            "business_hours": "/business-hours",
-        }
+        get = self.client.get
         with ThreadPoolExecutor(READ_WORKERS) as pool:
-            fetched = dict(zip(lists, pool.map(self.client.get, lists.values()), strict=True))
-            organisation = self.client.get("/organization")
-            ids = {kind: {item["name"]: item["id"] for item in fetched[kind]} for kind in lists}
-            self._ids = ids
-            names = {kind: {v: k for k, v in by_name.items()} for kind, by_name in ids.items()}
-            state = RemoteState(identity=self.identity)
-            state.objects["audiences"] = {
-                a["name"]: RemoteObject(a["id"], a["name"], {}) for a in fetched["audiences"]
-            }
-            state.objects["teams"] = {
-                t["name"]: RemoteObject(
-                    t["id"],
-                    t["name"],
-                    {"description": t["description"]} if t.get("description") else {},
+            audiences_ = pool.submit(get, "/audiences", shapes.NAMED_LIST)
+            teams_ = pool.submit(get, "/teams", shapes.TEAMS)
+            inboxes_ = pool.submit(get, "/inboxes", shapes.NAMED_LIST)
+            topics_ = pool.submit(get, "/topics", shapes.TOPICS)
+            hours_ = pool.submit(get, "/business-hours", shapes.BUSINESS_HOURS)
+            organisation = get("/organization", shapes.ORGANIZATION)
+            audiences, teams, inboxes = audiences_.result(), teams_.result(), inboxes_.result()
+            remote_topics, hours = topics_.result(), hours_.result()
+            self._ids = {
+                kind: {item.name: item.id for item in items}
+                for kind, items in (
+                    ("audiences", audiences),
+                    ("teams", teams),
+                    ("inboxes", inboxes),
+                    ("topics", remote_topics),
+                    ("business_hours", hours),
                 )
-                for t in fetched["teams"]
             }
-            state.objects["inboxes"] = {
-                i["name"]: RemoteObject(i["id"], i["name"], {}) for i in fetched["inboxes"]
+            audience_names = {a.id: a.name for a in audiences}
+            topic_names = {t.id: t.name for t in remote_topics}
+            state = RemoteState(identity=self.identity)
+            state.objects["audiences"] = {a.name: RemoteObject(a.id, a.name, {}) for a in audiences}
+            state.objects["teams"] = {
+                t.name: RemoteObject(
+                    t.id, t.name, {"description": t.description} if t.description else {}
+                )
+                for t in teams
             }
+            state.objects["inboxes"] = {i.name: RemoteObject(i.id, i.name, {}) for i in inboxes}
             declared_topics = hints.get("topics", {})
             state.objects["topics"] = {
-                t["name"]: RemoteObject(t["id"], t["name"], topics.topic_spec(t, names["topics"]))
-                for t in fetched["topics"]
+                t.name: RemoteObject(t.id, t.name, topics.topic_spec(t, topic_names))
+                for t in remote_topics
                 # A disabled topic nobody declares is how Gladly "deletes": it is gone.
-                if not t.get("disabled") or t["name"] in declared_topics
+                if not t.disabled or t.name in declared_topics
             }
-            self._versions = {h["id"]: h.get("version", 0) for h in fetched["business_hours"]}
+            self._versions = {h.id: h.version for h in hours}
             state.objects["business_hours"] = {
-                h["name"]: RemoteObject(h["id"], h["name"], business_hours.hours_spec(h))
-                for h in fetched["business_hours"]
+                h.name: RemoteObject(h.id, h.name, business_hours.hours_spec(h)) for h in hours
             }
             state.objects["settings"] = {
                 "settings": RemoteObject(
-                    str(organisation.get("id", "organization")),
+                    organisation.id or "organization",
                     "settings",
-                    {"timezone": organisation.get("timezone")},
+                    {"timezone": organisation.timezone},
                 )
             }
             found = pool.map(
-                lambda item: self._read_answer(item[0], item[1], names["audiences"]),
+                lambda item: self._read_answer(item[0], item[1], audience_names),
                 hints.get("answers", {}).items(),
             )
             state.objects["answers"] = {obj.name: obj for obj in found if obj is not None}
@@ -175,7 +185,7 @@ class GladlyAdapter:
         """One declared answer: its metadata, then only the declared language × type pairs."""
         answer_id = answers.answer_id(name)
         try:
-            remote = self.client.get(f"/answers/{quote(answer_id)}")
+            remote = self.client.get(_path("answers", answer_id), shapes.ANSWER)
         except NotFoundError:
             return None
         contents: dict[str, dict[str, Any]] = {}
@@ -185,14 +195,12 @@ class GladlyAdapter:
                     continue
                 path = _content_path(answer_id, language, kind)
                 try:
-                    body = self.client.get(path)
+                    body = self.client.get(path, shapes.ANSWER_CONTENT)
                 except NotFoundError:
                     continue
                 contents.setdefault(language, {})[kind] = answers.content_from(kind, body)
         return RemoteObject(
-            answer_id,
-            str(remote.get("name", name)),
-            answers.answer_spec(remote, contents, audience_names),
+            answer_id, remote.name, answers.answer_spec(remote, contents, audience_names)
         )
 
     # -- writing -------------------------------------------------------------------------
@@ -242,14 +250,24 @@ class GladlyAdapter:
     ) -> RemoteObject:
         answer_id = answers.answer_id(name)
         body = {"id": answer_id, **answers.answer_metadata(name, spec, self._ids_of("audiences"))}
-        try:
-            self.client.request("POST", "/answers", body)
-        except LostResponseError:
-            # It may exist now: look before sending again.
+
+        def created(response: Response) -> str:
+            made = response.body(shapes.CREATED).id
+            if made != answer_id:
+                raise BadResponseError(
+                    f"{response.where}: Gladly gave the answer the id "
+                    f"{clean_text(repr(made), 80)}, not the id gladcfg chose ({answer_id}), "
+                    "by which it finds answers again"
+                )
+            return made
+
+        def existing() -> str | None:
             try:
-                self.client.get(f"/answers/{quote(answer_id)}")
+                return self.client.get(_path("answers", answer_id), shapes.CREATED).id
             except NotFoundError:
-                self.client.request("POST", "/answers", body)
+                return None
+
+        self._create_once("/answers", body, created, existing)
         self._put_contents(answer_id, spec, {})
         return RemoteObject(answer_id, name, spec)
 
@@ -265,7 +283,7 @@ class GladlyAdapter:
             or sorted(before.get("audiences", [])) != sorted(spec.get("audiences", []))
         ):
             self._gone_if_missing(
-                lambda: self.client.request("PATCH", f"/answers/{quote(obj.id)}", metadata), obj
+                lambda: self.client.request("PATCH", _path("answers", obj.id), metadata), obj
             )
         self._put_contents(obj.id, spec, before.get("content", {}))
         return RemoteObject(obj.id, name, spec)
@@ -274,9 +292,7 @@ class GladlyAdapter:
         self, name: str, spec: dict[str, Any], obj: RemoteObject | None
     ) -> RemoteObject:
         assert obj is not None
-        self._gone_if_missing(
-            lambda: self.client.request("DELETE", f"/answers/{quote(obj.id)}"), obj
-        )
+        self._gone_if_missing(lambda: self.client.request("DELETE", _path("answers", obj.id)), obj)
         return obj
 
     def _put_contents(
@@ -300,7 +316,9 @@ class GladlyAdapter:
         self, name: str, spec: dict[str, Any], _: RemoteObject | None
     ) -> RemoteObject:
         body = topics.topic_body(name, spec, self._ids_of("topics"))
-        topic_id = self._create_once("/topics", name, body, _location_id)
+        topic_id = self._create_once(
+            "/topics", body, _topic_id, lambda: self._find("/topics", shapes.TOPICS, name)
+        )
         self._remember("topics", name, topic_id)
         return RemoteObject(topic_id, name, spec)
 
@@ -310,7 +328,7 @@ class GladlyAdapter:
         assert obj is not None
         body = topics.topic_body(name, spec, self._ids_of("topics"))
         self._gone_if_missing(
-            lambda: self.client.request("PATCH", f"/topics/{quote(obj.id)}", body), obj
+            lambda: self.client.request("PATCH", _path("topics", obj.id), body), obj
         )
         self._remember("topics", name, obj.id)
         return RemoteObject(obj.id, name, spec)
@@ -327,7 +345,12 @@ class GladlyAdapter:
         self, name: str, spec: dict[str, Any], _: RemoteObject | None
     ) -> RemoteObject:
         body = {"name": name, "officeHours": business_hours.office_hours(spec)}
-        hours_id = self._create_once("/business-hours", name, body, lambda r: str(r.body["id"]))
+        hours_id = self._create_once(
+            "/business-hours",
+            body,
+            lambda response: response.body(shapes.CREATED).id,
+            lambda: self._find("/business-hours", shapes.BUSINESS_HOURS, name),
+        )
         return RemoteObject(hours_id, name, spec)
 
     def _update_business_hours(
@@ -339,17 +362,19 @@ class GladlyAdapter:
             "version": self._versions.get(obj.id, 0),
             "officeHours": business_hours.office_hours(spec),
         }
+        path = _path("business-hours", obj.id)
         try:
-            self._gone_if_missing(
-                lambda: self.client.request("PUT", f"/business-hours/{quote(obj.id)}", body), obj
-            )
+            self._gone_if_missing(lambda: self.client.request("PUT", path, body), obj)
         except AdapterError as exc:
-            if "version_outdated" in str(exc):
+            if "version_outdated" not in str(exc):
+                raise
+            # A PUT sent again after a lost response finds the version it raised itself.
+            now = self.client.get(path, shapes.BUSINESS_HOURS_ONE)
+            if now.name != name or business_hours.hours_spec(now) != spec:
                 raise AdapterError(
                     f"business_hours.{obj.name} changed on Gladly since the plan was made; "
                     "plan again"
                 ) from None
-            raise
         return RemoteObject(obj.id, name, spec)
 
     def _delete_business_hours(
@@ -357,29 +382,39 @@ class GladlyAdapter:
     ) -> RemoteObject:
         assert obj is not None
         self._gone_if_missing(
-            lambda: self.client.request("DELETE", f"/business-hours/{quote(obj.id)}"), obj
+            lambda: self.client.request("DELETE", _path("business-hours", obj.id)), obj
         )
         return obj
 
     # helpers
 
     def _create_once(
-        self, path: str, name: str, body: dict[str, Any], id_of: Callable[[Response], str]
+        self,
+        path: str,
+        body: dict[str, Any],
+        id_of: Callable[[Response], str],
+        existing: Callable[[], str | None],
     ) -> str:
-        """POST a create; if its response was lost, look the object up by name before
-        sending it again, so a retry never makes a second one."""
-        try:
-            return id_of(self.client.request("POST", path, body))
-        except LostResponseError:
-            found = self._find(path, name)
-            if found is not None:
-                return found
-            return id_of(self.client.request("POST", path, body))
+        """POST a create; when its response was lost, look for the object before sending it
+        again, so a retry never makes a second one. At most MAX_ATTEMPTS POSTs."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return id_of(self.client.request("POST", path, body))
+            except LostResponseError as lost:
+                found = existing()
+                if found is not None:
+                    return found
+                if attempt == MAX_ATTEMPTS:
+                    raise TransientError(
+                        f"{lost}; sent {attempt} times, and Gladly has not created it"
+                    ) from None
+                self.client.pause(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _find(self, path: str, name: str) -> str | None:
-        for item in self.client.get(path) or []:
-            if item.get("name") == name:
-                return str(item["id"])
+    def _find(self, path: str, shape: TypeAdapter[list[N]], name: str) -> str | None:
+        for item in self.client.get(path, shape):
+            if item.name == name:
+                return item.id
         return None
 
     def _gone_if_missing(self, send: Callable[[], object], obj: RemoteObject) -> None:
@@ -389,15 +424,28 @@ class GladlyAdapter:
             raise GoneError(f"{obj.name} no longer exists on Gladly; plan again") from None
 
 
+def _path(collection: str, object_id: str) -> str:
+    """An object's path; the id is quoted whole, so no id can reach another path."""
+    return f"/{collection}/{quote(object_id, safe='')}"
+
+
 def _content_path(answer_id: str, language: str, kind: str) -> str:
-    language = quote(answers.gladly_language(language))
-    return f"/answers/{quote(answer_id)}/languages/{language}/type/{kind}"
+    language = quote(answers.gladly_language(language), safe="")
+    return f"{_path('answers', answer_id)}/languages/{language}/type/{kind}"
 
 
-def _location_id(response: Response) -> str:
+_TOPIC_LOCATION = re.compile(r"(?:https?://[^/\s]+)?/api/v1/topics/([^/?#\s]+)/?")
+
+
+def _topic_id(response: Response) -> str:
     """Topics answer 201 with an empty body and ``Location: /api/v1/topics/{id}``."""
-    location = str(response.headers.get("location", ""))
-    return location.rstrip("/").rsplit("/", 1)[-1]
+    match = _TOPIC_LOCATION.fullmatch(response.headers.get("location", "").strip())
+    if match is None:
+        raise BadResponseError(
+            f"{response.where}: HTTP {response.status}, but no Location header names the new "
+            "topic (expected /api/v1/topics/{id})"
+        )
+    return unquote(match[1])
 
 
 def _tenant(base_url: str) -> str:

@@ -1,25 +1,45 @@
 """Gladly's REST API over an injected httpx client: rate limited, retried, and translated.
 
 Everything above this module sees gladcfg errors only, never httpx. Credentials are in the
-httpx client's auth; no message built here contains them.
+httpx client's auth; no message built here contains them, and text that comes from the
+server (error details, headers) is cleaned of them, of control characters and of length
+before it is shown.
+
+What is retried, and how often, is honest: a request that may already have changed Gladly
+is sent again only when sending it twice does no harm (GET, PUT, PATCH, DELETE). A POST
+whose response was lost raises LostResponseError so the caller can look before re-sending;
+a POST that never left (no connection) is simply sent again. Messages give the number of
+attempts actually made.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import httpx
+import pydantic_core
+from pydantic import TypeAdapter
 
+from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter, SystemClock
 from gladcfg.errors import AdapterError, TransientError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_ATTEMPTS = 5
-_RETRY_STATUS = frozenset({429, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "PUT", "PATCH", "DELETE"})
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _REQUEST_ID_HEADERS = ("x-request-id", "gladly-request-id", "x-amzn-requestid")
+# Transport failures after which the request may have reached Gladly, and those before it
+# left this machine (safe to send again, whatever the method).
+_TRANSPORT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_SHOWN_TEXT = 200
 
 
 class AuthError(AdapterError):
@@ -30,15 +50,34 @@ class NotFoundError(AdapterError):
     """404: the adapter decides whether that means "absent" or "gone, plan again"."""
 
 
+class BadResponseError(AdapterError):
+    """A response that is not what Gladly's API documents: not JSON, or the wrong shape."""
+
+
 class LostResponseError(TransientError):
     """A request may have reached Gladly but its response did not reach us."""
 
 
 @dataclass(frozen=True)
 class Response:
+    where: str  # "instance: METHOD /path", for messages
     status: int
-    body: Any
+    content: bytes
     headers: httpx.Headers
+    parsed: object = None  # the body as the shape the request asked for
+
+    def body(self, shape: TypeAdapter[T]) -> T:
+        """The body as ``shape``, or a BadResponseError saying what was wrong with it."""
+        try:
+            return shapes.parse(shape, self.content)
+        except ValueError as exc:
+            raise BadResponseError(f"{self.where}: {unreadable(self, exc)}") from None
+
+
+def unreadable(response: Response | httpx.Response, problem: Exception) -> str:
+    status = response.status if isinstance(response, Response) else response.status_code
+    kind = clean_text(response.headers.get("content-type", "no content type"), 60)
+    return f"HTTP {status}, but {problem} ({kind})"
 
 
 class GladlyClient:
@@ -51,6 +90,7 @@ class GladlyClient:
         token_env: str,
         limiter: RateLimiter,
         clock: Clock | None = None,
+        secrets: Iterable[str] = (),
     ) -> None:
         self._http = http
         self._instance = instance
@@ -58,90 +98,190 @@ class GladlyClient:
         self._token_env = token_env
         self.limiter = limiter
         self._clock = clock or SystemClock()
+        self._secrets = tuple(s for s in secrets if s)
         self.requests = 0
         self.retries = 0
 
     def close(self) -> None:
         self._http.close()
 
-    def get(self, path: str) -> Any:
-        return self.request("GET", path).body
+    def get(self, path: str, shape: TypeAdapter[T]) -> T:
+        return self.request("GET", path, shape=shape).parsed  # type: ignore[return-value]
 
-    def request(self, method: str, path: str, body: Any = None) -> Response:
+    def request(
+        self, method: str, path: str, body: object = None, *, shape: TypeAdapter[T] | None = None
+    ) -> Response:
         """Send one request; retry what is safe to retry; translate every failure.
 
-        A POST is never re-sent after a lost response (it may have created something):
-        LostResponseError tells the caller to look before trying again.
+        A 2xx must carry ``shape`` (any JSON, or nothing, without one): a body that is not
+        Gladly's (a proxy's HTML page) means the request may never have reached it.
         """
-        for attempt in range(MAX_ATTEMPTS):
+        where = f"{self._instance}: {method} {path}"
+        maybe_applied = False  # an earlier attempt may have reached Gladly
+        for attempt in range(1, MAX_ATTEMPTS + 1):
             self.limiter.acquire()
             self.requests += 1
             try:
                 response = self._http.request(method, path, json=body)
-            except (httpx.TimeoutException, httpx.NetworkError) as exc:
-                what = type(exc).__name__
-                if method == "POST":
+            except _TRANSPORT as exc:
+                what = transport_failure(exc)
+                sent = not isinstance(exc, _NOT_SENT)
+                if sent and method not in IDEMPOTENT:
                     raise LostResponseError(
-                        f"{method} {path}: {what}; the response was lost"
+                        f"{where}: {what}; it may have reached Gladly"
                     ) from None
-                if attempt + 1 == MAX_ATTEMPTS:
-                    raise TransientError(
-                        f"{self._instance}: {method} {path} failed {MAX_ATTEMPTS} times ({what})"
-                    ) from None
-                self.retries += 1
-                self._clock.sleep(min(8.0, 0.25 * 2**attempt))
+                if attempt == MAX_ATTEMPTS:
+                    raise TransientError(f"{where}: {what}, {attempt} attempts") from None
+                maybe_applied = maybe_applied or sent
+                self._retry(where, what, attempt, None)
                 continue
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise AdapterError(f"{where}: {transport_failure(exc)}") from None
+            status = response.status_code
             self.limiter.observe(response.headers)
-            log.debug("%s %s → %s", method, path, response.status_code)
-            if method == "POST" and response.status_code in (502, 504):
-                # A gateway gave up waiting: the create may have happened behind it.
-                raise LostResponseError(f"{method} {path}: HTTP {response.status_code}")
-            if response.status_code in _RETRY_STATUS and attempt + 1 < MAX_ATTEMPTS:
-                self.retries += 1
-                retry_after = response.headers.get("retry-after")
-                if response.status_code == 429 or retry_after is not None:
-                    # The server said when to come back: every worker waits, not just this one.
-                    delay = self.limiter.backoff(attempt, retry_after)
-                else:
-                    delay = min(8.0, 0.25 * 2**attempt)
-                    self._clock.sleep(delay)
-                log.info(
-                    "%s %s: HTTP %s, retrying in %.2fs", method, path, response.status_code, delay
+            log.debug("%s %s → %s", method, path, status)
+            if status in _RETRY_STATUS and status != 429 and method not in IDEMPOTENT:
+                raise LostResponseError(
+                    f"{where}: HTTP {status}{self._detail(response)}; it may have reached Gladly"
                 )
+            if status in _RETRY_STATUS and attempt < MAX_ATTEMPTS:
+                maybe_applied = maybe_applied or status != 429
+                self._retry(where, f"HTTP {status}", attempt, response)
                 continue
-            return self._result(method, path, response)
+            try:
+                parsed = _parse(response, shape)
+            except ValueError as exc:
+                problem = unreadable(response, exc)
+                if method not in IDEMPOTENT:
+                    raise LostResponseError(
+                        f"{where}: {problem}; it may have reached Gladly"
+                    ) from None
+                if attempt == MAX_ATTEMPTS:
+                    raise BadResponseError(f"{where}: {problem}, {attempt} attempts") from None
+                maybe_applied = True
+                self._retry(where, problem, attempt, None)
+                continue
+            return self._result(
+                where, method, response, attempt, maybe_applied=maybe_applied, parsed=parsed
+            )
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _result(self, method: str, path: str, response: httpx.Response) -> Response:
+    def pause(self, attempt: int, response: httpx.Response | None = None) -> float:
+        """Wait before attempt ``attempt + 1``: every worker waits when the server said so
+        (429, Retry-After), only this one otherwise; exponential with jitter, bounded."""
+        retry_after = response.headers.get("retry-after") if response is not None else None
+        if retry_after is not None or (response is not None and response.status_code == 429):
+            return self.limiter.backoff(attempt - 1, retry_after)
+        delay = self.limiter.delay(attempt - 1, base=0.25, cap=8.0)
+        self._clock.sleep(delay)
+        return delay
+
+    def _retry(self, where: str, what: str, attempt: int, response: httpx.Response | None) -> None:
+        self.retries += 1
+        delay = self.pause(attempt, response)
+        log.info("%s: %s, attempt %d of %d in %.2fs", where, what, attempt + 1, MAX_ATTEMPTS, delay)
+
+    def _result(
+        self,
+        where: str,
+        method: str,
+        response: httpx.Response,
+        attempts: int,
+        *,
+        maybe_applied: bool,
+        parsed: object,
+    ) -> Response:
         status = response.status_code
         if status < 300:
             if response.headers.get("gladly-limited-data"):
-                raise AdapterError(
-                    f"{self._instance}: {method} {path} returned truncated data "
-                    "(Gladly-Limited-Data); gladcfg will not plan on a partial list"
+                raise BadResponseError(
+                    f"{where} returned truncated data (Gladly-Limited-Data); gladcfg will not "
+                    "plan on a partial list"
                 )
-            body = response.json() if response.content else None
-            return Response(status, body, response.headers)
+            return Response(where, status, response.content, response.headers, parsed)
         if status in (401, 403):
             raise AuthError(
                 f"{self._instance}: Gladly refused the request (HTTP {status}); check the API "
                 f"token in ${self._token_env} and that {self._user} has the API User permission"
             )
-        detail = gladly_errors(response)
+        detail = self._detail(response)
+        if status == 404 and method == "DELETE" and maybe_applied:
+            log.info("%s: gone after an attempt whose response was lost: deleted", where)
+            return Response(where, 204, b"", response.headers)
         if status == 404:
-            raise NotFoundError(f"{method} {path}: not found{detail}")
-        if status >= 500 or status in _RETRY_STATUS:
+            raise NotFoundError(f"{where}: not found{detail}")
+        if status >= 500 or status == 429:
+            after = f" after {attempts} attempts" if attempts > 1 else ""
             raise TransientError(
-                f"{self._instance}: {method} {path}: HTTP {status} from Gladly after "
-                f"{MAX_ATTEMPTS} attempts{_request_id(response)}{detail}"
+                f"{where}: HTTP {status} from Gladly{after}{self._request_id(response)}{detail}"
             )
-        raise AdapterError(f"{method} {path}: HTTP {status}{detail}")
+        raise AdapterError(f"{where}: HTTP {status}{detail}")
+
+    def _detail(self, response: httpx.Response) -> str:
+        return self._clean(gladly_errors(response.content))
+
+    def _request_id(self, response: httpx.Response) -> str:
+        for header in _REQUEST_ID_HEADERS:
+            if header in response.headers:
+                return f" (request id {self._clean(response.headers[header])})"
+        return ""
+
+    def _clean(self, text: str) -> str:
+        """Server text as gladcfg shows it: never one of our secrets, even echoed back."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return clean_text(text, _SHOWN_TEXT * 3)
 
 
-def gladly_errors(response: httpx.Response) -> str:
-    """Gladly's ``{"errors": [{"attr", "code", "detail"}]}``, also in its object form."""
+def _parse(response: httpx.Response, shape: TypeAdapter[T] | None) -> object:
+    """A 2xx body as ``shape``; ValueError when it is not. Other statuses are not parsed."""
+    if not 200 <= response.status_code < 300:
+        return None
+    if shape is not None:
+        return shapes.parse(shape, response.content)
+    if response.content.strip():
+        try:
+            pydantic_core.from_json(response.content)
+        except ValueError:
+            raise ValueError("the body is not valid JSON") from None
+    return None
+
+
+def basic_auth_forms(user: str, token: str) -> tuple[str, ...]:
+    """The token and the Authorization header value that carries it: what a server could
+    echo back and gladcfg must never print."""
+    return (token, base64.b64encode(f"{user}:{token}".encode()).decode())
+
+
+def transport_failure(exc: Exception) -> str:
+    """What went wrong on the wire, in words, with httpx's name for it (never its message,
+    which may hold the URL)."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        what = "connecting timed out"
+    elif isinstance(exc, httpx.ConnectError):
+        what = "could not connect"
+    elif isinstance(exc, httpx.PoolTimeout):
+        what = "no connection was free in time"
+    elif isinstance(exc, httpx.ReadTimeout):
+        what = "no response in time"
+    elif isinstance(exc, httpx.WriteTimeout):
+        what = "sending the request timed out"
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        what = "the server closed the connection without a complete response"
+    elif isinstance(exc, httpx.NetworkError):
+        what = "the connection broke"
+    elif isinstance(exc, httpx.DecodingError):
+        what = "the response could not be decoded"
+    else:
+        what = "the request could not be sent"
+    return f"{what} ({type(exc).__name__})"
+
+
+def gladly_errors(content: bytes) -> str:
+    """Gladly's ``{"errors": [{"attr", "code", "detail"}]}``, also in its object form;
+    anything else (HTML, garbage, other shapes) gives no detail."""
     try:
-        data = response.json()
+        data = pydantic_core.from_json(content) if content else None
     except ValueError:
         return ""
     errors = data.get("errors") if isinstance(data, dict) else None
@@ -150,17 +290,21 @@ def gladly_errors(response: httpx.Response) -> str:
     if not isinstance(errors, list):
         return ""
     parts = []
-    for error in errors:
+    for error in errors[:5]:
         if not isinstance(error, dict):
             continue
-        text = ": ".join(str(error[k]) for k in ("attr", "code", "detail") if error.get(k))
+        text = ": ".join(
+            clean_text(str(error[k]), _SHOWN_TEXT)
+            for k in ("attr", "code", "detail")
+            if isinstance(error.get(k), str | int) and str(error[k])
+        )
         if text:
             parts.append(text)
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _request_id(response: httpx.Response) -> str:
-    for header in _REQUEST_ID_HEADERS:
-        if header in response.headers:
-            return f" (request id {response.headers[header]})"
-    return ""
+def clean_text(text: str, limit: int) -> str:
+    """Printable, one line, at most ``limit`` characters: a server's words cannot move the
+    cursor, colour the terminal or flood the screen."""
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -83,9 +83,14 @@ class RateLimiter:
         """After a 429: block every worker, for ``Retry-After`` or 2^attempt s with jitter."""
         delay = _seconds(retry_after)
         if delay is None:
-            delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2**attempt) * (0.5 + self._jitter() / 2)
+            delay = self.delay(attempt)
         self._block(delay)
         return delay
+
+    def delay(self, attempt: int, *, base: float = 0.5, cap: float = MAX_BACKOFF_SECONDS) -> float:
+        """The one backoff of every retry: ``base`` × 2^attempt, capped, with jitter so that
+        workers that failed together do not all come back together."""
+        return min(cap, base * 2.0**attempt) * (0.5 + self._jitter() / 2)
 
     def _block(self, seconds: float) -> None:
         with self._lock:
@@ -96,6 +101,9 @@ def _seconds(retry_after: str | None) -> float | None:
     if retry_after is None:
         return None
     try:
-        return min(MAX_BACKOFF_SECONDS, max(0.0, float(retry_after)))
+        seconds = float(retry_after)
     except ValueError:
         return None  # an HTTP date: fall back to our own backoff
+    if not math.isfinite(seconds):
+        return None  # "nan", "inf": no answer at all
+    return min(MAX_BACKOFF_SECONDS, max(0.0, seconds))

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 import respx
 
-from gladcfg.adapter.gladly.client import GladlyClient
+from gladcfg.adapter.gladly.adapter import GladlyAdapter
+from gladcfg.adapter.gladly.client import GladlyClient, basic_auth_forms
 from gladcfg.adapter.gladly.ratelimit import RateLimiter
+from gladcfg.model.project import GladlyInstance
 
 BASE = "https://acme.gladly.com/api/v1"
 TOKEN = "tok-DISTINCTIVE-5f1e"
@@ -50,5 +53,53 @@ def client(clock: FakeClock, api: respx.MockRouter) -> Iterator[GladlyClient]:
         token_env="GLADLY_TOKEN",
         limiter=limiter,
         clock=clock,
+        secrets=basic_auth_forms("ops@acme.example", TOKEN),
     )
     http.close()
+
+
+CONFIG = GladlyInstance.model_validate(
+    {
+        "adapter": "gladly",
+        "base_url": "https://acme.gladly.com",
+        "user": "ops@acme.example",
+        "token_env": "T",
+    }
+)
+HOURS = {
+    "id": "bh-1",
+    "version": 3,
+    "name": "us",
+    "primary": False,
+    "officeHours": {
+        "timezone": "America/New_York",
+        "monday": [{"start": "08:00", "stop": "17:00"}],
+        "exceptions": [
+            {"name": "Christmas", "start": "2026-12-25", "stop": "2026-12-25", "scheduleBlocks": []}
+        ],
+    },
+}
+
+
+@pytest.fixture
+def adapter(api: respx.MockRouter, clock: FakeClock) -> Iterator[GladlyAdapter]:
+    http = httpx.Client(base_url=BASE)
+    yield GladlyAdapter("prod", CONFIG, Path("."), http=http, clock=clock)
+    http.close()
+
+
+def lists(api: respx.MockRouter, **overrides: object) -> None:
+    data = {
+        "/audiences": [{"id": "aud-1", "name": "acme"}],
+        "/teams": [{"id": "team-1", "name": "tier1", "description": "Tier 1", "agentIds": []}],
+        "/inboxes": [{"id": "in-1", "name": "support", "disabled": False}],
+        "/topics": [
+            {"id": "top-1", "name": "billing", "disabled": False},
+            {"id": "top-2", "name": "refund", "disabled": False, "parentId": "top-1"},
+            {"id": "top-3", "name": "old", "disabled": True},
+        ],
+        "/business-hours": [HOURS],
+        "/organization": {"id": "org", "name": "Acme", "timezone": "America/New_York"},
+    }
+    for path, body in {**data, **overrides}.items():
+        api.get(path).mock(return_value=httpx.Response(200, json=body))

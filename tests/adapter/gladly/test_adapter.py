@@ -4,7 +4,6 @@ manual changes, lost create responses, and no request for what the API cannot do
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,54 +14,7 @@ from gladcfg.adapter.base import Access, RemoteObject
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
 from gladcfg.adapter.gladly.mapping.answers import answer_id, body_html, body_text
 from gladcfg.errors import AdapterError, GoneError
-from gladcfg.model.project import GladlyInstance
-from tests.adapter.gladly.conftest import BASE, FakeClock
-
-CONFIG = GladlyInstance.model_validate(
-    {
-        "adapter": "gladly",
-        "base_url": "https://acme.gladly.com",
-        "user": "ops@acme.example",
-        "token_env": "T",
-    }
-)
-HOURS = {
-    "id": "bh-1",
-    "version": 3,
-    "name": "us",
-    "primary": False,
-    "officeHours": {
-        "timezone": "America/New_York",
-        "monday": [{"start": "08:00", "stop": "17:00"}],
-        "exceptions": [
-            {"name": "Christmas", "start": "2026-12-25", "stop": "2026-12-25", "scheduleBlocks": []}
-        ],
-    },
-}
-
-
-@pytest.fixture
-def adapter(api: respx.MockRouter, clock: FakeClock) -> Iterator[GladlyAdapter]:
-    http = httpx.Client(base_url=BASE)
-    yield GladlyAdapter("prod", CONFIG, Path("."), http=http, clock=clock)
-    http.close()
-
-
-def lists(api: respx.MockRouter, **overrides: object) -> None:
-    data = {
-        "/audiences": [{"id": "aud-1", "name": "acme"}],
-        "/teams": [{"id": "team-1", "name": "tier1", "description": "Tier 1", "agentIds": []}],
-        "/inboxes": [{"id": "in-1", "name": "support", "disabled": False}],
-        "/topics": [
-            {"id": "top-1", "name": "billing", "disabled": False},
-            {"id": "top-2", "name": "refund", "disabled": False, "parentId": "top-1"},
-            {"id": "top-3", "name": "old", "disabled": True},
-        ],
-        "/business-hours": [HOURS],
-        "/organization": {"id": "org", "name": "Acme", "timezone": "America/New_York"},
-    }
-    for path, body in {**data, **overrides}.items():
-        api.get(path).mock(return_value=httpx.Response(200, json=body))
+from tests.adapter.gladly.conftest import CONFIG, HOURS, lists
 
 
 def test_read_lists_once_and_answers_by_declared_pairs(
@@ -240,6 +192,7 @@ def test_business_hours_are_versioned(adapter: GladlyAdapter, api: respx.MockRou
     ]
     assert sent["officeHours"]["monday"] == [] and sent["officeHours"]["timezone"] == "UTC"
     put.mock(return_value=httpx.Response(409, json={"errors": [{"code": "version_outdated"}]}))
+    api.get("/business-hours/bh-1").mock(return_value=httpx.Response(200, json=HOURS))
     with pytest.raises(AdapterError, match="changed on Gladly since the plan was made; plan again"):
         adapter.update("business_hours", state.of("business_hours")["us"], spec)
     api.post("/business-hours").mock(return_value=httpx.Response(201, json={**HOURS, "id": "bh-2"}))

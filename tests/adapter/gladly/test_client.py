@@ -1,13 +1,29 @@
+"""The client's promises about failures: what is retried (and only what is safe to send
+twice), how long it waits, how many attempts the messages claim, and that every transport
+failure ends in a gladcfg error with no URL, token or server garbage in it."""
+
 from __future__ import annotations
+
+import base64
 
 import httpx
 import pytest
 import respx
 
-from gladcfg.adapter.gladly.client import AuthError, GladlyClient, LostResponseError, NotFoundError
+from gladcfg.adapter.gladly import shapes
+from gladcfg.adapter.gladly.client import (
+    MAX_ATTEMPTS,
+    AuthError,
+    GladlyClient,
+    LostResponseError,
+    NotFoundError,
+)
 from gladcfg.adapter.gladly.ratelimit import RateLimiter
 from gladcfg.errors import AdapterError, TransientError
 from tests.adapter.gladly.conftest import TOKEN, FakeClock
+
+ANY = shapes.TypeAdapter(object)
+WRITES = ["PUT", "PATCH", "DELETE"]
 
 
 def test_the_limiter_never_lets_a_second_exceed_the_budget(clock: FakeClock) -> None:
@@ -34,7 +50,15 @@ def test_remaining_zero_waits_for_the_next_second(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize(
     ("retry_after", "expected"),
-    [("3", 3.0), (None, 0.375), ("Wed, 21 Oct 2026 07:28:00 GMT", 0.375)],
+    [
+        ("3", 3.0),
+        (None, 0.375),
+        ("Wed, 21 Oct 2026 07:28:00 GMT", 0.375),
+        ("99999", 30.0),
+        ("-5", 0.0),
+        ("nan", 0.375),
+        ("inf", 0.375),
+    ],
 )
 def test_429_backs_off_then_succeeds(
     client: GladlyClient,
@@ -47,56 +71,164 @@ def test_429_backs_off_then_succeeds(
     api.get("/teams").mock(
         side_effect=[httpx.Response(429, headers=headers), httpx.Response(200, json=[])]
     )
-    assert client.get("/teams") == []
-    assert clock.slept and clock.slept[-1] == pytest.approx(expected)  # jitter fixed at 0.5
+    assert client.get("/teams", ANY) == []
+    assert sum(clock.slept) == pytest.approx(expected)  # jitter fixed at 0.5
     assert client.retries == 1 and client.requests == 2
 
 
-def test_5xx_then_success(client: GladlyClient, api: respx.MockRouter) -> None:
-    api.get("/inboxes").mock(
-        side_effect=[httpx.Response(503), httpx.Response(200, json=[{"id": "i"}])]
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+@pytest.mark.parametrize("method", ["GET", *WRITES])
+def test_idempotent_requests_retry_5xx_with_growing_bounded_waits(
+    client: GladlyClient, api: respx.MockRouter, clock: FakeClock, status: int, method: str
+) -> None:
+    route = api.route(method=method, path="/topics/t").mock(
+        side_effect=[httpx.Response(status)] * 3 + [httpx.Response(200, json={"ok": True})]
     )
-    assert client.get("/inboxes") == [{"id": "i"}]
+    response = client.request(method, "/topics/t", {"name": "x"} if method != "GET" else None)
+    assert response.status == 200 and route.call_count == 4
+    assert clock.slept == [0.1875, 0.375, 0.75]  # 0.25 × 2^n, jitter fixed at 0.75
 
 
-def test_503_with_retry_after_is_honoured(
-    client: GladlyClient, api: respx.MockRouter, clock: FakeClock
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 429])
+def test_a_status_every_time_says_how_many_attempts_were_made(
+    client: GladlyClient, api: respx.MockRouter, clock: FakeClock, status: int
 ) -> None:
-    api.get("/teams").mock(
-        side_effect=[
-            httpx.Response(503, headers={"Retry-After": "2"}),
-            httpx.Response(200, json=[]),
-        ]
+    route = api.get("/inboxes").mock(
+        return_value=httpx.Response(
+            status, headers={"x-request-id": "req-42"}, json={"errors": [{"code": "boom"}]}
+        )
     )
-    assert client.get("/teams") == []
-    assert clock.slept[-1] == pytest.approx(2.0)
+    with pytest.raises(TransientError) as info:
+        client.get("/inboxes", ANY)
+    assert str(info.value) == (
+        f"prod: GET /inboxes: HTTP {status} from Gladly after {MAX_ATTEMPTS} attempts "
+        "(request id req-42) (boom)"
+    )
+    assert route.call_count == MAX_ATTEMPTS and client.requests == MAX_ATTEMPTS
+    assert sum(clock.slept) < 60  # bounded
 
 
-def test_5xx_every_time_names_status_and_request_id(
-    client: GladlyClient, api: respx.MockRouter
+@pytest.mark.parametrize("status", [400, 409, 422, 501])
+def test_statuses_not_worth_retrying_are_sent_once_and_claim_one_attempt(
+    client: GladlyClient, api: respx.MockRouter, status: int
 ) -> None:
-    api.get("/inboxes").mock(return_value=httpx.Response(503, headers={"x-request-id": "req-42"}))
-    with pytest.raises(
-        TransientError, match=r"HTTP 503 from Gladly after 5 attempts \(request id req-42\)"
-    ):
-        client.get("/inboxes")
-    api.get("/teams").mock(return_value=httpx.Response(500))
-    with pytest.raises(TransientError, match="HTTP 500"):
-        client.get("/teams")
+    route = api.put("/topics/t").mock(return_value=httpx.Response(status))
+    with pytest.raises(AdapterError) as info:
+        client.request("PUT", "/topics/t", {})
+    assert route.call_count == 1 and "attempts" not in str(info.value)
+    assert str(info.value).startswith(f"prod: PUT /topics/t: HTTP {status}")
 
 
-def test_connection_errors_are_retried_except_for_posts(
-    client: GladlyClient, api: respx.MockRouter
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_post_that_may_have_happened_is_never_blindly_sent_again(
+    client: GladlyClient, api: respx.MockRouter, status: int
 ) -> None:
-    api.get("/topics").mock(side_effect=[httpx.ConnectError("boom"), httpx.Response(200, json=[])])
-    assert client.get("/topics") == []
-    api.post("/topics").mock(side_effect=httpx.ReadTimeout("lost"))
-    with pytest.raises(LostResponseError, match="response was lost"):
+    route = api.post("/topics").mock(return_value=httpx.Response(status))
+    with pytest.raises(LostResponseError, match=f"HTTP {status}; it may have reached Gladly"):
         client.request("POST", "/topics", {"name": "x"})
-    assert api.routes[1].call_count == 1  # never blindly re-sent
-    api.get("/audiences").mock(side_effect=httpx.ConnectError("down"))
-    with pytest.raises(TransientError, match="failed 5 times"):
-        client.get("/audiences")
+    assert route.call_count == 1
+
+
+def test_a_rate_limited_post_is_sent_again(client: GladlyClient, api: respx.MockRouter) -> None:
+    route = api.post("/topics").mock(side_effect=[httpx.Response(429), httpx.Response(201)])
+    assert client.request("POST", "/topics", {"name": "x"}).status == 201
+    assert route.call_count == 2
+
+
+LOST = [
+    (httpx.ReadTimeout("t"), "no response in time (ReadTimeout)"),
+    (httpx.WriteTimeout("t"), "sending the request timed out (WriteTimeout)"),
+    (httpx.ReadError("r"), "the connection broke (ReadError)"),
+    (httpx.WriteError("w"), "the connection broke (WriteError)"),
+    (
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        "the server closed the connection without a complete response (RemoteProtocolError)",
+    ),
+]
+NOT_SENT = [
+    (httpx.ConnectError("refused"), "could not connect (ConnectError)"),
+    (httpx.ConnectTimeout("t"), "connecting timed out (ConnectTimeout)"),
+    (httpx.PoolTimeout("t"), "no connection was free in time (PoolTimeout)"),
+]
+
+
+@pytest.mark.parametrize(("failure", "words"), LOST + NOT_SENT)
+@pytest.mark.parametrize("method", ["GET", *WRITES])
+def test_transport_failures_are_retried_for_idempotent_requests(
+    client: GladlyClient,
+    api: respx.MockRouter,
+    method: str,
+    failure: Exception,
+    words: str,
+) -> None:
+    route = api.route(method=method, path="/teams").mock(
+        side_effect=[failure, failure, httpx.Response(200, json=[])]
+    )
+    assert client.request(method, "/teams").status == 200 and route.call_count == 3
+    route.mock(side_effect=failure)
+    with pytest.raises(TransientError) as info:
+        client.request(method, "/teams")
+    assert str(info.value) == f"prod: {method} /teams: {words}, {MAX_ATTEMPTS} attempts"
+
+
+@pytest.mark.parametrize(("failure", "words"), LOST)
+def test_a_post_whose_response_was_lost_is_handed_back_not_resent(
+    client: GladlyClient, api: respx.MockRouter, failure: Exception, words: str
+) -> None:
+    route = api.post("/topics").mock(side_effect=failure)
+    with pytest.raises(LostResponseError) as info:
+        client.request("POST", "/topics", {"name": "x"})
+    assert str(info.value) == f"prod: POST /topics: {words}; it may have reached Gladly"
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize(("failure", "words"), NOT_SENT)
+def test_a_post_that_never_left_is_sent_again(
+    client: GladlyClient, api: respx.MockRouter, failure: Exception, words: str
+) -> None:
+    route = api.post("/topics").mock(side_effect=[failure, httpx.Response(201)])
+    assert client.request("POST", "/topics", {"name": "x"}).status == 201
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.UnsupportedProtocol(f"Request URL has an unsupported protocol 'ftp://ops:{TOKEN}@x'"),
+        httpx.ProxyError(f"proxy at http://ops:{TOKEN}@proxy refused"),
+        httpx.LocalProtocolError("Illegal header value"),
+        httpx.DecodingError("Error -3 while decompressing data"),
+        httpx.InvalidURL(f"Invalid URL 'https://ops:{TOKEN}@x/\x00'"),
+    ],
+)
+def test_other_transport_failures_are_clean_errors_without_their_urls(
+    client: GladlyClient, api: respx.MockRouter, failure: Exception
+) -> None:
+    route = api.get("/teams").mock(side_effect=failure)
+    with pytest.raises(AdapterError) as info:
+        client.get("/teams", ANY)
+    message = str(info.value)
+    assert message.startswith("prod: GET /teams: ") and type(failure).__name__ in message
+    assert TOKEN not in message and "://" not in message and route.call_count == 1
+
+
+def test_a_retried_delete_that_finds_the_object_gone_succeeded(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
+    api.delete("/answers/a").mock(side_effect=[httpx.Response(502), httpx.Response(404)])
+    assert client.request("DELETE", "/answers/a").status == 204
+    api.delete("/answers/b").mock(side_effect=[httpx.ReadTimeout("t"), httpx.Response(404)])
+    assert client.request("DELETE", "/answers/b").status == 204
+    # Refused, not lost: the 404 is the truth about the object, not about our attempt.
+    api.delete("/answers/c").mock(side_effect=[httpx.Response(429), httpx.Response(404)])
+    with pytest.raises(NotFoundError):
+        client.request("DELETE", "/answers/c")
+    api.delete("/answers/d").mock(side_effect=[httpx.ConnectError("x"), httpx.Response(404)])
+    with pytest.raises(NotFoundError):
+        client.request("DELETE", "/answers/d")
+    api.patch("/answers/e").mock(side_effect=[httpx.Response(500), httpx.Response(404)])
+    with pytest.raises(NotFoundError):
+        client.request("PATCH", "/answers/e", {})
 
 
 @pytest.mark.parametrize("status", [401, 403])
@@ -105,7 +237,7 @@ def test_auth_errors_name_the_variable_never_the_token(
 ) -> None:
     api.get("/teams").mock(return_value=httpx.Response(status, json={"errors": [{"code": "x"}]}))
     with pytest.raises(AuthError) as info:
-        client.get("/teams")
+        client.get("/teams", ANY)
     message = str(info.value)
     assert (
         f"HTTP {status}" in message and "$GLADLY_TOKEN" in message and "ops@acme.example" in message
@@ -126,16 +258,56 @@ def test_both_error_body_forms(client: GladlyClient, api: respx.MockRouter, body
         client.request("POST", "/answers", {"name": "x"})
 
 
-def test_404_and_odd_bodies(client: GladlyClient, api: respx.MockRouter) -> None:
-    api.get("/answers/a").mock(return_value=httpx.Response(404, text="not json"))
-    with pytest.raises(NotFoundError, match="not found"):
-        client.get("/answers/a")
-    api.get("/answers/b").mock(return_value=httpx.Response(400, json={"errors": "weird"}))
-    with pytest.raises(AdapterError, match=r"HTTP 400$"):
-        client.get("/answers/b")
-    api.get("/answers/c").mock(return_value=httpx.Response(400, json={"errors": [1, {}]}))
-    with pytest.raises(AdapterError, match=r"HTTP 400$"):
-        client.get("/answers/c")
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b"<html><body>502 Bad Gateway</body></html>",
+        b'{"errors": [{"code": "tak',
+        b'{"errors": "weird"}',
+        b'{"errors": null}',
+        b'{"errors": [1, {}, null, []]}',
+        b'{"errors": {"code": {"nested": 1}, "detail": [1]}}',
+        b"[" * 100_000,
+        b'"errors"',
+        b"\xff\xfe\x00garbage",
+    ],
+)
+def test_error_bodies_of_any_shape_give_a_clean_message(
+    client: GladlyClient, api: respx.MockRouter, content: bytes
+) -> None:
+    api.get("/answers/b").mock(return_value=httpx.Response(400, content=content))
+    with pytest.raises(AdapterError) as info:
+        client.get("/answers/b", ANY)
+    assert str(info.value) == "prod: GET /answers/b: HTTP 400"
+    api.get("/answers/a").mock(return_value=httpx.Response(404, content=content))
+    with pytest.raises(NotFoundError, match=r"^prod: GET /answers/a: not found$"):
+        client.get("/answers/a", ANY)
+
+
+def test_server_text_is_shown_clean_short_and_without_our_secrets(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
+    basic = base64.b64encode(f"ops@acme.example:{TOKEN}".encode()).decode()
+    detail = f"bad token {TOKEN} in Basic {basic}\x1b[31m\nred" + "x" * 5000
+    api.put("/topics/t").mock(
+        return_value=httpx.Response(
+            422,
+            json={"errors": [{"attr": "name", "code": "invalid", "detail": detail}]},
+        )
+    )
+    with pytest.raises(AdapterError) as info:
+        client.request("PUT", "/topics/t", {})
+    message = str(info.value)
+    assert TOKEN not in message and basic not in message and "***" in message
+    assert "\x1b" not in message and "\n" not in message and len(message) < 700
+    api.get("/teams").mock(
+        return_value=httpx.Response(500, headers={"x-request-id": f"{TOKEN}\x07" + "y" * 900})
+    )
+    with pytest.raises(TransientError) as info:
+        client.get("/teams", ANY)
+    assert TOKEN not in str(info.value) and "\x07" not in str(info.value)
+    assert len(str(info.value)) < 700
 
 
 def test_truncated_lists_are_refused(client: GladlyClient, api: respx.MockRouter) -> None:
@@ -143,9 +315,33 @@ def test_truncated_lists_are_refused(client: GladlyClient, api: respx.MockRouter
         return_value=httpx.Response(200, json=[], headers={"Gladly-Limited-Data": "true"})
     )
     with pytest.raises(AdapterError, match="truncated"):
-        client.get("/topics")
+        client.get("/topics", ANY)
 
 
-def test_empty_bodies(client: GladlyClient, api: respx.MockRouter) -> None:
+def test_empty_bodies_are_fine_where_none_is_read(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
     api.patch("/topics/t").mock(return_value=httpx.Response(204))
-    assert client.request("PATCH", "/topics/t", {"name": "x"}).body is None
+    assert client.request("PATCH", "/topics/t", {"name": "x"}).content == b""
+    api.delete("/topics/v").mock(return_value=httpx.Response(200, json={"ok": True}))
+    assert client.request("DELETE", "/topics/v").status == 200
+
+
+def test_a_write_answered_by_a_page_that_is_not_gladlys_did_not_happen(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
+    page = httpx.Response(200, text="<html>wait</html>", headers={"content-type": "text/html"})
+    put = api.put("/topics/u").mock(side_effect=[page, httpx.Response(204)])
+    assert client.request("PUT", "/topics/u", {"name": "x"}).status == 204
+    assert put.call_count == 2
+    api.patch("/topics/w").mock(return_value=page)
+    with pytest.raises(AdapterError) as info:
+        client.request("PATCH", "/topics/w", {"name": "x"})
+    assert str(info.value) == (
+        f"prod: PATCH /topics/w: HTTP 200, but the body is not valid JSON (text/html), "
+        f"{MAX_ATTEMPTS} attempts"
+    )
+    post = api.post("/topics").mock(return_value=page)
+    with pytest.raises(LostResponseError, match=r"not valid JSON .*it may have reached Gladly"):
+        client.request("POST", "/topics", {"name": "x"})
+    assert post.call_count == 1

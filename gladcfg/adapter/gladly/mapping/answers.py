@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from gladcfg.adapter.gladly.shapes import Answer, AnswerContent
+
 
 def answer_id(name: str) -> str:
     """Gladly accepts client-chosen answer ids and has no answer list: derive the id from
@@ -45,14 +47,14 @@ def content_body(kind: str, content: Any) -> dict[str, Any]:
     return {"bodyHtml": body_html(content["body"])}
 
 
-def content_from(kind: str, body: Mapping[str, Any]) -> Any:
-    text = body_text(str(body.get("bodyHtml") or ""))
+def content_from(kind: str, body: AnswerContent) -> Any:
+    text = body_text(body.bodyHtml or "")
     if kind == "messaging":
         return text
     if kind == "email":
-        return {"subject": body.get("subject") or "", "body": text}
+        return {"subject": body.subject or "", "body": text}
     if kind == "public":
-        return {"title": body.get("title") or "", "body": text}
+        return {"title": body.title or "", "body": text}
     return {"body": text}
 
 
@@ -69,13 +71,13 @@ def answer_metadata(
 
 
 def answer_spec(
-    remote: Mapping[str, Any],
+    remote: Answer,
     contents: Mapping[str, Mapping[str, Any]],
     audience_names: Mapping[str, str],
 ) -> dict[str, Any]:
     spec: dict[str, Any] = {}
-    if remote.get("description"):
-        spec["description"] = remote["description"]
-    spec["audiences"] = sorted(audience_names.get(i, i) for i in remote.get("audienceIds") or [])
+    if remote.description:
+        spec["description"] = remote.description
+    spec["audiences"] = sorted(audience_names.get(i, i) for i in remote.audienceIds or [])
     spec["content"] = {lang: dict(types) for lang, types in contents.items() if types}
     return spec

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gladcfg.adapter.gladly.shapes import Block, BusinessHours, OfficeHours
 from gladcfg.model.types import WEEKDAYS
 
 DAY_NAMES = dict(
@@ -32,22 +33,22 @@ def office_hours(spec: Mapping[str, Any]) -> dict[str, Any]:
     return hours
 
 
-def hours_spec(remote: Mapping[str, Any]) -> dict[str, Any]:
-    office = remote.get("officeHours") or {}
-    weekly = {
-        day: sorted(_range(b) for b in office.get(gladly_day) or [])
-        for day, gladly_day in DAY_NAMES.items()
-        if office.get(gladly_day)
-    }
+def hours_spec(remote: BusinessHours) -> dict[str, Any]:
+    office = remote.officeHours or OfficeHours()
+    weekly = {}
+    for day, gladly_day in DAY_NAMES.items():
+        blocks: list[Block] | None = getattr(office, gladly_day)
+        if blocks:
+            weekly[day] = sorted(_range(b) for b in blocks)
     holidays = []
-    for exception in office.get("exceptions") or []:
-        holiday: dict[str, Any] = {"date": str(exception.get("start", ""))[:10]}
-        if exception.get("name"):
-            holiday["name"] = exception["name"]
-        holiday["hours"] = [_range(b) for b in exception.get("scheduleBlocks") or []]
+    for exception in office.exceptions or []:
+        holiday: dict[str, Any] = {"date": exception.start[:10]}
+        if exception.name:
+            holiday["name"] = exception.name
+        holiday["hours"] = [_range(b) for b in exception.scheduleBlocks or []]
         holidays.append(holiday)
     return {
-        "timezone": office.get("timezone", ""),
+        "timezone": office.timezone,
         "weekly": weekly,
         "holidays": sorted(holidays, key=lambda h: h["date"]),
     }
@@ -58,5 +59,5 @@ def _block(time_range: str) -> dict[str, str]:
     return {"start": start, "stop": stop}
 
 
-def _range(block: Mapping[str, Any]) -> str:
-    return f"{block.get('start')}-{block.get('stop')}"
+def _range(block: Block) -> str:
+    return f"{block.start}-{block.stop}"

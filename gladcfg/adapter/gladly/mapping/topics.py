@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gladcfg.adapter.gladly.shapes import Topic
+
 
 def topic_body(name: str, spec: Mapping[str, Any], topic_ids: Mapping[str, str]) -> dict[str, Any]:
     body: dict[str, Any] = {"name": name, "disabled": bool(spec.get("disabled", False))}
@@ -13,9 +15,8 @@ def topic_body(name: str, spec: Mapping[str, Any], topic_ids: Mapping[str, str])
     return body
 
 
-def topic_spec(remote: Mapping[str, Any], topic_names: Mapping[str, str]) -> dict[str, Any]:
-    spec: dict[str, Any] = {"disabled": bool(remote.get("disabled", False))}
-    parent = remote.get("parentId")
-    if parent:
-        spec["parent"] = topic_names.get(parent, parent)
+def topic_spec(remote: Topic, topic_names: Mapping[str, str]) -> dict[str, Any]:
+    spec: dict[str, Any] = {"disabled": remote.disabled}
+    if remote.parentId:
+        spec["parent"] = topic_names.get(remote.parentId, remote.parentId)
     return spec
