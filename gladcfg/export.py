@@ -39,11 +39,8 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
             try:
                 validated = model.model_validate(remote.of(kind)[name].spec)
             except ValidationError as exc:
-                fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
                 what = kind if kind == "settings" else f"{kind}.{name}"
-                skipped.append(
-                    f"{what}: the instance does not show {', '.join(fields)}; declare it by hand"
-                )
+                skipped.append(f"{what}: {_why_not_written(exc)}; declare it by hand")
                 continue
             body[name] = _as_written(validated)
         if not body:
@@ -51,6 +48,23 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
         document = {"settings": body["settings"]} if kind == "settings" else {kind: body}
         files[f"{kind}.yaml"] = header + yamlio.dump(document)
     return Export(files, skipped)
+
+
+def _why_not_written(exc: ValidationError) -> str:
+    """What the instance lacks, and what it holds that files may not say."""
+    errors = exc.errors()
+    missing = sorted({str(e["loc"][0]) for e in errors if e["loc"] and e["type"] == "missing"})
+    refused = sorted(
+        {
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            for e in errors
+            if e["type"] != "missing"
+        }
+    )
+    reasons = [f"the instance does not show {', '.join(missing)}"] if missing else []
+    if refused:
+        reasons.append("it holds what gladcfg refuses in files (" + "; ".join(refused) + ")")
+    return "; ".join(reasons)
 
 
 def _as_written(model: Resource | Settings) -> dict[str, Any]:

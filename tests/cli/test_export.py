@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from gladcfg import yamlio
-from gladcfg.export import fold_days
+from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.export import export_state, fold_days
 from gladcfg.model.resources import KINDS
 from tests.conftest import RunCli
 
@@ -45,3 +46,26 @@ def test_fold_days() -> None:
     week = {"mon": r, "tue": r, "wed": r, "thu": s, "fri": r, "sun": r}
     assert fold_days(week) == {"mon-wed": r, "thu": s, "fri": r, "sun": r}
     assert yamlio.load(yamlio.dump(fold_days(week))).data == fold_days(week)
+
+
+def test_an_object_the_files_could_not_declare_is_skipped_saying_why() -> None:
+    """An instance may hold what files refuse (an old time zone alias, a field it does not
+    show): export names the field and the reason instead of writing a file that fails."""
+    remote = RemoteState(identity="test")
+    remote.objects["business_hours"] = {
+        "legacy": RemoteObject(
+            "1", "legacy", {"timezone": "US/Eastern", "weekly": {"mon": ["08:00-12:00"]}}
+        ),
+        "support": RemoteObject(
+            "2", "support", {"timezone": "Europe/Dublin", "weekly": {"mon": ["08:00-12:00"]}}
+        ),
+    }
+    remote.objects["settings"] = {"settings": RemoteObject("3", "settings", {"timezone": "UTC"})}
+    export = export_state(remote, dict.fromkeys(KINDS, Access.WRITE), instance="prod")
+    assert "support:" in export.files["business_hours.yaml"]
+    assert "legacy" not in export.files["business_hours.yaml"]
+    legacy, settings = sorted(export.skipped)
+    assert legacy.startswith("business_hours.legacy: it holds what gladcfg refuses in files")
+    assert "timezone: 'US/Eastern' is an old alias" in legacy and "America/New_York" in legacy
+    assert legacy.endswith("; declare it by hand")
+    assert settings.startswith("settings: the instance does not show default_language, languages")
