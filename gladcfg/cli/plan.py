@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -47,6 +46,7 @@ def plan(
     from gladcfg.engine.fleet import plan_fleet
     from gladcfg.plan.document import dumps, to_document
     from gladcfg.render import RENDERERS
+    from gladcfg.render.values import json_text
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_, require_choice=True)
@@ -68,7 +68,7 @@ def plan(
             to_document(r.value[0]) if r.value else error_document(r.instance, r.error)
             for r in results
         ]
-        click.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+        click.echo(json_text(documents, indent=2))
     else:
         for index, result in enumerate(results):
             if index:

@@ -60,7 +60,9 @@ def _change(change: Change) -> dict[str, Any]:
 
 
 def dumps(plan: Plan) -> str:
-    return json.dumps(to_document(plan), indent=2, ensure_ascii=False) + "\n"
+    from gladcfg.render.values import json_text
+
+    return json_text(to_document(plan), indent=2) + "\n"
 
 
 def from_document(data: Any, where: str = "") -> Plan:

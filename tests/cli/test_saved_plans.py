@@ -255,6 +255,34 @@ def test_json_spelled_differently_but_meaning_the_same_still_applies(
     assert "3 applied" in applied.stdout
 
 
+HIDING = ["\x1b[2K\x1b[1A", "\u202e", "\u200b", "\x9b", "\n"]
+
+
+def test_nothing_shown_can_hide_reorder_or_restyle_what_a_reviewer_reads(
+    saved: Path, run_cli: RunCli
+) -> None:
+    """Terminal escapes (which could erase the delete above them), bidirectional controls
+    and invisible characters show as escapes in every format; the plan still applies."""
+
+    def edit(data: Document) -> None:
+        edit_both({"description": "Front line" + "".join(HIDING)})(data)
+        data["warnings"].append("careful" + "".join(HIDING))
+        data["targets"].append("teams.*" + "".join(HIDING))
+
+    path = tampered(saved, edit)
+    for format_ in ("text", "markdown", "json"):
+        shown = run_cli("-C", saved, "show", path, "--format", format_)
+        assert shown.exit_code == 0, shown.output
+        for hiding in HIDING[:-1]:
+            assert hiding not in shown.stdout, (format_, hiding)
+        assert "Front line\\u001b[2K" in shown.stdout or "Front line\\x1b[2K" in shown.stdout
+        assert "\\u202e" in shown.stdout
+    data = json.loads(run_cli("-C", saved, "show", path, "--format", "json").stdout)
+    assert data["changes"][1]["after"]["description"] == "Front line" + "".join(HIDING)
+    applied = run_cli("-C", saved, "apply", path, "--allow-delete")
+    assert applied.exit_code == 0, applied.output
+
+
 def test_the_saved_plan_itself_shows_and_applies(saved: Path, run_cli: RunCli) -> None:
     shown = run_cli("-C", saved, "show", saved / "plan.json")
     assert shown.exit_code == 0, shown.output
