@@ -53,9 +53,10 @@ def plan(
     if out is not None and len(names) > 1:
         raise click.UsageError("--out saves one instance's plan; choose it with -i NAME")
     if out is not None:
+        from gladcfg.cli.options import project_inputs
         from gladcfg.fileio import check_writable
 
-        check_writable(out, "the plan")
+        check_writable(out, "the plan", project_inputs(workspace))
     results = plan_fleet(workspace, names, targets=targets)
     for result in results:
         if result.value is not None:
