@@ -6,7 +6,6 @@ differ. Resources are compared by address with the plan's own equality and field
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from gladcfg.config.workspace import DesiredState
 from gladcfg.model.resources import KIND_MODELS, KINDS, address_of
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import FieldDiff
-from gladcfg.render.values import show
+from gladcfg.render.values import json_text, show
 
 Specs = dict[str, dict[str, Any]]  # address → canonical spec, in kind order
 
@@ -126,7 +125,7 @@ def render_json(result: Comparison) -> str:
             for item in result.differences
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document, indent=2) + "\n"
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

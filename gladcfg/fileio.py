@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from gladcfg.errors import OutputFileError
@@ -49,10 +50,16 @@ def real_path(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def check_writable(path: Path, what: str) -> None:
+def check_writable(path: Path, what: str, inputs: Mapping[Path, str] | None = None) -> None:
     """Refuse now a file :func:`save` could not write later: under a file, in a folder that
-    refuses new files (read-only, a pseudo file system), or a folder or device itself."""
+    refuses new files (read-only, a pseudo file system), or a folder or device itself; and
+    one of the ``inputs`` (path → what it is), which writing would destroy."""
     target = real_path(path)
+    for source, description in (inputs or {}).items():
+        if real_path(source) == target:
+            raise OutputFileError(
+                f"cannot write {what} to {path}: it is {description}, which it would destroy"
+            )
     if target.exists() and not target.is_file():
         raise OutputFileError(f"cannot write {what} to {path}: it is not a regular file")
     folder = target.parent

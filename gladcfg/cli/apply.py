@@ -68,9 +68,13 @@ def apply(
     workspace = Workspace.open(app.root)
     options = _Options(app, allow_delete, force, parallelism, rollback_out)
     if rollback_out is not None:
+        from gladcfg.cli.options import project_inputs
         from gladcfg.fileio import check_writable
 
-        check_writable(rollback_out, "the rollback plan")
+        inputs = project_inputs(workspace)
+        if planfile is not None:
+            inputs[planfile] = "the plan being applied"
+        check_writable(rollback_out, "the rollback plan", inputs)
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gladcfg.config import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,3 +51,21 @@ def selected_instances(
             f"choose the instance with -i NAME (one of: {', '.join(declared)}), or --all"
         )
     return workspace.select(() if all_ else names)
+
+
+def project_inputs(workspace: Workspace) -> dict[Path, str]:
+    """What a run reads and an output file must never replace: gladcfg.yaml, the resource
+    files and every mock instance's store and lock (a plan saved over a store would wipe
+    that instance)."""
+    from gladcfg.adapter.mock import default_store_path
+    from gladcfg.config.workspace import PROJECT_FILE
+
+    root = workspace.root
+    inputs = {root / PROJECT_FILE: f"the project's {PROJECT_FILE}"}
+    inputs.update({root / rel: f"the resource file {rel}" for rel in workspace.files})
+    for name, config in workspace.project.instances.items():
+        if config.adapter == "mock":
+            store = root / (config.path or default_store_path(name))
+            inputs[store] = f"the store of the mock instance {name}"
+            inputs[store.with_name(store.name + ".lock")] = f"the lock of the mock instance {name}"
+    return inputs

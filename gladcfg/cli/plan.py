@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -47,15 +46,17 @@ def plan(
     from gladcfg.engine.fleet import plan_fleet
     from gladcfg.plan.document import dumps, to_document
     from gladcfg.render import RENDERERS
+    from gladcfg.render.values import json_text
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_, require_choice=True)
     if out is not None and len(names) > 1:
         raise click.UsageError("--out saves one instance's plan; choose it with -i NAME")
     if out is not None:
+        from gladcfg.cli.options import project_inputs
         from gladcfg.fileio import check_writable
 
-        check_writable(out, "the plan")
+        check_writable(out, "the plan", project_inputs(workspace))
     results = plan_fleet(workspace, names, targets=targets)
     for result in results:
         if result.value is not None:
@@ -68,7 +69,7 @@ def plan(
             to_document(r.value[0]) if r.value else error_document(r.instance, r.error)
             for r in results
         ]
-        click.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+        click.echo(json_text(documents, indent=2))
     else:
         for index, result in enumerate(results):
             if index:

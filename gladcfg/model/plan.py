@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, JsonValue
+from pydantic import ConfigDict, Field, JsonValue
 
 from gladcfg.model.types import Model
+
+
+class _Strict(Model):
+    """A plan file holds what gladcfg wrote: ``9.0`` or ``true`` where it writes ``9`` is an
+    edit, not a spelling to coerce."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
 
 ActionName = Literal["create", "update", "rename", "delete", "manual"]
 
 
-class FieldChange(Model):
+class FieldChange(_Strict):
     """One changed field: ``path`` is dotted, with ``[i]`` for list items."""
 
     path: str
@@ -24,7 +32,7 @@ class FieldChange(Model):
     after: JsonValue = None
 
 
-class PlannedChange(Model):
+class PlannedChange(_Strict):
     address: str = Field(description="kind.name, or 'settings'.")
     kind: str
     name: str
@@ -39,7 +47,7 @@ class PlannedChange(Model):
     diff: list[FieldChange] = Field(default_factory=list)
 
 
-class Summary(Model):
+class Summary(_Strict):
     create: int = Field(ge=0)
     update: int = Field(ge=0)
     rename: int = Field(ge=0)
@@ -48,7 +56,7 @@ class Summary(Model):
     unchanged: int = Field(ge=0)
 
 
-class SafetyReport(Model):
+class SafetyReport(_Strict):
     existing: int = Field(ge=0, description="Managed objects the instance had.")
     updates: int = Field(ge=0)
     deletes: int = Field(ge=0)
@@ -60,7 +68,7 @@ class SafetyReport(Model):
     min_existing: int = Field(ge=0, description="The instance's threshold.")
 
 
-class PlanDocument(Model):
+class PlanDocument(_Strict):
     """What would change on one instance, and the fingerprint of the remote state it read."""
 
     format_version: Literal[1] = 1

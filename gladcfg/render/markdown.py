@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, summary_line
+from gladcfg.render.values import leaves, show, summary_line, visible
 
 LIMIT = 65_536
 _ICONS = {
@@ -24,7 +24,7 @@ _ICONS = {
 
 
 def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
-    head = [f"### gladcfg plan for `{plan.instance}`", ""]
+    head = [f"### gladcfg plan for `{cell(plan.instance)}`", ""]
     if plan.changes:
         head.append(f"**{summary_line(plan.summary())}**")
     else:
@@ -95,15 +95,15 @@ def _details(change: Change) -> str | None:
     if change.diff:
         for diff in change.diff:
             if diff.before is not None:
-                lines.append(f"- {diff.path}: {show(diff.before)}")
+                lines.append(f"- {visible(diff.path)}: {show(diff.before)}")
             if diff.after is not None:
-                lines.append(f"+ {diff.path}: {show(diff.after)}")
+                lines.append(f"+ {visible(diff.path)}: {show(diff.after)}")
     else:
         assert change.after is not None
-        lines.extend(f"+ {path}: {show(value)}" for path, value in leaves(change.after))
+        lines.extend(f"+ {visible(path)}: {show(value)}" for path, value in leaves(change.after))
     content = "\n".join(lines)
     fence = "`" * max(3, _longest_backtick_run(content) + 1)
-    summary = f"<code>{_html(change.address)}</code> ({change.action.value})"
+    summary = f"<code>{_html(visible(change.address))}</code> ({change.action.value})"
     return (
         f"<details><summary>{summary}</summary>\n\n{fence}diff\n{content}\n{fence}\n\n</details>\n"
     )
@@ -120,19 +120,19 @@ def _tail(plan: Plan) -> list[str]:
         ]
         tail.append("")
     if plan.unmanaged:
-        shown = ", ".join(f"`{a}`" for a in plan.unmanaged[:50])
+        shown = ", ".join(f"`{cell(a)}`" for a in plan.unmanaged[:50])
         more = f" and {len(plan.unmanaged) - 50} more" if len(plan.unmanaged) > 50 else ""
         tail += [f"**Unmanaged** (declared nowhere, left alone): {shown}{more}", ""]
     if plan.not_managed:
         tail += [
-            f"**Not managed** by the {plan.adapter} adapter (validated only): "
-            + ", ".join(plan.not_managed),
+            f"**Not managed** by the {_html(visible(plan.adapter))} adapter (validated only): "
+            + _html(visible(", ".join(plan.not_managed))),
             "",
         ]
     notes = [f"⛔ {v}; apply refuses without `--force`" for v in plan.safety.violations]
     notes += [f"⚠️ {w}" for w in plan.warnings]
     if notes:
-        tail += ["#### Warnings", ""] + [f"- {_html(n)}" for n in notes[:100]]
+        tail += ["#### Warnings", ""] + [f"- {_html(visible(n))}" for n in notes[:100]]
         if len(notes) > 100:
             tail.append(f"- … and {len(notes) - 100} more")
         tail.append("")
@@ -140,8 +140,9 @@ def _tail(plan: Plan) -> list[str]:
 
 
 def cell(text: str) -> str:
-    """``text`` safe inside a table cell: no column breaks, no code spans, one line."""
-    return text.replace("|", "\\|").replace("`", "'").replace("\n", " ")
+    """``text`` safe inside a table cell: no column breaks, no code spans, one line, nothing
+    hidden."""
+    return visible(text).replace("|", "\\|").replace("`", "'")
 
 
 def _html(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, summary_line
+from gladcfg.render.values import leaves, show, summary_line, visible
 
 SYMBOLS = {
     Action.CREATE: ("+", "green"),
@@ -23,14 +23,18 @@ _MANUAL_VERBS = {
 
 
 def render_text(plan: Plan) -> str:
-    lines = [click.style(f"gladcfg plan for {plan.instance} ({plan.adapter})", bold=True)]
+    lines = [
+        click.style(
+            f"gladcfg plan for {visible(plan.instance)} ({visible(plan.adapter)})", bold=True
+        )
+    ]
     if plan.targets:
-        lines.append(f"targets: {', '.join(plan.targets)}")
+        lines.append(f"targets: {visible(', '.join(plan.targets))}")
     lines.append("")
     if not plan.changes:
         lines.append(
             click.style("No changes.", fg="green", bold=True)
-            + f" {plan.instance} matches the configuration ({plan.unchanged} unchanged)."
+            + f" {visible(plan.instance)} matches the configuration ({plan.unchanged} unchanged)."
         )
     for change in plan.changes:
         lines.extend(_change(change))
@@ -42,44 +46,47 @@ def render_text(plan: Plan) -> str:
         lines.append(
             "Unmanaged (on the instance, declared nowhere; left alone unless prune: true):"
         )
-        lines.extend(f"  {address}" for address in plan.unmanaged)
+        lines.extend(f"  {visible(address)}" for address in plan.unmanaged)
     if plan.not_managed:
         lines.append("")
         lines.append(
-            f"Not managed by the {plan.adapter} adapter (validated only): "
-            + ", ".join(plan.not_managed)
+            f"Not managed by the {visible(plan.adapter)} adapter (validated only): "
+            + visible(", ".join(plan.not_managed))
         )
     for violation in plan.safety.violations:
         lines.append("")
         lines.append(
             click.style("Unsafe: ", fg="red", bold=True)
-            + f"{violation}; apply refuses without --force."
+            + f"{visible(violation)}; apply refuses without --force."
         )
     if plan.warnings:
         lines.append("")
         lines.append(click.style("Warnings:", fg="yellow", bold=True))
-        lines.extend(f"  - {warning}" for warning in plan.warnings)
+        lines.extend(f"  - {visible(warning)}" for warning in plan.warnings)
     return "\n".join(lines) + "\n"
 
 
 def _change(change: Change) -> list[str]:
     symbol, colour = SYMBOLS[change.action]
-    head = f"  {symbol} {change.address}"
+    head = f"  {symbol} {visible(change.address)}"
     if change.action is Action.RENAME or change.manual_action is Action.RENAME:
-        head = f"  {symbol} {change.kind}.{change.renamed_from} → {change.address}"
+        old = visible(f"{change.kind}.{change.renamed_from}")
+        head = f"  {symbol} {old} → {visible(change.address)}"
     if change.action is Action.MANUAL and change.manual_action is not None:
         head += click.style(
             f"  (manual: {_MANUAL_VERBS[change.manual_action]} in the admin UI)", bold=True
         )
     lines = [click.style(head, fg=colour)]
     if change.effective_action is Action.CREATE and change.after is not None:
-        lines.extend(f"      {path} = {show(value)}" for path, value in leaves(change.after))
+        lines.extend(
+            f"      {visible(path)} = {show(value)}" for path, value in leaves(change.after)
+        )
     for diff in change.diff:
         old, new = show(diff.before), show(diff.after)
         if len(old) + len(new) > 90:
-            lines.append(f"      {diff.path}:")
+            lines.append(f"      {visible(diff.path)}:")
             lines.append(click.style(f"        - {old}", fg="red"))
             lines.append(click.style(f"        + {new}", fg="green"))
         else:
-            lines.append(f"      {diff.path}: {old} → {new}")
+            lines.append(f"      {visible(diff.path)}: {old} → {new}")
     return lines

@@ -121,3 +121,53 @@ def test_symlinked_outputs_are_written_through(make_project: MakeProject, run_cl
     assert applied.exit_code == 0, applied.output
     assert (root / "rollback.json").is_symlink()
     assert len(json.loads((root / "plans/rollback.json").read_text())["changes"]) == 8
+
+
+INPUTS = {
+    "the-store": (".gladcfg/state/staging.json", "the store of the mock instance staging"),
+    "the-store-by-a-symlink": ("store-link.json", "the store of the mock instance staging"),
+    "the-store-lock": (".gladcfg/state/staging.json.lock", "the lock of the mock instance"),
+    "the-project-file": ("gladcfg.yaml", "the project's gladcfg.yaml"),
+    "a-resource-file": ("config/base.yaml", "the resource file config/base.yaml"),
+    "a-resource-file-by-its-folder-link": ("link/base.yaml", "the resource file config"),
+}
+
+
+@pytest.mark.parametrize("case", INPUTS, ids=list(INPUTS))
+def test_an_output_file_never_replaces_what_the_project_reads(
+    make_project: MakeProject, run_cli: RunCli, case: str
+) -> None:
+    """A plan saved over a mock store would wipe that instance; over a file, the config."""
+    root = project(make_project)
+    assert run_cli("apply", "--auto-approve").exit_code == 0
+    (root / "store-link.json").symlink_to(".gladcfg/state/staging.json")
+    (root / "config/base.yaml").write_text(
+        (root / "config/base.yaml").read_text().replace("Tier 1", "Front line")
+    )
+    path, words = INPUTS[case]
+    watched = [root / "gladcfg.yaml", root / "config/base.yaml", root / ".gladcfg/state"]
+    before = {
+        p: sorted((f.name, f.read_bytes()) for f in p.iterdir()) if p.is_dir() else p.read_bytes()
+        for p in watched
+    }
+    for args in (["plan", "--out", path], ["apply", "--auto-approve", "--rollback-out", path]):
+        result = run_cli(*args)
+        assert result.exit_code == 1, result.output
+        assert words in result.stderr and "which it would destroy" in result.stderr
+    after = {
+        p: sorted((f.name, f.read_bytes()) for f in p.iterdir()) if p.is_dir() else p.read_bytes()
+        for p in watched
+    }
+    assert after == before
+
+
+def test_the_rollback_plan_never_replaces_the_plan_being_applied(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    root = project(make_project)
+    assert run_cli("plan", "--out", "plan.json").exit_code == 0
+    saved = (root / "plan.json").read_bytes()
+    result = run_cli("apply", "plan.json", "--rollback-out", "plan.json")
+    assert result.exit_code == 1 and "it is the plan being applied" in result.stderr
+    assert (root / "plan.json").read_bytes() == saved
+    assert not (root / ".gladcfg/state/staging.json").exists()

@@ -173,6 +173,116 @@ def test_an_edited_plan_is_refused_by_show_and_apply(
     refused_everywhere(run_cli, saved, tampered(saved, edit), *words)
 
 
+def retyped(old: str, new: str, count: int = 1) -> Callable[[str], str]:
+    """An edit of the file's text, where JSON itself cannot say it (duplicate keys, NaN)."""
+
+    def edit(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, count)
+
+    return edit
+
+
+HACKED_AFTER = '"after": {"description": "HACKED"}, "diff": '
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        # Two "after" keys: Python keeps the last, a reviewer's eye or tool may read the first.
+        (
+            retyped('"after": {', '"after": {"description": "Front line"}, "after": {', 1),
+            ['the key "after" appears twice'],
+        ),
+        (retyped('"instance"', '"instance": "prod", "instance"'), ['"instance" appears twice']),
+        (retyped('"existing": 9', '"existing": NaN'), ["NaN is not a JSON number"]),
+        (retyped('"existing": 9', '"existing": Infinity'), ["Infinity is not a JSON number"]),
+        (retyped('"existing": 9', '"existing": 9e999'), ["out of range"]),
+        (retyped('"existing": 9', '"existing": 9' + "0" * 5000), ["more than 30 digits"]),
+        (
+            retyped('"warnings": []', '"warnings": [' + "[" * 100_000 + "]" * 100_000 + "]"),
+            ["nested deeper than 64 levels"],
+        ),
+        (retyped('"Front line"', '"Front line\\udc00"', 2), ["lone surrogate"]),
+    ],
+    ids=[
+        "duplicate-after",
+        "duplicate-instance",
+        "nan",
+        "infinity",
+        "overflowing-float",
+        "huge-integer",
+        "deep-nesting",
+        "lone-surrogate",
+    ],
+)
+def test_json_that_gladcfg_never_writes_is_refused_by_show_and_apply(
+    saved: Path, run_cli: RunCli, edit: Callable[[str], str], words: list[str]
+) -> None:
+    """Parsers disagree on these, or crash on them: one reading only, and no crash."""
+    path = saved / "tampered.json"
+    path.write_text(edit((saved / "plan.json").read_text()))
+    refused_everywhere(run_cli, saved, path, *words)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [('"existing": 9', '"existing": 9.0'), ('"min_existing": 10', '"min_existing": true')],
+    ids=["float-for-integer", "true-for-integer"],
+)
+def test_a_value_of_another_json_type_is_not_coerced(
+    saved: Path, run_cli: RunCli, old: str, new: str
+) -> None:
+    path = saved / "tampered.json"
+    path.write_text(retyped(old, new)((saved / "plan.json").read_text()))
+    before = store_bytes(saved)
+    for args in (["show", path], ["apply", path, "--allow-delete"]):
+        result = run_cli("-C", saved, *args)
+        assert result.exit_code == 1, result.output
+        assert "not a gladcfg plan (format 1): safety." in result.stderr
+    assert store_bytes(saved) == before
+
+
+def test_json_spelled_differently_but_meaning_the_same_still_applies(
+    saved: Path, run_cli: RunCli
+) -> None:
+    """Escapes and white space are JSON's to choose: the plan is the same plan."""
+    text = (saved / "plan.json").read_text()
+    text = text.replace('"tier1"', '"tier\\u0031"').replace('"fingerprint"', '"fingerprin\\u0074"')
+    (saved / "respelled.json").write_text(text + "\n\n  ")
+    applied = run_cli("-C", saved, "apply", saved / "respelled.json", "--allow-delete")
+    assert applied.exit_code == 0, applied.output
+    assert "3 applied" in applied.stdout
+
+
+HIDING = ["\x1b[2K\x1b[1A", "\u202e", "\u200b", "\x9b", "\n"]
+
+
+def test_nothing_shown_can_hide_reorder_or_restyle_what_a_reviewer_reads(
+    saved: Path, run_cli: RunCli
+) -> None:
+    """Terminal escapes (which could erase the delete above them), bidirectional controls
+    and invisible characters show as escapes in every format; the plan still applies."""
+
+    def edit(data: Document) -> None:
+        edit_both({"description": "Front line" + "".join(HIDING)})(data)
+        data["warnings"].append("careful" + "".join(HIDING))
+        data["targets"].append("teams.*" + "".join(HIDING))
+
+    path = tampered(saved, edit)
+    for format_ in ("text", "markdown", "json"):
+        shown = run_cli("-C", saved, "show", path, "--format", format_)
+        assert shown.exit_code == 0, shown.output
+        for hiding in HIDING[:-1]:
+            assert hiding not in shown.stdout, (format_, hiding)
+        assert "Front line\\u001b[2K" in shown.stdout or "Front line\\x1b[2K" in shown.stdout
+        assert "\\u202e" in shown.stdout
+    data = json.loads(run_cli("-C", saved, "show", path, "--format", "json").stdout)
+    assert data["changes"][1]["after"]["description"] == "Front line" + "".join(HIDING)
+    applied = run_cli("-C", saved, "apply", path, "--allow-delete")
+    assert applied.exit_code == 0, applied.output
+
+
 def test_the_saved_plan_itself_shows_and_applies(saved: Path, run_cli: RunCli) -> None:
     shown = run_cli("-C", saved, "show", saved / "plan.json")
     assert shown.exit_code == 0, shown.output

@@ -448,7 +448,17 @@ def _topic_id(response: Response) -> str:
     return unquote(match[1])
 
 
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 def _tenant(base_url: str) -> str:
-    """The organisation a base URL reaches, however its scheme and host are capitalised."""
+    """The organisation a base URL reaches, however it is spelled: scheme and host in any
+    case, the host with its trailing dot, the scheme's default port written out or not."""
     parts = urlsplit(base_url)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, "", ""))
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        host += f":{parts.port}"
+    return urlunsplit((scheme, host, parts.path.rstrip("/"), "", ""))

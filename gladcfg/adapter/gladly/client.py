@@ -40,6 +40,14 @@ _REQUEST_ID_HEADERS = ("x-request-id", "gladly-request-id", "x-amzn-requestid")
 _TRANSPORT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _SHOWN_TEXT = 200
+# No answer of Gladly's comes near these: a larger or slower one is not Gladly's.
+MAX_RESPONSE_BYTES = 64 * 2**20
+MAX_RESPONSE_SECONDS = 120.0
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class _Unfinished(Exception):
+    """A response body that would not end, or not in time."""
 
 
 class AuthError(AdapterError):
@@ -122,7 +130,14 @@ class GladlyClient:
             self.limiter.acquire()
             self.requests += 1
             try:
-                response = self._http.request(method, path, json=body)
+                response = self._send(method, path, body)
+            except _Unfinished as exc:  # the server answered, endlessly: asking again won't help
+                problem = f"{exc} (an answer Gladly would never send)"
+                if method not in IDEMPOTENT:
+                    raise LostResponseError(
+                        f"{where}: {problem}; it may have reached Gladly"
+                    ) from None
+                raise BadResponseError(f"{where}: {problem}") from None
             except _TRANSPORT as exc:
                 what = transport_failure(exc)
                 sent = not isinstance(exc, _NOT_SENT)
@@ -165,6 +180,31 @@ class GladlyClient:
                 where, method, response, attempt, maybe_applied=maybe_applied, parsed=parsed
             )
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(self, method: str, path: str, body: object) -> httpx.Response:
+        """One exchange, its body read whole but bounded in size and in time: httpx's read
+        timeout bounds each wait for bytes, not a body that trickles or never ends."""
+        request = self._http.build_request(method, path, json=body)
+        response = self._http.send(request, stream=True)
+        deadline = self._clock.monotonic() + MAX_RESPONSE_SECONDS
+        content = bytearray()
+        try:
+            for chunk in response.iter_bytes():  # decoded: a gzip bomb is bounded too
+                content += chunk
+                if len(content) > MAX_RESPONSE_BYTES:
+                    raise _Unfinished(
+                        f"the response is larger than {MAX_RESPONSE_BYTES // 2**20} MiB"
+                    )
+                if self._clock.monotonic() > deadline:
+                    raise _Unfinished(
+                        f"the response did not finish within {MAX_RESPONSE_SECONDS:.0f} s"
+                    )
+        finally:
+            response.close()
+        headers = [(k, v) for k, v in response.headers.multi_items() if k not in _BODY_HEADERS]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(content), request=request
+        )
 
     def pause(self, attempt: int, response: httpx.Response | None = None) -> float:
         """Wait before attempt ``attempt + 1``: every worker waits when the server said so

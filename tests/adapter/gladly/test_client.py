@@ -5,11 +5,14 @@ failure ends in a gladcfg error with no URL, token or server garbage in it."""
 from __future__ import annotations
 
 import base64
+import gzip
+from collections.abc import Iterator
 
 import httpx
 import pytest
 import respx
 
+from gladcfg.adapter.gladly import client as client_module
 from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.client import (
     MAX_ATTEMPTS,
@@ -345,3 +348,86 @@ def test_a_write_answered_by_a_page_that_is_not_gladlys_did_not_happen(
     with pytest.raises(LostResponseError, match=r"not valid JSON .*it may have reached Gladly"):
         client.request("POST", "/topics", {"name": "x"})
     assert post.call_count == 1
+
+
+def endless(pulled: list[int], chunks: int, *, clock: FakeClock | None = None) -> Iterator[bytes]:
+    """A valid JSON list padded with ``chunks`` MiB of spaces; each chunk pulled is counted
+    and, with a ``clock``, takes ten seconds to arrive."""
+    yield b"["
+    for _ in range(chunks):
+        pulled.append(1)
+        if clock is not None:
+            clock.now += 10
+        yield b" " * 2**20
+    yield b"]"
+
+
+def test_a_body_larger_than_any_of_gladlys_is_refused_unread(
+    client: GladlyClient, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read into memory whole, a gigantic (or endless) body would exhaust it."""
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 4 * 2**20)
+    pulled: list[int] = []
+    route = api.get("/topics").mock(
+        side_effect=lambda _: httpx.Response(200, content=endless(pulled, 64))
+    )
+    with pytest.raises(AdapterError, match="the response is larger than 4 MiB") as error:
+        client.get("/topics", ANY)
+    assert route.call_count == 1 and len(pulled) <= 5
+    assert "an answer Gladly would never send" in str(error.value)
+
+
+def test_a_body_that_trickles_past_the_deadline_is_refused(
+    client: GladlyClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    """httpx's read timeout bounds each wait for bytes; a byte now and then resets it."""
+    pulled: list[int] = []
+    api.get("/topics").mock(
+        side_effect=lambda _: httpx.Response(200, content=endless(pulled, 100, clock=clock))
+    )
+    with pytest.raises(AdapterError, match="did not finish within 120 s"):
+        client.get("/topics", ANY)
+    assert len(pulled) <= 13
+
+
+def test_an_endless_answer_to_a_post_may_have_reached_gladly(
+    client: GladlyClient, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 2**20)
+    route = api.post("/topics").mock(
+        side_effect=lambda _: httpx.Response(201, content=endless([], 8))
+    )
+    with pytest.raises(
+        LostResponseError, match=r"larger than 1 MiB .*; it may have reached Gladly"
+    ):
+        client.request("POST", "/topics", {"name": "x"})
+    assert route.call_count == 1
+
+
+def test_a_compressed_body_is_bounded_once_inflated(
+    client: GladlyClient, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 2**20)
+    bomb = gzip.compress(b"[" + b" " * 8 * 2**20 + b"]")
+    api.get("/topics").mock(
+        return_value=httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"})
+    )
+    with pytest.raises(AdapterError, match="larger than 1 MiB"):
+        client.get("/topics", ANY)
+    small = gzip.compress(b'[{"id": "t1", "name": "billing"}]')
+    api.get("/topics").mock(
+        return_value=httpx.Response(200, content=small, headers={"Content-Encoding": "gzip"})
+    )
+    assert client.get("/topics", ANY) == [{"id": "t1", "name": "billing"}]
+
+
+def test_a_redirect_is_never_followed_so_the_credentials_stay_with_gladly(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
+    elsewhere = respx.get("https://evil.example/api/v1/topics")
+    api.get("/topics").mock(
+        return_value=httpx.Response(302, headers={"Location": "https://evil.example/api/v1/topics"})
+    )
+    with pytest.raises(AdapterError, match="HTTP 302") as error:
+        client.get("/topics", ANY)
+    assert not elsewhere.called and "evil.example" not in str(error.value)

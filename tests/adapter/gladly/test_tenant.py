@@ -24,6 +24,12 @@ def test_a_tenant_is_its_base_url_however_capitalised(clock: FakeClock) -> None:
         return adapter(clock, base_url, instance).identity
 
     assert identity("https://Acme.Gladly.com/") == identity("https://acme.gladly.com")
+    # The default port written out, or the host's trailing dot: the same organisation.
+    assert identity("https://acme.gladly.com:443") == identity("https://acme.gladly.com")
+    assert identity("HTTPS://acme.gladly.com.:443/") == identity("https://acme.gladly.com")
+    assert identity("http://localhost:80") == identity("http://localhost")
+    assert identity("https://acme.gladly.com:8443") != identity("https://acme.gladly.com")
+    assert identity("http://localhost:8080") != identity("http://localhost:8081")
     assert identity("https://acme.gladly.com") != identity("https://acme2.gladly.com")
     assert identity("https://acme.gladly.com") != identity("https://acme.gladly.com", "x")
 
