@@ -29,6 +29,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.errors import PlanFileError
+from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import Instance
 from gladcfg.model.resources import KIND_MODELS, KINDS, Settings, rename_references
 from gladcfg.model.types import Name, suggest
@@ -167,19 +168,51 @@ def remote_problems(plan: Plan, remote: RemoteState, access: Mapping[str, Access
     for change in plan.changes:
         if change.effective_action is Action.RENAME and change.renamed_from is not None:
             renames.setdefault(change.kind, {})[change.renamed_from] = change.name
+    twins = _Twins(remote)
     for index, change in enumerate(plan.changes):
         label = f"changes[{index}] ({change.address})"
-        reasons.extend(f"{label}: {r}" for r in _object_problems(change, remote, renames))
+        reasons.extend(f"{label}: {r}" for r in _object_problems(change, remote, renames, twins))
     return reasons
 
 
+class _Twins:
+    """The instance's names by their normalised form, built per kind when first needed: a
+    name that differs from one on the instance only in its Unicode encoding would make a
+    lookalike twin, not a new object."""
+
+    def __init__(self, remote: RemoteState) -> None:
+        self._remote = remote
+        self._keys: dict[str, dict[str, str]] = {}
+
+    def of(self, kind: str, name: str) -> str | None:
+        keys = self._keys.get(kind)
+        if keys is None:
+            keys = self._keys[kind] = {
+                same_name_key(n): n for n in self._remote.of(kind) if not n.isascii()
+            }
+        objects = self._remote.of(kind)
+        if name in objects:
+            return name
+        key = same_name_key(name)
+        return key if key in objects else keys.get(key)
+
+
 def _object_problems(
-    change: Change, remote: RemoteState, renames: Mapping[str, Mapping[str, str]]
+    change: Change,
+    remote: RemoteState,
+    renames: Mapping[str, Mapping[str, str]],
+    twins: _Twins,
 ) -> Iterable[str]:
     objects = remote.of(change.kind)
     action = change.effective_action
-    if action in (Action.CREATE, Action.RENAME) and change.name in objects:
+    twin = twins.of(change.kind, change.name) if action in (Action.CREATE, Action.RENAME) else None
+    if twin == change.name:
         yield f"{change.address} exists on the instance already"
+    elif twin is not None:
+        yield (
+            f"{change.address} would be a twin of {change.kind}.{shown(twin)}, the same name "
+            "once Unicode-normalised; spell it as the instance does"
+        )
     if action is Action.CREATE:
         return
     name = change.renamed_from if action is Action.RENAME else change.name

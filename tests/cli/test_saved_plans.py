@@ -547,3 +547,28 @@ def test_a_plan_file_that_is_not_a_regular_file_is_refused_without_waiting(
         assert result.exit_code == 1
         assert "is a FIFO (named pipe), not a regular file" in result.stderr
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("on_instance", "in_files"),
+    [
+        ("caf\u00e9", "cafe\u0301"),
+        ("cafe\u0301", "caf\u00e9"),
+        ("\u212a9", "K9"),
+        ("K9", "\u212a9"),
+    ],
+    ids=["nfc-then-nfd", "nfd-then-nfc", "kelvin-then-k", "k-then-kelvin"],
+)
+def test_a_create_never_makes_a_lookalike_twin_of_an_object_on_the_instance(
+    make_project: MakeProject, run_cli: RunCli, on_instance: str, in_files: str
+) -> None:
+    """Two spellings of one name (NFC and NFD, the Kelvin sign and K) look the same in a
+    reviewed plan: applying a create of one beside the other is refused, saying why."""
+    root = project(make_project, files={"config/twin.yaml": f"teams:\n  {on_instance}: {{}}\n"})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    (root / "config/twin.yaml").write_text(f"teams:\n  {in_files}: {{}}\n")
+    assert run_cli("-C", root, "plan", "--out", root / "twin.json").exit_code == 0
+    result = run_cli("-C", root, "apply", root / "twin.json")
+    assert result.exit_code == 1, result.output
+    assert "the same name once Unicode-normalised; spell it as the instance does" in result.stderr
+    assert "Traceback" not in result.output
