@@ -90,6 +90,9 @@ class Workspace:
         self._renderer = Renderer(root, project.render_budget)
         self._texts: dict[str, str | FileProblem] = {}
         self._parsed: dict[tuple[str, str], _ParsedFile] = {}
+        # Files whose render ran out of time, and for which instance: one such file in a
+        # fleet costs one budget, not one per instance.
+        self._out_of_time: dict[str, tuple[str, int | None]] = {}
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
@@ -237,9 +240,21 @@ class Workspace:
     def _render(
         self, rel: str, context: Mapping[str, Any], instance: str, problems: list[Problem]
     ) -> Source | None:
+        timed_out = self._out_of_time.get(rel)
+        if timed_out is not None:
+            first, line = timed_out
+            budget = self.project.render_budget.seconds
+            message = (
+                f"not rendered: rendering it for instance '{first}' took longer than its "
+                f"budget of {budget:g} s (render_budget.seconds in {PROJECT_FILE}); fix that first"
+            )
+            problems.append(Problem(message, rel, line, instances=(instance,)))
+            return None
         try:
             rendered = self.rendered(rel, context)
         except (FileProblem, TemplateProblem) as exc:
+            if isinstance(exc, TemplateProblem) and exc.out_of_time:
+                self._out_of_time[rel] = (instance, exc.line)
             problems.append(Problem(exc.message, rel, exc.line, instances=(instance,)))
             return None
         template = self._texts[rel]
