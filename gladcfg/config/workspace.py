@@ -22,7 +22,7 @@ from gladcfg.config.files import FileProblem, match_resource_files, read_text
 from gladcfg.config.problems import Source, problems_from_validation
 from gladcfg.config.render import Renderer, TemplateProblem
 from gladcfg.errors import ConfigError, Problem, ProjectError, Severity, UnknownInstanceError
-from gladcfg.model.names import same_name_key
+from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
 from gladcfg.model.resources import KIND_MODELS, Resource, Settings, address_of
 from gladcfg.model.types import Name, suggest
@@ -162,7 +162,7 @@ class Workspace:
             if name not in self.project.instances:
                 known = ", ".join(self.project.instances)
                 raise UnknownInstanceError(
-                    f"unknown instance '{name}'{suggest(name, self.project.instances)}; "
+                    f"unknown instance {shown(name)}{suggest(name, self.project.instances)}; "
                     f"{PROJECT_FILE} declares: {known}"
                 )
         return chosen or list(self.project.instances)
@@ -394,7 +394,7 @@ def _unmatched_instance_globs(
             if not any(fnmatch.fnmatchcase(name, glob) for name in names):
                 problems.append(
                     source.problem(
-                        f"'{glob}' matches no instance{suggest(glob, names)}",
+                        f"{shown(glob)} matches no instance{suggest(glob, names)}",
                         (*path, "instances", index),
                         severity=Severity.WARNING,
                     )

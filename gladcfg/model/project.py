@@ -24,6 +24,7 @@ from gladcfg.model.resources import (
     Topic,
 )
 from gladcfg.model.types import (
+    MAX_GLOB_CHARS,
     DaySpec,
     EmailAddress,
     LanguageTag,
@@ -81,7 +82,12 @@ def _check_address_glob(value: str) -> str:
     return value
 
 
-AddressGlob = Annotated[str, AfterValidator(check_visible), AfterValidator(_check_address_glob)]
+AddressGlob = Annotated[
+    str,
+    StringConstraints(max_length=MAX_GLOB_CHARS),
+    AfterValidator(check_visible),
+    AfterValidator(_check_address_glob),
+]
 
 
 def _check_pattern(value: str) -> str:
