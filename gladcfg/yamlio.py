@@ -204,7 +204,16 @@ def load(text: str) -> Document:
             f"document is {len(text) / 1048576:.1f} MiB; the limit is "
             f"{MAX_DOCUMENT_CHARS // 1048576} MiB"
         )
-    parser = _Parser(text)
+    try:
+        parser = _Parser(text)
+    except UnicodeEncodeError as exc:  # a lone surrogate, which only a template can make
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - text.rfind("\n", 0, exc.start)
+        raise YamlError(
+            f"invalid YAML: U+{ord(text[exc.start]):04X} is a lone surrogate, not a character",
+            line,
+            column,
+        ) from None
     try:
         return _build(parser)
     except yaml.MarkedYAMLError as exc:

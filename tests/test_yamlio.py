@@ -83,6 +83,7 @@ def test_duplicate_keys_are_reported_with_both_lines() -> None:
         ("a: 0o" + "7" * 5000, "more than 4300 digits"),
         ("a: !!int " + "9" * 5000, "more than 4300 digits"),
         ("? " + "1" * 5000 + "\n: x\n", "more than 4300 digits"),
+        ("a: 1\nb: x\udfff\n", "lone surrogate"),
     ],
 )
 def test_hostile_or_broken_input_is_a_clean_error(text: str, message: str) -> None:

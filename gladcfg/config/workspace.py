@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -97,7 +98,7 @@ class Workspace:
     @classmethod
     def open(cls, root: Path) -> Workspace:
         path = root / PROJECT_FILE
-        if not path.is_file():
+        if not os.path.lexists(path):  # anything else there is read, or said why it cannot be
             raise ProjectError(
                 f"no {PROJECT_FILE} in {root} (run 'gladcfg init' to create a project, "
                 "or point -C at one)"
