@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gladcfg import yamlio
+from gladcfg.config.files import FileProblem, read_text
 from gladcfg.export import fold_days
 from gladcfg.fileio import write_atomically
 from gladcfg.model.resources import format_path
@@ -118,7 +120,14 @@ class _Document:
         from ruamel.yaml.error import YAMLError
         from ruamel.yaml.util import load_yaml_guess_indent
 
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = read_text(path)
+            # ruamel.yaml has none of the loader's bounds (alias expansion, depth, integer
+            # size), and the text before rendering was never loaded: it is round-tripped
+            # only once the loader accepts it.
+            yamlio.load(text)
+        except (FileProblem, yamlio.YamlError):
+            return None
         try:
             _, indent, offset = load_yaml_guess_indent(text)
             yaml = YAML()

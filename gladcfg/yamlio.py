@@ -8,6 +8,8 @@ that make hostile input an error rather than an outage:
 
 * a size limit per document, a depth limit, and a limit on what aliases may expand to,
   so a "billion laughs" file fails fast;
+* integers of at most ``MAX_INT_DIGITS`` digits (Python converts no longer ones to or
+  from decimal text, so a larger one could never be read, shown or reported);
 * no tags that construct objects: only the core schema's plain types exist;
 * YAML 1.2 core scalars: ``no``/``on`` stay strings (Norwegian is ``no``), ``10:30`` is not
   sexagesimal, and dates stay strings for the models to parse;
@@ -37,6 +39,9 @@ except ImportError:  # pragma: no cover - pure-Python fallback keeps gladcfg usa
 MAX_DOCUMENT_CHARS = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 100_000
+# Python's own limit for converting integers to and from decimal text (sys.int_info).
+MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10)) - 1
 
 PathItem = str | int
 Path = tuple[PathItem, ...]
@@ -89,8 +94,14 @@ _CORE = "tag:yaml.org,2002:"
 _MERGE = object()
 
 
+class _ScalarProblem(ValueError):
+    """A scalar that cannot be a value; the loader positions it."""
+
+
 def _resolve_plain(value: str) -> Any:
-    """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
+    """Resolve an untagged plain scalar by the YAML 1.2 core schema.
+
+    Raises _ScalarProblem for an integer too large to convert to text."""
     if value in _NULLS:
         return None
     first = value[0]
@@ -98,17 +109,30 @@ def _resolve_plain(value: str) -> Any:
         return _BOOLS[value]
     if first in "0123456789+-.":
         if _INT.match(value):
+            if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+                raise _ScalarProblem(_too_large(value))
             return int(value)
         if value.startswith(("0x", "0o")):
             try:
-                return int(value, 0)
+                number = int(value, 0)  # in a power-of-two base: no limit, linear time
             except ValueError:
                 return value
+            if number.bit_length() > _MAX_INT_BITS:
+                raise _ScalarProblem(_too_large(value))
+            return number
         if _FLOAT.match(value):
             return float(value)
         if value in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[value]
     return value
+
+
+def _too_large(value: str) -> str:
+    shown = value if len(value) <= 20 else f"{value[:10]}...{value[-4:]}"
+    return (
+        f"the integer {shown} has more than {MAX_INT_DIGITS} digits; write a number that "
+        "large as text, in quotes"
+    )
 
 
 def _scalar(event: Any) -> Any:
@@ -180,7 +204,16 @@ def load(text: str) -> Document:
             f"document is {len(text) / 1048576:.1f} MiB; the limit is "
             f"{MAX_DOCUMENT_CHARS // 1048576} MiB"
         )
-    parser = _Parser(text)
+    try:
+        parser = _Parser(text)
+    except UnicodeEncodeError as exc:  # a lone surrogate, which only a template can make
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - text.rfind("\n", 0, exc.start)
+        raise YamlError(
+            f"invalid YAML: U+{ord(text[exc.start]):04X} is a lone surrogate, not a character",
+            line,
+            column,
+        ) from None
     try:
         return _build(parser)
     except yaml.MarkedYAMLError as exc:
@@ -327,10 +360,13 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
         cls = event.__class__
         if cls is scalar_event:
             value = event.value
-            if event.tag is not None or not event.implicit[0]:
-                value = _scalar(event)
-            elif not value or value[0] in maybe_typed:
-                value = merge if value == "<<" else _resolve_plain(value)
+            try:
+                if event.tag is not None or not event.implicit[0]:
+                    value = _scalar(event)
+                elif not value or value[0] in maybe_typed:
+                    value = merge if value == "<<" else _resolve_plain(value)
+            except _ScalarProblem as exc:
+                raise _error(str(exc), event) from None
             if event.anchor is not None:
                 anchors[event.anchor] = value
         elif cls is map_start or cls is seq_start:

@@ -77,6 +77,13 @@ def test_duplicate_keys_are_reported_with_both_lines() -> None:
         ("? [a]\n: 1\n", "keys must be scalars"),
         ("a: {<<: [1, 2]}", "merges mappings only"),
         ("a: \x07", "invalid YAML"),
+        ("a: " + "9" * 4301, "more than 4300 digits"),
+        ("a: -" + "0" * 5000, "more than 4300 digits"),
+        ("a: 0x" + "f" * 3600, "more than 4300 digits"),
+        ("a: 0o" + "7" * 5000, "more than 4300 digits"),
+        ("a: !!int " + "9" * 5000, "more than 4300 digits"),
+        ("? " + "1" * 5000 + "\n: x\n", "more than 4300 digits"),
+        ("a: 1\nb: x\udfff\n", "lone surrogate"),
     ],
 )
 def test_hostile_or_broken_input_is_a_clean_error(text: str, message: str) -> None:
@@ -84,6 +91,11 @@ def test_hostile_or_broken_input_is_a_clean_error(text: str, message: str) -> No
         yamlio.load(text)
     assert info.value.line is not None and info.value.line >= 1
     assert message in str(info.value)
+
+
+def test_integers_up_to_the_digits_python_prints_are_loaded() -> None:
+    data = yamlio.load(f"a: {'9' * 4300}\nb: 0x{'f' * 3500}\n").data
+    assert len(str(data["a"])) == 4300 and len(str(data["b"])) > 4000
 
 
 def test_billion_laughs_is_refused_quickly() -> None:

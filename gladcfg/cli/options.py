@@ -34,8 +34,29 @@ def target_option(func: F) -> F:
         "targets",
         multiple=True,
         metavar="ADDR",
+        callback=_check_targets,
         help="Only these addresses (globs), with what they need.",
     )(func)
+
+
+def _check_targets(
+    context: click.Context, parameter: click.Parameter, targets: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A target is held to what an address glob in gladcfg.yaml is: bounded in length and
+    with nothing hidden in it (a target that silently matches nothing plans nothing)."""
+    from gladcfg.model.names import check_visible
+    from gladcfg.model.types import MAX_GLOB_CHARS
+
+    for target in targets:
+        if len(target) > MAX_GLOB_CHARS:
+            raise click.BadParameter(
+                f"is {len(target)} characters long; the limit is {MAX_GLOB_CHARS}"
+            )
+        try:
+            check_visible(target)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return targets
 
 
 def selected_instances(

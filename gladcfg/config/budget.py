@@ -45,9 +45,10 @@ class BudgetExceeded(BaseException):
     """A render ran out of its budget. A ``BaseException``, like ``KeyboardInterrupt``, so
     no ``except Exception`` in code a template calls can swallow it."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, of_time: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.of_time = of_time  # the deadline passed (not memory or output size)
         self.line: int | None = None  # the template line, where the render knows it
 
 
@@ -105,16 +106,16 @@ class Guard:
 
     def check(self) -> None:
         if time.monotonic() > self.deadline:
-            self._exceeded(time_message(self.budget))
+            self._exceeded(time_message(self.budget), of_time=True)
         self._checks += 1
         if self._memory_ceiling is not None and not self._checks % MEMORY_CHECK_EVERY:
             in_use = _mapped_bytes()
             if in_use is not None and in_use > self._memory_ceiling:
                 self._exceeded(memory_message(self.budget))
 
-    def _exceeded(self, message: str) -> None:
+    def _exceeded(self, message: str, *, of_time: bool = False) -> None:
         self._spent = True
-        raise BudgetExceeded(message)
+        raise BudgetExceeded(message, of_time=of_time)
 
     def __exit__(
         self,
@@ -134,7 +135,7 @@ class Guard:
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
         guard: Guard | None = getattr(_current, "guard", None)
         if guard is not None and not guard._spent:
-            guard._exceeded(time_message(self.budget))
+            guard._exceeded(time_message(self.budget), of_time=True)
 
 
 def _mapped_bytes() -> int | None:

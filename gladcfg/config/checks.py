@@ -207,7 +207,7 @@ def _addresses(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
                 check_email(entry.address)
             elif entry.channel in PHONE_CHANNELS:
                 check_e164(entry.address)
-            elif not _APP_ID.match(entry.address):
+            elif not _APP_ID.fullmatch(entry.address):
                 raise ValueError(f"'{entry.address}' is not a {entry.channel} app or page id")
         except ValueError as exc:
             yield declared.source.problem(f"{exc} (channel {entry.channel})", path)

@@ -31,12 +31,14 @@ _MARKERS = ("{{", "{%", "{#", LINE_STATEMENT_PREFIX)
 
 
 class TemplateProblem(Exception):
-    """A template that cannot be rendered; ``line`` is 1-based when known."""
+    """A template that cannot be rendered; ``line`` is 1-based when known; ``out_of_time``
+    when its render ran past the time budget."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, *, out_of_time: bool = False):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.out_of_time = out_of_time
 
 
 def has_template_syntax(text: str) -> bool:
@@ -52,10 +54,25 @@ class Renderer:
         self._budget = budget or RenderBudget()
         self._env: Any = None
         self._compiled: dict[str, Any] = {}
+        # Files that do not compile: the same for every instance, so compiled once (a
+        # template that runs out of its budget compiling would otherwise spend it again
+        # for each instance).
+        self._uncompiled: dict[str, tuple[str, int | None]] = {}
 
     def render(self, rel: str, text: str, context: Mapping[str, Any]) -> str:
         if not has_template_syntax(text):
             return text
+        known = self._uncompiled.get(rel)
+        if known is not None:
+            raise TemplateProblem(*known)
+        try:
+            return self._render(rel, text, context)
+        except TemplateProblem as exc:
+            if rel not in self._compiled:
+                self._uncompiled[rel] = (exc.message, exc.line)
+            raise
+
+    def _render(self, rel: str, text: str, context: Mapping[str, Any]) -> str:
         from jinja2 import TemplateError
         from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
@@ -63,7 +80,9 @@ class Renderer:
             with Guard(self._budget):
                 rendered = _render_bounded(self._template(rel, text), context)
         except BudgetExceeded as exc:
-            raise TemplateProblem(exc.message, self._budget_line(exc, rel)) from None
+            raise TemplateProblem(
+                exc.message, self._budget_line(exc, rel), out_of_time=exc.of_time
+            ) from None
         except MemoryError as exc:
             raise TemplateProblem(memory_message(self._budget), _template_line(exc, rel)) from None
         except RecursionError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from gladcfg.config.files import FileProblem, match_resource_files, read_text
 from gladcfg.config.problems import Source, problems_from_validation
 from gladcfg.config.render import Renderer, TemplateProblem
 from gladcfg.errors import ConfigError, Problem, ProjectError, Severity, UnknownInstanceError
-from gladcfg.model.names import same_name_key
+from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
 from gladcfg.model.resources import KIND_MODELS, Resource, Settings, address_of
 from gladcfg.model.types import Name, suggest
@@ -90,11 +91,14 @@ class Workspace:
         self._renderer = Renderer(root, project.render_budget)
         self._texts: dict[str, str | FileProblem] = {}
         self._parsed: dict[tuple[str, str], _ParsedFile] = {}
+        # Files whose render ran out of time, and for which instance: one such file in a
+        # fleet costs one budget, not one per instance.
+        self._out_of_time: dict[str, tuple[str, int | None]] = {}
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
         path = root / PROJECT_FILE
-        if not path.is_file():
+        if not os.path.lexists(path):  # anything else there is read, or said why it cannot be
             raise ProjectError(
                 f"no {PROJECT_FILE} in {root} (run 'gladcfg init' to create a project, "
                 "or point -C at one)"
@@ -159,7 +163,7 @@ class Workspace:
             if name not in self.project.instances:
                 known = ", ".join(self.project.instances)
                 raise UnknownInstanceError(
-                    f"unknown instance '{name}'{suggest(name, self.project.instances)}; "
+                    f"unknown instance {shown(name)}{suggest(name, self.project.instances)}; "
                     f"{PROJECT_FILE} declares: {known}"
                 )
         return chosen or list(self.project.instances)
@@ -237,9 +241,21 @@ class Workspace:
     def _render(
         self, rel: str, context: Mapping[str, Any], instance: str, problems: list[Problem]
     ) -> Source | None:
+        timed_out = self._out_of_time.get(rel)
+        if timed_out is not None:
+            first, line = timed_out
+            budget = self.project.render_budget.seconds
+            message = (
+                f"not rendered: rendering it for instance '{first}' took longer than its "
+                f"budget of {budget:g} s (render_budget.seconds in {PROJECT_FILE}); fix that first"
+            )
+            problems.append(Problem(message, rel, line, instances=(instance,)))
+            return None
         try:
             rendered = self.rendered(rel, context)
         except (FileProblem, TemplateProblem) as exc:
+            if isinstance(exc, TemplateProblem) and exc.out_of_time:
+                self._out_of_time[rel] = (instance, exc.line)
             problems.append(Problem(exc.message, rel, exc.line, instances=(instance,)))
             return None
         template = self._texts[rel]
@@ -379,7 +395,7 @@ def _unmatched_instance_globs(
             if not any(fnmatch.fnmatchcase(name, glob) for name in names):
                 problems.append(
                     source.problem(
-                        f"'{glob}' matches no instance{suggest(glob, names)}",
+                        f"{shown(glob)} matches no instance{suggest(glob, names)}",
                         (*path, "instances", index),
                         severity=Severity.WARNING,
                     )

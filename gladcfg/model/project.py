@@ -24,6 +24,7 @@ from gladcfg.model.resources import (
     Topic,
 )
 from gladcfg.model.types import (
+    MAX_GLOB_CHARS,
     DaySpec,
     EmailAddress,
     LanguageTag,
@@ -38,7 +39,7 @@ _INSTANCE_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$"
 
 
 def _check_instance_name(value: str) -> str:
-    if not re.match(_INSTANCE_NAME, value):
+    if not re.fullmatch(_INSTANCE_NAME, value):
         hidden = hidden_character(value)
         raise ValueError(
             f"the instance name {shown(value)} contains {hidden}"
@@ -81,7 +82,12 @@ def _check_address_glob(value: str) -> str:
     return value
 
 
-AddressGlob = Annotated[str, AfterValidator(check_visible), AfterValidator(_check_address_glob)]
+AddressGlob = Annotated[
+    str,
+    StringConstraints(max_length=MAX_GLOB_CHARS),
+    AfterValidator(check_visible),
+    AfterValidator(_check_address_glob),
+]
 
 
 def _check_pattern(value: str) -> str:
@@ -230,7 +236,7 @@ def _check_base_url(value: str) -> str:
     if parts.scheme and parts.scheme not in ("https", "http"):
         raise ValueError(f"{shown} must use https")
     host = parts.netloc.rpartition(":")[0] if port is not None else parts.netloc
-    if parts.scheme not in ("https", "http") or not parts.hostname or not _HOST.match(host):
+    if parts.scheme not in ("https", "http") or not parts.hostname or not _HOST.fullmatch(host):
         raise ValueError(f"{shown} is not a URL; write e.g. https://acme.gladly.com")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
         raise ValueError(

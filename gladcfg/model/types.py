@@ -31,6 +31,9 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+# Every pattern below is matched whole (``fullmatch``: ``$`` alone would let a trailing
+# newline through) and in ASCII (``\d`` alone matches any script's digits).
+
 # The same few values (en-US, 24h, 09:00-17:00) are validated over and over in a large
 # project: each validator below is a pure function of its text, so it runs once per value.
 # Errors are not cached; they are raised again.
@@ -56,12 +59,12 @@ Name = Annotated[
     Field(json_schema_extra={"pattern": r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$"}),
 ]
 
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", re.ASCII)
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
 def duration_seconds(value: str) -> int:
-    match = _DURATION.match(value)
+    match = _DURATION.fullmatch(value)
     if not value or match is None:
         raise ValueError(f"'{value}' is not a duration; write e.g. 24h, 15m, 90s or 1h30m")
     return sum(int(n) * size for n, (_, size) in zip(match.groups(), _UNITS, strict=True) if n)
@@ -89,12 +92,12 @@ Duration = Annotated[
     ),
 ]
 
-_TIME_RANGE = re.compile(r"^([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
+_TIME_RANGE = re.compile(r"^([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$", re.ASCII)
 
 
 def range_minutes(value: str) -> tuple[int, int]:
     """Minutes since midnight of an ``HH:MM-HH:MM`` range (already validated)."""
-    match = _TIME_RANGE.match(value)
+    match = _TIME_RANGE.fullmatch(value)
     assert match is not None
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     return h1 * 60 + m1, h2 * 60 + m2
@@ -102,7 +105,7 @@ def range_minutes(value: str) -> tuple[int, int]:
 
 @_memoised
 def _check_time_range(value: str) -> str:
-    match = _TIME_RANGE.match(value)
+    match = _TIME_RANGE.fullmatch(value)
     if match is None:
         raise ValueError(f"'{value}' is not a time range; write HH:MM-HH:MM, e.g. 08:00-17:30")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
@@ -144,13 +147,13 @@ TimeZone = Annotated[
 _LANGUAGE_TAG = re.compile(
     r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
     r"(?P<rest>(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*)$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
 @_memoised
 def normalise_language(value: str) -> str:
-    match = _LANGUAGE_TAG.match(value)
+    match = _LANGUAGE_TAG.fullmatch(value)
     if match is None:
         hidden = hidden_character(value)
         why = f" (it contains {hidden})" if hidden else ""
@@ -177,12 +180,12 @@ EMAIL_PATTERN = (
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
-_E164 = re.compile(E164_PATTERN)
-_EMAIL = re.compile(EMAIL_PATTERN)
+_E164 = re.compile(E164_PATTERN, re.ASCII)
+_EMAIL = re.compile(EMAIL_PATTERN, re.ASCII)
 
 
 def check_e164(value: str) -> str:
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         raise ValueError(
             f"'{value}' is not an E.164 phone number; write '+' then the country code and "
             "number, digits only, e.g. +14155550100"
@@ -191,7 +194,7 @@ def check_e164(value: str) -> str:
 
 
 def check_email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.match(value):
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
         raise ValueError(f"'{value}' is not an email address (RFC 5322), e.g. support@acme.example")
     return value
 
@@ -218,7 +221,7 @@ def expand_days(spec: str) -> list[str]:
 
 
 def _check_day_spec(value: str) -> str:
-    if not re.match(DAY_SPEC_PATTERN, value):
+    if not re.fullmatch(DAY_SPEC_PATTERN, value):
         raise ValueError(
             f"'{value}' is not a day or day range; write mon, mon-fri or sat,sun"
             f"{suggest(value, WEEKDAYS)}"
@@ -231,10 +234,13 @@ DaySpec = Annotated[
 ]
 
 _INSTANCE_GLOB = r"^[A-Za-z0-9_.*?\[\]!-]+$"
+# Globs of instances and addresses run through fnmatch, whose compile time grows with the
+# glob: far past any name (200 characters at most), short enough to be instantaneous.
+MAX_GLOB_CHARS = 512
 
 
 def _check_instance_glob(value: str) -> str:
-    if not re.match(_INSTANCE_GLOB, value):
+    if not re.fullmatch(_INSTANCE_GLOB, value):
         hidden = hidden_character(value)
         raise ValueError(
             f"{shown(value)} contains {hidden}"
@@ -247,7 +253,7 @@ def _check_instance_glob(value: str) -> str:
 
 InstanceGlob = Annotated[
     str,
-    StringConstraints(min_length=1),
+    StringConstraints(min_length=1, max_length=MAX_GLOB_CHARS),
     AfterValidator(_check_instance_glob),
     Field(json_schema_extra={"pattern": _INSTANCE_GLOB}),
 ]

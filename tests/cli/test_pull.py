@@ -176,3 +176,26 @@ def test_three_fields_changed_from_another_project(
     assert [(c["address"], [d["path"] for d in c["diff"]]) for c in plan["changes"]] == [
         ("entry_points.support-email", ["address"])
     ]
+
+
+def test_text_hidden_from_rendering_is_not_round_tripped_unless_it_loads(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """Pull edits the file before rendering, which validation never loaded: what a
+    ``#% if false`` block hides (an integer no one can print, a billion laughs) makes the
+    file one to edit by hand, not a crash."""
+    bomb = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"l{i}: &l{i} [{','.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
+    hidden = {
+        "config/int.yaml": f"#% if false\nbig: {'9' * 5000}\n#% endif\n",
+        "config/bomb.yaml": "#% if false\n" + "\n".join(bomb) + "\n#% endif\n",
+    }
+    for name, text in hidden.items():
+        root = project(make_project, files={"config/base.yaml": FILE + text})
+        assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+        edit(root, "teams", "tier1", description="Front line")
+        pulled = run_cli("-C", root, "pull", "-i", "staging")
+        assert pulled.exit_code == 0, (name, pulled.output)
+        assert "config/base.yaml is not plain YAML before rendering" in pulled.stdout, name
+        assert (root / "config/base.yaml").read_text() == FILE + text
+        shutil.rmtree(root)

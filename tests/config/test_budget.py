@@ -218,3 +218,49 @@ def test_the_budget_is_set_in_gladcfg_yaml_and_checked_there(
 def test_a_template_nested_past_the_compilers_limits_is_an_error(tmp_path: Path, text: str) -> None:
     with pytest.raises(TemplateProblem, match="nested too deeply to compile"):
         render(text, tmp_path, RenderBudget(seconds=60))
+
+
+def test_a_fleet_spends_one_budget_on_a_file_that_runs_out_of_time(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """Twenty instances of an endless loop cost one budget, not twenty: the other instances
+    say why the file was not rendered for them."""
+    fleet = "".join(f"  i{n}: {{vars: {{support_email: s@acme.example}}}}\n" for n in range(20))
+    project_yaml = (
+        'version: 1\nresources: ["config/**/*.yaml"]\nvars: {brand: Acme}\ninstances:\n'
+        + fleet
+        + "render_budget: {seconds: 0.3}\n"
+    )
+    root = make_project(
+        {"config/base.yaml": BASE_RESOURCES, "config/slow.yaml": LOOP_WITHOUT_CALLS},
+        project_yaml=project_yaml,
+    )
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "config/slow.yaml" in line]
+    assert errors == [
+        "config/slow.yaml:3: error: not rendered: rendering it for instance 'i0' took longer "
+        "than its budget of 0.3 s (render_budget.seconds in gladcfg.yaml); fix that first "
+        f"[{', '.join(f'i{n}' for n in range(1, 20))}]",
+        "config/slow.yaml:3: error: rendering took longer than its budget of 0.3 s "
+        "(render_budget.seconds in gladcfg.yaml); a loop that never ends? [i0]",
+    ]
+
+
+def test_a_template_that_does_not_compile_is_compiled_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renderer = Renderer(tmp_path, QUICK)
+    compiled: list[str] = []
+    compile_text = renderer._compile
+
+    def counted(rel: str, text: str) -> object:
+        compiled.append(rel)
+        return compile_text(rel, text)
+
+    monkeypatch.setattr(renderer, "_compile", counted)
+    for instance in ("staging", "prod", "eu"):
+        with pytest.raises(TemplateProblem, match="template syntax") as info:
+            renderer.render("config/x.yaml", "a: 1\nb: {{ brand }\n", {"instance": instance})
+        assert info.value.line == 2
+    assert compiled == ["config/x.yaml"]

@@ -222,3 +222,38 @@ def test_no_report_line_carries_a_hidden_character_from_the_files(
     for problem in problems:
         assert RLO not in problem.message and RLO not in (problem.address or "")
         assert "\\u202e" in problem.message
+
+
+def test_names_and_globs_from_the_command_line_are_held_to_the_same_rules(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    root = make_project({"config/base.yaml": BASE_RESOURCES})
+    hidden = run_cli("-C", root, "plan", "-i", "staging", "--target", "teams.tier1\u200b")
+    assert hidden.exit_code == 1
+    assert "'teams.tier1\\u200b' contains U+200B ZERO WIDTH SPACE" in hidden.output
+    long = run_cli("-C", root, "plan", "-i", "staging", "--target", "teams." + "*a" * 300)
+    assert long.exit_code == 1
+    assert "is 606 characters long; the limit is 512" in long.output
+    bidi = run_cli("-C", root, "plan", "-i", "prod\u202e")
+    assert bidi.exit_code == 1
+    assert "unknown instance 'prod\\u202e' (did you mean 'prod'?)" in bidi.output
+    assert "\u202e" not in bidi.output
+
+
+def test_instance_and_address_globs_are_bounded_in_length(make_project: MakeProject) -> None:
+    """fnmatch compiles a glob in time that grows with it: a glob of megabytes would hang
+    validation; none is longer than a name could need."""
+    glob = "*a" * 300
+    project_yaml = PROJECT_YAML.replace(
+        "  prod:\n", f"  prod:\n    protect: ['teams.{glob}']\n    ignore: ['teams.{glob}']\n"
+    )
+    root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=project_yaml)
+    with pytest.raises(ConfigError) as info:
+        Workspace.open(root)
+    fields = sorted(p.address for p in info.value.problems if "at most 512" in p.message)
+    assert fields == ["instances.prod.ignore[0]", "instances.prod.protect[0]"]
+    extra = f"teams:\n  x: {{instances: ['{glob}']}}\n"
+    root = make_project({"config/base.yaml": BASE_RESOURCES, "config/x.yaml": extra})
+    report = validate(Workspace.open(root), ["staging"])
+    assert [p.address for p in report.errors] == ["teams.x.instances[0]"]
+    assert "at most 512 characters" in report.errors[0].message

@@ -1,20 +1,27 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import TypeAdapter, ValidationError
+from pydantic import AfterValidator, TypeAdapter, ValidationError
 
+from gladcfg.model.project import InstanceName
 from gladcfg.model.types import (
     DaySpec,
     Duration,
+    EmailAddress,
+    InstanceGlob,
     LanguageTag,
     TimeRange,
     TimeZone,
+    check_e164,
     duration_seconds,
     expand_days,
     suggest,
 )
+from tests.conftest import MakeProject, RunCli
 
 durations = TypeAdapter(Duration)
 languages = TypeAdapter(LanguageTag)
@@ -97,3 +104,45 @@ def test_suggest() -> None:
     assert suggest("inboxs", ["inboxes", "teams"]) == " (did you mean 'inboxes'?)"
     assert suggest("INBOXES", ["inboxes"]) == " (did you mean 'inboxes'?)"
     assert suggest("zzz", ["inboxes"]) == ""
+
+
+Phone = Annotated[str, AfterValidator(check_e164)]
+
+# Each value made to pass a `$`-anchored or `\d` check: a trailing newline (a YAML block
+# scalar ends in one) or digits of another script (Arabic-Indic, Devanagari, fullwidth).
+LOOKALIKES = [
+    (Duration, "24h\n"),
+    (Duration, "\u0662\u0664h"),
+    (TimeRange, "08:00-17:00\n"),
+    (TimeRange, "0\u0668:00-17:00"),
+    (LanguageTag, "en-US\n"),
+    (LanguageTag, "es-\u0664\u0661\u0669"),
+    (DaySpec, "mon\n"),
+    (DaySpec, "mon-fri\n"),
+    (InstanceGlob, "prod-*\n"),
+    (InstanceName, "prod\n"),
+    (Phone, "+14155550100\n"),
+    (Phone, "+1415555\uff10\uff11\uff10\uff10"),
+    (Phone, "+1\u0969\u0967\u096b5550100"),
+    (EmailAddress, "support@acme.example\n"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), LOOKALIKES)
+def test_values_are_matched_whole_and_in_ascii(kind: object, text: str) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(kind).validate_python(text)
+    if text.endswith("\n"):  # the same value without the newline is fine
+        assert TypeAdapter(kind).validate_python(text[:-1])
+
+
+def test_an_app_id_is_matched_whole(make_project: MakeProject, run_cli: RunCli) -> None:
+    chat = (
+        "inboxes: {support: {}}\n"
+        "entry_points:\n  chat:\n    channel: chat\n    inbox: support\n"
+        "    address: |\n      app-1\n"
+    )
+    root = make_project({"config/base.yaml": chat})
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert "entry_points.chat.address" in result.output
