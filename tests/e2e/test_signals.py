@@ -224,6 +224,12 @@ def test_a_signal_before_anything_is_written_changes_nothing(
     write_project(root, 1, 0, ("staging",))
     assert gladcfg_process(root, "apply", "--auto-approve").returncode == 0
     write_project(root, 2, 2000, ("staging",))  # reading the instance takes two seconds
+    if args[0] == "validate":  # which reads no instance: rendering a file takes as long
+        with (root / "gladcfg.yaml").open("a") as project:
+            project.write("render_budget: {seconds: 120}\n")
+        (root / "config/slow.yaml").write_text(
+            "#% for i in range(100000)\n#% for j in range(100000)\n#% endfor\n#% endfor\n"
+        )
     store = root / ".gladcfg/state/staging.json"
     before = store.read_bytes()
     run = Run(root, *args)
