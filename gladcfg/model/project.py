@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Discriminator, Field, JsonValue, StringConstraints, Tag
 
-from gladcfg.model.names import check_visible, hidden_character, shown
+from gladcfg.model.names import check_visible
 from gladcfg.model.resources import (
     KINDS,
     Answer,
@@ -32,22 +32,18 @@ from gladcfg.model.types import (
     Name,
     TimeRange,
     TimeZone,
+    spelled_as,
     suggest,
 )
 
 _INSTANCE_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$"
 
 
-def _check_instance_name(value: str) -> str:
-    if not re.fullmatch(_INSTANCE_NAME, value):
-        hidden = hidden_character(value)
-        raise ValueError(
-            f"the instance name {shown(value)} contains {hidden}"
-            if hidden
-            else f"the instance name {shown(value)} may hold only letters, digits, '.', '_' "
-            "and '-', and starts and ends with a letter or digit"
-        )
-    return value
+_check_instance_name = spelled_as(
+    _INSTANCE_NAME,
+    "the instance name ",
+    "may hold only letters, digits, '.', '_' and '-', and starts and ends with a letter or digit",
+)
 
 
 InstanceName = Annotated[

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -239,16 +239,26 @@ _INSTANCE_GLOB = r"^[A-Za-z0-9_.*?\[\]!-]+$"
 MAX_GLOB_CHARS = 512
 
 
-def _check_instance_glob(value: str) -> str:
-    if not re.fullmatch(_INSTANCE_GLOB, value):
-        hidden = hidden_character(value)
-        raise ValueError(
-            f"{shown(value)} contains {hidden}"
-            if hidden
-            else f"{shown(value)} is not an "
-            "instance name or glob: letters, digits, '.', '_', '-' and the wildcards * ? [ ] !"
-        )
-    return value
+def spelled_as(pattern: str, subject: str, rule: str) -> Callable[[str], str]:
+    """A validator: the whole value matches ``pattern``; if not, the error names a hidden
+    character when there is one (what a reader cannot see matters most), else ``rule``."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            hidden = hidden_character(value)
+            what = f"{subject}{shown(value)}"
+            raise ValueError(f"{what} contains {hidden}" if hidden else f"{what} {rule}")
+        return value
+
+    return check
+
+
+_check_instance_glob = spelled_as(
+    _INSTANCE_GLOB,
+    "",
+    "is not an instance name or glob: letters, digits, '.', '_', '-' and the wildcards * ? [ ] !",
+)
 
 
 InstanceGlob = Annotated[

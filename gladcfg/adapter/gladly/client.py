@@ -293,27 +293,27 @@ def basic_auth_forms(user: str, token: str) -> tuple[str, ...]:
     return (token, base64.b64encode(f"{user}:{token}".encode()).decode())
 
 
+# What went wrong on the wire, in words; the first class an exception is an instance of wins
+# (a ConnectTimeout is a ConnectError too, so it comes first).
+_TRANSPORT_FAILURES: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.ConnectTimeout, "connecting timed out"),
+    (httpx.ConnectError, "could not connect"),
+    (httpx.PoolTimeout, "no connection was free in time"),
+    (httpx.ReadTimeout, "no response in time"),
+    (httpx.WriteTimeout, "sending the request timed out"),
+    (httpx.RemoteProtocolError, "the server closed the connection without a complete response"),
+    (httpx.NetworkError, "the connection broke"),
+    (httpx.DecodingError, "the response could not be decoded"),
+)
+
+
 def transport_failure(exc: Exception) -> str:
     """What went wrong on the wire, in words, with httpx's name for it (never its message,
     which may hold the URL)."""
-    if isinstance(exc, httpx.ConnectTimeout):
-        what = "connecting timed out"
-    elif isinstance(exc, httpx.ConnectError):
-        what = "could not connect"
-    elif isinstance(exc, httpx.PoolTimeout):
-        what = "no connection was free in time"
-    elif isinstance(exc, httpx.ReadTimeout):
-        what = "no response in time"
-    elif isinstance(exc, httpx.WriteTimeout):
-        what = "sending the request timed out"
-    elif isinstance(exc, httpx.RemoteProtocolError):
-        what = "the server closed the connection without a complete response"
-    elif isinstance(exc, httpx.NetworkError):
-        what = "the connection broke"
-    elif isinstance(exc, httpx.DecodingError):
-        what = "the response could not be decoded"
-    else:
-        what = "the request could not be sent"
+    what = next(
+        (words for kind, words in _TRANSPORT_FAILURES if isinstance(exc, kind)),
+        "the request could not be sent",
+    )
     return f"{what} ({type(exc).__name__})"
 
 
