@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ def test_when_the_last_save_fails_the_report_is_still_given_and_says_so(
     make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = project(make_project)
-    monkeypatch.setattr(mock_module, "FLUSH_INTERVAL_SECONDS", 3600)  # saved at the end only
+    monkeypatch.setattr(mock_module, "FLUSH_INTERVAL_SECONDS", math.inf)  # saved at the end only
 
     def full(path: Path, text: str, **kwargs: bool) -> os.stat_result:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
