@@ -5,6 +5,11 @@ maps the tree to exit codes and clean messages, so nothing below the CLI calls `
 and no user error ever ends in a traceback::
 
     GladcfgError                 exit 1
+    ├── SourceError              a project file that cannot be read, rendered or loaded, at
+    │   │                        a line and column when known (validation makes it a Problem)
+    │   ├── FileProblem          not a regular UTF-8 text file within the size limit
+    │   ├── TemplateProblem      Jinja refused it, or it ran past its render budget
+    │   └── YamlError            not YAML, or past the bounds of size, depth and aliases
     ├── ProjectError             no project here, or gladcfg.yaml unusable before validation
     ├── ConfigError              the project files are invalid: carries every Problem found
     ├── UnknownInstanceError     -i names an instance gladcfg.yaml does not declare
@@ -14,10 +19,15 @@ and no user error ever ends in a traceback::
     │                            --allow-delete, safety thresholds, stale plan, no terminal)
     ├── ApplyFailedError         some changes of an apply failed; the report says which
     ├── OutputFileError          a file asked for (--out, --rollback-out) cannot be written
-    └── AdapterError             the instance refused or failed a request
+    └── AdapterError             the instance refused or failed a request (with the HTTP
+        │                        status, the remote's error codes and request id, if any)
         ├── LockedError          another apply holds the instance's lock
         ├── GoneError            the object no longer exists: plan again
+        ├── AuthError            the credentials were refused (HTTP 401/403)
+        ├── NotFoundError        no such object (HTTP 404): absent, or gone
+        ├── BadResponseError     an answer that is not what the API documents
         └── TransientError       worth retrying (rate limited, unavailable)
+            └── LostResponseError  a request may have been carried out; its answer was lost
 
 A :class:`Problem` is one finding of validation: where (file, line, column, and the
 ``kind.name.field`` address) and why, with a "did you mean" hint where one exists. Problems
@@ -35,6 +45,37 @@ class GladcfgError(Exception):
     """Root of every error gladcfg reports to a user (exit code 1)."""
 
     exit_code = 1
+
+
+class SourceError(GladcfgError):
+    """A project file that cannot be read, rendered or loaded; ``line`` and ``column`` are
+    1-based when known. Validation turns each into a :class:`Problem` of its file."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FileProblem(SourceError):
+    """Not a regular UTF-8 text file within the size limit."""
+
+
+class TemplateProblem(SourceError):
+    """Jinja refused the template, or rendering it ran past its budget; ``out_of_time``
+    says it was the time budget, so a fleet need not spend it again on the same file."""
+
+    def __init__(self, message: str, line: int | None = None, *, out_of_time: bool = False):
+        super().__init__(message, line)
+        self.out_of_time = out_of_time
+
+
+class YamlError(SourceError):
+    """Not YAML, or past the bounds gladcfg sets on size, nesting and aliases."""
 
 
 class ProjectError(GladcfgError):
@@ -68,7 +109,22 @@ class OutputFileError(GladcfgError):
 
 class AdapterError(GladcfgError):
     """The instance refused or failed a request. The message is the remote's reason, already
-    translated at the adapter boundary; nothing above it sees transport exceptions."""
+    translated at the adapter boundary; nothing above it sees transport exceptions. Where the
+    remote answered, ``status`` is its HTTP status, ``codes`` its error codes (Gladly's
+    ``taken``, ``version_outdated``…) and ``request_id`` the id to quote to its support."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        codes: tuple[str, ...] = (),
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.codes = codes
+        self.request_id = request_id
 
 
 class LockedError(AdapterError):
@@ -79,8 +135,24 @@ class GoneError(AdapterError):
     """The object changed was deleted on the instance since the plan was made."""
 
 
+class AuthError(AdapterError):
+    """HTTP 401/403: the token, or the user's permission."""
+
+
+class NotFoundError(AdapterError):
+    """HTTP 404: the adapter decides whether that means "absent" or "gone, plan again"."""
+
+
+class BadResponseError(AdapterError):
+    """A response that is not what the API documents: not JSON, or the wrong shape."""
+
+
 class TransientError(AdapterError):
     """A failure worth retrying: rate limited, temporarily unavailable."""
+
+
+class LostResponseError(TransientError):
+    """A request may have reached the remote, but its response did not reach us."""
 
 
 class Severity(enum.Enum):

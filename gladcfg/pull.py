@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gladcfg import yamlio
-from gladcfg.config.files import FileProblem, read_text
+from gladcfg.config.files import read_text
+from gladcfg.errors import FileProblem, YamlError
 from gladcfg.export import fold_days
 from gladcfg.fileio import write_atomically
 from gladcfg.model.resources import format_path
@@ -126,7 +127,7 @@ class _Document:
             # size), and the text before rendering was never loaded: it is round-tripped
             # only once the loader accepts it.
             yamlio.load(text)
-        except (FileProblem, yamlio.YamlError):
+        except (FileProblem, YamlError):
             return None
         try:
             _, indent, offset = load_yaml_guess_indent(text)

@@ -30,6 +30,8 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from gladcfg.errors import YamlError
+
 _Parser: Any
 try:  # pragma: no branch - libyaml ships in the PyYAML wheels we depend on
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -45,18 +47,6 @@ _MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10)) - 1
 
 PathItem = str | int
 Path = tuple[PathItem, ...]
-
-
-@dataclass(frozen=True)
-class YamlError(Exception):
-    """A document that cannot be loaded; line and column are 1-based."""
-
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gladcfg.errors import FileProblem
 from gladcfg.patterns import Matcher, PatternError, compile_pattern
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -119,15 +120,6 @@ def _inside(path: Path, root_real: Path) -> bool:
         return path.resolve().is_relative_to(root_real)
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return True
-
-
-class FileProblem(Exception):
-    """A file that cannot be read as text; ``line`` is 1-based when known."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 def read_text(path: Path) -> str:

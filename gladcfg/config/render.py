@@ -19,7 +19,8 @@ from types import TracebackType
 from typing import Any
 
 from gladcfg.config.budget import BINOPS, BudgetExceeded, Guard, checkpoint, memory_message
-from gladcfg.config.files import FileProblem, read_text
+from gladcfg.config.files import read_text
+from gladcfg.errors import FileProblem, TemplateProblem
 from gladcfg.model.project import RenderBudget
 from gladcfg.model.types import suggest
 
@@ -28,17 +29,6 @@ MAX_RENDERED_CHARS = 16 * 1024 * 1024
 # stays valid YAML for editors and their schema checks:  `#% for brand in brands`.
 LINE_STATEMENT_PREFIX = "#%"
 _MARKERS = ("{{", "{%", "{#", LINE_STATEMENT_PREFIX)
-
-
-class TemplateProblem(Exception):
-    """A template that cannot be rendered; ``line`` is 1-based when known; ``out_of_time``
-    when its render ran past the time budget."""
-
-    def __init__(self, message: str, line: int | None = None, *, out_of_time: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.out_of_time = out_of_time
 
 
 def has_template_syntax(text: str) -> bool:

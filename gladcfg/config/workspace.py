@@ -19,10 +19,19 @@ from pydantic import TypeAdapter, ValidationError
 
 from gladcfg import yamlio
 from gladcfg.config.duplicates import language_twins, twin, twin_note
-from gladcfg.config.files import FileProblem, match_resource_files, read_text
+from gladcfg.config.files import match_resource_files, read_text
 from gladcfg.config.problems import Source, problems_from_validation
-from gladcfg.config.render import Renderer, TemplateProblem
-from gladcfg.errors import ConfigError, Problem, ProjectError, Severity, UnknownInstanceError
+from gladcfg.config.render import Renderer
+from gladcfg.errors import (
+    ConfigError,
+    FileProblem,
+    Problem,
+    ProjectError,
+    Severity,
+    TemplateProblem,
+    UnknownInstanceError,
+    YamlError,
+)
 from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
 from gladcfg.model.resources import KIND_MODELS, Resource, Settings, address_of
@@ -110,7 +119,7 @@ class Workspace:
         source = Source(PROJECT_FILE, text)
         try:
             document = yamlio.load(text)
-        except yamlio.YamlError as exc:
+        except YamlError as exc:
             raise ConfigError([Problem(exc.message, PROJECT_FILE, exc.line, exc.column)]) from None
         problems = _duplicate_key_problems(source, document)
         try:
@@ -294,11 +303,9 @@ class Workspace:
                 yield source, parsed
 
 
-def _parse_resource_file(
-    source: Source, document: yamlio.Document | yamlio.YamlError
-) -> _ParsedFile:
+def _parse_resource_file(source: Source, document: yamlio.Document | YamlError) -> _ParsedFile:
     parsed = _ParsedFile()
-    if isinstance(document, yamlio.YamlError):
+    if isinstance(document, YamlError):
         parsed.problems.append(
             Problem(document.message, source.rel, document.line, document.column)
         )

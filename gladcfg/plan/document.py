@@ -140,7 +140,8 @@ MAX_PLAN_FILE_BYTES = 512 * 1024 * 1024
 
 
 def read_plan_file(path: Path) -> Plan:
-    from gladcfg.config.files import FileProblem, read_bytes
+    from gladcfg.config.files import read_bytes
+    from gladcfg.errors import FileProblem
 
     try:  # a regular file only: a FIFO or a device would block or never end
         text = read_bytes(path, MAX_PLAN_FILE_BYTES).decode("utf-8")

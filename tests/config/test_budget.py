@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.config.render import Renderer, TemplateProblem
+from gladcfg.config.render import Renderer
+from gladcfg.errors import TemplateProblem
 from gladcfg.model.project import RenderBudget
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.config.files import FileProblem, glob_matcher, match_resource_files, read_text
+from gladcfg.config.files import glob_matcher, match_resource_files, read_text
+from gladcfg.errors import FileProblem
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 

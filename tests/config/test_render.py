@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.config.render import Renderer, TemplateProblem, has_template_syntax
+from gladcfg.config.render import Renderer, has_template_syntax
+from gladcfg.errors import TemplateProblem
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 

@@ -27,17 +27,22 @@ from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, t
 from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.client import (
     MAX_ATTEMPTS,
-    BadResponseError,
     GladlyClient,
-    LostResponseError,
-    NotFoundError,
     Response,
     basic_auth_forms,
     clean_text,
 )
 from gladcfg.adapter.gladly.mapping import answers, business_hours, topics
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
-from gladcfg.errors import AdapterError, GladcfgError, GoneError, TransientError
+from gladcfg.errors import (
+    AdapterError,
+    BadResponseError,
+    GladcfgError,
+    GoneError,
+    LostResponseError,
+    NotFoundError,
+    TransientError,
+)
 from gladcfg.model.project import GladlyInstance
 from gladcfg.model.resources import CONTENT_TYPES
 
@@ -366,7 +371,7 @@ class GladlyAdapter:
         try:
             self._gone_if_missing(lambda: self.client.request("PUT", path, body), obj)
         except AdapterError as exc:
-            if "version_outdated" not in str(exc):
+            if "version_outdated" not in exc.codes:
                 raise
             # A PUT sent again after a lost response finds the version it raised itself.
             now = self.client.get(path, shapes.BUSINESS_HOURS_ONE)

@@ -18,7 +18,7 @@ import base64
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import pydantic_core
@@ -26,7 +26,14 @@ from pydantic import TypeAdapter
 
 from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter, SystemClock
-from gladcfg.errors import AdapterError, TransientError
+from gladcfg.errors import (
+    AdapterError,
+    AuthError,
+    BadResponseError,
+    LostResponseError,
+    NotFoundError,
+    TransientError,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,22 +55,6 @@ _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encod
 
 class _Unfinished(Exception):
     """A response body that would not end, or not in time."""
-
-
-class AuthError(AdapterError):
-    """401/403: the token or the user's permission."""
-
-
-class NotFoundError(AdapterError):
-    """404: the adapter decides whether that means "absent" or "gone, plan again"."""
-
-
-class BadResponseError(AdapterError):
-    """A response that is not what Gladly's API documents: not JSON, or the wrong shape."""
-
-
-class LostResponseError(TransientError):
-    """A request may have reached Gladly but its response did not reach us."""
 
 
 @dataclass(frozen=True)
@@ -239,32 +230,41 @@ class GladlyClient:
                     "plan on a partial list"
                 )
             return Response(where, status, response.content, response.headers, parsed)
+        request_id = self._request_id(response)
+        facts: dict[str, Any] = {
+            "status": status,
+            "codes": gladly_error_codes(response.content),
+            "request_id": request_id,
+        }
         if status in (401, 403):
             raise AuthError(
                 f"{self._instance}: Gladly refused the request (HTTP {status}); check the API "
-                f"token in ${self._token_env} and that {self._user} has the API User permission"
+                f"token in ${self._token_env} and that {self._user} has the API User "
+                "permission",
+                **facts,
             )
         detail = self._detail(response)
         if status == 404 and method == "DELETE" and maybe_applied:
             log.info("%s: gone after an attempt whose response was lost: deleted", where)
             return Response(where, 204, b"", response.headers)
         if status == 404:
-            raise NotFoundError(f"{where}: not found{detail}")
+            raise NotFoundError(f"{where}: not found{detail}", **facts)
         if status >= 500 or status == 429:
             after = f" after {attempts} attempts" if attempts > 1 else ""
+            shown_id = f" (request id {request_id})" if request_id else ""
             raise TransientError(
-                f"{where}: HTTP {status} from Gladly{after}{self._request_id(response)}{detail}"
+                f"{where}: HTTP {status} from Gladly{after}{shown_id}{detail}", **facts
             )
-        raise AdapterError(f"{where}: HTTP {status}{detail}")
+        raise AdapterError(f"{where}: HTTP {status}{detail}", **facts)
 
     def _detail(self, response: httpx.Response) -> str:
         return self._clean(gladly_errors(response.content))
 
-    def _request_id(self, response: httpx.Response) -> str:
+    def _request_id(self, response: httpx.Response) -> str | None:
         for header in _REQUEST_ID_HEADERS:
             if header in response.headers:
-                return f" (request id {self._clean(response.headers[header])})"
-        return ""
+                return self._clean(response.headers[header])
+        return None
 
     def _clean(self, text: str) -> str:
         """Server text as gladcfg shows it: never one of our secrets, even echoed back."""
@@ -317,22 +317,32 @@ def transport_failure(exc: Exception) -> str:
     return f"{what} ({type(exc).__name__})"
 
 
-def gladly_errors(content: bytes) -> str:
+def _error_entries(content: bytes) -> list[dict[str, Any]]:
     """Gladly's ``{"errors": [{"attr", "code", "detail"}]}``, also in its object form;
-    anything else (HTML, garbage, other shapes) gives no detail."""
+    anything else (HTML, garbage, other shapes) has none."""
     try:
         data = pydantic_core.from_json(content) if content else None
     except ValueError:
-        return ""
+        return []
     errors = data.get("errors") if isinstance(data, dict) else None
     if isinstance(errors, dict):
         errors = [errors]
     if not isinstance(errors, list):
-        return ""
+        return []
+    return [error for error in errors[:5] if isinstance(error, dict)]
+
+
+def gladly_error_codes(content: bytes) -> tuple[str, ...]:
+    """The ``code`` of each of Gladly's errors in a response body (``taken``, …)."""
+    return tuple(
+        error["code"] for error in _error_entries(content) if isinstance(error.get("code"), str)
+    )
+
+
+def gladly_errors(content: bytes) -> str:
+    """Gladly's errors in a response body as one line of text for a message."""
     parts = []
-    for error in errors[:5]:
-        if not isinstance(error, dict):
-            continue
+    for error in _error_entries(content):
         text = ": ".join(
             clean_text(str(error[k]), _SHOWN_TEXT)
             for k in ("attr", "code", "detail")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -14,15 +15,15 @@ import respx
 
 from gladcfg.adapter.gladly import client as client_module
 from gladcfg.adapter.gladly import shapes
-from gladcfg.adapter.gladly.client import (
-    MAX_ATTEMPTS,
+from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, GladlyClient
+from gladcfg.adapter.gladly.ratelimit import RateLimiter
+from gladcfg.errors import (
+    AdapterError,
     AuthError,
-    GladlyClient,
     LostResponseError,
     NotFoundError,
+    TransientError,
 )
-from gladcfg.adapter.gladly.ratelimit import RateLimiter
-from gladcfg.errors import AdapterError, TransientError
 from tests.adapter.gladly.conftest import TOKEN, FakeClock
 
 ANY = shapes.TypeAdapter(object)
@@ -109,6 +110,35 @@ def test_a_status_every_time_says_how_many_attempts_were_made(
     )
     assert route.call_count == MAX_ATTEMPTS and client.requests == MAX_ATTEMPTS
     assert sum(clock.slept) < 60  # bounded
+    assert (info.value.status, info.value.codes) == (status, ("boom",))
+    assert info.value.request_id == "req-42"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "codes"),
+    [
+        (409, {"errors": [{"attr": "name", "code": "taken"}]}, AdapterError, ("taken",)),
+        (409, {"errors": {"code": "version_outdated"}}, AdapterError, ("version_outdated",)),
+        (400, {"errors": [{"code": "invalid"}, {"code": 7}, "x"]}, AdapterError, ("invalid",)),
+        (404, {"errors": {"code": "not_exist"}}, NotFoundError, ("not_exist",)),
+        (401, {"errors": [{"code": "unauthorized"}]}, AuthError, ("unauthorized",)),
+        (409, "<html>taken</html>", AdapterError, ()),
+    ],
+)
+def test_an_error_carries_the_status_and_gladlys_codes_as_data(  # noqa: PLR0917
+    client: GladlyClient,
+    api: respx.MockRouter,
+    status: int,
+    body: object,
+    kind: type[AdapterError],
+    codes: tuple[str, ...],
+) -> None:
+    """Callers decide on codes, not on words in a message."""
+    content = body if isinstance(body, str) else json.dumps(body)
+    api.patch("/topics/t").mock(return_value=httpx.Response(status, content=content))
+    with pytest.raises(kind) as info:
+        client.request("PATCH", "/topics/t", {"name": "x"})
+    assert (info.value.status, info.value.codes, info.value.request_id) == (status, codes, None)
 
 
 @pytest.mark.parametrize("status", [400, 409, 422, 501])

@@ -12,9 +12,9 @@ import respx
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
-from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, BadResponseError
+from gladcfg.adapter.gladly.client import MAX_ATTEMPTS
 from gladcfg.adapter.gladly.mapping.answers import answer_id
-from gladcfg.errors import AdapterError, TransientError
+from gladcfg.errors import AdapterError, BadResponseError, TransientError
 from tests.adapter.gladly.conftest import HOURS, lists
 
 LIST_PATHS = ["/audiences", "/teams", "/inboxes", "/topics", "/business-hours"]
