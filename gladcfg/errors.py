@@ -15,8 +15,9 @@ and no user error ever ends in a traceback::
     ├── ApplyFailedError         some changes of an apply failed; the report says which
     ├── OutputFileError          a file asked for (--out, --rollback-out) cannot be written
     └── AdapterError             the instance refused or failed a request
-        ├── LockedError          another apply holds the instance's lock
+        ├── LockedError          the instance is busy (another writer held it too long)
         ├── GoneError            the object no longer exists: plan again
+        ├── ChangedError         the object changed since it was read: plan again
         └── TransientError       worth retrying (rate limited, unavailable)
 
 A :class:`Problem` is one finding of validation: where (file, line, column, and the
@@ -72,11 +73,16 @@ class AdapterError(GladcfgError):
 
 
 class LockedError(AdapterError):
-    """Another apply holds the instance's lock."""
+    """The instance stayed busy with another writer for longer than gladcfg waits."""
 
 
 class GoneError(AdapterError):
     """The object changed was deleted on the instance since the plan was made."""
+
+
+class ChangedError(AdapterError):
+    """The object was changed on the instance since it was read: writing it would overwrite
+    someone else's edit."""
 
 
 class TransientError(AdapterError):

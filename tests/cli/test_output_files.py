@@ -47,7 +47,7 @@ def test_an_unwritable_rollback_out_is_refused_before_any_change(
     assert result.exit_code == 1, result.output
     assert reason in result.stderr and path in result.stderr
     assert "internal error" not in result.output
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
     assert "Traceback" not in result.output
 
 
@@ -82,7 +82,7 @@ def test_a_read_only_folder_is_refused(
         assert result.exit_code == 1, result.output
         assert f"cannot write the rollback plan to {path}: " in result.stderr
         assert "Read-only file system" in result.stderr
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
 
 
 def test_a_disk_full_when_saving_the_rollback_is_a_clean_error(
