@@ -132,17 +132,17 @@ class Disk:
 
 @pytest.fixture
 def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
-    from gladcfg.adapter import mockstore
+    from gladcfg.adapter import mockdb
 
     found = Disk()
-    real = mockstore.connect
+    real = mockdb.connect
 
     def connect(path: Path) -> sqlite3.Connection:
         db = real(path)
         found.opened(db)
         return db
 
-    monkeypatch.setattr(mockstore, "connect", connect)
+    monkeypatch.setattr(mockdb, "connect", connect)
     return found
 
 

@@ -73,7 +73,7 @@ def mock_store(path: Path, document: dict[str, Any]) -> None:
     store.load(loaded.objects, next_id=loaded.next_id)
     store.close()
     with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.execute("UPDATE meta SET value = 'corpus' WHERE key = 'store'")
+        db.execute("UPDATE meta SET store = 'corpus'")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

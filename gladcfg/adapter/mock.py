@@ -45,9 +45,8 @@ def store_of(instance: str, config: MockInstance, root: Path) -> Store:
     """The instance's store, converted from JSON first if need be."""
     legacy = None if config.path else root / legacy_store_path(instance)
     hidden = frozenset(kind for kind in config.hidden)
-    return open_store(
-        root / (config.path or default_store_path(instance)), legacy=legacy, unchecked=hidden
-    )
+    path = root / (config.path or default_store_path(instance))
+    return open_store(path, instance=instance, legacy=legacy, unchecked=hidden)
 
 
 class MockAdapter:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gladcfg.adapter.mockstore import SQLITE_HEADER, Store
+from gladcfg.adapter.mockdb import SQLITE_HEADER
+from gladcfg.adapter.mockstore import Store
 from gladcfg.errors import AdapterError
 from gladcfg.fileio import real_path
 
@@ -43,8 +43,8 @@ class Document:
 
 
 def decode(text: str, where: str) -> Document:
-    """The document in ``text``, checked whole; ``next_id`` past every ``mock-N`` id it
-    holds (a document written by hand may lack one)."""
+    """The document in ``text``, checked whole (its ``next_id`` may be missing: the store
+    gives ids past every one it holds anyway)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -52,15 +52,12 @@ def decode(text: str, where: str) -> Document:
     if not isinstance(data, dict) or data.get("format_version") != STORE_FORMAT:
         raise AdapterError(f"{where} is not a format {STORE_FORMAT} mock store document")
     objects: list[tuple[str, str, str, dict[str, Any]]] = []
-    top = 0
     try:
         for kind, by_name in data["objects"].items():
             for name, entry in by_name.items():
                 object_id, spec = entry["id"], entry["spec"]
                 if not isinstance(object_id, str) or not isinstance(spec, dict):
                     raise TypeError
-                number = _MOCK_ID.fullmatch(object_id)
-                top = max(top, int(number[1]) if number else 0)
                 objects.append((kind, name, object_id, spec))
     except (KeyError, TypeError, AttributeError):
         raise AdapterError(
@@ -70,7 +67,7 @@ def decode(text: str, where: str) -> Document:
     given = data.get("next_id")
     if not isinstance(given, int) or isinstance(given, bool):
         given = 1
-    return Document(objects, max(given, top + 1))
+    return Document(objects, given)
 
 
 def read_document(path: Path, where: str) -> Document:
@@ -101,7 +98,11 @@ def dump(store: Store) -> str:
 
 
 def open_store(
-    path: Path, *, legacy: Path | None = None, unchecked: frozenset[str] = frozenset()
+    path: Path,
+    *,
+    instance: str = "",
+    legacy: Path | None = None,
+    unchecked: frozenset[str] = frozenset(),
 ) -> Store:
     """The store at ``path``; a JSON store found there, or at ``legacy`` (where the default
     store used to be) while ``path`` does not exist, is converted first."""
@@ -114,11 +115,11 @@ def open_store(
     elif legacy is not None and _head(legacy) not in (None, SQLITE_HEADER):
         source = legacy
     if source is not None:
-        _convert(source, real, unchecked)
-    return Store(path, unchecked=unchecked)
+        _convert(source, real, instance)
+    return Store(path, instance=instance, unchecked=unchecked)
 
 
-def _convert(source: Path, target: Path, unchecked: frozenset[str]) -> None:
+def _convert(source: Path, target: Path, instance: str) -> None:
     """Build the database beside ``target`` from ``source``, then put it in place; the
     JSON file stays beside it, renamed. Any failure leaves everything as it was."""
     where = f"the mock store {source}"
@@ -126,7 +127,7 @@ def _convert(source: Path, target: Path, unchecked: frozenset[str]) -> None:
     building = target.with_name(f".{target.name}.converting")
     for stale in (building, *(building.with_name(building.name + s) for s in ("-wal", "-shm"))):
         stale.unlink(missing_ok=True)
-    store = Store(building, unchecked=unchecked)
+    store = Store(building, instance=instance)
     try:
         try:
             store.load(document.objects, next_id=document.next_id)
@@ -175,6 +176,3 @@ def _free_name(path: Path) -> Path:
         number += 1
         candidate = path.with_name(f"{path.name}.{number}")
     return candidate
-
-
-_MOCK_ID = re.compile(r"mock-(\d+)")

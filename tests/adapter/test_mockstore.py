@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.adapter import mockstore
+from gladcfg.adapter import mockdb, mockstore
 from gladcfg.adapter.mock import MockAdapter
 from gladcfg.adapter.mockjson import dump
 from gladcfg.errors import AdapterError, LockedError
@@ -96,7 +96,7 @@ def future_store(path: Path) -> None:
     [
         (lambda p: write(p, b"hello, I am a text file\n"), "is not an SQLite database"),
         (lambda p: write(p, b"[1, 2]"), "is not an SQLite database"),
-        (lambda p: write(p, mockstore.SQLITE_HEADER + b"\x00" * 200), "not a usable SQLite"),
+        (lambda p: write(p, mockdb.SQLITE_HEADER + b"\x00" * 200), "not a usable SQLite"),
         (foreign_database, "is an SQLite database of another program, not a mock store"),
         (future_store, "is a format 9 store; this gladcfg reads format 1"),
     ],
@@ -120,7 +120,7 @@ def test_a_writer_waits_for_another_then_gives_up_cleanly(
 ) -> None:
     mock = adapter(tmp_path)
     mock.create("teams", "a", {})
-    monkeypatch.setattr(mockstore, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(mockdb, "BUSY_TIMEOUT_SECONDS", 0.2)
     other = sqlite3.connect(
         tmp_path / ".gladcfg/state/test.db", isolation_level=None, check_same_thread=False
     )
@@ -129,7 +129,7 @@ def test_a_writer_waits_for_another_then_gives_up_cleanly(
     with pytest.raises(LockedError, match=r"test\.db is busy: another process kept it locked"):
         waiting.create("teams", "b", {})
     assert set(waiting.read().of("teams")) == {"a"}  # reading never waits
-    monkeypatch.setattr(mockstore, "BUSY_TIMEOUT_SECONDS", 10)
+    monkeypatch.setattr(mockdb, "BUSY_TIMEOUT_SECONDS", 10)
     late = adapter(tmp_path)
     threading.Timer(0.2, lambda: other.execute("COMMIT")).start()
     late.create("teams", "c", {})  # waits until the other write is done
@@ -174,7 +174,7 @@ def test_a_json_store_at_the_configured_path_is_converted_in_place(tmp_path: Pat
     write(tmp_path / "stores/test.json.migrated", b"an older conversion, kept too")
     mock = adapter(tmp_path, path="stores/test.json")
     assert set(mock.read().of("teams")) == {"a", "b"}
-    assert store.read_bytes().startswith(mockstore.SQLITE_HEADER)
+    assert store.read_bytes().startswith(mockdb.SQLITE_HEADER)
     assert json.loads((tmp_path / "stores/test.json.migrated.2").read_text()) == LEGACY
     assert (tmp_path / "stores/test.json.migrated").read_bytes() == b"an older conversion, kept too"
 
@@ -236,7 +236,7 @@ def test_the_document_is_one_object_per_line_and_ascii(tmp_path: Path) -> None:
 def test_loading_an_object_twice_or_an_id_twice_changes_nothing(tmp_path: Path) -> None:
     store = mockstore.Store(tmp_path / "s.db")
     store.load([("teams", "a", "mock-1", {})])
-    with pytest.raises(AdapterError, match=r"teams\.a is there twice"):
+    with pytest.raises(AdapterError, match=r"teams\.a already exists"):
         store.load([("teams", "b", None, {}), ("teams", "a", None, {})])
     assert store.create("teams", "b", {})[0] == "mock-2"  # past the id the store holds
     with pytest.raises(AdapterError, match=r"teams\.c: id 'mock-1' is taken"):
