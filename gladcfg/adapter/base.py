@@ -164,7 +164,9 @@ class Adapter(Protocol):
     def delete(self, kind: str, obj: RemoteObject) -> None: ...
 
     def locked(self) -> AbstractContextManager[None]:
-        """Held for the length of an apply, so two applies never interleave."""
+        """Held for the length of an apply. Neither adapter has a lock to hold: the mock's
+        database serialises each write and refuses one whose object changed since it was
+        read, and Gladly versions what it can; the plan's fingerprint covers the rest."""
         ...
 
     def close(self) -> None:
