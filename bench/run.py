@@ -1,16 +1,19 @@
-"""Benchmark `gladcfg plan` on large projects against an unchanged mock instance.
+"""Benchmark `gladcfg plan` and `gladcfg apply` on large projects against the mock instance.
 
 For each size it generates a project (bench/generate.py), seeds the mock store with exactly
 what the files declare, then measures, each in a fresh process (best of --repeat runs):
 
 * plan:        `gladcfg plan -i bench --detailed-exitcode` (must exit 0: no changes)
+* apply:       for each of --apply-sizes, `gladcfg apply -i bench --auto-approve` of the
+               fresh project to an empty instance (every resource a create; one run each),
+               with the time per object: linear growth keeps it flat
 * parse-only:  the same process start, only parsing the same YAML files with libyaml
                (`yaml.load` with `CSafeLoader`, what most Python tools do)
 * gladcfg-parse: the same, with gladcfg's own libyaml reader (gladcfg.yamlio)
 * help:        `gladcfg --help`, against bare `python -c pass`
 
 Wall time and peak RSS of the measured process. Run: `make bench` (or
-`python bench/run.py --sizes 1000 10000 50000`).
+`python bench/run.py --sizes 1000 10000 50000 --apply-sizes 1000 10000 50000 100000`).
 """
 
 from __future__ import annotations
@@ -52,12 +55,16 @@ for path in sorted(Path(sys.argv[1]).glob("config/**/*.yaml")):
 """
 
 
-def measure(command: list[str], repeat: int) -> tuple[float, float]:
+def measure(command: list[str], repeat: int, timeout: float | None = None) -> tuple[float, float]:
     """Best wall time (s) and its peak RSS (MiB) over ``repeat`` fresh processes."""
     best: tuple[float, float] | None = None
     for _ in range(repeat):
         out = subprocess.run(
-            [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+            [sys.executable, "-c", MEASURE, *command],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=timeout,
         ).stdout.split()
         wall, rss_kib, code = float(out[0]), int(out[1]), int(out[2])
         if code != 0:
@@ -83,6 +90,60 @@ def seed(root: Path) -> None:
     config = workspace.instance("bench")
     assert config.adapter == "mock"
     MockAdapter("bench", config, root).seed(objects)
+
+
+def measure_apply(size: int, timeout: float) -> dict[str, float]:
+    """A fresh apply of a generated project of ``size`` resources to an empty instance."""
+    folder = Path(tempfile.mkdtemp(prefix=f"gladcfg-bench-apply-{size}-"))
+    try:
+        generate(folder, size)
+        command = [sys.executable, "-m", "gladcfg", "-C", str(folder), "apply", "-i", "bench"]
+        try:
+            wall, rss = measure([*command, "--auto-approve"], 1, timeout)
+        except subprocess.TimeoutExpired:
+            wall, rss = float("inf"), float("nan")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "resources": size,
+        "apply_s": round(wall, 3),
+        "apply_rss_mib": round(rss, 1),
+        "apply_ms_per_object": round(wall / size * 1000, 3),
+    }
+
+
+def apply_table(rows: list[dict[str, float]]) -> list[str]:
+    lines = ["| resources | apply (wall) | per object | apply peak RSS |", "|---:|---:|---:|---:|"]
+    for r in rows:
+        done = r["apply_s"] != float("inf")
+        wall = f"{r['apply_s']:.2f} s" if done else "did not finish"
+        per = f"{r['apply_ms_per_object']:.3f} ms" if done else "—"
+        rss = f"{r['apply_rss_mib']:.0f} MiB" if done else "—"
+        lines.append(f"| {r['resources']:,} | {wall} | {per} | {rss} |")
+    return lines
+
+
+def apply_targets(rows: list[dict[str, float]]) -> list[str]:
+    """The apply targets: 50,000 creates under 30 s, 100,000 under 60 s, each under 300 MiB
+    peak RSS, and linear growth (time per object at the largest size within 1.5× of 10,000)."""
+    by_size = {int(r["resources"]): r for r in rows}
+    lines = []
+    for size, limit in ((50_000, 30), (100_000, 60)):
+        if size in by_size:
+            wall, rss = by_size[size]["apply_s"], by_size[size]["apply_rss_mib"]
+            lines.append(
+                f"- {size:,}: apply under {limit} s: {wall:.2f} s — "
+                f"{'met' if wall < limit else 'NOT MET'}; peak RSS under 300 MiB: "
+                f"{rss:.0f} MiB — {'met' if rss < 300 else 'NOT MET'}"
+            )
+    if 10_000 in by_size and len(by_size) > 1:
+        largest = by_size[max(by_size)]
+        growth = largest["apply_ms_per_object"] / by_size[10_000]["apply_ms_per_object"]
+        lines.append(
+            f"- linear: time per object at {max(by_size):,} ÷ at 10,000: {growth:.2f}× — "
+            f"{'met' if growth <= 1.5 else 'NOT MET'}"
+        )
+    return lines
 
 
 def targets(help_wall: float, bare_wall: float, rows: list[dict[str, float]]) -> list[str]:
@@ -121,6 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--apply-sizes", type=int, nargs="*", default=[1000, 10_000, 50_000, 100_000]
+    )
+    parser.add_argument(
+        "--apply-timeout", type=float, default=1200, help="Give up on one apply after this (s)."
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
     gladcfg = [sys.executable, "-m", "gladcfg"]
@@ -163,13 +230,18 @@ def main() -> None:
             f"{r['parse_pyyaml_s']:.2f} s | {r['parse_gladcfg_s']:.2f} s | "
             f"{r['plan_over_parse']:.2f}× |"
         )
+    applies = []
+    for size in args.apply_sizes:
+        applies.append(measure_apply(size, args.apply_timeout))
+        print(json.dumps(applies[-1]), file=sys.stderr)
     print()
-    for line in targets(help_wall, bare_wall, rows):
+    print("\n".join(apply_table(applies)))
+    print()
+    for line in [*targets(help_wall, bare_wall, rows), *apply_targets(applies)]:
         print(line)
     if args.json:
-        args.json.write_text(
-            json.dumps({"help_s": help_wall, "bare_s": bare_wall, "sizes": rows}, indent=2)
-        )
+        figures = {"help_s": help_wall, "bare_s": bare_wall, "sizes": rows, "applies": applies}
+        args.json.write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

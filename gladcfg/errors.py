@@ -21,8 +21,9 @@ and no user error ever ends in a traceback::
     ├── OutputFileError          a file asked for (--out, --rollback-out) cannot be written
     └── AdapterError             the instance refused or failed a request (with the HTTP
         │                        status, the remote's error codes and request id, if any)
-        ├── LockedError          another apply holds the instance's lock
+        ├── LockedError          the instance is busy (another writer held it too long)
         ├── GoneError            the object no longer exists: plan again
+        ├── ChangedError         the object changed since it was read: plan again
         ├── AuthError            the credentials were refused (HTTP 401/403)
         ├── NotFoundError        no such object (HTTP 404): absent, or gone
         ├── BadResponseError     an answer that is not what the API documents
@@ -128,11 +129,16 @@ class AdapterError(GladcfgError):
 
 
 class LockedError(AdapterError):
-    """Another apply holds the instance's lock."""
+    """The instance stayed busy with another writer for longer than gladcfg waits."""
 
 
 class GoneError(AdapterError):
     """The object changed was deleted on the instance since the plan was made."""
+
+
+class ChangedError(AdapterError):
+    """The object was changed on the instance since it was read: writing it would overwrite
+    someone else's edit."""
 
 
 class AuthError(AdapterError):

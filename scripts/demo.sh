@@ -27,3 +27,8 @@ run plan -i staging --out staging.plan.json
 run show staging.plan.json --format markdown
 run apply staging.plan.json
 run plan -i staging --detailed-exitcode
+
+step "# someone changes the instance in the admin UI (here: gladcfg state); plan shows the drift"
+run state edit -i staging inboxes.support sla.email=4h
+run state show -i staging
+run plan -i staging --detailed-exitcode || echo "(exit code $?: drift to undo)"

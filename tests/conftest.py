@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -90,6 +94,58 @@ def make_project(tmp_path: Path) -> MakeProject:
     return make
 
 
+class Disk:
+    """The disk under every mock store a test opens: :meth:`fill` makes each store's
+    database really full (``max_page_count``: a write that needs a page meets SQLITE_FULL),
+    :meth:`lock` makes it refuse writes as a read-only file system does; both hold for
+    stores opened later too, until :meth:`free`."""
+
+    def __init__(self) -> None:
+        self.connections: list[sqlite3.Connection] = []
+        self.pragmas: tuple[str, ...] = ()
+
+    def opened(self, db: sqlite3.Connection) -> None:
+        self.connections.append(db)
+        self._apply(db)
+
+    def _apply(self, db: sqlite3.Connection) -> None:
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed: nothing to do
+            (pages,) = db.execute("PRAGMA page_count").fetchone()
+            for pragma in self.pragmas:
+                db.execute(pragma.format(pages=pages))
+
+    def _set(self, *pragmas: str) -> None:
+        self.pragmas = pragmas
+        for db in self.connections:
+            self._apply(db)
+
+    def fill(self) -> None:
+        self._set("PRAGMA max_page_count = {pages}")
+
+    def lock(self) -> None:
+        self._set("PRAGMA query_only = ON")
+
+    def free(self) -> None:
+        self._set("PRAGMA max_page_count = 4294967294", "PRAGMA query_only = OFF")
+        self.pragmas = ()
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
+    from gladcfg.adapter import mockdb
+
+    found = Disk()
+    real = mockdb.connect
+
+    def connect(path: Path) -> sqlite3.Connection:
+        db = real(path)
+        found.opened(db)
+        return db
+
+    monkeypatch.setattr(mockdb, "connect", connect)
+    return found
+
+
 RunCli = Callable[..., Result]
 
 
@@ -134,3 +190,30 @@ def gladcfg_process(
         timeout=120,
         check=False,
     )
+
+
+def stored(root: Path, instance: str = "staging") -> dict[str, Any]:
+    """A mock instance's store, as the document ``gladcfg state export`` writes:
+    ``{"format_version": 1, "next_id": N, "objects": {kind: {name: {"id", "spec"}}}}``."""
+    from gladcfg.adapter.mockjson import dump
+    from gladcfg.adapter.mockstore import Store
+
+    store = Store(root / f".gladcfg/state/{instance}.db")
+    try:
+        document: dict[str, Any] = json.loads(dump(store))
+    finally:
+        store.close()
+    return document
+
+
+def store_document(root: Path, document: dict[str, Any], instance: str = "staging") -> None:
+    """Replace a mock instance's store with ``document`` (as ``gladcfg state import``)."""
+    from gladcfg.adapter.mockjson import decode
+    from gladcfg.adapter.mockstore import Store
+
+    loaded = decode(json.dumps(document), "the test's document")
+    store = Store(root / f".gladcfg/state/{instance}.db")
+    try:
+        store.load(loaded.objects, next_id=loaded.next_id, replace=True)
+    finally:
+        store.close()

@@ -9,10 +9,12 @@ and none may change an instance.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +53,35 @@ def generate(root: Path, spec: dict[str, Any]) -> None:
         path.symlink_to(spec["target"])
     elif kind == "fifo":  # a named pipe: reading it would wait forever for a writer
         os.mkfifo(path)
+    elif kind == "store":  # a mock instance holding ``document`` (as state import writes it)
+        mock_store(path, spec["document"])
+    elif kind == "sqlite":  # a database of some other program
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.executescript(spec["sql"])
     else:  # pragma: no cover - a mistake in a case
         raise ValueError(f"unknown generator {kind}")
 
 
+def mock_store(path: Path, document: dict[str, Any]) -> None:
+    """A store holding ``document``, whose version a saved plan's fingerprint can name:
+    the store's id is fixed ("corpus") and it was written once (":1")."""
+    from gladcfg.adapter.mockjson import decode
+    from gladcfg.adapter.mockstore import Store
+
+    loaded = decode(json.dumps(document), str(path))
+    store = Store(path)
+    store.load(loaded.objects, next_id=loaded.next_id)
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE meta SET store = 'corpus'")
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of every instance's store, byte for byte (a database that was only read
+    is left as it was, without its write-ahead log once it is closed)."""
     if not folder.is_dir():
         return {}
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".json"}
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -36,9 +36,13 @@ class RemoteObject:
     An adapter that reads specs as JSON text may hand them over undecoded (``text=``):
     the spec is then decoded each time it is asked for and never kept,
     so holding a large instance costs its text, not a tree of dicts per object.
+
+    ``version`` is the object's version where the instance keeps one (the mock's): a write
+    names the version it read, and the instance refuses it if the object changed since.
+    It is not part of equality: two reads of the same object are equal.
     """
 
-    __slots__ = ("_json", "_spec", "_where", "id", "name")
+    __slots__ = ("_json", "_spec", "_where", "id", "name", "version")
 
     def __init__(
         self,
@@ -48,6 +52,7 @@ class RemoteObject:
         *,
         text: str | None = None,
         where: str = "",
+        version: int | None = None,
     ) -> None:
         """Either ``spec``, or ``text``: the spec as a JSON object, decoded when asked for;
         ``where`` names where it was read, for the error raised if it is not one."""
@@ -56,6 +61,7 @@ class RemoteObject:
         self._spec: dict[str, Any] = {} if spec is None else spec
         self._json = text
         self._where = where
+        self.version = version
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -96,7 +102,7 @@ class RemoteState:
     identity: str = field(kw_only=True)
     objects: dict[str, dict[str, RemoteObject]] = field(default_factory=dict)
     requests: int = 0  # how many requests reading took
-    # An adapter that knows a version of what it read (the mock's file digest, an ETag)
+    # An adapter that knows a version of what it read (the mock's change counter, an ETag)
     # sets it; otherwise the fingerprint is a digest of the objects.
     version: str | None = None
 
@@ -158,7 +164,9 @@ class Adapter(Protocol):
     def delete(self, kind: str, obj: RemoteObject) -> None: ...
 
     def locked(self) -> AbstractContextManager[None]:
-        """Held for the length of an apply, so two applies never interleave."""
+        """Held for the length of an apply. Neither adapter has a lock to hold: the mock's
+        database serialises each write and refuses one whose object changed since it was
+        read, and Gladly versions what it can; the plan's fingerprint covers the rest."""
         ...
 
     def close(self) -> None:

@@ -80,6 +80,7 @@ def _register() -> None:
         pull,
         sandbox,
         schema,
+        state,
         status,
         validate,
     )
@@ -94,6 +95,7 @@ def _register() -> None:
     cli.add_command(status.status)
     cli.add_command(diff.diff)
     cli.add_command(coverage.coverage)
+    cli.add_command(state.state)
     cli.add_command(schema.schema)
     cli.add_command(sandbox.sandbox)
 

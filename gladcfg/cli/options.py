@@ -88,5 +88,8 @@ def project_inputs(workspace: Workspace) -> dict[Path, str]:
         if config.adapter == "mock":
             store = root / (config.path or default_store_path(name))
             inputs[store] = f"the store of the mock instance {name}"
-            inputs[store.with_name(store.name + ".lock")] = f"the lock of the mock instance {name}"
+            for suffix in ("-wal", "-shm"):  # SQLite's write-ahead log and its index
+                inputs[store.with_name(store.name + suffix)] = (
+                    f"the store of the mock instance {name}"
+                )
     return inputs

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ class _Runner:
                     released.append(k)
             return released
 
-        ready: list[int] = []
+        ready: deque[int] = deque()  # popped from the left: a list would make this quadratic
         for i in range(len(changes)):
             if i in blocked:
                 ready.extend(settle(i, Outcome(changes[i], Status.SKIPPED, blocked[i])))
@@ -205,7 +206,7 @@ class _Runner:
                     self.stopped = True
                     ready.clear()  # never started: the next apply's
                 while ready and len(running) < self._parallelism:
-                    i = ready.pop(0)
+                    i = ready.popleft()
                     if i not in outcomes:
                         running[pool.submit(self._execute, changes[i])] = i
                 if not running:

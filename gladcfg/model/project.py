@@ -169,12 +169,15 @@ class InstanceBase(Model):
 
 
 class MockInstance(InstanceBase):
-    """An instance simulated in a local JSON file: the embedded default adapter."""
+    """An instance simulated in a local SQLite database: the embedded default adapter."""
 
     adapter: Literal["mock"] = "mock"
     path: str | None = Field(
         default=None,
-        description="State file, relative to the project; default .gladcfg/state/<instance>.json",
+        description=(
+            "SQLite database of the instance, relative to the project; default "
+            ".gladcfg/state/<instance>.db (a JSON store found there is converted once)"
+        ),
     )
     faults: Faults | None = None
     read_only: list[KindName] = Field(

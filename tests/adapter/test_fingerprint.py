@@ -39,20 +39,22 @@ def test_identity_parts_cannot_run_into_each_other() -> None:
 def test_twin_mock_instances_with_identical_stores_differ(tmp_path: Path) -> None:
     staging = mock(tmp_path, "staging")
     staging.create("teams", "tier1", {"description": "Tier 1"})
+    staging.close()  # a closed database is whole in its file: copied, it is a twin
     state_dir = tmp_path / ".gladcfg/state"
-    shutil.copy(state_dir / "staging.json", state_dir / "prod.json")
+    shutil.copy(state_dir / "staging.db", state_dir / "prod.db")
     prod = mock(tmp_path, "prod")
     assert staging.read().objects == prod.read().objects
     assert staging.read().fingerprint() != prod.read().fingerprint()
     # Two instances sharing one store are still two instances.
-    shared = mock(tmp_path, "prod", path=".gladcfg/state/staging.json")
+    shared = mock(tmp_path, "prod", path=".gladcfg/state/staging.db")
     assert shared.read().fingerprint() != staging.read().fingerprint()
 
 
 def test_a_mock_store_is_named_as_the_project_names_it(tmp_path: Path) -> None:
     """Another checkout of the project (CI's, a colleague's) reads the same instance."""
-    first = mock(tmp_path / "one", "staging", path="state/../state/s.json")
+    first = mock(tmp_path / "one", "staging", path="state/../state/s.db")
     first.create("teams", "tier1", {})
+    first.close()
     shutil.copytree(tmp_path / "one", tmp_path / "two")
-    second = mock(tmp_path / "two", "staging", path="state/s.json")
+    second = mock(tmp_path / "two", "staging", path="state/s.db")
     assert first.read().fingerprint() == second.read().fingerprint()

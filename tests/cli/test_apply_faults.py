@@ -3,49 +3,48 @@ half-saved, and -v has the detail."""
 
 from __future__ import annotations
 
-import errno
 import json
-import math
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-import gladcfg.adapter.mock as mock_module
 from gladcfg.adapter.mock import MockAdapter
-from tests.cli.test_plan_apply import project, store
-from tests.conftest import MakeProject, RunCli
+from tests.cli.test_plan_apply import project
+from tests.conftest import PROJECT_YAML, Disk, MakeProject, RunCli, stored
+
+BIG = "x" * 6000  # a team that needs new pages in the database: a full disk refuses it
+TEAMS_PROJECT = {
+    "config/teams.yaml": "teams:\n" + "".join(f"  t{i}: {{description: {BIG}}}\n" for i in range(8))
+}
 
 
 def test_a_full_disk_fails_changes_cleanly_and_plan_shows_exactly_them(
-    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, disk: Disk
 ) -> None:
-    root = project(make_project)
-    monkeypatch.setattr(mock_module, "FLUSH_INTERVAL_SECONDS", 0)
-    real = mock_module.write_atomically
-    saves: list[Path] = []
+    root = make_project(TEAMS_PROJECT, project_yaml=PROJECT_YAML)
+    create = MockAdapter.create
+    created: list[str] = []
 
-    def fills_up(path: Path, text: str, **kwargs: bool) -> os.stat_result:
-        saves.append(path)
-        if len(saves) > 3:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(path, text, **kwargs)
+    def fills_up(self: MockAdapter, kind: str, name: str, spec: dict[str, Any]) -> Any:
+        obj = create(self, kind, name, spec)
+        created.append(name)
+        if len(created) == 3:
+            disk.fill()
+        return obj
 
-    monkeypatch.setattr(mock_module, "write_atomically", fills_up)
-    result = run_cli("-C", root, "apply", "--auto-approve", "--parallelism", "1")
+    monkeypatch.setattr(MockAdapter, "create", fills_up)
+    result = run_cli("-C", root, "apply", "-i", "staging", "--auto-approve", "--parallelism", "1")
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output and "Traceback" not in result.output
-    assert "No space left on device" in result.output
-    assert "Apply to staging: 3 applied," in result.stdout
-    monkeypatch.setattr(mock_module, "write_atomically", real)
-    saved = {
-        f"{k}.{n}" if k != "settings" else k for k, by in store(root)["objects"].items() for n in by
-    }
-    assert len(saved) == 3  # the changes reported failed were not saved by any later write
-    left = json.loads(run_cli("-C", root, "plan", "--format", "json").stdout)["changes"]
+    assert "the disk is full; nothing changed" in result.output
+    assert "Apply to staging: 3 applied, 5 failed," in result.stdout
+    disk.free()
+    saved = {f"teams.{name}" for name in stored(root)["objects"]["teams"]}
+    assert saved == {f"teams.{name}" for name in created}  # reported applied = stored
+    plan = run_cli("-C", root, "plan", "-i", "staging", "--format", "json")
+    left = json.loads(plan.stdout)["changes"]
     assert len(left) == 5 and saved.isdisjoint(c["address"] for c in left)
-    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    assert run_cli("-C", root, "apply", "-i", "staging", "--auto-approve").exit_code == 0
 
 
 def test_an_unexpected_error_is_one_short_line_and_its_traceback_is_logged_at_v(
@@ -73,22 +72,20 @@ def test_an_unexpected_error_is_one_short_line_and_its_traceback_is_logged_at_v(
     assert 'in buggy\n    raise RuntimeError("a bug in the adapter")' in verbose.stderr
 
 
-def test_when_the_last_save_fails_the_report_is_still_given_and_says_so(
-    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fault", ["fill", "lock"], ids=["disk-full", "read-only"])
+def test_a_store_that_refuses_every_write_changes_nothing_and_has_nothing_to_undo(
+    make_project: MakeProject, run_cli: RunCli, disk: Disk, fault: str
 ) -> None:
-    root = project(make_project)
-    monkeypatch.setattr(mock_module, "FLUSH_INTERVAL_SECONDS", math.inf)  # saved at the end only
-
-    def full(path: Path, text: str, **kwargs: bool) -> os.stat_result:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(mock_module, "write_atomically", full)
-    result = run_cli("-C", root, "apply", "--auto-approve", "--rollback-out", root / "undo.json")
+    root = make_project(TEAMS_PROJECT, project_yaml=PROJECT_YAML)
+    apply = ("apply", "-i", "staging", "--auto-approve")
+    assert run_cli("-C", root, *apply, "--target", "teams.t0").exit_code == 0
+    before = stored(root)
+    getattr(disk, fault)()
+    result = run_cli("-C", root, *apply, "--rollback-out", root / "undo.json")
     assert result.exit_code == 1, result.output
-    assert "Apply to staging: 8 applied, 0 failed, 0 skipped." in result.stdout
-    assert "No space left on device; the changes applied since it was last saved are not in it" in (
-        result.stderr
-    )
-    assert "internal error" not in result.output
-    assert not (root / ".gladcfg/state/staging.json").exists()
-    assert not (root / "undo.json").exists()  # nothing to undo
+    assert "Apply to staging: 0 applied," in result.stdout
+    assert f"cannot write the mock store {root / '.gladcfg/state/staging.db'}" in result.stdout
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    disk.free()
+    assert stored(root) == before
+    assert json.loads((root / "undo.json").read_text())["changes"] == []  # nothing to undo

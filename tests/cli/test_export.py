@@ -23,8 +23,8 @@ def test_export_round_trip_on_the_example(tmp_path: Path, run_cli: RunCli, insta
     assert run_cli("-C", source, "apply", "-i", instance, "--auto-approve").exit_code == 0
     adopted = tmp_path / "adopted"
     (adopted / ".gladcfg/state").mkdir(parents=True)
-    store = next((source / ".gladcfg/state").glob(f"{instance}.json"))
-    shutil.copy(store, adopted / ".gladcfg/state" / f"{instance}.json")
+    store = next((source / ".gladcfg/state").glob(f"{instance}.db"))
+    shutil.copy(store, adopted / ".gladcfg/state" / f"{instance}.db")
     (adopted / "gladcfg.yaml").write_text(f"version: 1\ninstances:\n  {instance}: {{}}\n")
     exported = run_cli("-C", adopted, "export", "-i", instance, "--out", adopted / "config")
     assert exported.exit_code == 0, exported.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
+from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli, store_document, stored
 
 FLEET = PROJECT_YAML.replace("  prod:\n", "  prod-us:\n") + (
     "  prod-eu:\n    vars: {support_email: support@eu.acme.example}\n"
@@ -17,9 +17,8 @@ def fleet(make_project: MakeProject) -> Path:
     return make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=FLEET)
 
 
-def stores(root: Path) -> dict[str, bytes]:
-    state = root / ".gladcfg/state"
-    return {name: (state / f"{name}.json").read_bytes() for name in NAMES}
+def stores(root: Path) -> dict[str, dict[str, object]]:
+    return {name: stored(root, name) for name in NAMES}
 
 
 def test_plan_all_reports_each_instance_and_the_worst_exit_code(
@@ -46,7 +45,7 @@ def test_plan_all_reports_each_instance_and_the_worst_exit_code(
     # Without --detailed-exitcode a fleet with changes is a success.
     assert run_cli("-C", root, "plan", "--all").exit_code == 0
     # One instance that cannot be read makes the run an error; the others are still planned.
-    (root / ".gladcfg/state/prod-eu.json").write_text("{torn")
+    (root / ".gladcfg/state/prod-eu.db").write_text("torn")
     broken = run_cli("-C", root, "plan", "--all", "--detailed-exitcode")
     assert broken.exit_code == 1
     assert "prod-eu:\nerror: the mock store" in broken.stderr
@@ -106,9 +105,9 @@ def test_a_refusal_on_one_instance_applies_nothing_anywhere(
 ) -> None:
     root = fleet(make_project)
     assert run_cli("-C", root, "apply", "-i", "prod-eu", "--auto-approve").exit_code == 0
-    data = json.loads((root / ".gladcfg/state/prod-eu.json").read_text())
+    data = stored(root, "prod-eu")
     data["objects"]["teams"]["legacy"] = {"id": "x-1", "spec": {"description": None}}
-    (root / ".gladcfg/state/prod-eu.json").write_text(json.dumps(data))
+    store_document(root, data, "prod-eu")
     yaml = (root / "gladcfg.yaml").read_text()
     (root / "gladcfg.yaml").write_text(yaml + "    prune: true\n")
     before = stores_or_none(root)
@@ -118,7 +117,7 @@ def test_a_refusal_on_one_instance_applies_nothing_anywhere(
         result.stderr
     )
     assert stores_or_none(root) == before
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
 
 
 def test_failures_in_one_instance_do_not_stop_the_others(
@@ -141,12 +140,9 @@ def test_saved_plans_are_for_one_instance(make_project: MakeProject, run_cli: Ru
         assert result.exit_code == 1 and "a saved plan is for one instance" in result.stderr
 
 
-def stores_or_none(root: Path) -> dict[str, bytes | None]:
+def stores_or_none(root: Path) -> dict[str, dict[str, object] | None]:
     state = root / ".gladcfg/state"
-    return {
-        name: (state / f"{name}.json").read_bytes() if (state / f"{name}.json").exists() else None
-        for name in NAMES
-    }
+    return {name: stored(root, name) if (state / f"{name}.db").exists() else None for name in NAMES}
 
 
 def row(stdout: str, instance: str) -> list[str]:

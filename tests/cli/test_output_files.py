@@ -47,7 +47,7 @@ def test_an_unwritable_rollback_out_is_refused_before_any_change(
     assert result.exit_code == 1, result.output
     assert reason in result.stderr and path in result.stderr
     assert "internal error" not in result.output
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
     assert "Traceback" not in result.output
 
 
@@ -82,7 +82,7 @@ def test_a_read_only_folder_is_refused(
         assert result.exit_code == 1, result.output
         assert f"cannot write the rollback plan to {path}: " in result.stderr
         assert "Read-only file system" in result.stderr
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
 
 
 def test_a_disk_full_when_saving_the_rollback_is_a_clean_error(
@@ -124,9 +124,9 @@ def test_symlinked_outputs_are_written_through(make_project: MakeProject, run_cl
 
 
 INPUTS = {
-    "the-store": (".gladcfg/state/staging.json", "the store of the mock instance staging"),
+    "the-store": (".gladcfg/state/staging.db", "the store of the mock instance staging"),
     "the-store-by-a-symlink": ("store-link.json", "the store of the mock instance staging"),
-    "the-store-lock": (".gladcfg/state/staging.json.lock", "the lock of the mock instance"),
+    "the-store-log": (".gladcfg/state/staging.db-wal", "the store of the mock instance staging"),
     "the-project-file": ("gladcfg.yaml", "the project's gladcfg.yaml"),
     "a-resource-file": ("config/base.yaml", "the resource file config/base.yaml"),
     "a-resource-file-by-its-folder-link": ("link/base.yaml", "the resource file config"),
@@ -140,7 +140,7 @@ def test_an_output_file_never_replaces_what_the_project_reads(
     """A plan saved over a mock store would wipe that instance; over a file, the config."""
     root = project(make_project)
     assert run_cli("apply", "--auto-approve").exit_code == 0
-    (root / "store-link.json").symlink_to(".gladcfg/state/staging.json")
+    (root / "store-link.json").symlink_to(".gladcfg/state/staging.db")
     (root / "config/base.yaml").write_text(
         (root / "config/base.yaml").read_text().replace("Tier 1", "Front line")
     )
@@ -170,4 +170,4 @@ def test_the_rollback_plan_never_replaces_the_plan_being_applied(
     result = run_cli("apply", "plan.json", "--rollback-out", "plan.json")
     assert result.exit_code == 1 and "it is the plan being applied" in result.stderr
     assert (root / "plan.json").read_bytes() == saved
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()

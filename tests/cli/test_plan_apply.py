@@ -7,8 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+from gladcfg.cli.main import cli
+from tests.conftest import BASE_RESOURCES, MakeProject, RunCli, stored
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,14 +34,16 @@ def project(
 
 
 def store(root: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads((root / ".gladcfg/state/staging.json").read_text())
+    return stored(root)
 
 
 def edit_store(root: Path, kind: str, name: str, **spec: object) -> None:
-    """Change the instance the way another project or the admin UI would."""
-    data = store(root)
-    data["objects"][kind][name]["spec"].update(spec)
-    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+    """Change the instance the way the admin UI would: ``gladcfg state edit``."""
+    pairs = [f"{key}={json.dumps(value)}" for key, value in spec.items()]
+    result = CliRunner().invoke(
+        cli, ["-C", str(root), "state", "edit", "-i", "staging", f"{kind}.{name}", *pairs]
+    )
+    assert result.exit_code == 0 and "updated" in result.output, result.output
 
 
 def test_first_plan_apply_then_no_changes(make_project: MakeProject, run_cli: RunCli) -> None:
@@ -226,9 +230,18 @@ def test_read_only_kinds_are_manual_and_hidden_not_managed(
     objects = store(root)["objects"]
     assert "teams" not in objects and "inboxes" not in objects and "answers" in objects
     # Done in the admin UI (here: by a project that can write teams), the next apply finishes.
-    data = store(root)
-    data["objects"]["teams"] = {"tier1": {"id": "ui-1", "spec": {"description": "Tier 1"}}}
-    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+    done = run_cli(
+        "-C",
+        root,
+        "state",
+        "set",
+        "-i",
+        "staging",
+        "teams.tier1",
+        "--json",
+        '{"description": "Tier 1"}',
+    )
+    assert done.exit_code == 0 and "created teams.tier1" in done.stdout, done.output
     assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
     assert run_cli("-C", root, "plan", "--detailed-exitcode").exit_code == 0
 
@@ -253,7 +266,7 @@ def test_apply_needs_a_terminal_or_auto_approve(
     root = project(make_project)
     refused = run_cli("-C", root, "apply")
     assert refused.exit_code == 1 and "--auto-approve" in refused.stderr
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
     monkeypatch.setattr("gladcfg.cli.apply.is_terminal", lambda: True)
     monkeypatch.setattr("click.prompt", lambda *a, **k: "no")
     cancelled = run_cli("-C", root, "apply")

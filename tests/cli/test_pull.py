@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from tests.cli.test_plan_apply import project, store
-from tests.conftest import MakeProject, RunCli
+from tests.conftest import MakeProject, RunCli, store_document
 
 FILE = """\
 # Support organisation for the Acme brand.
@@ -53,7 +53,7 @@ def edit(root: Path, kind: str, name: str, **fields: object) -> None:
             spec.pop(key, None)
         else:
             spec[key] = value
-    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+    store_document(root, data)
 
 
 def changed_lines(before: str, after: str) -> list[str]:
@@ -126,7 +126,7 @@ def test_what_pull_does_not_write(make_project: MakeProject, run_cli: RunCli) ->
     data = store(root)
     data["objects"]["teams"]["extra"] = {"id": "x-9", "spec": {}}
     del data["objects"]["audiences"]["acme"]
-    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+    store_document(root, data)
     pulled = run_cli("-C", root, "pull", "-i", "staging")
     assert pulled.exit_code == 0, pulled.output
     assert "teams.tier1x.description: its name comes from a template" in pulled.stdout
@@ -144,10 +144,10 @@ def test_three_fields_changed_from_another_project(
     # belongs to its project folder, so the instance travels there and back.)
     other = tmp_path / "other"
     (other / "config").mkdir(parents=True)
-    (other / ".gladcfg/state").mkdir(parents=True)
-    instance = root / ".gladcfg/state/staging.json"
-    shutil.copyfile(instance, other / ".gladcfg/state/staging.json")
     (other / "gladcfg.yaml").write_text("version: 1\ninstances:\n  staging: {}\n")
+    moved = tmp_path / "staging.json"
+    assert run_cli("-C", root, "state", "export", "-i", "staging", "--out", moved).exit_code == 0
+    assert run_cli("-C", other, "state", "import", "-i", "staging", moved).exit_code == 0
     changed = (
         FILE.replace("description: Tier 1", "description: First line")
         .replace("'Billing specialists'", "'Billing'")
@@ -156,7 +156,8 @@ def test_three_fields_changed_from_another_project(
     )
     (other / "config/base.yaml").write_text(changed)
     assert run_cli("-C", other, "apply", "--auto-approve").exit_code == 0
-    shutil.copyfile(other / ".gladcfg/state/staging.json", instance)
+    assert run_cli("-C", other, "state", "export", "-i", "staging", "--out", moved).exit_code == 0
+    assert run_cli("-C", root, "state", "import", "-i", "staging", moved).exit_code == 0
     pulled = run_cli("-C", root, "pull", "-i", "staging")
     assert pulled.exit_code == 0, pulled.output
     assert "Pulled 3 field(s) from staging into 1 file(s)." in pulled.stdout

@@ -12,7 +12,7 @@ import pytest
 
 from gladcfg.adapter.mock import MockAdapter
 from gladcfg.model.resources import address_of
-from tests.cli.test_plan_apply import project, store
+from tests.cli.test_plan_apply import edit_store, project, store
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 EXTRA = """\
@@ -84,9 +84,7 @@ def test_a_rollback_plan_goes_stale_like_any_saved_plan(
     applied = run_cli("-C", root, "apply", "--auto-approve", "--rollback-out", rollback)
     assert applied.exit_code == 0, applied.output
     assert len(json.loads(rollback.read_text())["changes"]) == 8
-    data = store(root)
-    data["objects"]["teams"]["tier1"]["spec"]["description"] = "edited in the admin UI"
-    (root / ".gladcfg/state/staging.json").write_text(json.dumps(data))
+    edit_store(root, "teams", "tier1", description="edited in the admin UI")
     stale = run_cli("-C", root, "apply", rollback, "--allow-delete")
     assert stale.exit_code == 1 and "changed since this plan was made" in stale.stderr
 

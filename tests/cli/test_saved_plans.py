@@ -15,6 +15,7 @@ import pytest
 
 from tests.cli.test_plan_apply import MOCK_PROJECT, project
 from tests.conftest import BASE_RESOURCES, MakeProject, Result, RunCli
+from tests.conftest import stored as store_document
 
 MODIFIED = "this plan file was modified or belongs elsewhere"
 EXTRA = "teams:\n  legacy: {description: Old}\n"
@@ -50,7 +51,10 @@ def changes(root: Path) -> list[dict[str, Any]]:
 
 
 def store_bytes(root: Path) -> bytes:
-    return (root / ".gladcfg/state/staging.json").read_bytes()
+    """The database and its write-ahead log: equal when nothing at all was written."""
+    path = root / ".gladcfg/state/staging.db"
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 def tampered(root: Path, edit: Callable[[Document], object]) -> Path:
@@ -305,7 +309,7 @@ def applied_refused(run_cli: RunCli, root: Path, path: Path, *words: str) -> Non
 
 
 def stored(root: Path, kind: str, name: str) -> dict[str, Any]:
-    entry: dict[str, Any] = json.loads(store_bytes(root))["objects"][kind][name]
+    entry: dict[str, Any] = store_document(root)["objects"][kind][name]
     return entry
 
 
@@ -314,14 +318,14 @@ def test_a_plan_for_staging_edited_to_say_prod_never_applies_to_prod(
 ) -> None:
     """prod is staging's twin, object for object; the plan still belongs to staging."""
     state = saved / ".gladcfg/state"
-    (state / "prod.json").write_bytes((state / "staging.json").read_bytes())
+    (state / "prod.db").write_bytes((state / "staging.db").read_bytes())
     (saved / "gladcfg.yaml").write_text(
         (saved / "gladcfg.yaml").read_text() + "  prod: {prune: true}\n"
     )
     path = tampered(saved, lambda d: d.update(instance="prod"))
     result = run_cli("-C", saved, "apply", path, "--allow-delete")
     assert result.exit_code == 1 and MODIFIED in result.stderr, result.output
-    assert (state / "prod.json").read_bytes() == (state / "staging.json").read_bytes()
+    assert (state / "prod.db").read_bytes() == (state / "staging.db").read_bytes()
     unknown = tampered(saved, lambda d: d.update(instance="qa"))
     refused_everywhere(run_cli, saved, unknown, "made for qa, an instance gladcfg.yaml does not")
 
@@ -488,11 +492,9 @@ def test_renames_and_manual_changes_round_trip(make_project: MakeProject, run_cl
     (root / "config/base.yaml").write_text(
         BASE_RESOURCES.replace("acme: {}", "acme: {description: A}")
     )
-    state = root / ".gladcfg/state/staging.json"
     assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 1  # audiences: manual
-    data = json.loads(state.read_text())
-    data["objects"]["audiences"] = {"acme": {"id": "ui-1", "spec": {}}}
-    state.write_text(json.dumps(data))
+    ui = ("state", "set", "-i", "staging", "audiences.acme", "--json", "{}")
+    assert run_cli("-C", root, *ui).exit_code == 0
     assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
     renamed = BASE_RESOURCES.replace(
         "  tier1: {description: Tier 1}", "  first-line: {renamed_from: tier1, description: One}"
@@ -509,7 +511,7 @@ def test_renames_and_manual_changes_round_trip(make_project: MakeProject, run_cl
     assert run_cli("-C", root, "show", root / "plan.json").exit_code == 0
     applied = run_cli("-C", root, "apply", root / "plan.json")
     assert applied.exit_code == 0, applied.output
-    objects = json.loads(state.read_text())["objects"]
+    objects = store_document(root)["objects"]
     assert set(objects["teams"]) == {"first-line"}
     assert objects["audiences"]["acme"]["spec"] == {}
     left = json.loads(run_cli("-C", root, "plan", "--format", "json").stdout)["changes"]
@@ -534,7 +536,7 @@ def test_a_rollback_plan_is_judged_like_any_saved_plan(
     assert refused.exit_code == 1 and "--force" in refused.stderr
     undone = run_cli("-C", root, "apply", rollback, "--force")
     assert undone.exit_code == 0, undone.output
-    assert json.loads(store_bytes(root))["objects"]["teams"]["t0"]["spec"] == {"description": "old"}
+    assert stored(root, "teams", "t0")["spec"] == {"description": "old"}
 
 
 def test_a_plan_file_that_is_not_a_regular_file_is_refused_without_waiting(

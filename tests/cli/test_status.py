@@ -25,17 +25,17 @@ def test_status_healthy_drift_and_error(make_project: MakeProject, run_cli: RunC
     assert [r["status"] for r in document["instances"]] == ["healthy"] * 3
     assert document["instances"][0]["drift"]["addresses"] == []
     # Drift on one instance: someone edited it in the admin UI.
-    store = root / ".gladcfg/state/prod-us.json"
-    data = json.loads(store.read_text())
-    data["objects"]["teams"]["tier1"]["spec"]["description"] = "edited by hand"
-    data["objects"]["teams"]["vip"] = {"id": "x-1", "spec": {}}
-    store.write_text(json.dumps(data))
+    for edit in (
+        ("edit", "teams.tier1", "description=edited by hand"),
+        ("set", "teams.vip", "--json", "{}"),
+    ):
+        assert run_cli("-C", root, "state", edit[0], "-i", "prod-us", *edit[1:]).exit_code == 0
     drift = run_cli("-C", root, "status")
     assert drift.exit_code == 2
     assert "prod-us: drift\n  drift: teams.tier1\n  unmanaged: teams.vip\n" in drift.stdout
     assert "staging: healthy" in drift.stdout
     # A broken instance is an error, and the worst status wins.
-    (root / ".gladcfg/state/prod-eu.json").write_text("[]")
+    (root / ".gladcfg/state/prod-eu.db").write_text("[]")
     broken = run_cli("-C", root, "status", "--format", "json")
     assert broken.exit_code == 1
     document = json.loads(broken.stdout)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import gladcfg_process
+from tests.conftest import gladcfg_process, stored
 
 TIMEOUT = 60.0
 EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -123,8 +123,8 @@ def applied(stdout: str, instance: str | None = None) -> set[str]:
 
 
 def objects(root: Path, instance: str = "staging") -> dict[str, Any]:
-    path = root / f".gladcfg/state/{instance}.json"
-    return json.loads(path.read_text())["objects"] if path.exists() else {}
+    found: dict[str, Any] = stored(root, instance)["objects"]
+    return found
 
 
 def addresses(stored: dict[str, Any]) -> set[str]:
@@ -230,7 +230,7 @@ def test_a_signal_before_anything_is_written_changes_nothing(
         (root / "config/slow.yaml").write_text(
             "#% for i in range(100000)\n#% for j in range(100000)\n#% endfor\n#% endfor\n"
         )
-    store = root / ".gladcfg/state/staging.json"
+    store = root / ".gladcfg/state/staging.db"
     before = store.read_bytes()
     run = Run(root, *args)
     run.wait_until_handling_signals()
@@ -259,7 +259,7 @@ def test_a_signal_at_the_confirmation_prompt_changes_nothing(tmp_path: Path, sig
     no_traceback(out, err)
     assert code == EXIT[signum], out + err
     assert err.rstrip().endswith(WORD[signum])
-    assert not (root / ".gladcfg/state/staging.json").exists()
+    assert not (root / ".gladcfg/state/staging.db").exists()
 
 
 def test_sigterm_stops_every_instance_of_a_fleet_apply(tmp_path: Path) -> None:
