@@ -64,7 +64,7 @@ def _check(
 
     plan, adapter = make_plan(workspace, name, report=report)
     adapter.close()
-    summary = plan.summary()
+    summary = plan.summary.model_dump()
     drift = Drift(
         create=summary["create"],
         update=summary["update"],

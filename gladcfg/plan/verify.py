@@ -31,10 +31,16 @@ from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.errors import PlanFileError
 from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import Instance
-from gladcfg.model.resources import KIND_MODELS, KINDS, Settings, rename_references
+from gladcfg.model.resources import (
+    KIND_MODELS,
+    KINDS,
+    Settings,
+    address_of,
+    rename_references,
+)
 from gladcfg.model.types import Name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.model import Action, Change, Plan, Summary
 from gladcfg.plan.safety import assess, count_existing
 
 MODIFIED = "this plan file was modified or belongs elsewhere"
@@ -61,6 +67,23 @@ def refuse(reasons: list[str], where: str = "") -> PlanFileError:
     return PlanFileError(
         f"{prefix}{MODIFIED}; nothing was sent. Make a new plan with gladcfg plan --out.{listed}"
     )
+
+
+def load_problems(plan: Plan) -> list[str]:
+    """Every reason a loaded plan does not hold on its own: :func:`plan_problems`, and the
+    parts of the file derived from others (addresses, the summary)."""
+    reasons = [
+        f"changes[{index}]: address {c.address!r} is not the address of {c.kind} {c.name!r}"
+        for index, c in enumerate(plan.changes)
+        if c.address != address_of(c.kind, c.name)
+    ]
+    counted = Summary.of(plan.changes, plan.unchanged).model_dump()
+    reasons += [
+        f"summary: {count} to {action}, but the changes hold {counted[action]}"
+        for action, count in plan.summary.model_dump().items()
+        if count != counted[action]
+    ]
+    return reasons + plan_problems(plan)
 
 
 def plan_problems(plan: Plan) -> list[str]:
