@@ -5,10 +5,12 @@ is trusted only once all its parts agree: with each other, with the project, wit
 Each check returns every reason it finds (an empty list: the plan holds), in three rounds, as
 what they need becomes available:
 
-* :func:`plan_problems`, the plan alone (``show`` and ``apply``): each change carries exactly
-  the fields its action uses; every written ``after`` is what its kind's model makes of it
-  (the validation files get), every ``diff`` the one derived from ``before`` and ``after``; no
-  object is changed twice; the safety figures are those of the changes and the limits;
+* :func:`load_problems`, the plan alone, on every load of a plan file (the validation of
+  :class:`~gladcfg.plan.model.Plan`): addresses and the summary are those of the changes, and
+  :func:`plan_problems` holds: each change carries exactly the fields its action uses; every
+  written ``after`` is what its kind's model makes of it (the validation files get), every
+  ``diff`` the one derived from ``before`` and ``after``; no object is changed twice; the
+  safety figures are those of the changes and the limits;
 * :func:`project_problems`, against ``gladcfg.yaml``: this adapter and this gladcfg made the
   plan, under the same safety limits and ignore globs, and each change is one the instance's
   adapter makes (read-only kinds only as manual changes, hidden kinds not at all);
