@@ -21,6 +21,7 @@ from gladcfg.config.checks import silent_after_hours
 from gladcfg.config.workspace import DesiredState
 from gladcfg.model.project import CoverageTarget
 from gladcfg.model.resources import BusinessHours, Inbox, Settings
+from gladcfg.model.status import CoverageGap, SilentEntryPoint
 from gladcfg.model.types import WEEKDAYS, expand_days, range_minutes
 
 WEEK_MINUTES = 7 * 24 * 60
@@ -36,13 +37,6 @@ class Gap:
     @property
     def minutes(self) -> int:
         return self.end - self.start
-
-
-@dataclass(frozen=True)
-class SilentEntryPoint:
-    name: str
-    channel: str
-    inbox: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,7 @@ def compute(
         for a, b in subtract(wanted, languages.get(language, []))
     ]
     silent = [
-        SilentEntryPoint(declared.name, entry.channel, entry.inbox)
+        SilentEntryPoint(entry_point=declared.name, channel=entry.channel, inbox=entry.inbox)
         for declared, entry in silent_after_hours(state)
     ]
     return Coverage(
@@ -193,25 +187,19 @@ def to_document(coverage: Coverage) -> dict[str, Any]:
         "target": coverage.target_source,
         "inboxes": {name: grid(i) for name, i in coverage.inboxes.items()},
         "languages": {name: grid(i) for name, i in coverage.languages.items()},
-        "gaps": gap_records(coverage),
-        "silent_after_hours": silent_records(coverage),
+        "gaps": [gap.model_dump() for gap in gap_records(coverage)],
+        "silent_after_hours": [silent.model_dump() for silent in coverage.silent],
     }
 
 
-def gap_records(coverage: Coverage) -> list[dict[str, Any]]:
-    """The gaps as JSON records, with ISO 8601 times (coverage JSON and status share them)."""
+def gap_records(coverage: Coverage) -> list[CoverageGap]:
+    """The gaps with ISO 8601 times, as the coverage JSON and status records hold them."""
     return [
-        {
-            "language": gap.language,
-            "start": coverage.at(gap.start).isoformat(),
-            "end": coverage.at(gap.end).isoformat(),
-            "minutes": gap.minutes,
-        }
+        CoverageGap(
+            language=gap.language,
+            start=coverage.at(gap.start).isoformat(),
+            end=coverage.at(gap.end).isoformat(),
+            minutes=gap.minutes,
+        )
         for gap in coverage.gaps
-    ]
-
-
-def silent_records(coverage: Coverage) -> list[dict[str, str]]:
-    return [
-        {"entry_point": s.name, "channel": s.channel, "inbox": s.inbox} for s in coverage.silent
     ]

@@ -13,7 +13,7 @@ from gladcfg.cli.options import instance_options, selected_instances
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport, Workspace
     from gladcfg.errors import GladcfgError
-    from gladcfg.model.status import InstanceStatus, StatusDocument
+    from gladcfg.model.status import InstanceStatus
 
 
 @click.command()
@@ -32,6 +32,7 @@ def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str)
     from gladcfg.coverage import week_start
     from gladcfg.engine.fleet import for_each_instance, valid, validate_each
     from gladcfg.model.status import StatusDocument
+    from gladcfg.render.status import render_status_json, render_status_text
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_)
@@ -47,10 +48,8 @@ def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str)
             r.value if r.value is not None else _failed(r.instance, r.error) for r in records
         ],
     )
-    if format_ == "json":
-        click.echo(document.model_dump_json(indent=2, exclude_none=True))
-    else:
-        click.echo(_render(document), nl=False, color=app.use_color)
+    render = render_status_json if format_ == "json" else render_status_text
+    click.echo(render(document), nl=False, color=app.use_color)
     states = {record.status for record in document.instances}
     return 1 if "error" in states else 2 if "drift" in states else 0
 
@@ -58,19 +57,19 @@ def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str)
 def _check(
     workspace: Workspace, name: str, report: ValidationReport, today: dt.date
 ) -> InstanceStatus:
-    from gladcfg.coverage import compute, gap_records, silent_records
+    from gladcfg.coverage import compute, gap_records
     from gladcfg.engine import make_plan
-    from gladcfg.model.status import CoverageGap, Drift, InstanceStatus, SilentEntryPoint
+    from gladcfg.model.status import Drift, InstanceStatus
 
     plan, adapter = make_plan(workspace, name, report=report)
     adapter.close()
-    summary = plan.summary()
+    summary = plan.summary
     drift = Drift(
-        create=summary["create"],
-        update=summary["update"],
-        rename=summary["rename"],
-        delete=summary["delete"],
-        manual=summary["manual"],
+        create=summary.create,
+        update=summary.update,
+        rename=summary.rename,
+        delete=summary.delete,
+        manual=summary.manual,
         addresses=[change.address for change in plan.changes],
     )
     coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
@@ -81,8 +80,8 @@ def _check(
         drift=drift,
         unmanaged=list(plan.unmanaged),
         warnings=list(plan.warnings),
-        coverage_gaps=[CoverageGap.model_validate(g) for g in gap_records(coverage)],
-        silent_after_hours=[SilentEntryPoint.model_validate(s) for s in silent_records(coverage)],
+        coverage_gaps=gap_records(coverage),
+        silent_after_hours=coverage.silent,
     )
 
 
@@ -94,36 +93,3 @@ def _failed(name: str, error: GladcfgError | None) -> InstanceStatus:
     problems = document.get("problems", [])
     text = document["error"] + "".join(f"\n  {p}" for p in problems)
     return InstanceStatus(instance=name, status="error", error=text)
-
-
-def _render(document: StatusDocument) -> str:
-    colours = {"healthy": "green", "drift": "yellow", "error": "red"}
-    lines = [click.style(f"Status at {document.checked_at}", bold=True)]
-    for record in document.instances:
-        lines.append("")
-        lines.append(
-            click.style(f"{record.instance}: ", bold=True)
-            + click.style(record.status, fg=colours[record.status], bold=True)
-        )
-        if record.error:
-            lines.append(f"  {record.error}")
-            continue
-        if record.drift and record.drift.addresses:
-            lines.append(f"  drift: {_listed(record.drift.addresses)}")
-        if record.unmanaged:
-            lines.append(f"  unmanaged: {_listed(record.unmanaged)}")
-        lines.append(f"  warnings: {len(record.warnings)}")
-        gaps = record.coverage_gaps
-        lines.append(
-            f"  coverage gaps this week: {len(gaps)}"
-            + (f" ({sum(g.minutes for g in gaps) // 60}h in all)" if gaps else "")
-        )
-        if record.silent_after_hours:
-            silent = ", ".join(s.entry_point for s in record.silent_after_hours)
-            lines.append(f"  no after-hours reply: {silent}")
-    return "\n".join(lines) + "\n"
-
-
-def _listed(addresses: list[str], limit: int = 8) -> str:
-    shown = ", ".join(addresses[:limit])
-    return shown + (f" and {len(addresses) - limit} more" if len(addresses) > limit else "")

@@ -140,7 +140,7 @@ def apply_plan(
     report: ApplyReport | None = None
     try:
         with adapter.locked():
-            remote = adapter.read(plan.reads)
+            remote = adapter.read(plan.read_hints)
             if remote.fingerprint() != plan.fingerprint:
                 raise RefusedError(
                     f"{plan.instance} is not as this plan found it (fingerprint "
@@ -164,7 +164,7 @@ def apply_plan(
             if rollback:
                 from gladcfg.engine.rollback import rollback_plan
 
-                after = adapter.read(plan.reads)
+                after = adapter.read(plan.read_hints)
                 report = replace(
                     report, rollback=rollback_plan(plan, report, remote, after, adapter.access)
                 )

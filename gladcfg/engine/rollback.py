@@ -10,7 +10,6 @@ since, or without --force past the limits, like any saved plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from gladcfg import __version__
@@ -39,17 +38,19 @@ def rollback_plan(
     ]
     # Creates, updates and renames first (in the order a plan lists them), deletes last.
     changes.sort(key=lambda c: c.action is Action.DELETE)
-    return replace(
-        plan,
-        fingerprint=after.fingerprint(),
-        changes=tuple(changes),
-        unchanged=0,
-        unmanaged=(),
+    return Plan.of(
+        plan.instance,
+        plan.adapter,
+        after.fingerprint(),
+        tuple(changes),
+        0,
+        not_managed=plan.not_managed,
         warnings=(f"rollback of an apply to {plan.instance}",),
         safety=check_safety(plan.safety.limits, after, access, plan.ignore, changes),
-        targets=(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         gladcfg_version=__version__,
+        ignore=plan.ignore,
+        reads=plan.reads,
     )
 
 
@@ -59,32 +60,32 @@ def _undo(change: Change, before: RemoteState, after: RemoteState) -> Change | N
     if change.action is Action.CREATE:
         if now is None:  # pragma: no cover - an applied create always leaves its object
             return None
-        return Change(kind, change.name, Action.DELETE, before=now.spec, remote_id=now.id)
+        return Change.of(kind, change.name, Action.DELETE, before=now.spec, remote_id=now.id)
     if change.action is Action.DELETE:
         was = before.of(kind)[change.name]
-        return Change(kind, change.name, Action.CREATE, after=was.spec)
+        return Change.of(kind, change.name, Action.CREATE, after=was.spec)
     old_name = change.renamed_from if change.action is Action.RENAME else change.name
     assert old_name is not None and now is not None
     was = before.of(kind)[old_name]
     if change.action is Action.RENAME:
-        return Change(
+        return Change.of(
             kind,
             old_name,
             Action.RENAME,
-            now.spec,
-            was.spec,
-            field_diff(now.spec, was.spec) if now.spec != was.spec else (),
+            before=now.spec,
+            after=was.spec,
+            diff=field_diff(now.spec, was.spec) if now.spec != was.spec else (),
             renamed_from=change.name,
             remote_id=now.id,
         )
     if now.spec == was.spec:  # pragma: no cover - an applied update changed something
         return None
-    return Change(
+    return Change.of(
         kind,
         change.name,
         Action.UPDATE,
-        now.spec,
-        was.spec,
-        field_diff(now.spec, was.spec),
+        before=now.spec,
+        after=was.spec,
+        diff=field_diff(now.spec, was.spec),
         remote_id=now.id,
     )

@@ -10,14 +10,14 @@ import json
 
 from pydantic import BaseModel
 
-from gladcfg.model.plan import PlanDocument
 from gladcfg.model.project import Project, ResourceFile
 from gladcfg.model.status import StatusDocument
+from gladcfg.plan.model import Plan
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "gladcfg.schema.json": (Project, "gladcfg project file (gladcfg.yaml)"),
     "resources.schema.json": (ResourceFile, "gladcfg resource file"),
-    "plan.schema.json": (PlanDocument, "gladcfg plan (format_version 1)"),
+    "plan.schema.json": (Plan, "gladcfg plan (format_version 1)"),
     "status.schema.json": (StatusDocument, "gladcfg status (format_version 1)"),
 }
 

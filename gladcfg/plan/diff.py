@@ -40,10 +40,10 @@ def field_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldDiff
     for path in changed_paths(before, after):
         old, new = value_at(before, path), value_at(after, path)
         diffs.append(
-            FieldDiff(
-                format_path(path),
-                None if old is MISSING else old,
-                None if new is MISSING else new,
+            FieldDiff.model_construct(
+                path=format_path(path),
+                before=None if old is MISSING else old,
+                after=None if new is MISSING else new,
             )
         )
     return tuple(diffs)

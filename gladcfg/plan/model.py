@@ -1,15 +1,34 @@
-"""The plan: plain immutable data (as Terraform's ``internal/plans``). Computing it lives in
-:mod:`gladcfg.plan.planner`; showing it in :mod:`gladcfg.render`."""
+"""The plan: plain immutable data (as Terraform's ``internal/plans``), and the one definition
+of the JSON plan (``--format json``, saved plan files, ``schemas/plan.schema.json``).
+
+The JSON plan is these models' dump, and a plan file is their validated load, so a fresh
+plan and a saved one are the same object to every renderer. Computing a plan lives in
+:mod:`gladcfg.plan.planner`; plans gladcfg computes are built with ``model_construct``
+(:meth:`Change.of`, :meth:`Plan.of`): tens of thousands of changes are not validated again.
+Only a load validates, and then also checks the plan whole (:mod:`gladcfg.plan.verify`).
+"""
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 from gladcfg.model.project import Safety as SafetyConfig
 from gladcfg.model.resources import address_of
+from gladcfg.model.types import Model
 
 
 class Action(enum.Enum):
@@ -20,31 +39,103 @@ class Action(enum.Enum):
     MANUAL = "manual"  # a difference the adapter can read but not write: done in the admin UI
 
 
-@dataclass(frozen=True)
-class FieldDiff:
-    """One changed field; ``path`` is dotted with ``[i]`` for list items."""
+def _not_manual(action: Action) -> Action:
+    if action is Action.MANUAL:
+        raise ValueError("a manual change is done as a create, update, rename or delete")
+    return action
+
+
+_ActionField = Annotated[
+    Action, WithJsonSchema({"enum": [a.value for a in Action], "title": "Action", "type": "string"})
+]
+_ManualAction = Annotated[
+    Action,
+    AfterValidator(_not_manual),
+    WithJsonSchema({"enum": [a.value for a in Action if a is not Action.MANUAL], "type": "string"}),
+]
+
+
+class _Strict(Model):
+    """A plan file holds what gladcfg wrote: ``9.0`` or ``true`` where it writes ``9`` is an
+    edit, not a spelling to coerce. Loaded from JSON text (:meth:`Plan.model_validate_json`),
+    where arrays are tuples and strings name actions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _as_read(value: Any) -> Any:
+    return value
+
+
+# Values in specs and diffs. A plan file is loaded from JSON text, where every value is a
+# JsonValue already, so they are typed Any: dumping a plan of 50,000 changes then copies them
+# in pydantic-core rather than calling JsonValue's discriminator per value. The schema (the
+# validator's input type) says JsonValue.
+_Value = Annotated[Any, BeforeValidator(_as_read, json_schema_input_type=JsonValue)]
+_Spec = Annotated[
+    dict[str, Any], BeforeValidator(_as_read, json_schema_input_type=dict[str, JsonValue])
+]
+
+
+class FieldDiff(_Strict):
+    """One changed field: ``path`` is dotted, with ``[i]`` for list items."""
 
     path: str
-    before: Any = None
-    after: Any = None
+    before: _Value = None
+    after: _Value = None
 
 
-@dataclass(frozen=True)
-class Change:
+def _is_none(value: Any) -> bool:
+    """What a plan does not have is left out of its JSON, except a change's ``before`` and
+    ``after`` (``null`` says there is none)."""
+    return value is None
+
+
+class Change(_Strict):
+    address: str = Field(description="kind.name, or 'settings'.")
     kind: str
     name: str
-    action: Action
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-    diff: tuple[FieldDiff, ...] = ()
-    renamed_from: str | None = None
-    remote_id: str | None = None
-    # For a MANUAL change, what the admin has to do: create, update, rename or delete.
-    manual_action: Action | None = None
+    action: _ActionField
+    manual_action: _ManualAction | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        title="Manual Action",
+        description="For a manual change: what to do in the admin UI.",
+    )
+    renamed_from: str | None = Field(default=None, exclude_if=_is_none)
+    remote_id: str | None = Field(default=None, exclude_if=_is_none)
+    before: _Spec | None = None
+    after: _Spec | None = None
+    diff: tuple[FieldDiff, ...] = Field(default_factory=tuple)
 
-    @property
-    def address(self) -> str:
-        return address_of(self.kind, self.name)
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        name: str,
+        action: Action,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        diff: tuple[FieldDiff, ...] = (),
+        renamed_from: str | None = None,
+        remote_id: str | None = None,
+        manual_action: Action | None = None,
+    ) -> Change:
+        """A change gladcfg computed (not validated again)."""
+        return cls.model_construct(
+            _CHANGE_FIELDS,
+            address=address_of(kind, name),
+            kind=kind,
+            name=name,
+            action=action,
+            manual_action=manual_action,
+            renamed_from=renamed_from,
+            remote_id=remote_id,
+            before=before,
+            after=after,
+            diff=diff,
+        )
 
     @property
     def effective_action(self) -> Action:
@@ -56,47 +147,158 @@ class Change:
         )
 
 
-@dataclass(frozen=True)
-class Safety:
-    """The octoDNS-style check of how much of the instance a plan would change."""
+_CHANGE_FIELDS = set(Change.model_fields)  # every one is given: model_construct need not count
 
-    existing: int
-    updates: int
-    deletes: int
-    violations: tuple[str, ...] = ()
-    # The instance's thresholds the figures were judged by (gladcfg.yaml's ``safety``).
-    limits: SafetyConfig = field(default_factory=SafetyConfig)
+
+class Summary(_Strict):
+    create: int = Field(ge=0)
+    update: int = Field(ge=0)
+    rename: int = Field(ge=0)
+    delete: int = Field(ge=0)
+    manual: int = Field(ge=0)
+    unchanged: int = Field(ge=0)
+
+    @classmethod
+    def of(cls, changes: tuple[Change, ...], unchanged: int) -> Summary:
+        counts = Counter(change.action for change in changes)
+        return cls.model_construct(
+            create=counts[Action.CREATE],
+            update=counts[Action.UPDATE],
+            rename=counts[Action.RENAME],
+            delete=counts[Action.DELETE],
+            manual=counts[Action.MANUAL],
+            unchanged=unchanged,
+        )
+
+
+class SafetyReport(_Strict):
+    """The octoDNS-style check of how much of the instance a plan would change, and the
+    instance's thresholds (gladcfg.yaml's ``safety``) it was judged by."""
+
+    existing: int = Field(ge=0, description="Managed objects the instance had.")
+    updates: int = Field(ge=0)
+    deletes: int = Field(ge=0)
+    violations: tuple[str, ...] = Field(
+        default_factory=tuple, description="Thresholds exceeded; apply refuses without --force."
+    )
+    max_update_percent: float = Field(ge=0, le=100, description="The instance's threshold.")
+    max_delete_percent: float = Field(ge=0, le=100, description="The instance's threshold.")
+    min_existing: int = Field(ge=0, description="The instance's threshold.")
+
+    @classmethod
+    def of(
+        cls,
+        existing: int,
+        updates: int,
+        deletes: int,
+        violations: tuple[str, ...] = (),
+        limits: SafetyConfig | None = None,
+    ) -> SafetyReport:
+        return cls.model_construct(
+            existing=existing,
+            updates=updates,
+            deletes=deletes,
+            violations=violations,
+            **(limits or SafetyConfig()).model_dump(),
+        )
+
+    @property
+    def limits(self) -> SafetyConfig:
+        return SafetyConfig.model_construct(
+            max_update_percent=self.max_update_percent,
+            max_delete_percent=self.max_delete_percent,
+            min_existing=self.min_existing,
+        )
 
     @property
     def ok(self) -> bool:
         return not self.violations
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(_Strict):
+    """What would change on one instance, and the fingerprint of the remote state it read."""
+
+    format_version: Literal[1] = 1
     instance: str
     adapter: str
-    fingerprint: str
-    changes: tuple[Change, ...]
-    unchanged: int
-    unmanaged: tuple[str, ...] = ()
-    not_managed: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    safety: Safety = field(default_factory=lambda: Safety(0, 0, 0))
-    targets: tuple[str, ...] = ()
+    fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     created_at: str = ""
     gladcfg_version: str = ""
-    # The instance's ``ignore`` globs when the plan was made: which objects it left out.
-    ignore: tuple[str, ...] = ()
+    targets: tuple[str, ...] = Field(default_factory=tuple)
+    ignore: tuple[str, ...] = Field(
+        description="The instance's ignore globs when the plan was made (gladcfg.yaml)."
+    )
+    summary: Summary
+    changes: tuple[Change, ...]
+    unmanaged: tuple[str, ...] = Field(default_factory=tuple)
+    not_managed: tuple[str, ...] = Field(default_factory=tuple)
+    warnings: tuple[str, ...] = Field(default_factory=tuple)
+    safety: SafetyReport
     # The read hints the plan was made with (adapters that read by name), so applying a
     # saved plan re-reads exactly what was planned.
-    reads: dict[str, Any] | None = None
+    reads: dict[str, JsonValue] | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="What the plan read by name (for APIs that cannot list a kind).",
+    )
 
-    def summary(self) -> dict[str, int]:
-        counts = Counter(change.action for change in self.changes)
-        summary = {action.value: counts.get(action, 0) for action in Action}
-        summary["unchanged"] = self.unchanged
-        return summary
+    @classmethod
+    def of(
+        cls,
+        instance: str,
+        adapter: str,
+        fingerprint: str,
+        changes: tuple[Change, ...],
+        unchanged: int,
+        *,
+        unmanaged: tuple[str, ...] = (),
+        not_managed: tuple[str, ...] = (),
+        warnings: tuple[str, ...] = (),
+        safety: SafetyReport | None = None,
+        targets: tuple[str, ...] = (),
+        created_at: str = "",
+        gladcfg_version: str = "",
+        ignore: tuple[str, ...] = (),
+        reads: dict[str, Any] | None = None,
+    ) -> Plan:
+        """A plan gladcfg computed (not validated again); the summary counts ``changes``."""
+        return cls.model_construct(
+            format_version=1,
+            instance=instance,
+            adapter=adapter,
+            fingerprint=fingerprint,
+            created_at=created_at,
+            gladcfg_version=gladcfg_version,
+            targets=targets,
+            ignore=ignore,
+            summary=Summary.of(changes, unchanged),
+            changes=changes,
+            unmanaged=unmanaged,
+            not_managed=not_managed,
+            warnings=warnings,
+            safety=safety if safety is not None else SafetyReport.of(0, 0, 0),
+            reads=reads,
+        )
+
+    @model_validator(mode="after")
+    def _whole(self, info: ValidationInfo) -> Plan:
+        """A loaded plan is trusted only once its parts agree (:func:`.verify.load_problems`);
+        ``where`` in the validation context names the file in the error."""
+        from gladcfg.plan.verify import load_problems, refuse
+
+        reasons = load_problems(self)
+        if reasons:
+            raise refuse(reasons, (info.context or {}).get("where", ""))
+        return self
+
+    @property
+    def read_hints(self) -> Mapping[str, Mapping[str, dict[str, Any]]] | None:
+        """``reads`` as the adapter takes it (a loaded plan's are checked to be so)."""
+        return cast("Mapping[str, Mapping[str, dict[str, Any]]] | None", self.reads)
+
+    @property
+    def unchanged(self) -> int:
+        return self.summary.unchanged
 
     @property
     def has_changes(self) -> bool:

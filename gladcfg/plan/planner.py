@@ -111,13 +111,13 @@ def plan_instance(
                 notes.append(f"{address} is not declared but protected: not deleted")
                 unmanaged.append(address)
             else:
-                delete = Change(kind, name, Action.DELETE, before=obj.spec, remote_id=obj.id)
+                delete = Change.of(kind, name, Action.DELETE, before=obj.spec, remote_id=obj.id)
                 changes.append(_as_manual(delete) if mode is Access.READ_ONLY else delete)
     if targets:
         changes = _targeted(changes, targets)
     changes.sort(key=_display_order)
     safety = check_safety(config.safety, remote, access, config.ignore, changes)
-    return Plan(
+    return Plan.of(
         instance=desired.instance,
         adapter=adapter,
         fingerprint=remote.fingerprint(),
@@ -161,8 +161,14 @@ def _compare(
         have = _follow_renames(kind, obj.spec, renames)
         if have == want:
             return None
-        return Change(
-            kind, name, Action.UPDATE, have, want, field_diff(have, want), remote_id=obj.id
+        return Change.of(
+            kind,
+            name,
+            Action.UPDATE,
+            before=have,
+            after=want,
+            diff=field_diff(have, want),
+            remote_id=obj.id,
         )
     old = item.model.renamed_from if isinstance(item.model, Resource) else None
     if old and old in existing and old not in declared and old not in matched:
@@ -170,18 +176,18 @@ def _compare(
         before = existing[old]
         have = _follow_renames(kind, before.spec, renames)
         diff = () if have == want else field_diff(have, want)
-        return Change(
+        return Change.of(
             kind,
             name,
             Action.RENAME,
-            have,
-            want,
-            diff,
+            before=have,
+            after=want,
+            diff=diff,
             renamed_from=old,
             remote_id=before.id,
         )
     # A create carries everything declared: done by hand, it is the admin's checklist.
-    return Change(kind, name, Action.CREATE, after=declared_spec)
+    return Change.of(kind, name, Action.CREATE, after=declared_spec)
 
 
 def _renames(
@@ -214,15 +220,15 @@ def _follow_renames(
 
 
 def _as_manual(change: Change) -> Change:
-    return Change(
+    return Change.of(
         change.kind,
         change.name,
         Action.MANUAL,
-        change.before,
-        change.after,
-        change.diff,
-        change.renamed_from,
-        change.remote_id,
+        before=change.before,
+        after=change.after,
+        diff=change.diff,
+        renamed_from=change.renamed_from,
+        remote_id=change.remote_id,
         manual_action=change.action,
     )
 

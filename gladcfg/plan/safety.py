@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.model.project import Safety as SafetyConfig
 from gladcfg.model.resources import address_of
-from gladcfg.plan.model import Action, Change, Safety
+from gladcfg.plan.model import Action, Change, SafetyReport
 
 
 def check_safety(
@@ -23,7 +23,7 @@ def check_safety(
     access: Mapping[str, Access],
     ignore: Iterable[str],
     changes: Iterable[Change],
-) -> Safety:
+) -> SafetyReport:
     return assess(config, count_existing(remote, access, ignore), changes)
 
 
@@ -38,7 +38,7 @@ def count_existing(remote: RemoteState, access: Mapping[str, Access], ignore: It
     )
 
 
-def assess(config: SafetyConfig, existing: int, changes: Iterable[Change]) -> Safety:
+def assess(config: SafetyConfig, existing: int, changes: Iterable[Change]) -> SafetyReport:
     """The safety figures of ``changes`` to an instance holding ``existing`` managed objects."""
     updates = deletes = 0
     for change in changes:
@@ -58,4 +58,4 @@ def assess(config: SafetyConfig, existing: int, changes: Iterable[Change]) -> Sa
                     f"would {verb} {count} of {existing} managed objects ({percent:.0f}%), "
                     f"more than max_{verb}_percent ({limit:g}%)"
                 )
-    return Safety(existing, updates, deletes, tuple(violations), limits=config)
+    return SafetyReport.of(existing, updates, deletes, tuple(violations), limits=config)

@@ -5,10 +5,12 @@ is trusted only once all its parts agree: with each other, with the project, wit
 Each check returns every reason it finds (an empty list: the plan holds), in three rounds, as
 what they need becomes available:
 
-* :func:`plan_problems`, the plan alone (``show`` and ``apply``): each change carries exactly
-  the fields its action uses; every written ``after`` is what its kind's model makes of it
-  (the validation files get), every ``diff`` the one derived from ``before`` and ``after``; no
-  object is changed twice; the safety figures are those of the changes and the limits;
+* :func:`load_problems`, the plan alone, on every load of a plan file (the validation of
+  :class:`~gladcfg.plan.model.Plan`): addresses and the summary are those of the changes, and
+  :func:`plan_problems` holds: each change carries exactly the fields its action uses; every
+  written ``after`` is what its kind's model makes of it (the validation files get), every
+  ``diff`` the one derived from ``before`` and ``after``; no object is changed twice; the
+  safety figures are those of the changes and the limits;
 * :func:`project_problems`, against ``gladcfg.yaml``: this adapter and this gladcfg made the
   plan, under the same safety limits and ignore globs, and each change is one the instance's
   adapter makes (read-only kinds only as manual changes, hidden kinds not at all);
@@ -31,10 +33,16 @@ from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.errors import PlanFileError
 from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import Instance
-from gladcfg.model.resources import KIND_MODELS, KINDS, Settings, rename_references
+from gladcfg.model.resources import (
+    KIND_MODELS,
+    KINDS,
+    Settings,
+    address_of,
+    rename_references,
+)
 from gladcfg.model.types import Name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.model import Action, Change, Plan, Summary
 from gladcfg.plan.safety import assess, count_existing
 
 MODIFIED = "this plan file was modified or belongs elsewhere"
@@ -61,6 +69,23 @@ def refuse(reasons: list[str], where: str = "") -> PlanFileError:
     return PlanFileError(
         f"{prefix}{MODIFIED}; nothing was sent. Make a new plan with gladcfg plan --out.{listed}"
     )
+
+
+def load_problems(plan: Plan) -> list[str]:
+    """Every reason a loaded plan does not hold on its own: :func:`plan_problems`, and the
+    parts of the file derived from others (addresses, the summary)."""
+    reasons = [
+        f"changes[{index}]: address {c.address!r} is not the address of {c.kind} {c.name!r}"
+        for index, c in enumerate(plan.changes)
+        if c.address != address_of(c.kind, c.name)
+    ]
+    counted = Summary.of(plan.changes, plan.unchanged).model_dump()
+    reasons += [
+        f"summary: {count} to {action}, but the changes hold {counted[action]}"
+        for action, count in plan.summary.model_dump().items()
+        if count != counted[action]
+    ]
+    return reasons + plan_problems(plan)
 
 
 def plan_problems(plan: Plan) -> list[str]:

@@ -74,7 +74,9 @@ def _findings(coverage: Coverage, bold: Callable[[str], str]) -> list[str]:
         lines.append("")
         lines.append(bold("No after-hours reply (customers writing after hours hear nothing):"))
         for silent in coverage.silent:
-            lines.append(f"  {silent.channel} entry point {silent.name} (inbox {silent.inbox})")
+            lines.append(
+                f"  {silent.channel} entry point {silent.entry_point} (inbox {silent.inbox})"
+            )
     return lines
 
 

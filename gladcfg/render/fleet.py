@@ -23,7 +23,7 @@ class FleetRow:
 
     @classmethod
     def of_plan(cls, plan: Plan) -> FleetRow:
-        summary = plan.summary()
+        summary = plan.summary.model_dump()
         counts = {action.value: summary[action.value] for action in Action}
         counts["unmanaged"] = len(plan.unmanaged)
         counts["warnings"] = len(plan.warnings)

@@ -26,7 +26,7 @@ _ICONS = {
 def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     head = [f"### gladcfg plan for `{cell(plan.instance)}`", ""]
     if plan.changes:
-        head.append(f"**{summary_line(plan.summary())}**")
+        head.append(f"**{summary_line(plan.summary)}**")
     else:
         head.append(f"**No changes.** ({plan.unchanged} unchanged)")
     head.append("")

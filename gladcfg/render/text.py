@@ -40,7 +40,7 @@ def render_text(plan: Plan) -> str:
         lines.extend(_change(change))
     if plan.changes:
         lines.append("")
-        lines.append(click.style("Plan: ", bold=True) + summary_line(plan.summary()) + ".")
+        lines.append(click.style("Plan: ", bold=True) + summary_line(plan.summary) + ".")
     if plan.unmanaged:
         lines.append("")
         lines.append(

@@ -7,9 +7,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gladcfg.model.names import hidden_character
+
+if TYPE_CHECKING:
+    from gladcfg.plan.model import Summary
 
 
 def show(value: Any) -> str:
@@ -82,6 +85,6 @@ ACTION_WORDS = {
 }
 
 
-def summary_line(summary: dict[str, int]) -> str:
-    parts = [f"{summary[action]} {word}" for action, word in ACTION_WORDS.items()]
-    return ", ".join(parts) + f", {summary['unchanged']} unchanged"
+def summary_line(summary: Summary) -> str:
+    parts = [f"{getattr(summary, action)} {word}" for action, word in ACTION_WORDS.items()]
+    return ", ".join(parts) + f", {summary.unchanged} unchanged"

@@ -10,15 +10,17 @@ FINGERPRINT = "sha256:" + "0" * 64
 
 
 def test_terminal_progress_bar_then_report(capsys: pytest.CaptureFixture[str]) -> None:
-    ok = Change("teams", "a", Action.CREATE, after={})
-    bad = Change("teams", "b", Action.CREATE, after={})
-    manual = Change("inboxes", "c", Action.MANUAL, after={}, manual_action=Action.CREATE)
+    ok = Change.of("teams", "a", Action.CREATE, after={})
+    bad = Change.of("teams", "b", Action.CREATE, after={})
+    manual = Change.of("inboxes", "c", Action.MANUAL, after={}, manual_action=Action.CREATE)
     outcomes = (Outcome(ok, Status.APPLIED), Outcome(bad, Status.FAILED, "refused"))
     progress = Progress(2, color=False, interactive=True)
     with progress:
         for outcome in outcomes:
             progress.update(outcome)
-    progress.report(ApplyReport(outcomes), Plan("prod", "mock", FINGERPRINT, (ok, bad, manual), 0))
+    progress.report(
+        ApplyReport(outcomes), Plan.of("prod", "mock", FINGERPRINT, (ok, bad, manual), 0)
+    )
     out = capsys.readouterr().out
     assert "failed   + teams.b: refused" in out
     assert "applied  + teams.a" not in out  # on a terminal the bar showed those

@@ -74,7 +74,10 @@ def _hidden(char: str) -> bool:
 @given(st.characters(codec=None))
 def test_any_character_inside_a_name_is_refused_exactly_when_it_does_not_show(char: str) -> None:
     value = f"a{char}b"
-    if _hidden(char) or 0xE0000 <= ord(char) <= 0xE0FFF or 0xE0100 <= ord(char) <= 0xE01EF:
+    if unicodedata.category(char) == "Cs":  # a lone surrogate is not text: refused as a string
+        with pytest.raises(ValidationError, match="unicode string"):
+            names.validate_python(value)
+    elif _hidden(char) or 0xE0000 <= ord(char) <= 0xE0FFF or 0xE0100 <= ord(char) <= 0xE01EF:
         with pytest.raises(ValidationError, match=f"U\\+{ord(char):04X}"):
             names.validate_python(value)
     elif char.isspace() and char != " ":  # every other space is caught above

@@ -19,15 +19,21 @@ HOURS = {"timezone": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": []}
 
 def update(before: dict[str, object], after: dict[str, object], kind: str = "teams") -> Change:
     diff = field_diff(before, after)
-    return Change(kind, "a", Action.UPDATE, before, after, diff, remote_id="1")
+    return Change.of(kind, "a", Action.UPDATE, before=before, after=after, diff=diff, remote_id="1")
 
 
 def test_values_compare_as_json_not_as_python() -> None:
     """``1 == True`` in Python; a diff showing ``true`` must not stand for an ``after`` of 1."""
     change = update({"disabled": False}, {"disabled": True}, kind="topics")
     assert change_problems(change) == []
-    lying = Change(
-        "topics", "a", Action.UPDATE, change.before, {"disabled": 1}, change.diff, None, "1"
+    lying = Change.of(
+        "topics",
+        "a",
+        Action.UPDATE,
+        before=change.before,
+        after={"disabled": 1},
+        diff=change.diff,
+        remote_id="1",
     )
     assert change_problems(lying) == [
         "diff is not the difference between before and after",
@@ -49,24 +55,22 @@ def test_an_after_must_be_in_the_form_files_produce() -> None:
 
 
 def test_a_manual_change_may_show_fewer_fields_but_no_unknown_ones() -> None:
-    partial = Change(
+    partial = Change.of(
         "settings",
         "settings",
         Action.MANUAL,
-        {"timezone": "UTC"},
-        {"timezone": "Europe/Paris"},
-        field_diff({"timezone": "UTC"}, {"timezone": "Europe/Paris"}),
-        None,
-        "org",
+        before={"timezone": "UTC"},
+        after={"timezone": "Europe/Paris"},
+        diff=field_diff({"timezone": "UTC"}, {"timezone": "Europe/Paris"}),
+        remote_id="org",
         manual_action=Action.UPDATE,
     )
     assert change_problems(partial) == []
-    extra = Change(
+    extra = Change.of(
         "settings",
         "settings",
         Action.MANUAL,
-        None,
-        {"timezone": "UTC", "evil": 1},
+        after={"timezone": "UTC", "evil": 1},
         manual_action=Action.CREATE,
     )
     assert change_problems(extra) == ["after.evil: Extra inputs are not permitted"]
@@ -75,26 +79,36 @@ def test_a_manual_change_may_show_fewer_fields_but_no_unknown_ones() -> None:
 def test_changes_that_change_nothing_are_not_plans_gladcfg_makes() -> None:
     same = {"description": "x"}
     assert change_problems(update(same, same)) == ["an update that changes nothing"]
-    rename = Change("teams", "a", Action.RENAME, same, same, (), renamed_from="a", remote_id="1")
+    rename = Change.of(
+        "teams", "a", Action.RENAME, before=same, after=same, renamed_from="a", remote_id="1"
+    )
     assert change_problems(rename) == ["renames nothing"]
-    moved = Change("teams", "b", Action.RENAME, same, same, (), renamed_from="a", remote_id="1")
+    moved = Change.of(
+        "teams", "b", Action.RENAME, before=same, after=same, renamed_from="a", remote_id="1"
+    )
     assert change_problems(moved) == []
 
 
 def test_a_rename_of_the_settings_singleton_is_refused() -> None:
     spec = {"default_language": "en-US", "languages": ["en-US"], "timezone": "UTC"}
-    change = Change(
-        "settings", "settings", Action.RENAME, spec, spec, (), renamed_from="x", remote_id="1"
+    change = Change.of(
+        "settings",
+        "settings",
+        Action.RENAME,
+        before=spec,
+        after=spec,
+        renamed_from="x",
+        remote_id="1",
     )
     assert change_problems(change) == ["renames nothing"]
 
 
 def test_a_long_list_of_reasons_is_cut_short() -> None:
-    plan = Plan(
+    plan = Plan.of(
         "staging",
         "mock",
         "sha256:" + "0" * 64,
-        tuple(Change("widgets", f"w{i}", Action.CREATE, after={}) for i in range(12)),
+        tuple(Change.of("widgets", f"w{i}", Action.CREATE, after={}) for i in range(12)),
         0,
     )
     reasons = plan_problems(plan)
@@ -109,7 +123,7 @@ def test_a_plan_checked_against_an_instance() -> None:
     remote = RemoteState(identity="i", objects={"teams": {"a": team}})
     access = {"teams": Access.WRITE}
     change = update({"description": "x"}, {"description": "y"})
-    plan = Plan("staging", "mock", "sha256:" + "0" * 64, (change,), 0)
+    plan = Plan.of("staging", "mock", "sha256:" + "0" * 64, (change,), 0)
     assert remote_problems(plan, remote, access) == [
         "safety: the instance has 1 managed objects; the plan says 0"
     ]

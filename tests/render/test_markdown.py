@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from gladcfg.plan.model import Action, Change, FieldDiff, Plan, Safety
+from gladcfg.plan.model import Action, Change, FieldDiff, Plan, SafetyReport
 from gladcfg.render.markdown import LIMIT, render_markdown
 
 FINGERPRINT = "sha256:" + "0" * 64
@@ -10,24 +10,24 @@ FINGERPRINT = "sha256:" + "0" * 64
 
 def big_plan(count: int) -> Plan:
     changes = tuple(
-        Change(
+        Change.of(
             "answers",
             f"answer-{i:05d}",
             Action.UPDATE,
-            {"description": "old " * 20},
-            {"description": "new " * 20},
-            (FieldDiff("description", "old " * 20, "new " * 20),),
+            before={"description": "old " * 20},
+            after={"description": "new " * 20},
+            diff=(FieldDiff(path="description", before="old " * 20, after="new " * 20),),
         )
         for i in range(count)
     )
-    return Plan(
+    return Plan.of(
         "prod",
         "mock",
         FINGERPRINT,
         changes,
         unchanged=5,
         warnings=("something to know",),
-        safety=Safety(2000, count, 0, ("would update too much",)),
+        safety=SafetyReport.of(2000, count, 0, ("would update too much",)),
     )
 
 
@@ -51,13 +51,13 @@ def test_small_plans_are_whole() -> None:
 
 
 def test_markup_in_values_cannot_break_out() -> None:
-    change = Change(
+    change = Change.of(
         "answers",
         "a|b",
         Action.CREATE,
         after={"content": {"en-US": {"messaging": "``` </details> <b>"}}},
     )
-    text = render_markdown(Plan("prod", "mock", FINGERPRINT, (change,), 0))
+    text = render_markdown(Plan.of("prod", "mock", FINGERPRINT, (change,), 0))
     assert "`answers.a\\|b`" in text
     fences = re.findall(r"^(`{3,})diff$", text, flags=re.M)
     assert fences == ["````"]

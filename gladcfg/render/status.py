@@ -1,0 +1,46 @@
+"""Views of the health records ``gladcfg status`` makes: text for terminals, JSON (the
+:class:`~gladcfg.model.status.StatusDocument` dump) for dashboards. Nothing is checked here."""
+
+from __future__ import annotations
+
+import click
+
+from gladcfg.model.status import StatusDocument
+
+_COLOURS = {"healthy": "green", "drift": "yellow", "error": "red"}
+
+
+def render_status_json(document: StatusDocument) -> str:
+    return document.model_dump_json(indent=2, exclude_none=True) + "\n"
+
+
+def render_status_text(document: StatusDocument) -> str:
+    lines = [click.style(f"Status at {document.checked_at}", bold=True)]
+    for record in document.instances:
+        lines.append("")
+        lines.append(
+            click.style(f"{record.instance}: ", bold=True)
+            + click.style(record.status, fg=_COLOURS[record.status], bold=True)
+        )
+        if record.error:
+            lines.append(f"  {record.error}")
+            continue
+        if record.drift and record.drift.addresses:
+            lines.append(f"  drift: {_listed(record.drift.addresses)}")
+        if record.unmanaged:
+            lines.append(f"  unmanaged: {_listed(record.unmanaged)}")
+        lines.append(f"  warnings: {len(record.warnings)}")
+        gaps = record.coverage_gaps
+        lines.append(
+            f"  coverage gaps this week: {len(gaps)}"
+            + (f" ({sum(g.minutes for g in gaps) // 60}h in all)" if gaps else "")
+        )
+        if record.silent_after_hours:
+            silent = ", ".join(s.entry_point for s in record.silent_after_hours)
+            lines.append(f"  no after-hours reply: {silent}")
+    return "\n".join(lines) + "\n"
+
+
+def _listed(addresses: list[str], limit: int = 8) -> str:
+    shown = ", ".join(addresses[:limit])
+    return shown + (f" and {len(addresses) - limit} more" if len(addresses) > limit else "")

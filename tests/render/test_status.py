@@ -1,0 +1,59 @@
+"""Status records are one set of models: what a dashboard reads back from the JSON is the
+record that was printed, and the text view reads the same from either."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gladcfg.model.status import (
+    CoverageGap,
+    Drift,
+    InstanceStatus,
+    SilentEntryPoint,
+    StatusDocument,
+)
+from gladcfg.render.status import render_status_json, render_status_text
+
+TEXT = st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=12)
+WORDS = st.lists(TEXT, max_size=10)
+COUNTS = st.integers(0, 50)
+
+records = st.builds(
+    InstanceStatus,
+    instance=TEXT,
+    adapter=st.none() | st.sampled_from(["mock", "gladly"]),
+    status=st.sampled_from(["healthy", "drift", "error"]),
+    error=st.none() | TEXT,
+    drift=st.none()
+    | st.builds(
+        Drift,
+        create=COUNTS,
+        update=COUNTS,
+        rename=COUNTS,
+        delete=COUNTS,
+        manual=COUNTS,
+        addresses=WORDS,
+    ),
+    unmanaged=WORDS,
+    warnings=WORDS,
+    coverage_gaps=st.lists(
+        st.builds(CoverageGap, language=TEXT, start=TEXT, end=TEXT, minutes=st.integers(0, 10_080)),
+        max_size=3,
+    ),
+    silent_after_hours=st.lists(
+        st.builds(SilentEntryPoint, entry_point=TEXT, channel=TEXT, inbox=TEXT), max_size=3
+    ),
+)
+documents = st.builds(
+    StatusDocument, checked_at=TEXT, week_start=TEXT, instances=st.lists(records, max_size=3)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(document=documents)
+def test_every_view_reads_the_same_after_the_json_is_read_back(document: StatusDocument) -> None:
+    loaded = StatusDocument.model_validate_json(render_status_json(document))
+    assert loaded == document
+    assert render_status_text(loaded) == render_status_text(document)
+    assert render_status_json(loaded) == render_status_json(document)
