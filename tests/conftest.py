@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from gladcfg.cli.main import cli
+from gladcfg.errors import Problem
 
 PROJECT_YAML = """\
 version: 1
@@ -217,3 +218,15 @@ def store_document(root: Path, document: dict[str, Any], instance: str = "stagin
         store.load(loaded.objects, next_id=loaded.next_id, replace=True)
     finally:
         store.close()
+
+
+def validation_problems(root: Path) -> list[Problem]:
+    """Every finding of validating the project at ``root`` (or of opening it), as data."""
+    from gladcfg.config import Workspace, validate
+    from gladcfg.errors import ConfigError
+
+    try:
+        workspace = Workspace.open(root)
+    except ConfigError as exc:
+        return exc.problems
+    return validate(workspace, workspace.select()).problems

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gladcfg.config import Workspace, validate
-from gladcfg.errors import ConfigError, Problem
-from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+from tests.conftest import BASE_RESOURCES, MakeProject, RunCli, validation_problems
 
 # Where a key can be; @ marks it.
 RESOURCE_PLACES = [
@@ -48,14 +47,6 @@ def _marker(text: str) -> tuple[int, int]:
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
-def _problems(root: Path) -> list[Problem]:
-    try:
-        workspace = Workspace.open(root)
-    except ConfigError as exc:
-        return exc.problems
-    return validate(workspace, workspace.select()).problems
-
-
 def _write(root: Path, project: str, resources: str) -> None:
     (root / "config").mkdir(parents=True, exist_ok=True)
     (root / "gladcfg.yaml").write_text(project, encoding="utf-8")
@@ -72,7 +63,9 @@ def test_a_key_that_is_not_text_in_a_resource_file_is_reported_where_it_is(
         root = Path(folder)
         _write(root, "version: 1\ninstances: {staging: {}}\n", place.replace("@", spelling))
         found = [
-            p for p in _problems(root) if p.file == "config/x.yaml" and "not text" in p.message
+            p
+            for p in validation_problems(root)
+            if p.file == "config/x.yaml" and "not text" in p.message
         ]
     line, column = _marker(place)
     assert [(p.line, p.column) for p in found] == [(line, column)], found
@@ -88,7 +81,11 @@ def test_a_key_that_is_not_text_in_the_project_file_is_reported_where_it_is(
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         _write(root, place.replace("@", spelling), "")
-        found = [p for p in _problems(root) if p.file == "gladcfg.yaml" and "not text" in p.message]
+        found = [
+            p
+            for p in validation_problems(root)
+            if p.file == "gladcfg.yaml" and "not text" in p.message
+        ]
     assert [(p.line, p.column) for p in found] == [_marker(place)], found
     assert f"is {what}, not text" in found[0].message
 

@@ -14,17 +14,9 @@ from hypothesis import strategies as st
 from gladcfg.config import Workspace, validate
 from gladcfg.errors import ConfigError, Problem
 from gladcfg.model.resources import KIND_MODELS
-from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
+from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli, validation_problems
 
 RLO = "\u202e"
-
-
-def _problems(root: Path) -> list[Problem]:
-    try:
-        workspace = Workspace.open(root)
-    except ConfigError as exc:
-        return exc.problems
-    return validate(workspace, workspace.select()).problems
 
 
 def _at(problems: list[Problem], file: str, line: int, column: int) -> list[str]:
@@ -36,7 +28,7 @@ def test_a_resource_name_of_any_kind_with_a_bidi_override_is_refused(
     make_project: MakeProject, kind: str
 ) -> None:
     root = make_project({"config/x.yaml": f'{kind}:\n  ok: {{}}\n  "ev{RLO}il": {{}}\n'})
-    messages = _at(_problems(root), "config/x.yaml", 3, 3)
+    messages = _at(validation_problems(root), "config/x.yaml", 3, 3)
     assert any("U+202E RIGHT-TO-LEFT OVERRIDE" in m and "position 3" in m for m in messages)
 
 
@@ -72,8 +64,8 @@ def test_a_reference_or_key_with_a_hidden_character_is_refused_where_it_is(
     make_project: MakeProject, text: str, line: int, column: int, code: str
 ) -> None:
     root = make_project({"config/base.yaml": BASE_RESOURCES, "config/x.yaml": text})
-    messages = _at(_problems(root), "config/x.yaml", line, column)
-    assert any(code in m for m in messages), _problems(root)
+    messages = _at(validation_problems(root), "config/x.yaml", line, column)
+    assert any(code in m for m in messages), validation_problems(root)
 
 
 @pytest.mark.parametrize(
@@ -88,8 +80,8 @@ def test_instance_names_and_address_globs_with_hidden_characters_are_refused(
     make_project: MakeProject, project: str, line: int, column: int, code: str
 ) -> None:
     root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=project)
-    messages = _at(_problems(root), "gladcfg.yaml", line, column)
-    assert any(code in m for m in messages), _problems(root)
+    messages = _at(validation_problems(root), "gladcfg.yaml", line, column)
+    assert any(code in m for m in messages), validation_problems(root)
 
 
 def test_a_refused_name_is_not_declared(make_project: MakeProject) -> None:
@@ -177,7 +169,7 @@ def test_one_language_given_twice_under_an_answer_is_an_error(make_project: Make
         "  c:\n    content: {en-US: {messaging: one}, fr: {messaging: un}}\n"
     )
     root = make_project({"config/x.yaml": text})
-    problems = _problems(root)
+    problems = validation_problems(root)
     assert _at(problems, "config/x.yaml", 5, 7) == [
         "'en-us' is the language 'en-US', already given as 'en-US'; give each language once"
     ]
@@ -217,7 +209,7 @@ def test_no_report_line_carries_a_hidden_character_from_the_files(
         f'entry_points:\n  e: {{channel: email, address: "a{RLO}@b.example", inbox: i}}\n'
     )
     root = make_project({"config/x.yaml": text})
-    problems = [p for p in _problems(root) if p.file == "config/x.yaml"]
+    problems = [p for p in validation_problems(root) if p.file == "config/x.yaml"]
     assert len(problems) == 3
     for problem in problems:
         assert RLO not in problem.message and RLO not in (problem.address or "")
