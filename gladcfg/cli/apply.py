@@ -94,7 +94,7 @@ def apply(
         return _apply_fleet(options, workspace, names, targets, auto_approve)
     plan, adapter = make_plan(workspace, names[0], targets=targets)
     try:
-        click.echo(_render(plan), nl=False, color=app.use_color)
+        _echo_plan(plan, app.use_color)
         if not plan.writes:
             return 0
         check_allowed(plan, allow_delete=allow_delete, force=force)
@@ -114,10 +114,12 @@ class _Options:
     rollback_out: Path | None = None
 
 
-def _render(plan: Plan) -> str:
-    from gladcfg.render import render_text
+def _echo_plan(plan: Plan, color: bool | None) -> None:
+    """The plan's text view, printed as it is made: never all of it in memory at once."""
+    from gladcfg.render.text import text_chunks
 
-    return render_text(plan)
+    for chunk in text_chunks(plan):
+        click.echo(chunk, nl=False, color=color)
 
 
 def _finish(options: _Options, plan: Plan, adapter: Adapter) -> int:
@@ -200,7 +202,7 @@ def _apply_fleet(
             if index:
                 click.echo()
             if result.value is not None:
-                click.echo(_render(result.value[0]), nl=False, color=color)
+                _echo_plan(result.value[0], color)
             else:
                 echo_instance_error(result.instance, result.error, color=color)
         ready = [name for name, (plan, _) in planned.items() if plan.writes]

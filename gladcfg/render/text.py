@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 
 from gladcfg.plan.model import Action, Change, Plan
@@ -23,47 +25,59 @@ _MANUAL_VERBS = {
 
 
 def render_text(plan: Plan) -> str:
-    lines = [
-        click.style(
-            f"gladcfg plan for {visible(plan.instance)} ({visible(plan.adapter)})", bold=True
-        )
-    ]
+    return "".join(text_chunks(plan))
+
+
+def text_chunks(plan: Plan, lines_per_chunk: int = 2000) -> Iterator[str]:
+    """The text view in pieces of whole lines, so a plan of 100,000 changes is printed
+    without ever holding all of its text at once."""
+    batch: list[str] = []
+    for line in text_lines(plan):
+        batch.append(line)
+        if len(batch) >= lines_per_chunk:
+            yield "\n".join(batch) + "\n"
+            batch.clear()
+    if batch:
+        yield "\n".join(batch) + "\n"
+
+
+def text_lines(plan: Plan) -> Iterator[str]:
+    yield click.style(
+        f"gladcfg plan for {visible(plan.instance)} ({visible(plan.adapter)})", bold=True
+    )
     if plan.targets:
-        lines.append(f"targets: {visible(', '.join(plan.targets))}")
-    lines.append("")
+        yield f"targets: {visible(', '.join(plan.targets))}"
+    yield ""
     if not plan.changes:
-        lines.append(
+        yield (
             click.style("No changes.", fg="green", bold=True)
             + f" {visible(plan.instance)} matches the configuration ({plan.unchanged} unchanged)."
         )
     for change in plan.changes:
-        lines.extend(_change(change))
+        yield from _change(change)
     if plan.changes:
-        lines.append("")
-        lines.append(click.style("Plan: ", bold=True) + summary_line(plan.summary) + ".")
+        yield ""
+        yield click.style("Plan: ", bold=True) + summary_line(plan.summary) + "."
     if plan.unmanaged:
-        lines.append("")
-        lines.append(
-            "Unmanaged (on the instance, declared nowhere; left alone unless prune: true):"
-        )
-        lines.extend(f"  {visible(address)}" for address in plan.unmanaged)
+        yield ""
+        yield "Unmanaged (on the instance, declared nowhere; left alone unless prune: true):"
+        yield from (f"  {visible(address)}" for address in plan.unmanaged)
     if plan.not_managed:
-        lines.append("")
-        lines.append(
+        yield ""
+        yield (
             f"Not managed by the {visible(plan.adapter)} adapter (validated only): "
             + visible(", ".join(plan.not_managed))
         )
     for violation in plan.safety.violations:
-        lines.append("")
-        lines.append(
+        yield ""
+        yield (
             click.style("Unsafe: ", fg="red", bold=True)
             + f"{visible(violation)}; apply refuses without --force."
         )
     if plan.warnings:
-        lines.append("")
-        lines.append(click.style("Warnings:", fg="yellow", bold=True))
-        lines.extend(f"  - {visible(warning)}" for warning in plan.warnings)
-    return "\n".join(lines) + "\n"
+        yield ""
+        yield click.style("Warnings:", fg="yellow", bold=True)
+        yield from (f"  - {visible(warning)}" for warning in plan.warnings)
 
 
 def _change(change: Change) -> list[str]:

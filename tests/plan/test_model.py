@@ -156,3 +156,21 @@ def test_a_manual_change_names_what_to_do_by_hand() -> None:
     plan = Plan.of("staging", "mock", "sha256:" + "0" * 64, (manual,), 0)
     with pytest.raises(PlanFileError, match=r"changes\.0\.manual_action: Value error"):
         parse_plan(dumps(plan))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=planner_output(), size=st.integers(min_value=1, max_value=7))
+def test_the_text_view_printed_in_pieces_is_the_whole_text(plan: Plan, size: int) -> None:
+    """apply prints a large plan in pieces of whole lines: together they are the text."""
+    from gladcfg.render.text import render_text, text_chunks
+
+    chunks = list(text_chunks(plan, lines_per_chunk=size))
+    assert "".join(chunks) == render_text(plan)
+    assert all(chunk.endswith("\n") and chunk.count("\n") <= size for chunk in chunks)
+    assert render_text(plan) == "\n".join(text_lines_of(plan)) + "\n"
+
+
+def text_lines_of(plan: Plan) -> list[str]:
+    from gladcfg.render.text import text_lines
+
+    return list(text_lines(plan))
