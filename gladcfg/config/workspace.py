@@ -226,6 +226,14 @@ class Workspace:
         log.info("%s: %d resource(s) declared", name, len(state))
         return state, problems, invalid
 
+    def release(self) -> None:
+        """Forget the files read, rendered and parsed. Validating again reads them anew; a
+        caller that is done with them (an apply, once planned) frees their memory."""
+        self._texts.clear()
+        self._parsed.clear()
+        self._out_of_time.clear()
+        self._renderer = Renderer(self.root, self.project.render_budget)  # compiled from them
+
     def rendered(self, rel: str, context: Mapping[str, Any]) -> str:
         """The text of resource file ``rel`` rendered with ``context``.
 

@@ -335,3 +335,20 @@ def test_files_loaded_by_workers_give_the_same_findings(
     assert here.exit_code == by_workers.exit_code == 1
     assert len({line for line in here.stderr.splitlines() if "case-" in line}) >= len(CASES)
     assert (by_workers.stdout, by_workers.stderr) == (here.stdout, here.stderr)
+
+
+def test_a_released_workspace_reads_its_files_anew(make_project: MakeProject) -> None:
+    """Once planned, an apply frees what the workspace read and parsed; validating again
+    after that reads the files as they are now."""
+    from gladcfg.config import Workspace, load_desired
+
+    root = make_project({"config/base.yaml": BASE_RESOURCES})
+    workspace = Workspace.open(root)
+    first = load_desired(workspace, "staging").states["staging"]
+    assert first.declared("teams")["tier1"].model.description == "Tier 1"  # type: ignore[attr-defined]
+    (root / "config/base.yaml").write_text(BASE_RESOURCES.replace("Tier 1", "Front line"))
+    cached = load_desired(workspace, "staging").states["staging"]
+    assert cached.declared("teams")["tier1"].model.description == "Tier 1"  # type: ignore[attr-defined]
+    workspace.release()
+    fresh = load_desired(workspace, "staging").states["staging"]
+    assert fresh.declared("teams")["tier1"].model.description == "Front line"  # type: ignore[attr-defined]
