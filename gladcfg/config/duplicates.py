@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from gladcfg.config.problems import Source
 from gladcfg.errors import Problem
-from gladcfg.model.names import code_points, same_name_key
+from gladcfg.model.names import code_points, twin_name
 from gladcfg.model.resources import Answer, Resource
 from gladcfg.model.types import normalise_language
 
@@ -21,13 +21,9 @@ T = TypeVar("T")
 
 
 def twin(declared: Mapping[str, T], normal: Mapping[str, str], name: str) -> T | None:
-    """What is declared under a name that is ``name`` once normalised. ``normal`` maps the
-    NFC form of each declared name outside ASCII to the name as declared; ASCII is its own
-    NFC form, so an ASCII project never needs it."""
-    key = same_name_key(name)
-    found = normal.get(key)
-    if found is None and key in declared:
-        found = key
+    """What is declared under a name that is ``name`` once normalised (see
+    :func:`~gladcfg.model.names.twin_name`)."""
+    found = twin_name(declared, normal, name)
     return declared.get(found) if found is not None else None
 
 

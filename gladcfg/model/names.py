@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container, Mapping
 
 # Bidirectional controls: embeddings, overrides, isolates and marks (Unicode's Bidi_Control).
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -93,6 +94,19 @@ def _code_point(char: str) -> str:
 def same_name_key(name: str) -> str:
     """The form two names are compared in: Unicode NFC (ASCII is its own)."""
     return name if name.isascii() else unicodedata.normalize("NFC", name)
+
+
+def twin_name(names: Container[str], normal: Mapping[str, str], name: str) -> str | None:
+    """The name among ``names`` that is ``name`` once normalised, ``name`` itself first.
+    ``normal`` maps the NFC form of each of ``names`` outside ASCII to that name; ASCII is
+    its own NFC form, so names that are all ASCII never need it."""
+    if name in names:
+        return name
+    key = same_name_key(name)
+    found = normal.get(key)
+    if found is None and key in names:
+        found = key
+    return found
 
 
 def check_visible(value: str) -> str:

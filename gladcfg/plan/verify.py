@@ -31,7 +31,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.errors import PlanFileError
-from gladcfg.model.names import same_name_key, shown
+from gladcfg.model.names import same_name_key, shown, twin_name
 from gladcfg.model.project import Instance
 from gladcfg.model.resources import (
     KIND_MODELS,
@@ -215,11 +215,7 @@ class _Twins:
             keys = self._keys[kind] = {
                 same_name_key(n): n for n in self._remote.of(kind) if not n.isascii()
             }
-        objects = self._remote.of(kind)
-        if name in objects:
-            return name
-        key = same_name_key(name)
-        return key if key in objects else keys.get(key)
+        return twin_name(self._remote.of(kind), keys, name)
 
 
 def _object_problems(
