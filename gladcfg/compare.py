@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gladcfg.adapter.base import Access, RemoteState
-from gladcfg.config.workspace import DesiredState
-from gladcfg.model.resources import KIND_MODELS, KINDS, address_of
+from gladcfg.model.resources import KINDS, address_of
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import FieldDiff
 from gladcfg.render.values import json_text, show
@@ -34,16 +33,6 @@ class Comparison:
     source: str  # "config" or "remote"
     differences: tuple[Difference, ...]
     identical: int
-
-
-def desired_specs(state: DesiredState) -> Specs:
-    specs: Specs = {}
-    if state.settings is not None:
-        specs["settings"] = state.settings.model.canonical()
-    for kind in KIND_MODELS:
-        for name, item in state.declared(kind).items():
-            specs[address_of(kind, name)] = item.model.canonical()
-    return specs
 
 
 def remote_specs(state: RemoteState, access: Mapping[str, Access]) -> Specs:

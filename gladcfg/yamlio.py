@@ -335,6 +335,9 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
     # id → (expanded size, depth) of anchored values, computed on their first alias
     sizes: dict[int, tuple[int, int]] = {}
     duplicates: list[DuplicateKey] = []
+    # Each distinct text once: values repeat (names referred to, zones, channels), and the
+    # desired state built from them keeps them, for every resource.
+    texts: dict[str, str] = {}
     expanded = 0
     root: Any = None
     documents = 0
@@ -357,6 +360,8 @@ def _build(parser: Any) -> Document:  # noqa: PLR0915 - one flat event loop, for
                     value = merge if value == "<<" else _resolve_plain(value)
             except _ScalarProblem as exc:
                 raise _error(str(exc), event) from None
+            if value.__class__ is str:
+                value = texts.setdefault(value, value)
             if event.anchor is not None:
                 anchors[event.anchor] = value
         elif cls is map_start or cls is seq_start:

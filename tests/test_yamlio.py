@@ -310,3 +310,31 @@ def test_a_collection_as_a_key_is_reported_where_the_key_begins(
     with pytest.raises(YamlError, match=f"this key is {what}, not text") as info:
         yamlio.load(text)
     assert (info.value.line, info.value.column) == position
+
+
+def test_a_text_that_repeats_in_a_file_is_held_once_also_past_a_worker() -> None:
+    """Values repeat (teams named by every inbox, zones, channels); a desired state keeps
+    them for every resource, so a file's equal texts come back as one object."""
+    text = "".join(
+        f"inbox-{i}: {{teams: [tier-1, tier-2], zone: Europe/Paris}}\n" for i in range(3)
+    )
+    for document in (
+        yamlio.load(text),
+        yamlio._unmarshal(Finished(yamlio._load_marshalled(text)), text),
+    ):
+        assert isinstance(document, yamlio.Document)
+        inboxes = list(document.data.values())
+        assert inboxes[0] == {"teams": ["tier-1", "tier-2"], "zone": "Europe/Paris"}
+        for inbox in inboxes[1:]:
+            assert inbox["teams"][0] is inboxes[0]["teams"][0]
+            assert inbox["zone"] is inboxes[0]["zone"]
+
+
+class Finished:
+    """A future whose result is ready."""
+
+    def __init__(self, value: bytes) -> None:
+        self._value = value
+
+    def result(self) -> bytes:
+        return self._value

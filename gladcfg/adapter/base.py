@@ -147,6 +147,9 @@ class Adapter(Protocol):
     fields: Mapping[str, frozenset[str]]
     # True when some kind cannot be listed and is read by name from ReadHints instead.
     reads_by_name: bool
+    # True when a write waits on something outside this process (a network): an apply then
+    # sends up to --parallelism of them at once. Otherwise writes are sent one by one.
+    concurrent_writes: bool
     # Which instance this adapter reads (:func:`tenant_identity`); stamped on every
     # RemoteState it returns, so fingerprints tell instances apart.
     identity: str

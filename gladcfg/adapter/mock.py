@@ -68,6 +68,8 @@ class MockAdapter:
         self._fail_every = faults.fail_every if faults else None
         self._rate_limit_every = faults.rate_limit_every if faults else None
         self._latency = (faults.latency_ms / 1000) if faults else 0.0
+        # Writes serialise on the database; only emulated waits are worth overlapping.
+        self.concurrent_writes = bool(self._latency or self._rate_limit_every)
         self._config, self._root = config, root
         self._store: Store | None = None
         self._mutex = threading.Lock()

@@ -92,8 +92,7 @@ def apply(
         raise click.UsageError("--rollback-out records one instance's apply; choose it with -i")
     if len(names) > 1:
         return _apply_fleet(options, workspace, names, targets, auto_approve)
-    plan, adapter = make_plan(workspace, names[0], targets=targets)
-    workspace.release()  # the plan holds all an apply needs: a large one needs the memory
+    plan, adapter = make_plan(workspace, names[0], targets=targets, release=True)
     try:
         _echo_plan(plan, app.use_color)
         if not plan.writes:

@@ -27,19 +27,19 @@ def diff(
     from gladcfg import compare
     from gladcfg.config import Workspace, load_desired
     from gladcfg.engine import connect
-    from gladcfg.plan.planner import read_hints
+    from gladcfg.plan.desired import DesiredSpecs
 
     workspace = Workspace.open(app.root)
     names = workspace.select([left, right])
     specs = []
     for name in names:
-        desired = load_desired(workspace, name).states[name]
+        desired = DesiredSpecs.of(load_desired(workspace, name).states[name])
         if not remote:
-            specs.append(compare.desired_specs(desired))
+            specs.append(desired.by_address())
             continue
         adapter = connect(workspace, name)
         try:
-            hints = read_hints(desired) if adapter.reads_by_name else None
+            hints = desired.read_hints() if adapter.reads_by_name else None
             specs.append(compare.remote_specs(adapter.read(hints), adapter.access))
         finally:
             adapter.close()

@@ -24,7 +24,7 @@ def export(app: AppContext, instance: str, out: Path) -> int:
     from gladcfg.config import Workspace, validate
     from gladcfg.engine import connect
     from gladcfg.export import export_state
-    from gladcfg.plan.planner import read_hints
+    from gladcfg.plan.desired import DesiredSpecs
 
     workspace = Workspace.open(app.root)
     (name,) = workspace.select([instance])
@@ -34,7 +34,7 @@ def export(app: AppContext, instance: str, out: Path) -> int:
         if adapter.reads_by_name:
             # Kinds without a list (Gladly's answers) can only be found by the names the
             # files declare; invalid files simply mean fewer names.
-            hints = read_hints(validate(workspace, [name]).states[name])
+            hints = DesiredSpecs.of(validate(workspace, [name]).states[name]).read_hints()
         result = export_state(adapter.read(hints), adapter.access, instance=name)
     finally:
         adapter.close()

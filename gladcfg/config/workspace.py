@@ -75,6 +75,21 @@ class DesiredState:
     def declared(self, kind: str) -> Mapping[str, Declared]:
         return self.resources.get(kind, {})
 
+    def each(self, *, drain: bool = False) -> Iterator[Declared]:
+        """Every declared resource: settings first, then by kind in apply order and by name
+        as declared. With ``drain``, each resource is removed as it is handed over (the
+        settings excepted), so what is made from them can take their memory: this state
+        then declares nothing else, and who holds it must not need it any more."""
+        if self.settings is not None:
+            yield self.settings
+        for by_name in self.resources.values():
+            if not drain:
+                yield from by_name.values()
+                continue
+            assert isinstance(by_name, dict)
+            for name in list(by_name):
+                yield by_name.pop(name)
+
     def __len__(self) -> int:
         return sum(len(by_name) for by_name in self.resources.values()) + (
             1 if self.settings else 0

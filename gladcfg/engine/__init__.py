@@ -23,8 +23,9 @@ from gladcfg.engine.apply import (
     apply_changes,
 )
 from gladcfg.errors import GladcfgError, Problem, RefusedError
+from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Action, Plan
-from gladcfg.plan.planner import matches, plan_instance, read_hints
+from gladcfg.plan.planner import matches, plan_instance
 from gladcfg.plan.verify import refuse, remote_problems
 
 log = logging.getLogger(__name__)
@@ -40,16 +41,23 @@ def make_plan(
     *,
     targets: Sequence[str] = (),
     report: ValidationReport | None = None,
+    release: bool = False,
 ) -> tuple[Plan, Adapter]:
     """Validate ``instance``'s files (never touching the remote if they are invalid),
     read the remote, and plan. The caller closes the adapter it gets back.
 
-    ``report`` is the instance's validation, when the caller made it already."""
+    ``report`` is the instance's validation, when the caller made it already. With
+    ``release`` the caller needs neither the files nor the desired state once planned:
+    the workspace forgets the files, and the desired state is emptied as it is turned into
+    specs, so the memory they took is the plan's to use (a large apply needs it)."""
     if report is None:
         report = load_desired(workspace, instance)
-    desired = report.states[instance]
+    warnings = [_warning(p) for p in report.warnings]
+    if release:
+        workspace.release()
+    desired = DesiredSpecs.of(report.states[instance], drain=release)
     adapter = connect(workspace, instance)
-    hints = read_hints(desired) if adapter.reads_by_name else None
+    hints = desired.read_hints() if adapter.reads_by_name else None
     try:
         remote = adapter.read(hints)
     except BaseException:
@@ -64,7 +72,7 @@ def make_plan(
         adapter=adapter.name,
         fields=adapter.fields,
         targets=tuple(targets),
-        warnings=[_warning(p) for p in report.warnings],
+        warnings=warnings,
         reads=hints,
     )
     return plan, adapter

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from gladcfg.adapter.base import Adapter, RemoteObject, RemoteState
 from gladcfg.errors import GladcfgError
-from gladcfg.model.resources import references_in
+from gladcfg.model.resources import address_of, references_in
 from gladcfg.plan.model import Action, Change, Plan
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Status(enum.Enum):
     SKIPPED = "skipped"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     change: Change
     status: Status
@@ -74,6 +74,8 @@ class StopRequest(Protocol):
 
 Listener = Callable[[Outcome], None]
 Key = tuple[str, str]  # (kind, name) of the object a change leaves behind
+# Change → the changes it waits for, each once (only changes that wait for some).
+Deps = dict[int, tuple[int, ...]]
 
 
 def refers_to(kind: str, spec: dict[str, Any] | None) -> Iterable[Key]:
@@ -101,30 +103,29 @@ def apply_changes(
         for c in changes
         if c.action is Action.MANUAL and c.manual_action in (Action.CREATE, Action.RENAME)
     }
-    outcomes: dict[int, Outcome] = {}
     runner = _Runner(adapter, remote, parallelism, notify, stop)
-    # The change that makes each (kind, name) exist: a create or a rename.
+    # The change that makes each object exist (a create or a rename), by address.
     providers = {
-        (c.kind, c.name): i
-        for i, c in enumerate(writes)
-        if c.action in (Action.CREATE, Action.RENAME)
+        c.address: i for i, c in enumerate(writes) if c.action in (Action.CREATE, Action.RENAME)
     }
-    write_deps: list[list[int]] = []
+    write_deps: Deps = {}
     blocked: dict[int, str] = {}
     for i, change in enumerate(writes):
-        deps = []
+        needs = set()
         for key in refers_to(change.kind, change.after):
-            if key in providers and providers[key] != i:
-                deps.append(providers[key])
+            provider = providers.get(address_of(*key))
+            if provider is not None and provider != i:
+                needs.add(provider)
             elif key in awaiting:
                 blocked[i] = (
                     f"needs {awaiting[key].address}, a manual change: make it in the admin UI, "
                     "then apply again"
                 )
-        write_deps.append(deps)
-    outcomes.update(runner.run(writes, write_deps, blocked))
+        if needs:
+            write_deps[i] = tuple(needs)
+    written = runner.run(writes, write_deps, blocked)
     if runner.stopped:
-        return ApplyReport(tuple(outcomes[i] for i in sorted(outcomes)), interrupted=True)
+        return ApplyReport(_started(written), interrupted=True)
     # A delete waits for the deletes of objects that refer to its object, and is skipped
     # when a change that was to stop referring to it did not apply.
     referrers: dict[Key, list[int]] = {}
@@ -132,21 +133,26 @@ def apply_changes(
         for key in refers_to(other.kind, other.before):
             referrers.setdefault(key, []).append(j)
     still_referring: dict[Key, Change] = {}
-    for outcome in outcomes.values():
+    for outcome in _started(written):
         if outcome.status is not Status.APPLIED:
             for key in refers_to(outcome.change.kind, outcome.change.before):
                 still_referring.setdefault(key, outcome.change)
-    delete_deps: list[list[int]] = []
+    delete_deps: Deps = {}
     delete_blocked: dict[int, str] = {}
     for i, change in enumerate(deletes):
         key = (change.kind, change.name)
-        delete_deps.append([j for j in referrers.get(key, []) if j != i])
+        needs = {j for j in referrers.get(key, ()) if j != i}
+        if needs:
+            delete_deps[i] = tuple(needs)
         if key in still_referring:
             delete_blocked[i] = f"{still_referring[key].address} still refers to it"
-    offset = len(writes)
-    for i, outcome in runner.run(deletes, delete_deps, delete_blocked).items():
-        outcomes[offset + i] = outcome
-    return ApplyReport(tuple(outcomes[i] for i in sorted(outcomes)), interrupted=runner.stopped)
+    deleted = runner.run(deletes, delete_deps, delete_blocked)
+    return ApplyReport(_started(written + deleted), interrupted=runner.stopped)
+
+
+def _started(outcomes: list[Outcome | None]) -> tuple[Outcome, ...]:
+    """The outcomes of the changes that were started (a stop leaves the others)."""
+    return tuple(outcome for outcome in outcomes if outcome is not None)
 
 
 class _Runner:
@@ -162,65 +168,57 @@ class _Runner:
     ):
         self._adapter = adapter
         self._remote = remote
-        self._parallelism = max(1, parallelism)
+        # Writes that do not wait on a network would only take turns on threads: one by one,
+        # on this thread, they go about twice as fast (the mock's, 0.25 ms instead of 0.5).
+        self._parallelism = max(1, parallelism) if adapter.concurrent_writes else 1
         self._notify = notify
         self._stop = stop
         self.stopped = False
 
     def run(
-        self, changes: Sequence[Change], deps: list[list[int]], blocked: dict[int, str]
-    ) -> dict[int, Outcome]:
-        outcomes: dict[int, Outcome] = {}
-        dependents: dict[int, list[int]] = {i: [] for i in range(len(changes))}
-        waiting = {i: len(set(d)) for i, d in enumerate(deps)}
-        for i, d in enumerate(deps):
-            for j in set(d):
-                dependents[j].append(i)
-
-        def settle(i: int, outcome: Outcome) -> list[int]:
-            outcomes[i] = outcome
-            self._notify(outcome)
-            released = []
-            for k in dependents[i]:
-                if k in outcomes:
-                    continue
-                if outcome.status is not Status.APPLIED:
-                    reason = f"depends on {changes[i].address}, which {outcome.status.value}"
-                    released.extend(settle(k, Outcome(changes[k], Status.SKIPPED, reason)))
-                    continue
-                waiting[k] -= 1
-                if waiting[k] == 0:
-                    released.append(k)
-            return released
-
-        ready: deque[int] = deque()  # popped from the left: a list would make this quadratic
+        self, changes: Sequence[Change], deps: Deps, blocked: dict[int, str]
+    ) -> list[Outcome | None]:
+        """Each change's outcome, by position: None for those a stop left unstarted."""
+        phase = _Phase(changes, deps, self._notify)
         for i in range(len(changes)):
             if i in blocked:
-                ready.extend(settle(i, Outcome(changes[i], Status.SKIPPED, blocked[i])))
-            elif waiting[i] == 0:
-                ready.append(i)
+                phase.settle(i, Outcome(changes[i], Status.SKIPPED, blocked[i]))
+            elif phase.waiting[i] == 0:
+                phase.ready.append(i)
+        ready, outcomes = phase.ready, phase.outcomes
+        if self._parallelism == 1:
+            while ready and not self._stopping(ready):
+                i = ready.popleft()
+                if outcomes[i] is None:
+                    try:
+                        self._execute(changes[i])
+                    except Exception as error:
+                        phase.finish(i, error)
+                    else:
+                        phase.finish(i, None)
+            return outcomes
         with ThreadPoolExecutor(max_workers=self._parallelism) as pool:
             running: dict[Future[None], int] = {}
             while ready or running:
-                if ready and self._stop is not None and self._stop.requested:
-                    self.stopped = True
-                    ready.clear()  # never started: the next apply's
+                self._stopping(ready)
                 while ready and len(running) < self._parallelism:
                     i = ready.popleft()
-                    if i not in outcomes:
+                    if outcomes[i] is None:
                         running[pool.submit(self._execute, changes[i])] = i
                 if not running:
                     continue
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    i = running.pop(future)
-                    error = future.exception()
-                    if error is None:
-                        outcome = Outcome(changes[i], Status.APPLIED)
-                    else:
-                        outcome = Outcome(changes[i], Status.FAILED, _reason(changes[i], error))
-                    ready.extend(settle(i, outcome))
+                    phase.finish(running.pop(future), future.exception())
         return outcomes
+
+    def _stopping(self, ready: deque[int]) -> bool:
+        """Whether a stop was asked for: then the changes not started are left (for the
+        next apply) and ``ready`` is emptied."""
+        if ready and self._stop is not None and self._stop.requested:
+            self.stopped = True
+            ready.clear()
+        return self.stopped
 
     def _execute(self, change: Change) -> None:
         adapter = self._adapter
@@ -242,6 +240,52 @@ class _Runner:
         if obj is None:
             obj = RemoteObject(change.remote_id or "", name, change.before or {})
         return obj
+
+
+class _Phase:
+    """One phase's bookkeeping: each change's outcome, how many changes each still waits
+    for, and the changes ready to start."""
+
+    def __init__(self, changes: Sequence[Change], deps: Deps, notify: Listener) -> None:
+        self._changes = changes
+        self._notify = notify
+        self.outcomes: list[Outcome | None] = [None] * len(changes)
+        self.waiting = [0] * len(changes)
+        self._dependents: dict[int, list[int]] = {}
+        for i, d in deps.items():
+            self.waiting[i] = len(d)
+            for j in d:
+                self._dependents.setdefault(j, []).append(i)
+        self.ready: deque[int] = deque()  # popped from the left: a list would be quadratic
+
+    def finish(self, i: int, error: BaseException | None) -> None:
+        change = self._changes[i]
+        if error is None:
+            self.settle(i, Outcome(change, Status.APPLIED))
+        else:
+            self.settle(i, Outcome(change, Status.FAILED, _reason(change, error)))
+
+    def settle(self, i: int, outcome: Outcome) -> None:
+        """Record an outcome: what waited for the change is ready once nothing else holds
+        it back, or skipped (and what waited for that, however long the chain) when the
+        change did not apply."""
+        settling = [(i, outcome)]
+        while settling:
+            i, outcome = settling.pop()
+            if self.outcomes[i] is not None:
+                continue
+            self.outcomes[i] = outcome
+            self._notify(outcome)
+            for k in reversed(self._dependents.get(i, ())):
+                if self.outcomes[k] is not None:
+                    continue
+                if outcome.status is not Status.APPLIED:
+                    reason = f"depends on {self._changes[i].address}, which {outcome.status.value}"
+                    settling.append((k, Outcome(self._changes[k], Status.SKIPPED, reason)))
+                    continue
+                self.waiting[k] -= 1
+                if self.waiting[k] == 0:
+                    self.ready.append(k)
 
 
 def _reason(change: Change, error: BaseException) -> str:

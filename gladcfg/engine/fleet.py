@@ -90,13 +90,15 @@ def plan_fleet(
     """Plan every instance in ``names``; the caller closes the adapters it gets back.
 
     The files are validated one instance after the other; reading the remotes, which is
-    mostly waiting, runs in parallel.
+    mostly waiting, runs in parallel. Once all are validated, the files and each desired
+    state are released as the plans are made (``release`` of :func:`~gladcfg.engine.make_plan`).
     """
     from gladcfg.engine import make_plan
 
     validated = validate_each(workspace, names)
 
     def work(name: str) -> tuple[Plan, Adapter]:
-        return make_plan(workspace, name, targets=targets, report=valid(validated[name]))
+        report = valid(validated.pop(name))
+        return make_plan(workspace, name, targets=targets, report=report, release=True)
 
     return for_each_instance(names, work)

@@ -15,16 +15,9 @@ from typing import Any
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.model.project import Instance
-from gladcfg.model.resources import (
-    KIND_MODELS,
-    KINDS,
-    Resource,
-    address_of,
-    references_in,
-    rename_references,
-)
+from gladcfg.model.resources import KINDS, address_of, references_in, rename_references
+from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.safety import check_safety
@@ -36,23 +29,8 @@ def matches(address: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(address, glob) for glob in globs)
 
 
-def read_hints(desired: DesiredState) -> dict[str, dict[str, dict[str, Any]]]:
-    """What the files declare, for adapters that must read by name (renamed_from included)."""
-    hints: dict[str, dict[str, dict[str, Any]]] = {}
-    for kind in KIND_MODELS:
-        for name, item in desired.declared(kind).items():
-            spec = item.model.canonical()
-            hints.setdefault(kind, {})[name] = spec
-            old = item.model.renamed_from if isinstance(item.model, Resource) else None
-            if old:
-                hints[kind].setdefault(old, spec)
-    if desired.settings is not None:
-        hints["settings"] = {"settings": desired.settings.model.canonical()}
-    return hints
-
-
 def plan_instance(
-    desired: DesiredState,
+    desired: DesiredSpecs,
     remote: RemoteState,
     access: Mapping[str, Access],
     config: Instance,
@@ -72,8 +50,8 @@ def plan_instance(
     for kind in KINDS:
         mode = access.get(kind, Access.HIDDEN)
         declared = {
-            name: item
-            for name, item in _declared(desired, kind).items()
+            name: spec
+            for name, spec in desired.of_kind(kind).items()
             if not matches(address_of(kind, name), config.ignore)
         }
         if mode is Access.HIDDEN:
@@ -86,11 +64,12 @@ def plan_instance(
             if not matches(address_of(kind, name), config.ignore)
         }
         matched: set[str] = set()
-        for name, item in declared.items():
+        for name, spec in declared.items():
             change = _compare(
                 kind,
                 name,
-                item,
+                spec,
+                old=desired.old_name(kind, name),
                 existing=existing,
                 declared=declared,
                 matched=matched,
@@ -135,24 +114,19 @@ def plan_instance(
     )
 
 
-def _declared(desired: DesiredState, kind: str) -> Mapping[str, Declared]:
-    if kind == "settings":
-        return {"settings": desired.settings} if desired.settings else {}
-    return desired.declared(kind)
-
-
 def _compare(
     kind: str,
     name: str,
-    item: Declared,
+    declared_spec: Spec,
     *,
+    old: str | None,
     existing: Mapping[str, RemoteObject],
-    declared: Mapping[str, Declared],
+    declared: Mapping[str, Spec],
     matched: set[str],
     renames: Mapping[str, Mapping[str, str]],
     readable: frozenset[str] | None,
 ) -> Change | None:
-    declared_spec = want = item.model.canonical()
+    want = declared_spec
     if readable is not None:  # compare only what the instance can show
         want = {key: value for key, value in want.items() if key in readable}
     obj = existing.get(name)
@@ -170,7 +144,6 @@ def _compare(
             diff=field_diff(have, want),
             remote_id=obj.id,
         )
-    old = item.model.renamed_from if isinstance(item.model, Resource) else None
     if old and old in existing and old not in declared and old not in matched:
         matched.add(old)
         before = existing[old]
@@ -191,17 +164,15 @@ def _compare(
 
 
 def _renames(
-    desired: DesiredState, remote: RemoteState, ignore: Iterable[str]
+    desired: DesiredSpecs, remote: RemoteState, ignore: Iterable[str]
 ) -> dict[str, dict[str, str]]:
     """Per kind, old name → new name of the renames this plan will make."""
     renames: dict[str, dict[str, str]] = {}
-    for kind in KIND_MODELS:
-        declared, existing = desired.declared(kind), remote.of(kind)
-        for name, item in declared.items():
-            old = item.model.renamed_from if isinstance(item.model, Resource) else None
+    for kind, renamed in desired.renamed_from.items():
+        declared, existing = desired.of_kind(kind), remote.of(kind)
+        for name, old in renamed.items():
             if (
-                old
-                and name not in existing
+                name not in existing
                 and not matches(address_of(kind, name), ignore)
                 and old in existing
                 and old not in declared

@@ -22,6 +22,7 @@ from gladcfg.engine import apply_plan
 from gladcfg.engine.apply import apply_changes
 from gladcfg.model.project import MockInstance
 from gladcfg.model.resources import KIND_MODELS
+from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.planner import plan_instance
 
 NAMES = ["a", "b", "c", "d", "e"]
@@ -112,11 +113,15 @@ def test_apply_converges_without_dangling_references(
     state = desired_state(desired, renames)
     with tempfile.TemporaryDirectory() as folder:
         adapter = seeded(Path(folder), remote)
-        plan = plan_instance(state, adapter.read(), adapter.access, CONFIG, adapter="mock")
+        plan = plan_instance(
+            DesiredSpecs.of(state), adapter.read(), adapter.access, CONFIG, adapter="mock"
+        )
         with adapter.locked():
             report = apply_changes(adapter, plan.changes, adapter.read(), parallelism=3)
         assert report.ok, [(o.change.address, o.status, o.reason) for o in report.outcomes]
-        after = plan_instance(state, adapter.read(), adapter.access, CONFIG, adapter="mock")
+        after = plan_instance(
+            DesiredSpecs.of(state), adapter.read(), adapter.access, CONFIG, adapter="mock"
+        )
         assert after.changes == ()
         for new, old in renames.items():
             assert new in adapter.read().of("teams") and old not in adapter.read().of("teams")
@@ -141,7 +146,9 @@ def test_the_rollback_plan_restores_the_instance(
     with tempfile.TemporaryDirectory() as folder:
         adapter = seeded(Path(folder), remote)
         before = contents(adapter)
-        plan = plan_instance(state, adapter.read(), adapter.access, CONFIG, adapter="mock")
+        plan = plan_instance(
+            DesiredSpecs.of(state), adapter.read(), adapter.access, CONFIG, adapter="mock"
+        )
         report = apply_plan(adapter, plan, parallelism=3, rollback=True)
         assert report.ok and report.rollback is not None
         undo = apply_plan(adapter, report.rollback, parallelism=3)

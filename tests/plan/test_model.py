@@ -15,6 +15,7 @@ from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import PlanFileError
 from gladcfg.model.project import MockInstance
 from gladcfg.model.resources import KIND_MODELS
+from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.document import dumps, parse_plan, to_document
 from gladcfg.plan.model import Action, Change, Plan, SafetyReport
 from gladcfg.plan.planner import plan_instance
@@ -81,7 +82,7 @@ def planner_output(draw: st.DrawFn) -> Plan:
         {"prune": draw(st.booleans()), "safety": {"min_existing": draw(st.integers(0, 3))}}
     )
     return plan_instance(
-        DesiredState("prod-€", None, resources),
+        DesiredSpecs.of(DesiredState("prod-€", None, resources)),
         RemoteState(identity="prop", objects=objects),
         access,
         config,

@@ -84,6 +84,7 @@ class GladlyAdapter:
     access = ACCESS
     fields = FIELDS
     reads_by_name = True  # answers have no list
+    concurrent_writes = True  # each write waits on the network
 
     def __init__(
         self,
