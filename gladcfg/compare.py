@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gladcfg.adapter.base import Access, RemoteState
-from gladcfg.model.resources import KINDS, address_of
+from gladcfg.model.kinds import KINDS, address_of
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import FieldDiff
 from gladcfg.render.values import json_text, show

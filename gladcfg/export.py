@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState
-from gladcfg.model.resources import KIND_MODELS, KINDS, META_FIELDS, Resource, Settings
+from gladcfg.model.kinds import KINDS, address_of, is_singleton, model_of
+from gladcfg.model.resources import META_FIELDS, Resource, Settings
 from gladcfg.model.types import WEEKDAYS
 
 
@@ -33,19 +34,20 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
     for kind in KINDS:
         if access.get(kind, Access.HIDDEN) is Access.HIDDEN or not remote.of(kind):
             continue
-        model = Settings if kind == "settings" else KIND_MODELS[kind]
+        model = model_of(kind)
+        assert model is not None
         body: dict[str, Any] = {}
         for name in sorted(remote.of(kind)):
             try:
                 validated = model.model_validate(remote.of(kind)[name].spec)
             except ValidationError as exc:
-                what = kind if kind == "settings" else f"{kind}.{name}"
+                what = address_of(kind, name)
                 skipped.append(f"{what}: {_why_not_written(exc)}; declare it by hand")
                 continue
             body[name] = _as_written(validated)
         if not body:
             continue
-        document = {"settings": body["settings"]} if kind == "settings" else {kind: body}
+        document = {kind: body[kind] if is_singleton(kind) else body}
         files[f"{kind}.yaml"] = header + yamlio.dump(document)
     return Export(files, skipped)
 

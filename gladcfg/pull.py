@@ -23,7 +23,7 @@ from gladcfg.config.files import read_text
 from gladcfg.errors import FileProblem, YamlError
 from gladcfg.export import fold_days
 from gladcfg.fileio import write_atomically
-from gladcfg.model.resources import format_path
+from gladcfg.model.kinds import format_path
 from gladcfg.plan.diff import MISSING, FieldPath, changed_paths, value_at
 from gladcfg.plan.model import Action, Change, Plan
 
@@ -64,11 +64,7 @@ def pull(root: Path, plan: Plan, desired: DesiredState) -> PullResult:
         if change.effective_action is not Action.UPDATE:
             result.skipped.append(Skipped(change.address, "", _not_a_value(change)))
             continue
-        declared = (
-            desired.settings
-            if change.kind == "settings"
-            else desired.declared(change.kind).get(change.name)
-        )
+        declared = desired.get(change.kind, change.name)
         assert declared is not None and change.before is not None and change.after is not None
         rel = declared.source.rel
         if rel not in documents:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gladcfg.errors import AdapterError
-from gladcfg.model.resources import KINDS
+from gladcfg.model.kinds import KINDS
 
 
 class Access(enum.Enum):

@@ -26,8 +26,8 @@ from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, t
 from gladcfg.adapter.mockjson import open_store
 from gladcfg.adapter.mockstore import Store
 from gladcfg.errors import AdapterError
+from gladcfg.model.kinds import KINDS
 from gladcfg.model.project import MockInstance
-from gladcfg.model.resources import KINDS
 
 RATE_LIMIT_BACKOFF_SECONDS = 0.01
 

@@ -25,7 +25,7 @@ from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.mockdb import clean_errors, open_database, transaction
 from gladcfg.errors import AdapterError, ChangedError, GoneError
 from gladcfg.fileio import real_path
-from gladcfg.model.resources import address_of, references_in, rename_references
+from gladcfg.model.kinds import address_of, references_in, rename_references
 
 EMPTY = "empty"  # the version of a store that does not exist yet
 _MOCK_ID = re.compile(r"mock-(\d+)")

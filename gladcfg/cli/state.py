@@ -171,20 +171,21 @@ def _write(store: Store, kind: str, name: str, spec: dict[str, Any]) -> int:
 
 
 def _parse(address: str) -> tuple[str, str]:
-    from gladcfg.model.resources import KINDS
+    from gladcfg.model.kinds import KIND_MODELS, KINDS, is_singleton
 
+    if is_singleton(address):
+        return address, address
     kind, _, name = address.partition(".")
-    if address == "settings":
-        return "settings", "settings"
-    if kind not in KINDS or kind == "settings" or not name:
+    if kind not in KIND_MODELS or not name:
+        singletons = " or ".join(k for k in KINDS if is_singleton(k))
         raise click.UsageError(
-            f"{address!r}: expected kind.name (kinds: {', '.join(KINDS[1:])}) or settings"
+            f"{address!r}: expected kind.name (kinds: {', '.join(KIND_MODELS)}) or {singletons}"
         )
     return kind, name
 
 
 def _address(kind: str, name: str) -> str:
-    from gladcfg.model.resources import address_of
+    from gladcfg.model.kinds import address_of
 
     return address_of(kind, name)
 

@@ -15,10 +15,10 @@ from typing import Any, cast
 
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
+from gladcfg.model.kinds import KIND_MODELS, REGISTRY, reference_paths
 from gladcfg.model.names import code_points, same_name_key
 from gladcfg.model.project import Policy
 from gladcfg.model.resources import (
-    KIND_MODELS,
     PHONE_CHANNELS,
     Answer,
     AutoReplyRule,
@@ -29,7 +29,6 @@ from gladcfg.model.resources import (
     Inbox,
     Settings,
     Topic,
-    reference_paths,
 )
 from gladcfg.model.types import check_e164, check_email, expand_days, range_minutes, suggest
 from gladcfg.patterns import compile_pattern
@@ -37,18 +36,6 @@ from gladcfg.patterns import compile_pattern
 Invalid = Collection[tuple[str, str]]
 Path = tuple[str | int, ...]
 _APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
-_SINGULAR = {
-    "audiences": "audience",
-    "teams": "team",
-    "topics": "topic",
-    "answers": "answer",
-    "business_hours": "business hours",
-    "inboxes": "inbox",
-    "entry_points": "entry point",
-    "auto_reply_rules": "auto-reply rule",
-    "help_centers": "help center",
-    "glad_apps": "chat widget",
-}
 
 
 def check_desired_state(
@@ -112,7 +99,7 @@ def _references(state: DesiredState, invalid: Invalid, _: Collection[str]) -> It
                 continue
             known = [*state.declared(target), *(n for k, n in invalid if k == target)]
             yield declared.source.problem(
-                f"unknown {_SINGULAR[target]} '{name}'{_twin_or_suggestion(name, known)}",
+                f"unknown {REGISTRY[target].singular} '{name}'{_twin_or_suggestion(name, known)}",
                 (*declared.path, *path),
             )
 

@@ -32,9 +32,10 @@ from gladcfg.errors import (
     UnknownInstanceError,
     YamlError,
 )
+from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton
 from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
-from gladcfg.model.resources import KIND_MODELS, Resource, Settings, address_of
+from gladcfg.model.resources import Resource, Settings
 from gladcfg.model.types import Name, suggest
 
 PROJECT_FILE = "gladcfg.yaml"
@@ -58,7 +59,7 @@ class Declared:
 
     @property
     def path(self) -> tuple[str, ...]:
-        return (self.kind,) if self.kind == "settings" else (self.kind, self.name)
+        return (self.kind,) if is_singleton(self.kind) else (self.kind, self.name)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ class DesiredState:
 
     def declared(self, kind: str) -> Mapping[str, Declared]:
         return self.resources.get(kind, {})
+
+    def get(self, kind: str, name: str) -> Declared | None:
+        """One declared object, the settings included (kind and name ``settings``)."""
+        if is_singleton(kind):
+            return self.settings if name == kind else None
+        return self.declared(kind).get(name)
 
     def each(self, *, drain: bool = False) -> Iterator[Declared]:
         """Every declared resource: settings first, then by kind in apply order and by name
@@ -355,11 +362,12 @@ def _parse_resource_file(source: Source, document: yamlio.Document | YamlError) 
         )
         _salvage(data, parsed)
     else:
-        parsed.settings = resource_file.settings
-        for kind in KIND_MODELS:
-            by_name = getattr(resource_file, kind)
-            if by_name:
-                parsed.resources[kind] = dict(by_name)
+        for kind in KINDS:
+            value = getattr(resource_file, kind)
+            if is_singleton(kind):
+                parsed.settings = value
+            elif value:
+                parsed.resources[kind] = dict(value)
     parsed.problems.extend(language_twins(source, data, parsed.resources.get("answers", {})))
     return parsed
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from gladcfg.adapter.base import Adapter, RemoteObject, RemoteState
 from gladcfg.errors import GladcfgError
-from gladcfg.model.resources import address_of, references_in
+from gladcfg.model.kinds import address_of, references_in
 from gladcfg.plan.model import Action, Change, Plan
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,8 @@
 """Pydantic models of every resource kind and of gladcfg.yaml: the only place fields are defined."""
 
+from gladcfg.model.kinds import KIND_MODELS, KINDS
 from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
 from gladcfg.model.resources import (
-    KIND_MODELS,
-    KINDS,
     Answer,
     Audience,
     AutoReplyRule,

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Discriminator, Field, JsonValue, StringConstraints, Tag
-
-from gladcfg.model.names import check_visible
-from gladcfg.model.resources import (
-    KINDS,
-    Answer,
-    Audience,
-    AutoReplyRule,
-    BusinessHours,
-    EntryPoint,
-    GladApp,
-    HelpCenter,
-    Inbox,
-    Settings,
-    Team,
-    Topic,
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    JsonValue,
+    StringConstraints,
+    Tag,
+    create_model,
 )
+
+from gladcfg.model.kinds import KINDS, REGISTRY, is_singleton
+from gladcfg.model.names import check_visible
 from gladcfg.model.types import (
     MAX_GLOB_CHARS,
     DaySpec,
@@ -52,24 +47,15 @@ InstanceName = Annotated[
     AfterValidator(_check_instance_name),
     Field(json_schema_extra={"pattern": _INSTANCE_NAME}),
 ]
-KindName = Literal[
-    "settings",
-    "audiences",
-    "teams",
-    "topics",
-    "answers",
-    "business_hours",
-    "inboxes",
-    "entry_points",
-    "auto_reply_rules",
-    "help_centers",
-    "glad_apps",
-]
+if TYPE_CHECKING:
+    KindName = str
+else:  # the registry's kinds, as a type pydantic validates and schemas list
+    KindName = Literal[KINDS]
 
 
 def _check_address_glob(value: str) -> str:
     kind, dot, name = value.partition(".")
-    if kind == "settings" and not dot:
+    if is_singleton(kind) and not dot:
         return value
     if not dot or not name:
         raise ValueError(f"'{value}' is not an address; write kind.name, e.g. answers.legacy-*")
@@ -319,20 +305,19 @@ class Project(Model):
         )
 
 
-class ResourceFile(Model):
+def _resource_file() -> type[Model]:
     """A resource file: kinds at the top, resources keyed by name under each."""
+    fields: dict[str, Any] = {}
+    for name, kind in REGISTRY.items():
+        shape: Any = kind.model if kind.singleton else dict.__class_getitem__((Name, kind.model))
+        fields[name] = (shape | None, None)
+    model: type[Model] = create_model(
+        "ResourceFile", __base__=Model, __doc__=_resource_file.__doc__, **fields
+    )
+    return model
 
-    settings: Settings | None = None
-    audiences: dict[Name, Audience] | None = None
-    teams: dict[Name, Team] | None = None
-    topics: dict[Name, Topic] | None = None
-    answers: dict[Name, Answer] | None = None
-    business_hours: dict[Name, BusinessHours] | None = None
-    inboxes: dict[Name, Inbox] | None = None
-    entry_points: dict[Name, EntryPoint] | None = None
-    auto_reply_rules: dict[Name, AutoReplyRule] | None = None
-    help_centers: dict[Name, HelpCenter] | None = None
-    glad_apps: dict[Name, GladApp] | None = None
+
+ResourceFile = _resource_file()
 
 
 VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -1,13 +1,12 @@
-"""The resource kinds a project declares: the only place their fields are defined.
+"""The models of the kinds a project declares: the only place their fields are defined.
 
-Each kind says, as data, which of its fields refer to other kinds (``REFERENCES``); the
-reference checks and the apply order are derived from that, not written per kind.
+Each kind says, as data, which of its fields refer to other kinds (``REFERENCES``) and which
+lists are sets (``SET_FIELDS``); :mod:`gladcfg.model.kinds` registers them, and the reference
+checks and the apply order are derived from that, not written per kind.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
@@ -30,91 +29,12 @@ from gladcfg.model.types import (
 META_FIELDS = {"instances", "renamed_from", "protect"}
 
 
-def address_of(kind: str, name: str) -> str:
-    """How plans, errors, ``--target``, ``protect`` and ``ignore`` name a resource."""
-    return kind if kind == "settings" else f"{kind}.{name}"
-
-
 class Reference(NamedTuple):
     """Field ``field`` of a resource names resources of ``kind``. ``field`` may reach into
     a list of mappings with ``[]``: ``quick_actions[].answer``."""
 
     field: str
     kind: str
-
-
-Path = tuple[str | int, ...]
-
-
-def reference_paths(kind: str, value: Any) -> Iterator[tuple[Path, str, str]]:
-    """(path, kind, name) of every object ``value`` refers to; ``value`` is a canonical spec
-    of ``kind`` or its model (validation walks models, the engine walks specs)."""
-    model = KIND_MODELS.get(kind)
-    if model is None or value is None:
-        return
-    for field, target in model.REFERENCES:
-        for path, name in _walk(value, field.replace("[]", ".[]").split("."), ()):
-            if isinstance(name, str):
-                yield path, target, name
-
-
-def _walk(value: Any, segments: list[str], path: Path) -> Iterator[tuple[Path, Any]]:
-    head, *rest = segments
-    child = value.get(head) if isinstance(value, Mapping) else getattr(value, head, None)
-    if child is None:
-        return
-    if isinstance(child, list):
-        for index, item in enumerate(child):
-            if rest:
-                yield from _walk(item, rest[1:], (*path, head, index))
-            else:
-                yield (*path, head, index), item
-    elif rest:
-        yield from _walk(child, rest, (*path, head))
-    else:
-        yield (*path, head), child
-
-
-def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
-    """(field, kind, name) of every object ``spec``, a canonical spec of ``kind``, refers to;
-    ``field`` is the reference's dotted path (``quick_actions[0].answer``)."""
-    for path, target, name in reference_paths(kind, spec):
-        yield format_path(path), target, name
-
-
-def format_path(path: Path) -> str:
-    text = ""
-    for item in path:
-        if isinstance(item, int):
-            text += f"[{item}]"
-        else:
-            text += f".{item}" if text else str(item)
-    return text
-
-
-def rename_references(
-    kind: str, spec: dict[str, Any], renames: Mapping[str, Mapping[str, str]]
-) -> dict[str, Any]:
-    """``spec`` with references to renamed objects (``renames``: kind → old → new name)
-    following them, as references by id do on an instance. A new dict when anything
-    changed; ``spec`` itself is never edited."""
-    found = [
-        (path, renames[target][name])
-        for path, target, name in reference_paths(kind, spec)
-        if name in renames.get(target, {})
-    ]
-    if not found:
-        return spec
-    renamed = copy.deepcopy(spec)
-    for path, new in found:
-        holder: Any = renamed
-        for step in path[:-1]:
-            holder = holder[step]
-        holder[path[-1]] = new
-    for field in KIND_MODELS[kind].SET_FIELDS:
-        if field in renamed:
-            renamed[field] = sorted(renamed[field])
-    return renamed
 
 
 class Resource(Model):
@@ -412,27 +332,3 @@ class Settings(Model):
 
     def canonical(self) -> dict[str, Any]:
         return self.spec()
-
-
-# Kinds in the order that keeps every reference valid while applying (SPEC §5).
-KIND_MODELS: dict[str, type[Resource]] = {
-    model.KIND: model
-    for model in (
-        Audience,
-        Team,
-        Topic,
-        Answer,
-        BusinessHours,
-        Inbox,
-        EntryPoint,
-        AutoReplyRule,
-        HelpCenter,
-        GladApp,
-    )
-}
-KINDS: tuple[str, ...] = ("settings", *KIND_MODELS)
-# For each kind, the kinds whose resources can refer to it.
-REFERRING_KINDS: dict[str, tuple[str, ...]] = {
-    kind: tuple(k for k, m in KIND_MODELS.items() if any(t == kind for _, t in m.REFERENCES))
-    for kind in KINDS
-}

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gladcfg.config.workspace import DesiredState
-from gladcfg.model.resources import Resource, address_of
+from gladcfg.model.kinds import address_of
+from gladcfg.model.resources import Resource
 
 Spec = dict[str, Any]
 

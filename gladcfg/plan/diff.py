@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gladcfg.model.resources import format_path
+from gladcfg.model.kinds import format_path
 from gladcfg.plan.model import FieldDiff
 
 MISSING = object()  # what value_at gives for a path that is not there

@@ -26,8 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from gladcfg.model.kinds import address_of
 from gladcfg.model.project import Safety as SafetyConfig
-from gladcfg.model.resources import address_of
 from gladcfg.model.types import Model
 
 

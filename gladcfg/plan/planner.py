@@ -15,8 +15,8 @@ from typing import Any
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.model.kinds import KINDS, address_of, references_in, rename_references
 from gladcfg.model.project import Instance
-from gladcfg.model.resources import KINDS, address_of, references_in, rename_references
 from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan

@@ -12,8 +12,8 @@ import fnmatch
 from collections.abc import Iterable, Mapping
 
 from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.model.kinds import address_of
 from gladcfg.model.project import Safety as SafetyConfig
-from gladcfg.model.resources import address_of
 from gladcfg.plan.model import Action, Change, SafetyReport
 
 

@@ -31,15 +31,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteState
 from gladcfg.errors import PlanFileError
-from gladcfg.model.names import same_name_key, shown, twin_name
-from gladcfg.model.project import Instance
-from gladcfg.model.resources import (
-    KIND_MODELS,
+from gladcfg.model.kinds import (
     KINDS,
-    Settings,
     address_of,
+    is_singleton,
+    model_of,
     rename_references,
 )
+from gladcfg.model.names import same_name_key, shown, twin_name
+from gladcfg.model.project import Instance
 from gladcfg.model.types import Name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
 from gladcfg.plan.model import Action, Change, Plan, Summary
@@ -119,8 +119,8 @@ def change_problems(change: Change) -> list[str]:
         for field, value in (("name", change.name), ("renamed_from", change.renamed_from))
         if value is not None and not _is_name(value)
     ]
-    if change.kind == "settings" and change.name != "settings":
-        reasons.append("the settings singleton is named 'settings'")
+    if is_singleton(change.kind) and change.name != change.kind:
+        reasons.append(f"the {change.kind} singleton is named '{change.kind}'")
     manual = change.action is Action.MANUAL
     if manual != (change.manual_action is not None):
         reasons.append("manual_action is given for, and only for, a manual change")
@@ -133,7 +133,7 @@ def change_problems(change: Change) -> list[str]:
     if reasons:
         return reasons
     if action is Action.RENAME and (
-        change.renamed_from == change.name or change.kind == "settings"
+        change.renamed_from == change.name or is_singleton(change.kind)
     ):
         reasons.append("renames nothing")
     if action is Action.UPDATE and _same(change.before, change.after):
@@ -254,7 +254,8 @@ def _object_problems(
 
 def _after_problems(kind: str, after: dict[str, Any], *, manual: bool) -> list[str]:
     """``after`` through the kind's model: a change sends exactly what a file would."""
-    model: type[BaseModel] = Settings if kind == "settings" else KIND_MODELS[kind]
+    model: type[BaseModel] | None = model_of(kind)
+    assert model is not None  # the kind was checked first
     try:
         validated = model.model_validate(after)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ import pytest
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.export import export_state, fold_days
-from gladcfg.model.resources import KINDS
+from gladcfg.model.kinds import KINDS
 from tests.conftest import RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"

@@ -180,8 +180,8 @@ def test_verbose_adds_detail(run_cli: RunCli, make_project: MakeProject) -> None
 def test_the_kind_literal_of_gladcfg_yaml_is_the_list_of_kinds() -> None:
     from typing import get_args
 
+    from gladcfg.model.kinds import KINDS
     from gladcfg.model.project import KindName
-    from gladcfg.model.resources import KINDS
 
     assert get_args(KindName) == KINDS
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from gladcfg.adapter.mock import MockAdapter
-from gladcfg.model.resources import address_of
+from gladcfg.model.kinds import address_of
 from tests.cli.test_plan_apply import edit_store, project, store
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 

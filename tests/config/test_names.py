@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gladcfg.config import Workspace, validate
 from gladcfg.errors import ConfigError, Problem
-from gladcfg.model.resources import KIND_MODELS
+from gladcfg.model.kinds import KIND_MODELS
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli, validation_problems
 
 RLO = "\u202e"

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from gladcfg.model.resources import KIND_MODELS
+from gladcfg.model.kinds import KIND_MODELS
 
 TEAMS = 400
 PROJECT = """\

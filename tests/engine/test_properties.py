@@ -20,8 +20,8 @@ from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.engine import apply_plan
 from gladcfg.engine.apply import apply_changes
+from gladcfg.model.kinds import KIND_MODELS
 from gladcfg.model.project import MockInstance
-from gladcfg.model.resources import KIND_MODELS
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.planner import plan_instance
 

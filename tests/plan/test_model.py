@@ -13,8 +13,8 @@ from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import PlanFileError
+from gladcfg.model.kinds import KIND_MODELS
 from gladcfg.model.project import MockInstance
-from gladcfg.model.resources import KIND_MODELS
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.document import dumps, parse_plan, to_document
 from gladcfg.plan.model import Action, Change, Plan, SafetyReport

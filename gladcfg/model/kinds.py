@@ -1,0 +1,171 @@
+"""Every kind gladcfg manages, registered once, in the order that keeps every reference valid
+while applying (SPEC §5).
+
+A kind is its model (:mod:`gladcfg.model.resources`: fields, references, set-like lists)
+and one entry here. What a project may declare (``ResourceFile``), which addresses and kind
+names gladcfg.yaml accepts, the published schemas, the apply order, reference checks and
+the words messages use are all derived from this registry; adapters say per kind what they
+can do with it. The settings are a kind like the others, with one object per instance,
+addressed by the kind's name alone.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gladcfg.model.resources import (
+    Answer,
+    Audience,
+    AutoReplyRule,
+    BusinessHours,
+    EntryPoint,
+    GladApp,
+    HelpCenter,
+    Inbox,
+    Resource,
+    Settings,
+    Team,
+    Topic,
+)
+
+# Where a value sits inside a spec or a file: keys, and indexes of list items.
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind: its model, how a message names one object of it, and whether an instance
+    has exactly one (``singleton``: addressed by the kind's name alone, never renamed,
+    created or deleted)."""
+
+    model: type[Resource] | type[Settings]
+    singular: str
+    singleton: bool = False
+
+    @property
+    def name(self) -> str:
+        """How files, plans and addresses name the kind (``teams``)."""
+        return self.model.KIND
+
+    def address(self, name: str) -> str:
+        return self.name if self.singleton else f"{self.name}.{name}"
+
+
+REGISTRY: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(Settings, "settings", singleton=True),
+        Kind(Audience, "audience"),
+        Kind(Team, "team"),
+        Kind(Topic, "topic"),
+        Kind(Answer, "answer"),
+        Kind(BusinessHours, "business hours"),
+        Kind(Inbox, "inbox"),
+        Kind(EntryPoint, "entry point"),
+        Kind(AutoReplyRule, "auto-reply rule"),
+        Kind(HelpCenter, "help center"),
+        Kind(GladApp, "chat widget"),
+    )
+}
+# Every kind's name, in apply order.
+KINDS: tuple[str, ...] = tuple(REGISTRY)
+# The kinds declared by name, many per instance (every kind but the singletons).
+KIND_MODELS: dict[str, type[Resource]] = {
+    name: kind.model
+    for name, kind in REGISTRY.items()
+    if not kind.singleton and issubclass(kind.model, Resource)
+}
+# For each kind, the kinds whose resources can refer to it.
+REFERRING_KINDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(k for k, m in KIND_MODELS.items() if any(t == kind for _, t in m.REFERENCES))
+    for kind in KINDS
+}
+
+
+def is_singleton(kind: str) -> bool:
+    registered = REGISTRY.get(kind)
+    return registered is not None and registered.singleton
+
+
+def address_of(kind: str, name: str) -> str:
+    """How plans, errors, ``--target``, ``protect`` and ``ignore`` name an object."""
+    return kind if is_singleton(kind) else f"{kind}.{name}"
+
+
+def model_of(kind: str) -> type[Resource] | type[Settings] | None:
+    registered = REGISTRY.get(kind)
+    return registered.model if registered is not None else None
+
+
+def reference_paths(kind: str, value: Any) -> Iterator[tuple[FieldPath, str, str]]:
+    """(path, kind, name) of every object ``value`` refers to; ``value`` is a canonical spec
+    of ``kind`` or its model (validation walks models, the engine walks specs)."""
+    model = KIND_MODELS.get(kind)
+    if model is None or value is None:
+        return
+    for field, target in model.REFERENCES:
+        for path, name in _walk(value, field.replace("[]", ".[]").split("."), ()):
+            if isinstance(name, str):
+                yield path, target, name
+
+
+def _walk(value: Any, segments: list[str], path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
+    head, *rest = segments
+    child = value.get(head) if isinstance(value, Mapping) else getattr(value, head, None)
+    if child is None:
+        return
+    if isinstance(child, list):
+        for index, item in enumerate(child):
+            if rest:
+                yield from _walk(item, rest[1:], (*path, head, index))
+            else:
+                yield (*path, head, index), item
+    elif rest:
+        yield from _walk(child, rest, (*path, head))
+    else:
+        yield (*path, head), child
+
+
+def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
+    """(field, kind, name) of every object ``spec``, a canonical spec of ``kind``, refers to;
+    ``field`` is the reference's dotted path (``quick_actions[0].answer``)."""
+    for path, target, name in reference_paths(kind, spec):
+        yield format_path(path), target, name
+
+
+def format_path(path: FieldPath) -> str:
+    text = ""
+    for item in path:
+        if isinstance(item, int):
+            text += f"[{item}]"
+        else:
+            text += f".{item}" if text else str(item)
+    return text
+
+
+def rename_references(
+    kind: str, spec: dict[str, Any], renames: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    """``spec`` with references to renamed objects (``renames``: kind → old → new name)
+    following them, as references by id do on an instance. A new dict when anything
+    changed; ``spec`` itself is never edited."""
+    found = [
+        (path, renames[target][name])
+        for path, target, name in reference_paths(kind, spec)
+        if name in renames.get(target, {})
+    ]
+    if not found:
+        return spec
+    renamed = copy.deepcopy(spec)
+    for path, new in found:
+        holder: Any = renamed
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = new
+    for field in KIND_MODELS[kind].SET_FIELDS:
+        if field in renamed:
+            renamed[field] = sorted(renamed[field])
+    return renamed
