@@ -19,6 +19,7 @@ and no user error ever ends in a traceback::
     │                            --allow-delete, safety thresholds, stale plan, no terminal)
     ├── ApplyFailedError         some changes of an apply failed; the report says which
     ├── OutputFileError          a file asked for (--out, --rollback-out) cannot be written
+    ├── SecretMissingError       a write needs a secret whose environment variable is unset
     └── AdapterError             the instance refused or failed a request (with the HTTP
         │                        status, the remote's error codes and request id, if any)
         ├── LockedError          the instance is busy (another writer held it too long)
@@ -106,6 +107,11 @@ class ApplyFailedError(GladcfgError):
 class OutputFileError(GladcfgError):
     """A file the user asked gladcfg to write (a saved plan, a rollback plan) cannot be
     written; checked before an apply changes anything."""
+
+
+class SecretMissingError(GladcfgError):
+    """A write needs a secret (a webhook's credentials or header values) and the environment
+    variable the files name for it is not set. The message names the variable, never a value."""
 
 
 class AdapterError(GladcfgError):

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState
-from gladcfg.model.kinds import KINDS, address_of, is_singleton, model_of
+from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton, model_of
 from gladcfg.model.resources import META_FIELDS, Resource, Settings
 from gladcfg.model.types import WEEKDAYS
 
@@ -38,8 +38,17 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
         assert model is not None
         body: dict[str, Any] = {}
         for name in sorted(remote.of(kind)):
+            spec = remote.of(kind)[name].spec
+            shown_only = _write_only_shown(kind, spec)
+            if shown_only:
+                spec = {key: value for key, value in spec.items() if key not in shown_only}
+                skipped.append(
+                    f"{address_of(kind, name)}: {', '.join(shown_only)} not written (the "
+                    "instance shows which are set, never their secrets): add them by hand, "
+                    "naming the environment variables that hold the secrets"
+                )
             try:
-                validated = model.model_validate(remote.of(kind)[name].spec)
+                validated = model.model_validate(spec)
             except ValidationError as exc:
                 what = address_of(kind, name)
                 skipped.append(f"{what}: {_why_not_written(exc)}; declare it by hand")
@@ -50,6 +59,14 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
         document = {kind: body[kind] if is_singleton(kind) else body}
         files[f"{kind}.yaml"] = header + yamlio.dump(document)
     return Export(files, skipped)
+
+
+def _write_only_shown(kind: str, spec: Mapping[str, Any]) -> list[str]:
+    """The write-only fields an instance showed only by the names they hold (a list, where
+    a file names an environment variable for each): they cannot be exported as they are."""
+    model = KIND_MODELS.get(kind)
+    fields = model.WRITE_ONLY if model is not None else ()
+    return [field for field in fields if isinstance(spec.get(field), list)]
 
 
 def _why_not_written(exc: ValidationError) -> str:

@@ -75,6 +75,12 @@ class Result:
         return self.stdout + self.stderr
 
 
+@pytest.fixture(autouse=True)
+def example_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The secret examples/acme's webhooks send, as CI would provide it."""
+    monkeypatch.setenv("ACME_WEBHOOK_KEY", "example-key-not-a-secret")
+
+
 MakeProject = Callable[..., Path]
 
 

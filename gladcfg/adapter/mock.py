@@ -15,6 +15,7 @@ It behaves like a careful remote so the engine can be tested against it for real
 from __future__ import annotations
 
 import contextlib
+import os
 import posixpath
 import threading
 import time
@@ -26,7 +27,7 @@ from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, t
 from gladcfg.adapter.mockjson import open_store
 from gladcfg.adapter.mockstore import Store
 from gladcfg.errors import AdapterError
-from gladcfg.model.kinds import KINDS
+from gladcfg.model.kinds import KINDS, secrets_of
 from gladcfg.model.project import MockInstance
 
 RATE_LIMIT_BACKOFF_SECONDS = 0.01
@@ -95,18 +96,18 @@ class MockAdapter:
         return state
 
     def create(self, kind: str, name: str, spec: dict[str, Any]) -> RemoteObject:
-        store = self._writing(kind)
+        store = self._writing(kind, name, spec)
         object_id, version = store.create(kind, name, spec)
         return RemoteObject(object_id, name, spec, version=version)
 
     def update(self, kind: str, obj: RemoteObject, spec: dict[str, Any]) -> RemoteObject:
-        version = self._writing(kind).update(obj, kind, spec)
+        version = self._writing(kind, obj.name, spec).update(obj, kind, spec)
         return RemoteObject(obj.id, obj.name, spec, version=version)
 
     def rename(
         self, kind: str, obj: RemoteObject, new_name: str, spec: dict[str, Any]
     ) -> RemoteObject:
-        version = self._writing(kind).rename(obj, kind, new_name, spec)
+        version = self._writing(kind, new_name, spec).rename(obj, kind, new_name, spec)
         return RemoteObject(obj.id, new_name, spec, version=version)
 
     def delete(self, kind: str, obj: RemoteObject) -> None:
@@ -132,9 +133,13 @@ class MockAdapter:
                 self._store = store_of(self.instance, self._config, self._root)
             return self._store
 
-    def _writing(self, kind: str) -> Store:
+    def _writing(self, kind: str, name: str = "", spec: dict[str, Any] | None = None) -> Store:
         if self.access.get(kind) is not Access.WRITE:
             raise AdapterError(f"this instance cannot write {kind}")
+        if spec is not None:
+            # As an API would, a write needs the secrets it sends; the store keeps only
+            # the names of the variables that hold them.
+            secrets_of(kind, name, spec, os.environ)
         self._pause()
         self._inject_faults()
         return self._opened()

@@ -14,8 +14,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
+from gladcfg.errors import SecretMissingError
 from gladcfg.model.resources import (
     Answer,
     Audience,
@@ -29,6 +30,7 @@ from gladcfg.model.resources import (
     Settings,
     Team,
     Topic,
+    Webhook,
 )
 
 # Where a value sits inside a spec or a file: keys, and indexes of list items.
@@ -68,6 +70,7 @@ REGISTRY: dict[str, Kind] = {
         Kind(AutoReplyRule, "auto-reply rule"),
         Kind(HelpCenter, "help center"),
         Kind(GladApp, "chat widget"),
+        Kind(Webhook, "webhook"),
     )
 }
 # Every kind's name, in apply order.
@@ -98,6 +101,45 @@ def address_of(kind: str, name: str) -> str:
 def model_of(kind: str) -> type[Resource] | type[Settings] | None:
     registered = REGISTRY.get(kind)
     return registered.model if registered is not None else None
+
+
+@overload
+def comparable(kind: str, spec: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def comparable(kind: str, spec: None) -> None: ...
+def comparable(kind: str, spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``spec`` as plans compare it: each write-only field (environment variables naming
+    secrets the instance never shows) by the names it holds, not by where their values come
+    from, so a spec read back from an instance (which shows only those names) compares equal
+    to the one declared. Kinds without write-only fields: ``spec`` itself."""
+    model = KIND_MODELS.get(kind)
+    if spec is None or model is None or not model.WRITE_ONLY:
+        return spec
+    shown = dict(spec)
+    for field in model.WRITE_ONLY:
+        if field in shown:
+            shown[field] = sorted(shown[field])
+    return shown
+
+
+def secrets_of(
+    kind: str, name: str, spec: Mapping[str, Any], environ: Mapping[str, str]
+) -> dict[tuple[str, str], str]:
+    """The secrets a write of ``spec`` sends, (field, key) → value, read from ``environ``
+    where the spec's write-only fields name them. A variable that is not set is an error
+    naming it (and never a value)."""
+    model = KIND_MODELS.get(kind)
+    values: dict[tuple[str, str], str] = {}
+    for field in model.WRITE_ONLY if model is not None else ():
+        for key, variable in (spec.get(field) or {}).items():
+            value = environ.get(variable)
+            if not value:
+                raise SecretMissingError(
+                    f"{address_of(kind, name)}: the environment variable {variable} "
+                    f"({field}.{key}) is not set"
+                )
+            values[field, key] = value
+    return values
 
 
 def reference_paths(kind: str, value: Any) -> Iterator[tuple[FieldPath, str, str]]:

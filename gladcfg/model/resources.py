@@ -10,13 +10,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator, with_config
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+    with_config,
+)
 from typing_extensions import TypedDict
 
 from gladcfg.model.types import (
     WEEKDAYS,
     DaySpec,
     Duration,
+    EnvName,
     InstanceGlob,
     LanguageTag,
     Model,
@@ -24,6 +32,7 @@ from gladcfg.model.types import (
     TimeRange,
     TimeZone,
     expand_days,
+    spelled_as,
 )
 
 META_FIELDS = {"instances", "renamed_from", "protect"}
@@ -45,6 +54,10 @@ class Resource(Model):
     # List fields whose order means nothing; sorted in the canonical form so that
     # reordering them in a file is not a change.
     SET_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Mappings of names to environment variables that hold secrets the instance accepts
+    # but never shows: sent with every write, compared only by which names they hold
+    # (:func:`gladcfg.model.kinds.comparable`).
+    WRITE_ONLY: ClassVar[tuple[str, ...]] = ()
 
     instances: list[InstanceGlob] | None = Field(
         default=None,
@@ -303,6 +316,44 @@ class HelpCenter(Resource):
     audiences: list[Name] = Field(default_factory=list)
     answers: list[Name] = Field(
         default_factory=list, description="Published answers; each needs public content."
+    )
+
+
+_HEADER_NAME = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+HeaderName = Annotated[
+    str,
+    StringConstraints(max_length=256),
+    AfterValidator(spelled_as(_HEADER_NAME, "the header name ", "is not an HTTP header name")),
+]
+
+
+class WebhookCredentials(Model):
+    """The basic-auth user and password Gladly sends with each event. Gladly never shows
+    them again, so files name the environment variables that hold them."""
+
+    username_env: EnvName
+    password_env: EnvName
+
+
+class Webhook(Resource):
+    """An HTTPS endpoint Gladly posts events to. Credentials and header values are secrets
+    the API accepts and never shows: they come from the environment at apply time, and a
+    plan compares only whether they are given (and which headers), never their values."""
+
+    KIND = "webhooks"
+    SET_FIELDS = ("events",)
+    WRITE_ONLY = ("credentials_env", "headers_env")
+    url: HttpsUrl
+    events: list[Annotated[str, StringConstraints(min_length=1, max_length=256)]] = Field(
+        min_length=1, description="The events posted, e.g. CONVERSATION_ITEM/CREATED."
+    )
+    credentials_env: WebhookCredentials | None = Field(
+        default=None, description="Environment variables holding the basic-auth credentials."
+    )
+    headers_env: dict[HeaderName, EnvName] | None = Field(
+        default=None,
+        description="Headers sent with each event: header name → environment variable "
+        "holding its value.",
     )
 
 

@@ -267,3 +267,20 @@ InstanceGlob = Annotated[
     AfterValidator(_check_instance_glob),
     Field(json_schema_extra={"pattern": _INSTANCE_GLOB}),
 ]
+
+
+_ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+# The name of an environment variable that holds a secret: files name where a secret is,
+# never what it is.
+EnvName = Annotated[
+    str,
+    StringConstraints(max_length=256),
+    AfterValidator(
+        spelled_as(
+            _ENV_NAME,
+            "the environment variable name ",
+            "may hold only letters, digits and '_', and does not start with a digit",
+        )
+    ),
+    Field(json_schema_extra={"pattern": f"^{_ENV_NAME}$"}),
+]

@@ -15,7 +15,7 @@ from typing import Any
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.model.kinds import KINDS, address_of, references_in, rename_references
+from gladcfg.model.kinds import KINDS, address_of, comparable, references_in, rename_references
 from gladcfg.model.project import Instance
 from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
@@ -135,20 +135,24 @@ def _compare(
         have = _follow_renames(kind, obj.spec, renames)
         if have == want:
             return None
+        shown_before, shown_after = comparable(kind, have), comparable(kind, want)
+        if shown_before == shown_after:
+            return None
         return Change.of(
             kind,
             name,
             Action.UPDATE,
             before=have,
             after=want,
-            diff=field_diff(have, want),
+            diff=field_diff(shown_before, shown_after),
             remote_id=obj.id,
         )
     if old and old in existing and old not in declared and old not in matched:
         matched.add(old)
         before = existing[old]
         have = _follow_renames(kind, before.spec, renames)
-        diff = () if have == want else field_diff(have, want)
+        shown_before, shown_after = comparable(kind, have), comparable(kind, want)
+        diff = () if shown_before == shown_after else field_diff(shown_before, shown_after)
         return Change.of(
             kind,
             name,

@@ -34,6 +34,7 @@ from gladcfg.errors import PlanFileError
 from gladcfg.model.kinds import (
     KINDS,
     address_of,
+    comparable,
     is_singleton,
     model_of,
     rename_references,
@@ -136,13 +137,11 @@ def change_problems(change: Change) -> list[str]:
         change.renamed_from == change.name or is_singleton(change.kind)
     ):
         reasons.append("renames nothing")
-    if action is Action.UPDATE and _same(change.before, change.after):
+    before = comparable(change.kind, change.before)
+    after = comparable(change.kind, change.after)
+    if action is Action.UPDATE and _same(before, after):
         reasons.append("an update that changes nothing")
-    expected = (
-        field_diff(change.before, change.after)
-        if change.before is not None and change.after is not None
-        else ()
-    )
+    expected = field_diff(before, after) if before is not None and after is not None else ()
     if not _same(_diff_rows(change.diff), _diff_rows(expected)):
         reasons.append("diff is not the difference between before and after")
     if change.after is not None:

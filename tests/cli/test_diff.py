@@ -29,16 +29,16 @@ def test_staging_and_prod_differ_exactly_where_vars_do(run_cli: RunCli) -> None:
         "before": "staging-support@acme.example",
         "after": "support@acme.example",
     }
-    assert document["identical"] == 34
+    assert document["identical"] == 35
     text = run_cli("-C", EXAMPLE, "diff", "staging", "prod-us").stdout
     assert '  ~ entry_points.acme-sms\n      address: "+14155550100" → "+18005550100"\n' in text
-    assert text.endswith("8 differ, 34 identical.\n")
+    assert text.endswith("8 differ, 35 identical.\n")
     markdown = run_cli("-C", EXAMPLE, "diff", "staging", "prod-us", "--format", "markdown").stdout
     assert (
         '| `entry_points.acme-sms` | `address`: `"+14155550100"` → `"+18005550100"` |' in markdown
     )
     same = run_cli("-C", EXAMPLE, "diff", "staging", "staging", "--detailed-exitcode")
-    assert same.exit_code == 0 and "0 differ, 42 identical." in same.stdout
+    assert same.exit_code == 0 and "0 differ, 43 identical." in same.stdout
 
 
 def test_regions_differ_in_what_only_one_has(run_cli: RunCli) -> None:
@@ -53,7 +53,7 @@ def test_remote_compares_live_states(tmp_path: Path, run_cli: RunCli) -> None:
     assert run_cli("-C", project, "apply", "-i", "staging", "--auto-approve").exit_code == 0
     result = run_cli("-C", project, "diff", "staging", "prod-us", "--remote")
     assert "  - teams.billing  (only in staging)" in result.stdout
-    assert result.stdout.endswith("42 differ, 0 identical.\n")
+    assert result.stdout.endswith("43 differ, 0 identical.\n")
     assert "(remote)" in result.stdout
     markdown = run_cli(
         "-C", project, "diff", "prod-us", "staging", "--remote", "--format", "markdown"
