@@ -22,9 +22,9 @@ from gladcfg import yamlio
 from gladcfg.config.files import read_text
 from gladcfg.errors import FileProblem, YamlError
 from gladcfg.export import fold_days
+from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.fileio import write_atomically
-from gladcfg.model.resources import format_path
-from gladcfg.plan.diff import MISSING, FieldPath, changed_paths, value_at
+from gladcfg.plan.diff import MISSING, changed_paths, value_at
 from gladcfg.plan.model import Action, Change, Plan
 
 if TYPE_CHECKING:

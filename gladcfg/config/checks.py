@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
+from gladcfg.fieldpath import FieldPath
 from gladcfg.model.names import code_points, same_name_key
 from gladcfg.model.project import Policy
 from gladcfg.model.resources import (
@@ -35,7 +36,6 @@ from gladcfg.model.types import check_e164, check_email, expand_days, range_minu
 from gladcfg.patterns import compile_pattern
 
 Invalid = Collection[tuple[str, str]]
-Path = tuple[str | int, ...]
 _APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 _SINGULAR = {
     "audiences": "audience",
@@ -310,7 +310,7 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
         return cast(Answer, found.model).content if found else None
 
     def needing(
-        declared: Declared, name: str | None, needed: str, languages: list[str], path: Path
+        declared: Declared, name: str | None, needed: str, languages: list[str], path: FieldPath
     ) -> Iterator[Problem]:
         content = content_of(name)
         if content is None:
@@ -342,7 +342,7 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             declared, app.greeting, "messaging", app.languages, (*declared.path, "greeting")
         )
         for index, action in enumerate(app.quick_actions):
-            where: Path = (*declared.path, "quick_actions", index, "answer")
+            where: FieldPath = (*declared.path, "quick_actions", index, "answer")
             yield from needing(declared, action.answer, "public", app.languages, where)
     for declared in state.declared("help_centers").values():
         center = cast(HelpCenter, declared.model)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 from pydantic import AfterValidator, ConfigDict, Field, model_validator, with_config
 from typing_extensions import TypedDict
 
+from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.model.types import (
     WEEKDAYS,
     DaySpec,
@@ -43,10 +44,7 @@ class Reference(NamedTuple):
     kind: str
 
 
-Path = tuple[str | int, ...]
-
-
-def reference_paths(kind: str, value: Any) -> Iterator[tuple[Path, str, str]]:
+def reference_paths(kind: str, value: Any) -> Iterator[tuple[FieldPath, str, str]]:
     """(path, kind, name) of every object ``value`` refers to; ``value`` is a canonical spec
     of ``kind`` or its model (validation walks models, the engine walks specs)."""
     model = KIND_MODELS.get(kind)
@@ -58,7 +56,7 @@ def reference_paths(kind: str, value: Any) -> Iterator[tuple[Path, str, str]]:
                 yield path, target, name
 
 
-def _walk(value: Any, segments: list[str], path: Path) -> Iterator[tuple[Path, Any]]:
+def _walk(value: Any, segments: list[str], path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
     head, *rest = segments
     child = value.get(head) if isinstance(value, Mapping) else getattr(value, head, None)
     if child is None:
@@ -80,16 +78,6 @@ def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[s
     ``field`` is the reference's dotted path (``quick_actions[0].answer``)."""
     for path, target, name in reference_paths(kind, spec):
         yield format_path(path), target, name
-
-
-def format_path(path: Path) -> str:
-    text = ""
-    for item in path:
-        if isinstance(item, int):
-            text += f"[{item}]"
-        else:
-            text += f".{item}" if text else str(item)
-    return text
 
 
 def rename_references(
