@@ -172,7 +172,7 @@ def _hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Pro
         for spec, ranges in hours.weekly.items():
             for index, text in enumerate(ranges):
                 start, stop = range_minutes(text)
-                for day in dict.fromkeys(expand_days(spec)):
+                for day in expand_days(spec):
                     clash = next(
                         (o for o in taken.get(day, []) if o[0] < stop and start < o[1]), None
                     )

@@ -16,7 +16,6 @@ from typing_extensions import TypedDict
 
 from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.model.types import (
-    WEEKDAYS,
     DaySpec,
     Duration,
     InstanceGlob,
@@ -25,7 +24,7 @@ from gladcfg.model.types import (
     Name,
     TimeRange,
     TimeZone,
-    expand_days,
+    hours_by_day,
 )
 
 META_FIELDS = {"instances", "renamed_from", "protect"}
@@ -183,11 +182,7 @@ class BusinessHours(Resource):
 
     def canonical(self) -> dict[str, Any]:
         spec = self.spec()
-        days: dict[str, list[str]] = {}
-        for day_spec, ranges in self.weekly.items():
-            for day in expand_days(day_spec):
-                days.setdefault(day, []).extend(ranges)
-        spec["weekly"] = {day: sorted(days[day]) for day in WEEKDAYS if days.get(day)}
+        spec["weekly"] = hours_by_day(self.weekly)
         spec["holidays"] = sorted(spec["holidays"], key=lambda h: h["date"])
         return spec
 
