@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping
 
-from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.project import Safety as SafetyConfig
 from gladcfg.model.resources import address_of
 from gladcfg.plan.model import Action, Change, SafetyReport
@@ -33,7 +33,7 @@ def count_existing(remote: RemoteState, access: Mapping[str, Access], ignore: It
     return sum(
         1
         for kind, obj in remote
-        if access.get(kind) is Access.WRITE
+        if access_of(access, kind) is Access.WRITE
         and not any(fnmatch.fnmatchcase(address_of(kind, obj.name), g) for g in ignored)
     )
 
