@@ -52,14 +52,11 @@ _SINGULAR = {
 
 
 def check_desired_state(
-    state: DesiredState,
-    invalid: Invalid,
-    instance_names: Collection[str],
-    policy: Policy | None = None,
+    state: DesiredState, invalid: Invalid, policy: Policy | None = None
 ) -> list[Problem]:
     problems: list[Problem] = []
     for check in _CHECKS:
-        problems.extend(check(state, invalid, instance_names))
+        problems.extend(check(state, invalid))
     if policy is not None:
         problems.extend(_policy(state, policy))
     return [replace(p, instances=(state.instance,)) for p in problems]
@@ -105,7 +102,7 @@ def _all(state: DesiredState) -> Iterator[Declared]:
         yield from state.declared(kind).values()
 
 
-def _references(state: DesiredState, invalid: Invalid, _: Collection[str]) -> Iterator[Problem]:
+def _references(state: DesiredState, invalid: Invalid) -> Iterator[Problem]:
     for declared in _all(state):
         for path, target, name in reference_paths(declared.kind, declared.model):
             if name in state.declared(target) or (target, name) in invalid:
@@ -128,7 +125,7 @@ def _twin_or_suggestion(name: str, known: list[str]) -> str:
     )
 
 
-def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _topic_cycles(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     topics = state.declared("topics")
     reported: set[str] = set()
     for start in topics:
@@ -147,7 +144,7 @@ def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             current = cast(Topic, topics[current].model).parent
 
 
-def _renames(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _renames(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared in _all(state):
         old = declared.model.renamed_from  # type: ignore[union-attr]
         if old is None:
@@ -165,7 +162,7 @@ def _renames(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[P
             )
 
 
-def _hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared in state.declared("business_hours").values():
         hours = cast(BusinessHours, declared.model)
         taken: dict[str, list[tuple[int, int, str]]] = {}
@@ -197,7 +194,7 @@ def _hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Pro
                 )
 
 
-def _addresses(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _addresses(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     seen: dict[tuple[str, str], str] = {}
     for declared in state.declared("entry_points").values():
         entry = cast(EntryPoint, declared.model)
@@ -222,7 +219,7 @@ def _addresses(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
         seen.setdefault(key, declared.name)
 
 
-def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     if state.settings is None:
         return
     settings = cast(Settings, state.settings.model)
@@ -256,7 +253,7 @@ def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
             )
 
 
-def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _auto_replies(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     entry_points = state.declared("entry_points")
     answers = state.declared("answers")
     for declared in state.declared("auto_reply_rules").values():
@@ -299,7 +296,7 @@ def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
                 )
 
 
-def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _self_service(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     """Chat widgets and help centers show answers: they need the right content types, in
     the languages they offer, and the languages must be the instance's."""
     answers = state.declared("answers")
@@ -385,7 +382,7 @@ def silent_after_hours(state: DesiredState) -> Iterator[tuple[Declared, EntryPoi
             yield declared, entry
 
 
-def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _after_hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared, entry in silent_after_hours(state):
         yield declared.source.problem(
             f"{entry.channel} entry point has business hours (inbox '{entry.inbox}') but no "
@@ -397,7 +394,7 @@ def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterat
         )
 
 
-_CHECKS: tuple[Callable[[DesiredState, Invalid, Collection[str]], Iterator[Problem]], ...] = (
+_CHECKS: tuple[Callable[[DesiredState, Invalid], Iterator[Problem]], ...] = (
     _references,
     _topic_cycles,
     _renames,

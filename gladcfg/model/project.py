@@ -258,9 +258,6 @@ class GladlyInstance(InstanceBase):
     rate_limit: RateLimit = Field(default_factory=RateLimit)
 
 
-ADAPTERS = ("mock", "gladly")
-
-
 def _adapter_of(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("adapter", "mock"))
@@ -333,6 +330,3 @@ class ResourceFile(Model):
     auto_reply_rules: dict[Name, AutoReplyRule] | None = None
     help_centers: dict[Name, HelpCenter] | None = None
     glad_apps: dict[Name, GladApp] | None = None
-
-
-VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
