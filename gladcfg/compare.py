@@ -117,4 +117,4 @@ def render_json(result: Comparison) -> str:
     return json_text(document, indent=2) + "\n"
 
 
-RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+COMPARISON_RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

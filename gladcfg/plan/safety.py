@@ -12,13 +12,13 @@ import fnmatch
 from collections.abc import Iterable, Mapping
 
 from gladcfg.adapter.base import Access, RemoteState, access_of
-from gladcfg.model.project import Safety as SafetyConfig
+from gladcfg.model.project import SafetyLimits
 from gladcfg.model.resources import address_of
 from gladcfg.plan.model import Action, Change, SafetyReport
 
 
 def check_safety(
-    config: SafetyConfig,
+    config: SafetyLimits,
     remote: RemoteState,
     access: Mapping[str, Access],
     ignore: Iterable[str],
@@ -38,7 +38,7 @@ def count_existing(remote: RemoteState, access: Mapping[str, Access], ignore: It
     )
 
 
-def assess(config: SafetyConfig, existing: int, changes: Iterable[Change]) -> SafetyReport:
+def assess(config: SafetyLimits, existing: int, changes: Iterable[Change]) -> SafetyReport:
     """The safety figures of ``changes`` to an instance holding ``existing`` managed objects."""
     updates = deletes = 0
     for change in changes:
