@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.kinds import KINDS, address_of
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import FieldDiff
@@ -39,7 +39,7 @@ def remote_specs(state: RemoteState, access: Mapping[str, Access]) -> Specs:
     return {
         address_of(kind, obj.name): obj.spec
         for kind, obj in state
-        if access.get(kind, Access.HIDDEN) is not Access.HIDDEN
+        if access_of(access, kind) is not Access.HIDDEN
     }
 
 
@@ -117,4 +117,4 @@ def render_json(result: Comparison) -> str:
     return json_text(document, indent=2) + "\n"
 
 
-RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+COMPARISON_RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

@@ -22,7 +22,7 @@ from gladcfg.config.workspace import DesiredState
 from gladcfg.model.project import CoverageTarget
 from gladcfg.model.resources import BusinessHours, Inbox, Settings
 from gladcfg.model.status import CoverageGap, SilentEntryPoint
-from gladcfg.model.types import WEEKDAYS, expand_days, range_minutes
+from gladcfg.model.types import WEEKDAYS, hours_by_day, range_minutes
 
 WEEK_MINUTES = 7 * 24 * 60
 Interval = tuple[int, int]  # [start, end) in minutes from the start of the week
@@ -109,10 +109,7 @@ def compute(
 def open_intervals(schedule: BusinessHours, start: datetime) -> list[Interval]:
     """When ``schedule`` is open during the week from ``start``, holidays included."""
     zone = ZoneInfo(schedule.timezone)
-    weekly: dict[str, list[str]] = {}
-    for spec, ranges in schedule.weekly.items():
-        for day in expand_days(spec):
-            weekly.setdefault(day, []).extend(ranges)
+    weekly = hours_by_day(schedule.weekly)
     holidays = {holiday.date: holiday.hours for holiday in schedule.holidays}
     local_first = start.astimezone(zone).date() - timedelta(days=1)
     found: list[Interval] = []

@@ -32,7 +32,7 @@ and no user error ever ends in a traceback::
             └── LostResponseError  a request may have been carried out; its answer was lost
 
 A :class:`Problem` is one finding of validation: where (file, line, column, and the
-``kind.name.field`` address) and why, with a "did you mean" hint where one exists. Problems
+``kind.name.field`` address) and why, the why ending in a "did you mean" where one exists. Problems
 are data so a run can collect all of them before it reports; only the CLI turns them into text.
 """
 
@@ -182,7 +182,6 @@ class Problem:
     column: int | None = None
     address: str | None = None
     severity: Severity = Severity.ERROR
-    hint: str | None = None
     instances: tuple[str, ...] = field(default=(), compare=False)
 
     @property

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gladcfg import yamlio
-from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton, model_of
 from gladcfg.model.resources import META_FIELDS, Resource, Settings
 from gladcfg.model.types import WEEKDAYS
@@ -32,7 +32,7 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
     skipped: list[str] = []
     header = f"# Exported by gladcfg from instance {instance}.\n"
     for kind in KINDS:
-        if access.get(kind, Access.HIDDEN) is Access.HIDDEN or not remote.of(kind):
+        if access_of(access, kind) is Access.HIDDEN or not remote.of(kind):
             continue
         model = model_of(kind)
         assert model is not None

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from gladcfg import yamlio
 from gladcfg.config.files import read_text
+from gladcfg.config.render import has_template_syntax
 from gladcfg.errors import FileProblem, YamlError
 from gladcfg.export import fold_days
+from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.fileio import write_atomically
-from gladcfg.model.kinds import format_path
-from gladcfg.plan.diff import MISSING, FieldPath, changed_paths, value_at
+from gladcfg.plan.diff import MISSING, changed_paths, value_at
 from gladcfg.plan.model import Action, Change, Plan
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ def _quoted_like(value: Any, like: Any) -> Any:
 
 def _templated(value: Any) -> bool:
     if isinstance(value, str):
-        return "{{" in value or "{%" in value
+        return has_template_syntax(value)
     if isinstance(value, dict):
         return any(_templated(v) for v in value.values())
     if isinstance(value, list):

@@ -31,6 +31,7 @@ import yaml
 from yaml import events as ev
 
 from gladcfg.errors import YamlError
+from gladcfg.fieldpath import FieldPath
 
 _Parser: Any
 try:  # pragma: no branch - libyaml ships in the PyYAML wheels we depend on
@@ -45,13 +46,10 @@ MAX_ALIAS_EXPANSION = 100_000
 MAX_INT_DIGITS = 4300
 _MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10)) - 1
 
-PathItem = str | int
-Path = tuple[PathItem, ...]
-
 
 @dataclass(frozen=True)
 class DuplicateKey:
-    path: Path
+    path: FieldPath
     line: int
     column: int
 
@@ -506,7 +504,7 @@ def locate(text: str, path: Sequence[Any], *, key: bool = False) -> tuple[int, i
     return position
 
 
-def _locate(text: str, target: Path, key: bool, same: Any) -> tuple[tuple[int, int], bool]:
+def _locate(text: str, target: FieldPath, key: bool, same: Any) -> tuple[tuple[int, int], bool]:
     best: tuple[int, int] = (1, 1)
     parser: Any = _Parser(text)
     # Each frame: (path of the collection, is_map, pending key or _NO_KEY, next index)
@@ -568,7 +566,7 @@ def _advance(stack: list[list[Any]]) -> None:
         stack[-1][3] += 1
 
 
-def _is_prefix(here: Path, target: Path, same: Any) -> bool:
+def _is_prefix(here: FieldPath, target: FieldPath, same: Any) -> bool:
     if len(here) > len(target):
         return False
     return all(same(h, t) for h, t in zip(here, target, strict=False))

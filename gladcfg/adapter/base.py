@@ -142,7 +142,7 @@ class Adapter(Protocol):
     """What the engine needs from an instance."""
 
     name: str
-    access: Mapping[str, Access]  # per kind; kinds missing are HIDDEN
+    access: Mapping[str, Access]  # per kind; kinds missing are HIDDEN (:func:`access_of`)
     # Per kind, the fields the instance can read (and so compare); kinds missing: all fields.
     fields: Mapping[str, frozenset[str]]
     # True when some kind cannot be listed and is read by name from ReadHints instead.
@@ -177,5 +177,7 @@ class Adapter(Protocol):
         ...
 
 
-def access_of(adapter: Adapter, kind: str) -> Access:
-    return adapter.access.get(kind, Access.HIDDEN)
+def access_of(access: Mapping[str, Access], kind: str) -> Access:
+    """What an adapter's ``access`` map says of ``kind``: a kind it leaves out is hidden,
+    neither read nor written."""
+    return access.get(kind, Access.HIDDEN)

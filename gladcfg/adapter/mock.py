@@ -23,7 +23,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
+from gladcfg.adapter.base import (
+    Access,
+    ReadHints,
+    RemoteObject,
+    RemoteState,
+    access_of,
+    tenant_identity,
+)
 from gladcfg.adapter.mockjson import open_store
 from gladcfg.adapter.mockstore import Store
 from gladcfg.errors import AdapterError
@@ -91,7 +98,7 @@ class MockAdapter:
         version, objects = self._opened().read()
         state = RemoteState(identity=self.identity, requests=1, version=version)
         for kind in KINDS:
-            if self.access[kind] is not Access.HIDDEN:
+            if access_of(self.access, kind) is not Access.HIDDEN:
                 state.objects[kind] = objects.get(kind, {})
         return state
 
@@ -134,7 +141,7 @@ class MockAdapter:
             return self._store
 
     def _writing(self, kind: str, name: str = "", spec: dict[str, Any] | None = None) -> Store:
-        if self.access.get(kind) is not Access.WRITE:
+        if access_of(self.access, kind) is not Access.WRITE:
             raise AdapterError(f"this instance cannot write {kind}")
         if spec is not None:
             # As an API would, a write needs the secrets it sends; the store keeps only

@@ -46,5 +46,5 @@ def diff(
     result = compare.compare(
         left, specs[0], right, specs[-1], source="remote" if remote else "config"
     )
-    click.echo(compare.RENDERERS[format_](result), nl=False, color=app.use_color)
+    click.echo(compare.COMPARISON_RENDERERS[format_](result), nl=False, color=app.use_color)
     return 2 if detailed_exitcode and result.differences else 0

@@ -22,8 +22,6 @@ def format_problem(problem: Problem, all_instances: Collection[str] = ()) -> str
     if problem.address:
         parts.append(click.style(problem.address, bold=True) + ": ")
     parts.append(problem.message)
-    if problem.hint:
-        parts.append(f" ({problem.hint})")
     if problem.instances and set(problem.instances) != set(all_instances):
         parts.append(click.style(f" [{', '.join(problem.instances)}]", dim=True))
     return "".join(parts)

@@ -45,7 +45,7 @@ def plan(
     from gladcfg.config import Workspace
     from gladcfg.engine.fleet import plan_fleet
     from gladcfg.plan.document import dumps, to_document
-    from gladcfg.render import RENDERERS
+    from gladcfg.render import PLAN_RENDERERS
     from gladcfg.render.values import json_text
 
     workspace = Workspace.open(app.root)
@@ -75,7 +75,7 @@ def plan(
             if index:
                 click.echo()
             if result.value is not None:
-                click.echo(RENDERERS[format_](result.value[0]), nl=False, color=app.use_color)
+                click.echo(PLAN_RENDERERS[format_](result.value[0]), nl=False, color=app.use_color)
             else:
                 echo_instance_error(result.instance, result.error, color=app.use_color)
         if len(results) > 1:
@@ -107,7 +107,7 @@ def show(app: AppContext, planfile: Path, format_: str) -> int:
     from gladcfg.config import Workspace
     from gladcfg.config.workspace import PROJECT_FILE
     from gladcfg.engine import load_saved_plan
-    from gladcfg.render import RENDERERS
+    from gladcfg.render import PLAN_RENDERERS
 
     workspace = Workspace.open(app.root) if (app.root / PROJECT_FILE).exists() else None
     saved = load_saved_plan(workspace, planfile)
@@ -116,5 +116,5 @@ def show(app: AppContext, planfile: Path, format_: str) -> int:
             f"No {PROJECT_FILE} here: the plan was checked on its own, not against its project.",
             err=True,
         )
-    click.echo(RENDERERS[format_](saved), nl=False, color=app.use_color)
+    click.echo(PLAN_RENDERERS[format_](saved), nl=False, color=app.use_color)
     return 0

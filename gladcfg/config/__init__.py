@@ -33,10 +33,7 @@ def validate(workspace: Workspace, instances: Iterable[str]) -> ValidationReport
     for name in instances:
         state, problems, invalid = workspace.load(name)
         found.extend(problems)
-        project = workspace.project
-        found.extend(
-            check_desired_state(state, invalid, project.instances, project.policy_of(name))
-        )
+        found.extend(check_desired_state(state, invalid, workspace.project.policy_of(name)))
         states[name] = state
     return ValidationReport(states, merge_problems(found))
 

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
+from gladcfg.fieldpath import FieldPath
 from gladcfg.model.kinds import KIND_MODELS, REGISTRY, reference_paths
 from gladcfg.model.names import code_points, same_name_key
 from gladcfg.model.project import Policy
@@ -34,19 +35,15 @@ from gladcfg.model.types import check_e164, check_email, expand_days, range_minu
 from gladcfg.patterns import compile_pattern
 
 Invalid = Collection[tuple[str, str]]
-Path = tuple[str | int, ...]
 _APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
 
 
 def check_desired_state(
-    state: DesiredState,
-    invalid: Invalid,
-    instance_names: Collection[str],
-    policy: Policy | None = None,
+    state: DesiredState, invalid: Invalid, policy: Policy | None = None
 ) -> list[Problem]:
     problems: list[Problem] = []
     for check in _CHECKS:
-        problems.extend(check(state, invalid, instance_names))
+        problems.extend(check(state, invalid))
     if policy is not None:
         problems.extend(_policy(state, policy))
     return [replace(p, instances=(state.instance,)) for p in problems]
@@ -92,7 +89,7 @@ def _all(state: DesiredState) -> Iterator[Declared]:
         yield from state.declared(kind).values()
 
 
-def _references(state: DesiredState, invalid: Invalid, _: Collection[str]) -> Iterator[Problem]:
+def _references(state: DesiredState, invalid: Invalid) -> Iterator[Problem]:
     for declared in _all(state):
         for path, target, name in reference_paths(declared.kind, declared.model):
             if name in state.declared(target) or (target, name) in invalid:
@@ -115,7 +112,7 @@ def _twin_or_suggestion(name: str, known: list[str]) -> str:
     )
 
 
-def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _topic_cycles(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     topics = state.declared("topics")
     reported: set[str] = set()
     for start in topics:
@@ -134,7 +131,7 @@ def _topic_cycles(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             current = cast(Topic, topics[current].model).parent
 
 
-def _renames(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _renames(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared in _all(state):
         old = declared.model.renamed_from  # type: ignore[union-attr]
         if old is None:
@@ -152,14 +149,14 @@ def _renames(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[P
             )
 
 
-def _hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared in state.declared("business_hours").values():
         hours = cast(BusinessHours, declared.model)
         taken: dict[str, list[tuple[int, int, str]]] = {}
         for spec, ranges in hours.weekly.items():
             for index, text in enumerate(ranges):
                 start, stop = range_minutes(text)
-                for day in dict.fromkeys(expand_days(spec)):
+                for day in expand_days(spec):
                     clash = next(
                         (o for o in taken.get(day, []) if o[0] < stop and start < o[1]), None
                     )
@@ -184,7 +181,7 @@ def _hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Pro
                 )
 
 
-def _addresses(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _addresses(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     seen: dict[tuple[str, str], str] = {}
     for declared in state.declared("entry_points").values():
         entry = cast(EntryPoint, declared.model)
@@ -209,7 +206,7 @@ def _addresses(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
         seen.setdefault(key, declared.name)
 
 
-def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     if state.settings is None:
         return
     settings = cast(Settings, state.settings.model)
@@ -243,7 +240,7 @@ def _languages(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator
             )
 
 
-def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _auto_replies(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     entry_points = state.declared("entry_points")
     answers = state.declared("answers")
     for declared in state.declared("auto_reply_rules").values():
@@ -286,7 +283,7 @@ def _auto_replies(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
                 )
 
 
-def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _self_service(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     """Chat widgets and help centers show answers: they need the right content types, in
     the languages they offer, and the languages must be the instance's."""
     answers = state.declared("answers")
@@ -297,7 +294,7 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
         return cast(Answer, found.model).content if found else None
 
     def needing(
-        declared: Declared, name: str | None, needed: str, languages: list[str], path: Path
+        declared: Declared, name: str | None, needed: str, languages: list[str], path: FieldPath
     ) -> Iterator[Problem]:
         content = content_of(name)
         if content is None:
@@ -329,7 +326,7 @@ def _self_service(state: DesiredState, _: Invalid, __: Collection[str]) -> Itera
             declared, app.greeting, "messaging", app.languages, (*declared.path, "greeting")
         )
         for index, action in enumerate(app.quick_actions):
-            where: Path = (*declared.path, "quick_actions", index, "answer")
+            where: FieldPath = (*declared.path, "quick_actions", index, "answer")
             yield from needing(declared, action.answer, "public", app.languages, where)
     for declared in state.declared("help_centers").values():
         center = cast(HelpCenter, declared.model)
@@ -372,7 +369,7 @@ def silent_after_hours(state: DesiredState) -> Iterator[tuple[Declared, EntryPoi
             yield declared, entry
 
 
-def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterator[Problem]:
+def _after_hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared, entry in silent_after_hours(state):
         yield declared.source.problem(
             f"{entry.channel} entry point has business hours (inbox '{entry.inbox}') but no "
@@ -384,7 +381,7 @@ def _after_hours(state: DesiredState, _: Invalid, __: Collection[str]) -> Iterat
         )
 
 
-_CHECKS: tuple[Callable[[DesiredState, Invalid, Collection[str]], Iterator[Problem]], ...] = (
+_CHECKS: tuple[Callable[[DesiredState, Invalid], Iterator[Problem]], ...] = (
     _references,
     _topic_cycles,
     _renames,

@@ -17,10 +17,9 @@ from typing_extensions import is_typeddict
 
 from gladcfg import yamlio
 from gladcfg.errors import Problem, Severity
+from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.model.names import escaped
 from gladcfg.model.types import suggest
-
-Path = tuple[Any, ...]  # keys as loaded (text, or null, boolean, number) and list indexes
 
 
 @dataclass(frozen=True)
@@ -73,13 +72,10 @@ class Source:
 
 
 def resource_address(path: Sequence[str | int]) -> str | None:
-    """``('inboxes', 'us-email', 'teams', 0)`` → ``inboxes.us-email.teams[0]``."""
-    if not path:
-        return None
-    text = escaped(str(path[0]))
-    for item in path[1:]:
-        text += f"[{item}]" if isinstance(item, int) else f".{escaped(str(item))}"
-    return text
+    """The address a problem at ``path`` is reported under (``inboxes.us-email.teams[0]``),
+    escaped so that a message never hides or reorders what it quotes; none for the file
+    itself."""
+    return escaped(format_path(path)) if path else None
 
 
 def problems_from_validation(
@@ -127,7 +123,7 @@ class _KeysAsLoaded:
         self._data = data
         self._spelled: dict[int, dict[str, Any]] = {}  # per mapping: str(key) → key
 
-    def resolve(self, path: Path, last_key: Any) -> tuple[Path, str | None]:
+    def resolve(self, path: FieldPath, last_key: Any) -> tuple[FieldPath, str | None]:
         """The path with the document's keys (``last_key``, when not _NO_KEY, is the
         last one), and its ``kind.name.field`` address."""
         if self._data is None:
@@ -145,7 +141,8 @@ class _KeysAsLoaded:
                 text += f".{spelled}" if text else spelled
                 resolved.append(key)
             else:
-                node = node[item] if isinstance(node, list) and _index_of(node, item) else None
+                inside = isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
+                node = node[item] if inside else None
                 text += f"[{item}]" if isinstance(item, int) else f".{escaped(str(item))}"
                 resolved.append(item)
         return tuple(resolved), text or None
@@ -162,10 +159,6 @@ class _KeysAsLoaded:
         return spelled.get(str(item), item)
 
 
-def _index_of(items: list[Any], item: Any) -> bool:
-    return isinstance(item, int) and 0 <= item < len(items)
-
-
 def _not_text_key(key: Any) -> str:
     if key is None:
         what = "null (no value)"
@@ -176,7 +169,7 @@ def _not_text_key(key: Any) -> str:
 
 
 def _describe(
-    error: ErrorDetails, path: Path, allowed: Sequence[str], noun: str
+    error: ErrorDetails, path: FieldPath, allowed: Sequence[str], noun: str
 ) -> tuple[str, bool]:
     kind, given = error["type"], error.get("input")
     field = path[-1] if path else ""
@@ -214,7 +207,7 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
-def _walk(model: type[BaseModel], loc: Iterable[str | int]) -> tuple[Path, bool, list[str]]:
+def _walk(model: type[BaseModel], loc: Iterable[str | int]) -> tuple[FieldPath, bool, list[str]]:
     """Follow pydantic's ``loc`` through the model's types.
 
     Returns the path in the document (without union tags pydantic adds), whether the error

@@ -28,11 +28,19 @@ MAX_RENDERED_CHARS = 16 * 1024 * 1024
 # Line statements start with "#%" so template logic lives in YAML comments and a template
 # stays valid YAML for editors and their schema checks:  `#% for brand in brands`.
 LINE_STATEMENT_PREFIX = "#%"
-_MARKERS = ("{{", "{%", "{#", LINE_STATEMENT_PREFIX)
+# Where Jinja, configured as below, finds a line statement: at the start of a line, after
+# spaces and tabs only (its lexer's own rule; it breaks lines at \r\n, \r and \n alike).
+_LINE_STATEMENT = re.compile(r"(?:\A|(?<=[\r\n]))[ \t\v]*" + re.escape(LINE_STATEMENT_PREFIX))
 
 
 def has_template_syntax(text: str) -> bool:
-    return any(marker in text for marker in _MARKERS)
+    """Whether Jinja, as gladcfg configures it, finds anything to do in ``text``: an
+    expression ``{{``, a tag ``{%``, a comment ``{#``, or a line whose first characters
+    other than spaces and tabs are ``#%``. Text without any needs no rendering: such files
+    skip Jinja, and pull writes back only values without any."""
+    if "{{" in text or "{%" in text or "{#" in text:
+        return True
+    return LINE_STATEMENT_PREFIX in text and _LINE_STATEMENT.search(text) is not None
 
 
 class Renderer:

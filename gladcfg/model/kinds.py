@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from gladcfg.errors import SecretMissingError
+from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.model.resources import (
     Answer,
     Audience,
@@ -32,9 +33,6 @@ from gladcfg.model.resources import (
     Topic,
     Webhook,
 )
-
-# Where a value sits inside a spec or a file: keys, and indexes of list items.
-FieldPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -176,16 +174,6 @@ def references_in(kind: str, spec: Mapping[str, Any] | None) -> Iterator[tuple[s
     ``field`` is the reference's dotted path (``quick_actions[0].answer``)."""
     for path, target, name in reference_paths(kind, spec):
         yield format_path(path), target, name
-
-
-def format_path(path: FieldPath) -> str:
-    text = ""
-    for item in path:
-        if isinstance(item, int):
-            text += f"[{item}]"
-        else:
-            text += f".{item}" if text else str(item)
-    return text
 
 
 def rename_references(

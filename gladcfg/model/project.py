@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     Discriminator,
     Field,
     JsonValue,
@@ -116,8 +117,12 @@ class Policy(Model):
     )
 
 
-class Safety(Model):
+class SafetyLimits(Model):
     """Refuse plans that change too much at once (as octoDNS does), unless forced."""
+
+    # The docstring and title are the published schema's; a plan's SafetyReport says how
+    # it measured up to these limits.
+    model_config = ConfigDict(title="Safety")
 
     max_update_percent: float = Field(default=30, ge=0, le=100)
     max_delete_percent: float = Field(default=30, ge=0, le=100)
@@ -131,8 +136,12 @@ class RateLimit(Model):
     budget_percent: float = Field(default=50, gt=0, le=100)
 
 
-class Faults(Model):
+class MockFaults(Model):
     """Failures the mock adapter injects so tests can exercise partial applies."""
+
+    # The docstring and title are the published schema's; the sandbox, which speaks
+    # Gladly's API, injects its own (gladcfg.sandbox.app.SandboxFaults).
+    model_config = ConfigDict(title="Faults")
 
     fail_every: int | None = Field(default=None, ge=1)
     rate_limit_every: int | None = Field(default=None, ge=1)
@@ -145,7 +154,7 @@ class InstanceBase(Model):
         default=None, description="Overrides the project's policy, key by key, here."
     )
     prune: bool = Field(default=False, description="Delete remote objects no file declares.")
-    safety: Safety = Field(default_factory=Safety)
+    safety: SafetyLimits = Field(default_factory=SafetyLimits)
     protect: list[AddressGlob] = Field(
         default_factory=list, description="Addresses (globs) gladcfg never deletes."
     )
@@ -165,7 +174,7 @@ class MockInstance(InstanceBase):
             ".gladcfg/state/<instance>.db (a JSON store found there is converted once)"
         ),
     )
-    faults: Faults | None = None
+    faults: MockFaults | None = None
     read_only: list[KindName] = Field(
         default_factory=list,
         description="Kinds this mock reads but cannot write (planned as manual).",
@@ -244,9 +253,6 @@ class GladlyInstance(InstanceBase):
     rate_limit: RateLimit = Field(default_factory=RateLimit)
 
 
-ADAPTERS = ("mock", "gladly")
-
-
 def _adapter_of(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("adapter", "mock"))
@@ -318,6 +324,3 @@ def _resource_file() -> type[Model]:
 
 
 ResourceFile = _resource_file()
-
-
-VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -21,7 +21,6 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from gladcfg.model.types import (
-    WEEKDAYS,
     DaySpec,
     Duration,
     EnvName,
@@ -31,7 +30,7 @@ from gladcfg.model.types import (
     Name,
     TimeRange,
     TimeZone,
-    expand_days,
+    hours_by_day,
     spelled_as,
 )
 
@@ -128,11 +127,7 @@ class BusinessHours(Resource):
 
     def canonical(self) -> dict[str, Any]:
         spec = self.spec()
-        days: dict[str, list[str]] = {}
-        for day_spec, ranges in self.weekly.items():
-            for day in expand_days(day_spec):
-                days.setdefault(day, []).extend(ranges)
-        spec["weekly"] = {day: sorted(days[day]) for day in WEEKDAYS if days.get(day)}
+        spec["weekly"] = hours_by_day(self.weekly)
         spec["holidays"] = sorted(spec["holidays"], key=lambda h: h["date"])
         return spec
 

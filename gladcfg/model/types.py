@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -209,15 +209,27 @@ DAY_SPEC_PATTERN = rf"^{_DAY_ITEM}(?:,{_DAY_ITEM})*$"
 
 
 def expand_days(spec: str) -> list[str]:
-    """``mon-fri`` → the five weekdays; ``fri-mon`` wraps over the weekend; ``sat,sun`` lists."""
-    days: list[str] = []
+    """``mon-fri`` → the five weekdays; ``fri-mon`` wraps over the weekend; ``sat,sun`` lists.
+    A day named twice (``mon,mon-wed``) is one day: its hours are not opened twice."""
+    days: dict[str, None] = {}
     for item in spec.split(","):
         first, _, last = item.partition("-")
         start = WEEKDAYS.index(first)
         stop = WEEKDAYS.index(last or first)
         span = (stop - start) % 7
-        days.extend(WEEKDAYS[(start + i) % 7] for i in range(span + 1))
-    return days
+        days.update((WEEKDAYS[(start + i) % 7], None) for i in range(span + 1))
+    return list(days)
+
+
+def hours_by_day(weekly: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """A ``weekly`` mapping (day specs → open ranges) as each day's ranges, sorted, in the
+    order of the week; closed days are left out. How a business week is compared, sent to
+    an instance and checked for coverage."""
+    days: dict[str, list[str]] = {}
+    for spec, ranges in weekly.items():
+        for day in expand_days(spec):
+            days.setdefault(day, []).extend(ranges)
+    return {day: sorted(days[day]) for day in WEEKDAYS if days.get(day)}
 
 
 def _check_day_spec(value: str) -> str:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gladcfg.model.kinds import format_path
+from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.plan.model import FieldDiff
 
 MISSING = object()  # what value_at gives for a path that is not there
-FieldPath = tuple[str | int, ...]
 
 
 def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[FieldPath]:

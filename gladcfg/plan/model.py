@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from gladcfg.model.kinds import address_of
-from gladcfg.model.project import Safety as SafetyConfig
+from gladcfg.model.project import SafetyLimits
 from gladcfg.model.types import Model
 
 
@@ -192,19 +192,19 @@ class SafetyReport(_Strict):
         updates: int,
         deletes: int,
         violations: tuple[str, ...] = (),
-        limits: SafetyConfig | None = None,
+        limits: SafetyLimits | None = None,
     ) -> SafetyReport:
         return cls.model_construct(
             existing=existing,
             updates=updates,
             deletes=deletes,
             violations=violations,
-            **(limits or SafetyConfig()).model_dump(),
+            **(limits or SafetyLimits()).model_dump(),
         )
 
     @property
-    def limits(self) -> SafetyConfig:
-        return SafetyConfig.model_construct(
+    def limits(self) -> SafetyLimits:
+        return SafetyLimits.model_construct(
             max_update_percent=self.max_update_percent,
             max_delete_percent=self.max_delete_percent,
             min_existing=self.min_existing,

@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Any
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.adapter.base import Access, RemoteObject, RemoteState, access_of
 from gladcfg.model.kinds import KINDS, address_of, comparable, references_in, rename_references
 from gladcfg.model.project import Instance
 from gladcfg.plan.desired import DesiredSpecs, Spec
@@ -48,7 +48,7 @@ def plan_instance(
     unchanged = 0
     renames = _renames(desired, remote, config.ignore)
     for kind in KINDS:
-        mode = access.get(kind, Access.HIDDEN)
+        mode = access_of(access, kind)
         declared = {
             name: spec
             for name, spec in desired.of_kind(kind).items()

@@ -11,14 +11,14 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping
 
-from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.kinds import address_of
-from gladcfg.model.project import Safety as SafetyConfig
+from gladcfg.model.project import SafetyLimits
 from gladcfg.plan.model import Action, Change, SafetyReport
 
 
 def check_safety(
-    config: SafetyConfig,
+    config: SafetyLimits,
     remote: RemoteState,
     access: Mapping[str, Access],
     ignore: Iterable[str],
@@ -33,12 +33,12 @@ def count_existing(remote: RemoteState, access: Mapping[str, Access], ignore: It
     return sum(
         1
         for kind, obj in remote
-        if access.get(kind) is Access.WRITE
+        if access_of(access, kind) is Access.WRITE
         and not any(fnmatch.fnmatchcase(address_of(kind, obj.name), g) for g in ignored)
     )
 
 
-def assess(config: SafetyConfig, existing: int, changes: Iterable[Change]) -> SafetyReport:
+def assess(config: SafetyLimits, existing: int, changes: Iterable[Change]) -> SafetyReport:
     """The safety figures of ``changes`` to an instance holding ``existing`` managed objects."""
     updates = deletes = 0
     for change in changes:

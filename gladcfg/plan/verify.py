@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.errors import PlanFileError
 from gladcfg.model.kinds import (
     KINDS,
@@ -161,10 +161,10 @@ def project_problems(plan: Plan, config: Instance, access: Mapping[str, Access])
     if list(plan.ignore) != list(config.ignore):
         reasons.append(f"made under other ignore globs than gladcfg.yaml sets for {plan.instance}")
     for kind in plan.not_managed:
-        if access.get(kind, Access.HIDDEN) is not Access.HIDDEN:
+        if access_of(access, kind) is not Access.HIDDEN:
             reasons.append(f"not_managed: {config.adapter} manages {kind} on {plan.instance}")
     for index, change in enumerate(plan.changes):
-        mode = access.get(change.kind, Access.HIDDEN)
+        mode = access_of(access, change.kind)
         manual = change.action is Action.MANUAL
         if mode is Access.HIDDEN:
             problem = f"{config.adapter} can neither read nor write {change.kind}"

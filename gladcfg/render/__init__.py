@@ -7,7 +7,6 @@ from gladcfg.plan.document import dumps as render_json
 from gladcfg.render.markdown import render_markdown
 from gladcfg.render.text import render_text
 
-FORMATS = ("text", "markdown", "json")
-RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+PLAN_RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
 
-__all__ = ["FORMATS", "RENDERERS", "render_json", "render_markdown", "render_text"]
+__all__ = ["PLAN_RENDERERS", "render_json", "render_markdown", "render_text"]

@@ -34,10 +34,10 @@ def make_server(
     _require()
     import uvicorn
 
-    from gladcfg.sandbox.app import Faults, Sandbox, create_app
+    from gladcfg.sandbox.app import Sandbox, SandboxFaults, create_app
 
     try:
-        parsed = Faults.parse(faults)
+        parsed = SandboxFaults.parse(faults)
     except ValueError as exc:
         raise GladcfgError(f"--faults: {exc}") from None
     sandbox = Sandbox(state, token=token, requests_per_second=requests_per_second, faults=parsed)

@@ -41,7 +41,7 @@ FAULT_NAMES = {
 
 
 @dataclass
-class Faults:
+class SandboxFaults:
     """Every Nth request (counted over all requests) meets one fault; the first that
     applies wins, in this order: 429; 500 (every other one after the API handled the
     request: a server can fail on either side of its commit); a proxy's HTML page with
@@ -58,7 +58,7 @@ class Faults:
     latency_ms: int = 0
 
     @classmethod
-    def parse(cls, text: str | None) -> Faults:
+    def parse(cls, text: str | None) -> SandboxFaults:
         """``429_every=5,500_every=7,drop_every=11,latency_ms=20``"""
         faults = cls()
         for item in (text or "").split(","):
@@ -100,7 +100,7 @@ class Sandbox:
     state_path: Path
     token: str | None = None
     requests_per_second: int = 10
-    faults: Faults = field(default_factory=Faults)
+    faults: SandboxFaults = field(default_factory=SandboxFaults)
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

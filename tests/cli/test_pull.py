@@ -135,6 +135,31 @@ def test_what_pull_does_not_write(make_project: MakeProject, run_cli: RunCli) ->
     assert "Pulled 0 field(s)" in pulled.stdout
 
 
+def test_values_holding_jinja_comments_or_line_statements_are_not_overwritten(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """A value whose text in the file renders to something else is the template's: a
+    ``{# comment #}`` and ``#%`` lines inside a block scalar are template syntax too."""
+    commented = 'teams:\n  tier1x:\n    description: "Tier 1{# shown to agents #}"\n'
+    looped = (
+        "teams:\n  tier2x:\n    description: |\n      Tier 2\n"
+        "      #% if true\n      and escalations\n      #% endif\n"
+    )
+    root = project(
+        make_project,
+        files={"config/base.yaml": FILE, "config/c.yaml": commented, "config/l.yaml": looped},
+    )
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    edit(root, "teams", "tier1x", description="Front line")
+    edit(root, "teams", "tier2x", description="Escalations")
+    pulled = run_cli("-C", root, "pull", "-i", "staging")
+    assert pulled.exit_code == 0, pulled.output
+    for address in ("teams.tier1x", "teams.tier2x"):
+        assert f"{address}.description: its value comes from a template" in pulled.stdout
+    assert (root / "config/c.yaml").read_text() == commented
+    assert (root / "config/l.yaml").read_text() == looped
+
+
 def test_three_fields_changed_from_another_project(
     make_project: MakeProject, run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.config.render import Renderer, has_template_syntax
+from gladcfg.config.render import Renderer, _make_environment, has_template_syntax
 from gladcfg.errors import TemplateProblem
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
@@ -18,6 +18,41 @@ def render(text: str, root: Path, **context: object) -> str:
 def test_plain_files_skip_jinja(tmp_path: Path) -> None:
     assert not has_template_syntax("a: 1\n")
     assert render("a: 1\n", tmp_path) == "a: 1\n"
+
+
+def _jinja_finds_syntax(text: str, root: Path) -> bool:
+    """Whether the environment templates really render in sees more than plain text."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        return any(token != "data" for _, token, _ in _make_environment(root).lex(text))
+    except TemplateSyntaxError:  # an unclosed tag or comment is syntax too
+        return True
+
+
+@pytest.mark.parametrize(
+    ("text", "syntax"),
+    [
+        ("a: 1\n", False),
+        ("a: {{ brand }}\n", True),
+        ("a: {% if flag %}on{% endif %}\n", True),
+        ("a: 1  {# a Jinja comment #}\n", True),
+        ("a: '{#'\n", True),
+        ("#% if flag\na: 1\n#% endif\n", True),
+        ("a:\n  \t#% set x = 1\n", True),
+        ("a: 1\r\n#% set x = 1\r\n", True),
+        ("a: 1\r#% set x = 1\r", True),
+        ("a: 100#%\n", False),
+        ("# discounts of 10#% and more\n", False),
+        ("a: '{ {x} }' # {x}\n", False),
+        ("a: '%{x}%'\n", False),
+    ],
+)
+def test_template_syntax_is_what_the_configured_jinja_finds(
+    tmp_path: Path, text: str, syntax: bool
+) -> None:
+    assert has_template_syntax(text) is syntax
+    assert _jinja_finds_syntax(text, tmp_path) is syntax
 
 
 def test_values_and_instance(tmp_path: Path) -> None:

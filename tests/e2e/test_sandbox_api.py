@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from gladcfg.sandbox import BackgroundServer
-from gladcfg.sandbox.app import Faults, Sandbox
+from gladcfg.sandbox.app import Sandbox, SandboxFaults
 
 API = "/api/v1"
 
@@ -144,7 +144,7 @@ def test_directory_is_read_only_and_admin_creates(client: httpx.Client) -> None:
 
 
 def test_faults(tmp_path: Path) -> None:
-    assert Faults.parse("429_every=2, 500_every=3,latency_ms=1") == Faults(
+    assert SandboxFaults.parse("429_every=2, 500_every=3,latency_ms=1") == SandboxFaults(
         rate_limit_every=2, error_every=3, latency_ms=1
     )
     with BackgroundServer(tmp_path / "s.json", faults="500_every=2,latency_ms=1") as server:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from pydantic import AfterValidator, TypeAdapter, ValidationError
 
 from gladcfg.model.project import InstanceName
+from gladcfg.model.resources import BusinessHours
 from gladcfg.model.types import (
     DaySpec,
     Duration,
@@ -19,6 +20,7 @@ from gladcfg.model.types import (
     check_e164,
     duration_seconds,
     expand_days,
+    hours_by_day,
     suggest,
 )
 from tests.conftest import MakeProject, RunCli
@@ -98,6 +100,23 @@ def test_day_specs_expand() -> None:
     assert days.validate_python("mon-wed,fri") == "mon-wed,fri"
     with pytest.raises(ValidationError, match="did you mean 'mon'"):
         days.validate_python("mom")
+
+
+def test_a_day_named_twice_in_one_day_spec_is_open_once() -> None:
+    """Validation finds no overlap in ``mon,mon-tue``; the week compared with the instance
+    and sent to it must not list Monday's hours twice either."""
+    assert expand_days("mon,mon-wed") == ["mon", "tue", "wed"]
+    assert expand_days("fri-mon,sun") == ["fri", "sat", "sun", "mon"]
+    hours = BusinessHours(timezone="UTC", weekly={"mon,mon-tue": ["08:00-09:00"]})
+    assert hours.canonical()["weekly"] == {"mon": ["08:00-09:00"], "tue": ["08:00-09:00"]}
+
+
+def test_a_week_is_each_open_day_in_order_with_its_ranges_sorted() -> None:
+    weekly = {"sat": ["15:00-18:00", "10:00-14:00"], "mon-fri": ["08:00-20:00"], "sun": []}
+    assert hours_by_day(weekly) == {
+        **{day: ["08:00-20:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
+        "sat": ["10:00-14:00", "15:00-18:00"],
+    }
 
 
 def test_suggest() -> None:

@@ -19,7 +19,7 @@ from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.document import dumps, parse_plan, to_document
 from gladcfg.plan.model import Action, Change, Plan, SafetyReport
 from gladcfg.plan.planner import plan_instance
-from gladcfg.render import RENDERERS
+from gladcfg.render import PLAN_RENDERERS
 
 NAMES = ["a", "b", "équipe", "サポート", "support 😀", "Ωmega", "מוקד"]
 KINDS = ("teams", "business_hours", "topics", "inboxes")
@@ -97,7 +97,7 @@ def planner_output(draw: st.DrawFn) -> Plan:
 def test_every_view_reads_the_same_after_a_save_and_load(plan: Plan) -> None:
     loaded = parse_plan(dumps(plan), "plan.json")
     assert loaded == plan
-    for format_, render in RENDERERS.items():
+    for format_, render in PLAN_RENDERERS.items():
         assert render(loaded) == render(plan), format_
 
 

@@ -23,7 +23,14 @@ import httpx
 from pydantic import TypeAdapter
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
+from gladcfg.adapter.base import (
+    Access,
+    ReadHints,
+    RemoteObject,
+    RemoteState,
+    access_of,
+    tenant_identity,
+)
 from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.client import (
     MAX_ATTEMPTS,
@@ -237,7 +244,7 @@ class GladlyAdapter:
     def _writer(
         self, kind: str, verb: str
     ) -> Callable[[str, dict[str, Any], RemoteObject | None], RemoteObject]:
-        if ACCESS.get(kind) is not Access.WRITE:
+        if access_of(ACCESS, kind) is not Access.WRITE:
             raise AdapterError(f"Gladly's API cannot write {kind}")
         return getattr(self, f"_{verb}_{kind}")  # type: ignore[no-any-return]
 
