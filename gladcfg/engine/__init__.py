@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from gladcfg.adapter import Adapter, open_adapter
+from gladcfg.adapter import Adapter, capabilities_of, open_adapter
 from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.apply import (
     ApplyReport,
@@ -67,10 +67,8 @@ def make_plan(
     plan = plan_instance(
         desired,
         remote,
-        adapter.access,
+        capabilities_of(adapter),
         workspace.instance(instance),
-        adapter=adapter.name,
-        fields=adapter.fields,
         targets=tuple(targets),
         warnings=warnings,
         reads=hints,
