@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.kinds import KINDS, address_of
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import FieldDiff
 from gladcfg.render.values import json_text, show
+
+if TYPE_CHECKING:
+    from gladcfg.config import Workspace
 
 Specs = dict[str, dict[str, Any]]  # address → canonical spec, in kind order
 
@@ -33,6 +36,21 @@ class Comparison:
     source: str  # "config" or "remote"
     differences: tuple[Difference, ...]
     identical: int
+
+
+def instance_specs(workspace: Workspace, name: str, *, remote: bool) -> Specs:
+    """What ``name`` holds, by address: as its files render it, or (``remote``) as the
+    instance is. The files are validated either way: the instance is read by the names they
+    declare when its adapter cannot list some kind."""
+    from gladcfg.config import load_desired
+    from gladcfg.engine import read_remote
+    from gladcfg.plan.desired import DesiredSpecs
+
+    state = load_desired(workspace, name).states[name]
+    if not remote:
+        return DesiredSpecs.of(state).by_address()
+    found = read_remote(workspace, name, lambda: state)
+    return remote_specs(found.state, found.capabilities.access)
 
 
 def remote_specs(state: RemoteState, access: Mapping[str, Access]) -> Specs:

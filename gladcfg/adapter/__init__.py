@@ -12,10 +12,12 @@ from gladcfg import __version__
 from gladcfg.adapter.base import (
     Access,
     Adapter,
+    Capabilities,
     ReadHints,
     RemoteObject,
     RemoteState,
     access_of,
+    capabilities_of,
 )
 from gladcfg.errors import GladcfgError
 from gladcfg.model.project import Instance
@@ -54,10 +56,12 @@ __all__ = [
     "REGISTRY",
     "Access",
     "Adapter",
+    "Capabilities",
     "ReadHints",
     "RemoteObject",
     "RemoteState",
     "access_for",
     "access_of",
+    "capabilities_of",
     "open_adapter",
 ]

@@ -181,3 +181,26 @@ def access_of(access: Mapping[str, Access], kind: str) -> Access:
     """What an adapter's ``access`` map says of ``kind``: a kind it leaves out is hidden,
     neither read nor written."""
     return access.get(kind, Access.HIDDEN)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter can do, as planning needs it: which adapter, what it may do with each
+    kind, and which fields of each kind the instance shows. Data, so the planner never asks
+    which adapter it plans for."""
+
+    adapter: str
+    access: Mapping[str, Access] = field(default_factory=dict)  # kinds missing are HIDDEN
+    # Per kind, the fields the instance can read (and so compare); kinds missing: all fields.
+    fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def access_of(self, kind: str) -> Access:
+        return access_of(self.access, kind)
+
+    def readable(self, kind: str) -> frozenset[str] | None:
+        """The fields of ``kind`` a plan may compare; None: all of them."""
+        return self.fields.get(kind)
+
+
+def capabilities_of(adapter: Adapter) -> Capabilities:
+    return Capabilities(adapter.name, adapter.access, adapter.fields)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,13 +12,12 @@ import click
 
 from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, selected_instances, target_option
-from gladcfg.errors import ApplyFailedError, RefusedError
+from gladcfg.errors import RefusedError
 
 if TYPE_CHECKING:
-    from gladcfg.adapter import Adapter
-    from gladcfg.config import Workspace
+    from gladcfg.cli.progress import Progress
     from gladcfg.engine import ApplyReport
-    from gladcfg.engine.fleet import InstanceResult
+    from gladcfg.engine.fleet import FleetApply, InstanceResult
     from gladcfg.plan.model import Plan
     from gladcfg.render.fleet import FleetRow
 
@@ -63,10 +63,11 @@ def apply(
     is applied on its own with its own credentials.
     """
     from gladcfg.config import Workspace
-    from gladcfg.engine import check_allowed, connect, load_saved_plan, make_plan
+    from gladcfg.engine import apply_instance, apply_saved
 
     workspace = Workspace.open(app.root)
-    options = _Options(app, allow_delete, force, parallelism, rollback_out)
+    color = app.use_color
+    rollback = None
     if rollback_out is not None:
         from gladcfg.cli.options import project_inputs
         from gladcfg.fileio import check_writable
@@ -75,43 +76,59 @@ def apply(
         if planfile is not None:
             inputs[planfile] = "the plan being applied"
         check_writable(rollback_out, "the rollback plan", inputs)
+        rollback = partial(_save_rollback, rollback_out)
+    watch = partial(_progress, color)
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
         if all_ or len(instance) > 1:
             raise click.UsageError("a saved plan is for one instance; leave out --all and -i")
-        plan = load_saved_plan(workspace, planfile, instance=instance[0] if instance else None)
-        check_allowed(plan, allow_delete=allow_delete, force=force)
-        adapter = connect(workspace, plan.instance)
-        try:
-            return _finish(options, plan, adapter)
-        finally:
-            adapter.close()
+        applied = apply_saved(
+            workspace,
+            planfile,
+            instance=instance[0] if instance else None,
+            allow_delete=allow_delete,
+            force=force,
+            parallelism=parallelism,
+            watch=watch,
+            rollback=rollback,
+        )
+        if applied.report is None:
+            click.echo(f"Nothing to apply to {applied.plan.instance}.")
+        return 0
     names = selected_instances(workspace, instance, all_, require_choice=True)
     if len(names) > 1 and rollback_out is not None:
         raise click.UsageError("--rollback-out records one instance's apply; choose it with -i")
+    confirm = None if auto_approve else _confirm
     if len(names) > 1:
-        return _apply_fleet(options, workspace, names, targets, auto_approve)
-    plan, adapter = make_plan(workspace, names[0], targets=targets, release=True)
-    try:
-        _echo_plan(plan, app.use_color)
-        if not plan.writes:
-            return 0
-        check_allowed(plan, allow_delete=allow_delete, force=force)
-        if not auto_approve:
-            _confirm(plan.instance)
-        return _finish(options, plan, adapter)
-    finally:
-        adapter.close()
+        from gladcfg.engine.fleet import apply_fleet
 
-
-@dataclass(frozen=True)
-class _Options:
-    app: AppContext
-    allow_delete: bool
-    force: bool
-    parallelism: int
-    rollback_out: Path | None = None
+        fleet = apply_fleet(
+            workspace,
+            names,
+            targets=targets,
+            allow_delete=allow_delete,
+            force=force,
+            parallelism=parallelism,
+            show=partial(_echo_planned, names[0], color),
+            confirm=confirm,
+            watch=watch,
+            report=partial(_echo_fleet, color),
+        )
+        return 1 if fleet.failed else 0
+    apply_instance(
+        workspace,
+        names[0],
+        targets=targets,
+        allow_delete=allow_delete,
+        force=force,
+        parallelism=parallelism,
+        show=partial(_echo_plan, color=color),
+        confirm=confirm,
+        watch=watch,
+        rollback=rollback,
+    )
+    return 0
 
 
 def _echo_plan(plan: Plan, color: bool | None) -> None:
@@ -122,49 +139,25 @@ def _echo_plan(plan: Plan, color: bool | None) -> None:
         click.echo(chunk, nl=False, color=color)
 
 
-def _finish(options: _Options, plan: Plan, adapter: Adapter) -> int:
-    """Apply one instance's plan and report; an incomplete apply is an error."""
-    report = _run(options, plan, adapter)
-    if report is not None and not report.ok:
-        raise ApplyFailedError(
-            f"apply to {plan.instance} did not finish: run plan to see what is left, "
-            "and apply again"
-        )
-    return 0
+def _echo_planned(first: str, color: bool | None, result: InstanceResult[Plan]) -> None:
+    """One instance of a fleet: its plan, or the error that stopped it."""
+    from gladcfg.cli.output import echo_instance_error
+
+    if result.instance != first:
+        click.echo()
+    if result.value is not None:
+        _echo_plan(result.value, color)
+    else:
+        echo_instance_error(result.instance, result.error, color=color)
 
 
-def _run(
-    options: _Options, plan: Plan, adapter: Adapter, *, label: str | None = None
-) -> ApplyReport | None:
-    """Apply and report; stopped by a signal once writing, it still reports, saves the
-    rollback plan, and then lets the signal end the run (see :mod:`gladcfg.interrupts`)."""
-    from gladcfg import interrupts
+def _progress(color: bool | None, plan: Plan, label: str | None) -> Progress:
+    """How an apply is followed: a bar on a terminal, except for a fleet's instances, which
+    apply at once and print a line per change, each marked with its instance."""
     from gladcfg.cli.progress import Progress
-    from gladcfg.engine import apply_plan
 
-    if not plan.writes:
-        click.echo(f"Nothing to apply to {plan.instance}.")
-        return None
     interactive = False if label else None
-    progress = Progress(
-        len(plan.writes), color=options.app.use_color, interactive=interactive, label=label
-    )
-    with interrupts.guarded() as stop:
-        with progress:
-            report = apply_plan(
-                adapter,
-                plan,
-                parallelism=options.parallelism,
-                listener=progress.update,
-                rollback=options.rollback_out is not None,
-                stop=stop,
-            )
-        progress.report(report, plan)
-        if options.rollback_out is not None and report.rollback is not None:
-            _save_rollback(options.rollback_out, report.rollback)
-        if report.error is not None:
-            raise report.error
-    return report
+    return Progress(len(plan.writes), color=color, interactive=interactive, label=label)
 
 
 def _save_rollback(path: Path, rollback: Plan) -> None:
@@ -180,73 +173,25 @@ def _save_rollback(path: Path, rollback: Plan) -> None:
     )
 
 
-def _apply_fleet(
-    options: _Options,
-    workspace: Workspace,
-    names: list[str],
-    targets: tuple[str, ...],
-    auto_approve: bool,
-) -> int:
-    """Plan every instance, refuse before anything changes, confirm once, apply each."""
-    from gladcfg import interrupts
+def _echo_fleet(color: bool | None, fleet: FleetApply) -> None:
+    """After a fleet apply: the errors that stopped instances, then a row per instance."""
     from gladcfg.cli.output import echo_instance_error
-    from gladcfg.engine import check_allowed
-    from gladcfg.engine.fleet import for_each_instance, plan_fleet
     from gladcfg.render.fleet import APPLY_COLUMNS, render_fleet_text
 
-    color = options.app.use_color
-    results = plan_fleet(workspace, names, targets=targets)
-    planned = {r.instance: r.value for r in results if r.value is not None}
-    try:
-        for index, result in enumerate(results):
-            if index:
-                click.echo()
-            if result.value is not None:
-                _echo_plan(result.value[0], color)
-            else:
-                echo_instance_error(result.instance, result.error, color=color)
-        ready = [name for name, (plan, _) in planned.items() if plan.writes]
-        refusals = []
-        for name in ready:
-            try:
-                check_allowed(
-                    planned[name][0], allow_delete=options.allow_delete, force=options.force
-                )
-            except RefusedError as exc:
-                refusals.append(f"{name}: {exc}")
-        if refusals:
-            raise RefusedError("nothing was applied; " + "; ".join(refusals))
-        if ready and not auto_approve:
-            _confirm(", ".join(ready))
-
-        def work(name: str) -> ApplyReport | None:
-            plan, adapter = planned[name]
-            return _run(options, plan, adapter, label=name)
-
-        # The instances are applied on worker threads: from here a signal asks each to stop
-        # and finish what it started, and the table below is printed before the run ends.
-        with interrupts.guarded() as stop:
-            stop.hold()
-            applied = {r.instance: r for r in for_each_instance(ready, work)}
-            for outcome in applied.values():
-                if outcome.error is not None:
-                    echo_instance_error(outcome.instance, outcome.error, color=color)
-            rows = [_fleet_row(result, applied.get(result.instance)) for result in results]
-            click.echo()
-            click.echo(
-                render_fleet_text(f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
-                nl=False,
-                color=color,
-            )
-    finally:
-        for _, adapter in planned.values():
-            adapter.close()
-    return 1 if any(row.failed for row in rows) else 0
+    for outcome in fleet.applied.values():
+        if outcome.error is not None:
+            echo_instance_error(outcome.instance, outcome.error, color=color)
+    rows = [_fleet_row(result, fleet.applied.get(result.instance)) for result in fleet.planned]
+    click.echo()
+    click.echo(
+        render_fleet_text(f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
+        nl=False,
+        color=color,
+    )
 
 
 def _fleet_row(
-    planned: InstanceResult[tuple[Plan, Adapter]],
-    applied: InstanceResult[ApplyReport | None] | None,
+    planned: InstanceResult[Plan], applied: InstanceResult[ApplyReport] | None
 ) -> FleetRow:
     from gladcfg.render.fleet import APPLY_COLUMNS, FleetRow
 
@@ -262,14 +207,14 @@ def is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _confirm(instances: str) -> None:
+def _confirm(instances: Sequence[str]) -> None:
     if not is_terminal():
         raise RefusedError(
             "apply needs confirmation and there is no terminal to ask on; pass --auto-approve, "
             "or apply a saved plan (gladcfg plan --out FILE, then gladcfg apply FILE)"
         )
     answer = click.prompt(
-        f"Apply these changes to {instances}? Only 'yes' is accepted",
+        f"Apply these changes to {', '.join(instances)}? Only 'yes' is accepted",
         default="",
         show_default=False,
     )

@@ -25,24 +25,11 @@ def diff(
 ) -> int:
     """Show, per resource and field, what differs between instances A and B."""
     from gladcfg import compare
-    from gladcfg.config import Workspace, load_desired
-    from gladcfg.engine import connect
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.config import Workspace
 
     workspace = Workspace.open(app.root)
     names = workspace.select([left, right])
-    specs = []
-    for name in names:
-        desired = DesiredSpecs.of(load_desired(workspace, name).states[name])
-        if not remote:
-            specs.append(desired.by_address())
-            continue
-        adapter = connect(workspace, name)
-        try:
-            hints = desired.read_hints() if adapter.reads_by_name else None
-            specs.append(compare.remote_specs(adapter.read(hints), adapter.access))
-        finally:
-            adapter.close()
+    specs = [compare.instance_specs(workspace, name, remote=remote) for name in names]
     result = compare.compare(
         left, specs[0], right, specs[-1], source="remote" if remote else "config"
     )

@@ -22,22 +22,15 @@ from gladcfg.errors import ScaffoldError
 def export(app: AppContext, instance: str, out: Path) -> int:
     """Write INSTANCE's live configuration as resource files that plan finds unchanged."""
     from gladcfg.config import Workspace, validate
-    from gladcfg.engine import connect
+    from gladcfg.engine import read_remote
     from gladcfg.export import export_state
-    from gladcfg.plan.desired import DesiredSpecs
 
     workspace = Workspace.open(app.root)
     (name,) = workspace.select([instance])
-    adapter = connect(workspace, name)
-    try:
-        hints = None
-        if adapter.reads_by_name:
-            # Kinds without a list (Gladly's answers) can only be found by the names the
-            # files declare; invalid files simply mean fewer names.
-            hints = DesiredSpecs.of(validate(workspace, [name]).states[name]).read_hints()
-        result = export_state(adapter.read(hints), adapter.access, instance=name)
-    finally:
-        adapter.close()
+    # Kinds without a list (Gladly's answers) can only be found by the names the files
+    # declare; invalid files simply mean fewer names.
+    found = read_remote(workspace, name, lambda: validate(workspace, [name]).states[name])
+    result = export_state(found.state, found.capabilities.access, instance=name)
     existing = [f for f in result.files if (out / f).exists()]
     if existing:
         raise ScaffoldError(

@@ -12,6 +12,7 @@ from gladcfg.errors import ConfigError, GladcfgError, Problem
 
 if TYPE_CHECKING:
     from gladcfg.engine.fleet import InstanceResult
+    from gladcfg.plan.model import Plan
 
 
 def format_problem(problem: Problem, all_instances: Collection[str] = ()) -> str:
@@ -57,8 +58,8 @@ def echo_instance_error(instance: str, error: GladcfgError | None, *, color: boo
         report_error(error, color=color)
 
 
-def fleet_summary(results: Sequence[InstanceResult[Any]], format_: str) -> str:
-    """The per-instance table after a fleet plan; each result holds (plan, adapter)."""
+def fleet_summary(results: Sequence[InstanceResult[Plan]], format_: str) -> str:
+    """The per-instance table after a fleet plan; each result holds a plan."""
     from gladcfg.render.fleet import (
         PLAN_COLUMNS,
         FleetRow,
@@ -67,9 +68,7 @@ def fleet_summary(results: Sequence[InstanceResult[Any]], format_: str) -> str:
     )
 
     rows = [
-        FleetRow.of_plan(r.value[0])
-        if r.value is not None
-        else FleetRow.of_error(r.instance, r.error)
+        FleetRow.of_plan(r.value) if r.value is not None else FleetRow.of_error(r.instance, r.error)
         for r in results
     ]
     title = f"Fleet plan: {count(len(rows), 'instance')}"
@@ -84,3 +83,11 @@ def error_document(instance: str, error: GladcfgError | None) -> dict[str, Any]:
     if isinstance(error, ConfigError):
         document["problems"] = [click.unstyle(format_problem(p)) for p in error.problems]
     return document
+
+
+def error_text(instance: str, error: GladcfgError | None) -> str:
+    """A fleet member that failed, as one text: the error, then each problem indented."""
+    document = error_document(instance, error)
+    problems = document.get("problems", [])
+    text: str = document["error"] + "".join(f"\n  {p}" for p in problems)
+    return text

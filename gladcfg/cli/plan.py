@@ -58,15 +58,12 @@ def plan(
 
         check_writable(out, "the plan", project_inputs(workspace))
     results = plan_fleet(workspace, names, targets=targets)
-    for result in results:
-        if result.value is not None:
-            result.value[1].close()
     if len(results) == 1 and results[0].error is not None:
         raise results[0].error
-    plans = [r.value[0] for r in results if r.value is not None]
+    plans = [r.value for r in results if r.value is not None]
     if format_ == "json" and len(results) > 1:
         documents = [
-            to_document(r.value[0]) if r.value else error_document(r.instance, r.error)
+            to_document(r.value) if r.value else error_document(r.instance, r.error)
             for r in results
         ]
         click.echo(json_text(documents, indent=2))
@@ -75,7 +72,7 @@ def plan(
             if index:
                 click.echo()
             if result.value is not None:
-                click.echo(PLAN_RENDERERS[format_](result.value[0]), nl=False, color=app.use_color)
+                click.echo(PLAN_RENDERERS[format_](result.value), nl=False, color=app.use_color)
             else:
                 echo_instance_error(result.instance, result.error, color=app.use_color)
         if len(results) > 1:

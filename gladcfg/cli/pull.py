@@ -19,7 +19,7 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
     """
     from gladcfg.cli.options import selected_instances
     from gladcfg.config import Workspace, load_desired
-    from gladcfg.engine import make_plan
+    from gladcfg.engine import open_instance
     from gladcfg.pull import REMOVED, pull, write
     from gladcfg.render.values import show
 
@@ -28,8 +28,8 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
         workspace, (instance,) if instance else (), False, require_choice=True
     )
     report = load_desired(workspace, name)
-    plan, adapter = make_plan(workspace, name, report=report)
-    adapter.close()
+    with open_instance(workspace, name) as session:
+        plan = session.plan(report=report)
     result = pull(workspace.root, plan, report.states[name])
     if not result.edits and not result.skipped:
         click.echo(f"Nothing to pull: the files match {name}.")

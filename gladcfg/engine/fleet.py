@@ -1,9 +1,11 @@
-"""Run one piece of work per instance of a fleet, a bounded number at once.
+"""Run one piece of work per instance of a fleet, a bounded number at once; plan a fleet,
+and apply one with the policy that keeps a fleet safe.
 
 Each instance is handled on its own: its own adapter, its own credentials, its own errors.
 One instance failing (an unreachable API, invalid files for that instance) is recorded
 against that instance and never stops the others; the caller turns the results into the
-worst exit code.
+worst exit code. A fleet apply is the exception that applies nothing: a plan refused on one
+instance (deletes not allowed, safety thresholds) stops the run before any instance changes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 from gladcfg.errors import GladcfgError
 
 if TYPE_CHECKING:
-    from gladcfg.adapter import Adapter
     from gladcfg.config import ValidationReport, Workspace
+    from gladcfg.engine.apply import ApplyReport
+    from gladcfg.engine.run import Confirm, WatchFactory
+    from gladcfg.engine.session import Session
     from gladcfg.plan.model import Plan
 
     Validated: TypeAlias = ValidationReport | GladcfgError
@@ -86,19 +90,115 @@ def valid(report: Validated) -> ValidationReport:
 
 def plan_fleet(
     workspace: Workspace, names: Sequence[str], *, targets: Sequence[str] = ()
-) -> list[InstanceResult[tuple[Plan, Adapter]]]:
-    """Plan every instance in ``names``; the caller closes the adapters it gets back.
+) -> list[InstanceResult[Plan]]:
+    """Plan every instance in ``names``; each instance's session ends with its plan."""
+    return _plan_each(workspace, names, targets)
+
+
+def _plan_each(
+    workspace: Workspace,
+    names: Sequence[str],
+    targets: Sequence[str],
+    keep: dict[str, Session] | None = None,
+) -> list[InstanceResult[Plan]]:
+    """Plan every instance in ``names``; with ``keep``, the session of each instance planned
+    stays open there, for the caller to apply with and close.
 
     The files are validated one instance after the other; reading the remotes, which is
     mostly waiting, runs in parallel. Once all are validated, the files and each desired
-    state are released as the plans are made (``release`` of :func:`~gladcfg.engine.make_plan`).
-    """
-    from gladcfg.engine import make_plan
+    state are released as the plans are made (``release`` of
+    :meth:`~gladcfg.engine.session.Session.plan`)."""
+    from gladcfg.engine.session import open_instance
 
     validated = validate_each(workspace, names)
 
-    def work(name: str) -> tuple[Plan, Adapter]:
+    def work(name: str) -> Plan:
         report = valid(validated.pop(name))
-        return make_plan(workspace, name, targets=targets, report=report, release=True)
+        session = open_instance(workspace, name)
+        try:
+            plan = session.plan(targets=targets, report=report, release=True)
+        except BaseException:
+            session.close()
+            raise
+        if keep is None:
+            session.close()
+        else:
+            keep[name] = session
+        return plan
 
     return for_each_instance(names, work)
+
+
+@dataclass(frozen=True)
+class FleetApply:
+    """What a fleet apply did: each instance's plan or the error that stopped it, in the
+    order asked for, and the apply of each instance that had something to write."""
+
+    planned: list[InstanceResult[Plan]]
+    applied: dict[str, InstanceResult[ApplyReport]]
+
+    @property
+    def failed(self) -> bool:
+        """Some instance could not be planned, or its apply did not finish."""
+        return any(not result.ok for result in self.planned) or any(
+            result.value is None or not result.value.ok for result in self.applied.values()
+        )
+
+
+def apply_fleet(
+    workspace: Workspace,
+    names: Sequence[str],
+    *,
+    targets: Sequence[str] = (),
+    allow_delete: bool = False,
+    force: bool = False,
+    parallelism: int = 4,
+    show: Callable[[InstanceResult[Plan]], None],
+    confirm: Confirm | None,
+    watch: WatchFactory,
+    report: Callable[[FleetApply], None],
+) -> FleetApply:
+    """Plan every instance, refuse before anything changes, confirm once, apply each.
+
+    Each plan, or the error that stopped it, is given to ``show`` in ``names`` order. If the
+    plan of any instance that has something to write is refused (:func:`check_allowed`),
+    nothing is applied anywhere. ``confirm`` (None: approved already) is asked once, for
+    every instance with something to write; then each is applied on its own, a few at once,
+    with ``parallelism`` changes at once within each. ``report`` is given the outcome before
+    a signal received meanwhile ends the run."""
+    from gladcfg import interrupts
+    from gladcfg.engine.run import apply_watched, check_allowed
+    from gladcfg.errors import RefusedError
+
+    sessions: dict[str, Session] = {}
+    try:
+        planned = _plan_each(workspace, names, targets, keep=sessions)
+        for result in planned:
+            show(result)
+        plans = {result.instance: result.value for result in planned if result.value is not None}
+        ready = [name for name, plan in plans.items() if plan.writes]
+        refusals = []
+        for name in ready:
+            try:
+                check_allowed(plans[name], allow_delete=allow_delete, force=force)
+            except RefusedError as exc:
+                refusals.append(f"{name}: {exc}")
+        if refusals:
+            raise RefusedError("nothing was applied; " + "; ".join(refusals))
+        if ready and confirm is not None:
+            confirm(ready)
+
+        def work(name: str) -> ApplyReport:
+            return apply_watched(sessions[name], plans[name], parallelism, watch, label=name)
+
+        # The instances are applied on worker threads: from here a signal asks each to stop
+        # and finish what it started, and the outcome is reported before the run ends.
+        with interrupts.guarded() as stop:
+            stop.hold()
+            applied = {result.instance: result for result in for_each_instance(ready, work)}
+            outcome = FleetApply(planned, applied)
+            report(outcome)
+    finally:
+        for session in sessions.values():
+            session.close()
+    return outcome

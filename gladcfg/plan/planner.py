@@ -1,8 +1,9 @@
 """Compute a plan: the desired state of one instance against what its adapter read.
 
 Remote objects are matched to declared ones by kind and name (no state file). What the
-adapter can do decides the action: writable kinds get create/update/rename/delete,
-read-only kinds the same as ``manual`` changes, hidden kinds a ``not_managed`` note.
+adapter can do (its :class:`~gladcfg.adapter.base.Capabilities`) decides the action: writable
+kinds get create/update/rename/delete, read-only kinds the same as ``manual`` changes, hidden
+kinds a ``not_managed`` note; only the fields the instance shows are compared.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from itertools import chain
 from typing import Any
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, RemoteObject, RemoteState, access_of
+from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
 from gladcfg.model.kinds import KINDS, address_of, comparable, references_in, rename_references
 from gladcfg.model.project import Instance
 from gladcfg.plan.desired import DesiredSpecs, Spec
@@ -32,11 +33,9 @@ def matches(address: str, globs: Iterable[str]) -> bool:
 def plan_instance(
     desired: DesiredSpecs,
     remote: RemoteState,
-    access: Mapping[str, Access],
+    capabilities: Capabilities,
     config: Instance,
     *,
-    adapter: str,
-    fields: Mapping[str, frozenset[str]] | None = None,
     targets: tuple[str, ...] = (),
     warnings: Iterable[str] = (),
     reads: dict[str, Any] | None = None,
@@ -48,7 +47,7 @@ def plan_instance(
     unchanged = 0
     renames = _renames(desired, remote, config.ignore)
     for kind in KINDS:
-        mode = access_of(access, kind)
+        mode = capabilities.access_of(kind)
         declared = {
             name: spec
             for name, spec in desired.of_kind(kind).items()
@@ -74,7 +73,7 @@ def plan_instance(
                 declared=declared,
                 matched=matched,
                 renames=renames,
-                readable=(fields or {}).get(kind),
+                readable=capabilities.readable(kind),
             )
             if change is None:
                 unchanged += 1
@@ -95,10 +94,10 @@ def plan_instance(
     if targets:
         changes = _targeted(changes, targets)
     changes.sort(key=_display_order)
-    safety = check_safety(config.safety, remote, access, config.ignore, changes)
+    safety = check_safety(config.safety, remote, capabilities.access, config.ignore, changes)
     return Plan.of(
         instance=desired.instance,
-        adapter=adapter,
+        adapter=capabilities.adapter,
         fingerprint=remote.fingerprint(),
         changes=tuple(changes),
         unchanged=unchanged,

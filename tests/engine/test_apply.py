@@ -11,7 +11,7 @@ import pytest
 
 from gladcfg.adapter.mock import MockAdapter
 from gladcfg.config import Workspace, load_desired
-from gladcfg.engine import apply_plan, make_plan
+from gladcfg.engine import open_instance
 from gladcfg.engine.apply import Status, apply_changes
 from gladcfg.model.project import MockInstance
 from gladcfg.plan.desired import DesiredSpecs
@@ -138,20 +138,18 @@ def test_draining_a_desired_state_hands_over_each_resource_once_and_empties_it(
 def test_a_plan_that_releases_the_files_is_the_plan_that_keeps_them(
     make_project: MakeProject,
 ) -> None:
-    """``make_plan(release=True)`` (what apply uses) plans exactly what a plan that keeps
+    """``Session.plan(release=True)`` (what apply uses) plans exactly what a plan that keeps
     the files and the desired state plans, and the apply that follows converges."""
     root = make_project({"config/base.yaml": BASE_RESOURCES})
     workspace = Workspace.open(root)
-    kept, adapter = make_plan(workspace, "staging")
-    adapter.close()
-    released, adapter = make_plan(workspace, "staging", release=True)
-    try:
+    with open_instance(workspace, "staging") as session:
+        kept = session.plan()
+    with open_instance(workspace, "staging") as session:
+        released = session.plan(release=True)
         assert released.changes == kept.changes and len(released.changes) > 5
-        assert apply_plan(adapter, released).ok
-    finally:
-        adapter.close()
-    again, adapter = make_plan(workspace, "staging")  # the files are read anew
-    adapter.close()
+        assert session.apply(released).ok
+    with open_instance(workspace, "staging") as session:
+        again = session.plan()  # the files are read anew
     assert again.changes == ()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gladcfg.adapter.base import capabilities_of
 from gladcfg.adapter.mock import MockAdapter
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
@@ -114,13 +115,13 @@ def test_apply_converges_without_dangling_references(
     with tempfile.TemporaryDirectory() as folder:
         adapter = seeded(Path(folder), remote)
         plan = plan_instance(
-            DesiredSpecs.of(state), adapter.read(), adapter.access, CONFIG, adapter="mock"
+            DesiredSpecs.of(state), adapter.read(), capabilities_of(adapter), CONFIG
         )
         with adapter.locked():
             report = apply_changes(adapter, plan.changes, adapter.read(), parallelism=3)
         assert report.ok, [(o.change.address, o.status, o.reason) for o in report.outcomes]
         after = plan_instance(
-            DesiredSpecs.of(state), adapter.read(), adapter.access, CONFIG, adapter="mock"
+            DesiredSpecs.of(state), adapter.read(), capabilities_of(adapter), CONFIG
         )
         assert after.changes == ()
         for new, old in renames.items():
@@ -147,7 +148,7 @@ def test_the_rollback_plan_restores_the_instance(
         adapter = seeded(Path(folder), remote)
         before = contents(adapter)
         plan = plan_instance(
-            DesiredSpecs.of(state), adapter.read(), adapter.access, CONFIG, adapter="mock"
+            DesiredSpecs.of(state), adapter.read(), capabilities_of(adapter), CONFIG
         )
         report = apply_plan(adapter, plan, parallelism=3, rollback=True)
         assert report.ok and report.rollback is not None

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gladcfg.adapter.base import Access, RemoteObject, RemoteState
+from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import PlanFileError
@@ -84,9 +84,8 @@ def planner_output(draw: st.DrawFn) -> Plan:
     return plan_instance(
         DesiredSpecs.of(DesiredState("prod-€", None, resources)),
         RemoteState(identity="prop", objects=objects),
-        access,
+        Capabilities("mock", access),
         config,
-        adapter="mock",
         warnings=draw(st.lists(TEXT, max_size=2)),
         reads=draw(st.none() | st.just({"answers": {"a": {"en-US": ["messaging"]}}})),
     )

@@ -1,0 +1,205 @@
+"""Applying as a run does it: the plan shown, refused before anything changes unless the user
+allowed it, confirmed, applied under the signal handling that lets started writes finish,
+and reported.
+
+What is shown and asked belongs to the caller (the CLI's terminal), through callbacks; what
+is refused, and from when a signal no longer cuts an apply short, is decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+from gladcfg import interrupts
+from gladcfg.config import Workspace
+from gladcfg.engine.apply import ApplyReport, Outcome
+from gladcfg.engine.session import Session, open_instance
+from gladcfg.errors import ApplyFailedError, RefusedError
+from gladcfg.plan.model import Action, Plan
+
+
+class Watch(Protocol):
+    """Follows one instance's apply while it runs (the CLI's progress bar, or its lines)."""
+
+    def __enter__(self) -> object: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def update(self, outcome: Outcome) -> None:
+        """One change is done (applied, failed or skipped)."""
+
+    def report(self, report: ApplyReport, plan: Plan) -> None:
+        """The apply ended: how it went."""
+
+
+# The watch of one instance's apply; the label names the instance when a fleet applies
+# several at once, and is None otherwise.
+WatchFactory = Callable[[Plan, str | None], Watch]
+# Asks the user to approve writing to these instances; raises RefusedError when they do not.
+Confirm = Callable[[Sequence[str]], None]
+# Keeps the plan that undoes an apply (given as soon as the apply has ended).
+KeepRollback = Callable[[Plan], None]
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One instance's apply: the plan, and its report (None: the plan writes nothing)."""
+
+    plan: Plan
+    report: ApplyReport | None
+
+
+def load_saved_plan(
+    workspace: Workspace | None, path: Path, *, instance: str | None = None
+) -> Plan:
+    """The plan saved in ``path``, once it is found unedited (:mod:`gladcfg.plan.verify`)
+    and, with a ``workspace``, made for one of its instances (``instance``, when given)
+    as the project stands. Refuses deletes of what ``protect`` covers."""
+    from gladcfg.adapter import access_for
+    from gladcfg.plan.document import read_plan_file
+    from gladcfg.plan.planner import matches
+    from gladcfg.plan.verify import project_problems, refuse
+
+    plan = read_plan_file(path)
+    if workspace is None:
+        return plan
+    if instance is not None and instance != plan.instance:
+        raise RefusedError(f"{path} is a plan for {plan.instance}, not {instance}")
+    if plan.instance not in workspace.project.instances:
+        raise refuse(
+            [f"made for {plan.instance}, an instance gladcfg.yaml does not declare"], str(path)
+        )
+    config = workspace.instance(plan.instance)
+    reasons = project_problems(plan, config, access_for(plan.instance, config))
+    if reasons:
+        raise refuse(reasons, str(path))
+    protected = [
+        change.address
+        for change in plan.changes
+        if change.effective_action is Action.DELETE and matches(change.address, config.protect)
+    ]
+    if protected:
+        raise RefusedError(
+            f"{path} deletes {', '.join(protected)}, which gladcfg.yaml protects "
+            f"for {plan.instance}; gladcfg never deletes a protected object"
+        )
+    return plan
+
+
+def check_allowed(plan: Plan, *, allow_delete: bool, force: bool) -> None:
+    """Refuse, before anything changes, what the user has not explicitly allowed."""
+    if plan.deletes and not allow_delete:
+        names = ", ".join(c.address for c in plan.deletes[:5])
+        more = f" and {len(plan.deletes) - 5} more" if len(plan.deletes) > 5 else ""
+        raise RefusedError(
+            f"the plan deletes {len(plan.deletes)} object(s) ({names}{more}); "
+            "pass --allow-delete to apply it"
+        )
+    if plan.safety.violations and not force:
+        raise RefusedError(
+            "; ".join(plan.safety.violations) + " (safety thresholds in gladcfg.yaml); "
+            "pass --force to apply it anyway"
+        )
+
+
+def apply_instance(
+    workspace: Workspace,
+    instance: str,
+    *,
+    targets: Sequence[str] = (),
+    allow_delete: bool = False,
+    force: bool = False,
+    parallelism: int = 4,
+    show: Callable[[Plan], None],
+    confirm: Confirm | None,
+    watch: WatchFactory,
+    rollback: KeepRollback | None = None,
+) -> Applied:
+    """Make ``instance`` match the files: plan (releasing the files once planned), ``show``
+    the plan, refuse what is not allowed, ``confirm`` (None: approved already), apply.
+
+    With ``rollback``, the plan that undoes the apply is handed to it, however the apply
+    ended. An apply that did not finish is an error, raised once it is reported."""
+    with open_instance(workspace, instance) as session:
+        plan = session.plan(targets=targets, release=True)
+        show(plan)
+        if not plan.writes:
+            return Applied(plan, None)
+        check_allowed(plan, allow_delete=allow_delete, force=force)
+        if confirm is not None:
+            confirm([plan.instance])
+        return _finished(plan, apply_watched(session, plan, parallelism, watch, rollback=rollback))
+
+
+def apply_saved(
+    workspace: Workspace,
+    path: Path,
+    *,
+    instance: str | None = None,
+    allow_delete: bool = False,
+    force: bool = False,
+    parallelism: int = 4,
+    watch: WatchFactory,
+    rollback: KeepRollback | None = None,
+) -> Applied:
+    """Apply exactly the plan saved in ``path`` (:func:`load_saved_plan`): it was reviewed
+    already, so nothing is asked, but what is not allowed is still refused, and it applies
+    only if its instance is as it was when the plan was made."""
+    plan = load_saved_plan(workspace, path, instance=instance)
+    check_allowed(plan, allow_delete=allow_delete, force=force)
+    with open_instance(workspace, plan.instance) as session:
+        # Opened even for a plan that writes nothing: the instance's configuration and
+        # credentials are checked all the same.
+        session.connect()
+        if not plan.writes:
+            return Applied(plan, None)
+        return _finished(plan, apply_watched(session, plan, parallelism, watch, rollback=rollback))
+
+
+def apply_watched(
+    session: Session,
+    plan: Plan,
+    parallelism: int,
+    watch: WatchFactory,
+    *,
+    label: str | None = None,
+    rollback: KeepRollback | None = None,
+) -> ApplyReport:
+    """Apply and report; stopped by a signal once writing, it still reports, hands over the
+    rollback plan, and then lets the signal end the run (see :mod:`gladcfg.interrupts`).
+    An error after changes were made is raised once they are reported."""
+    progress = watch(plan, label)
+    with interrupts.guarded() as stop:
+        with progress:
+            report = session.apply(
+                plan,
+                parallelism=parallelism,
+                listener=progress.update,
+                rollback=rollback is not None,
+                stop=stop,
+            )
+        progress.report(report, plan)
+        if rollback is not None and report.rollback is not None:
+            rollback(report.rollback)
+        if report.error is not None:
+            raise report.error
+    return report
+
+
+def _finished(plan: Plan, report: ApplyReport) -> Applied:
+    """One instance's apply, which is an error unless every change was applied."""
+    if not report.ok:
+        raise ApplyFailedError(
+            f"apply to {plan.instance} did not finish: run plan to see what is left, "
+            "and apply again"
+        )
+    return Applied(plan, report)

@@ -1,0 +1,211 @@
+"""One instance's session: the adapter every read and write of that instance goes through,
+opened once and closed however the command ends.
+
+Planning validates the files before the instance is touched, so the adapter is opened when
+first needed (invalid files are reported before credentials are looked for) and closed when
+the session ends, also on errors and interrupts. An apply re-reads the remote under the
+instance's lock and compares it with the plan's fingerprint, so a plan is only ever applied
+to the state it was made from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from gladcfg.adapter import Adapter, Capabilities, RemoteState, capabilities_of, open_adapter
+from gladcfg.config import ValidationReport, Workspace, load_desired
+from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
+from gladcfg.errors import GladcfgError, Problem, RefusedError
+from gladcfg.plan.desired import DesiredSpecs
+from gladcfg.plan.model import Plan
+from gladcfg.plan.planner import plan_instance
+from gladcfg.plan.verify import refuse, remote_problems
+
+if TYPE_CHECKING:
+    from gladcfg.config import DesiredState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RemoteRead:
+    """An instance as one read found it."""
+
+    state: RemoteState
+    capabilities: Capabilities  # what the adapter can do with each kind
+    # What was asked for by name (:class:`~gladcfg.adapter.base.ReadHints`), when the
+    # adapter cannot list some kind; None when it listed everything.
+    hints: dict[str, dict[str, dict[str, Any]]] | None
+
+
+class Session:
+    """``instance``'s connection for the length of a command (:func:`open_instance`)."""
+
+    def __init__(self, workspace: Workspace, instance: str) -> None:
+        self.workspace = workspace
+        self.instance = instance
+        self._adapter: Adapter | None = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def connect(self) -> Adapter:
+        """The instance's adapter, opened now if it is not yet (this is when its
+        configuration and credentials are checked)."""
+        if self._adapter is None:
+            config = self.workspace.instance(self.instance)
+            self._adapter = open_adapter(self.instance, config, self.workspace.root)
+        return self._adapter
+
+    def close(self) -> None:
+        """Release the adapter's connections, if it was opened."""
+        adapter, self._adapter = self._adapter, None
+        if adapter is not None:
+            adapter.close()
+
+    def read(self, desired: Callable[[], DesiredSpecs]) -> RemoteRead:
+        """The instance as it is now. An adapter that cannot list some kind (Gladly's
+        answers) reads the names the files declare: only then is ``desired`` called."""
+        adapter = self.connect()
+        hints = desired().read_hints() if adapter.reads_by_name else None
+        return RemoteRead(adapter.read(hints), capabilities_of(adapter), hints)
+
+    def plan(
+        self,
+        *,
+        targets: Sequence[str] = (),
+        report: ValidationReport | None = None,
+        release: bool = False,
+    ) -> Plan:
+        """Validate the instance's files (never touching the remote if they are invalid),
+        read the remote, and plan.
+
+        ``report`` is the instance's validation, when the caller made it already. With
+        ``release`` the caller needs neither the files nor the desired state once planned:
+        the workspace forgets the files, and the desired state is emptied as it is turned
+        into specs, so the memory they took is the plan's to use (a large apply needs it)."""
+        workspace, instance = self.workspace, self.instance
+        if report is None:
+            report = load_desired(workspace, instance)
+        warnings = [_warning(p) for p in report.warnings]
+        if release:
+            workspace.release()
+        desired = DesiredSpecs.of(report.states[instance], drain=release)
+        remote = self.read(lambda: desired)
+        log.info("%s: read the instance in %d request(s)", instance, remote.state.requests)
+        return plan_instance(
+            desired,
+            remote.state,
+            remote.capabilities,
+            workspace.instance(instance),
+            targets=tuple(targets),
+            warnings=warnings,
+            reads=remote.hints,
+        )
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        parallelism: int = 4,
+        listener: Listener | None = None,
+        rollback: bool = False,
+        stop: StopRequest | None = None,
+    ) -> ApplyReport:
+        """Apply exactly ``plan`` to this instance (:func:`apply_plan`)."""
+        return apply_plan(
+            self.connect(),
+            plan,
+            parallelism=parallelism,
+            listener=listener,
+            rollback=rollback,
+            stop=stop,
+        )
+
+
+def open_instance(workspace: Workspace, instance: str) -> Session:
+    """A session with ``instance``; use it in a ``with`` block, which closes its adapter."""
+    return Session(workspace, instance)
+
+
+def read_remote(
+    workspace: Workspace, instance: str, desired: Callable[[], DesiredState]
+) -> RemoteRead:
+    """``instance`` as it is now, read outside planning (diff, export). ``desired`` gives
+    the desired state whose names an adapter that reads by name is asked for; it is not
+    called for an adapter that lists everything."""
+    with open_instance(workspace, instance) as session:
+        return session.read(lambda: DesiredSpecs.of(desired()))
+
+
+def apply_plan(
+    adapter: Adapter,
+    plan: Plan,
+    *,
+    parallelism: int = 4,
+    listener: Listener | None = None,
+    rollback: bool = False,
+    stop: StopRequest | None = None,
+) -> ApplyReport:
+    """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read.
+
+    With ``rollback``, the instance is read again before the lock is released and the
+    report carries the plan that undoes what was applied (see :mod:`.rollback`), however
+    the apply ended. Until the first write, a stop (``stop``) is the caller's to raise;
+    from then on the apply finishes what it started, persists, and reports."""
+    report: ApplyReport | None = None
+    try:
+        with adapter.locked():
+            remote = adapter.read(plan.read_hints)
+            if remote.fingerprint() != plan.fingerprint:
+                raise RefusedError(
+                    f"{plan.instance} is not as this plan found it (fingerprint "
+                    f"{plan.fingerprint[:15]}… no longer matches): it changed since this plan "
+                    "was made, or this plan file was modified or belongs elsewhere; run plan "
+                    "again"
+                )
+            reasons = remote_problems(plan, remote, adapter.access)
+            if reasons:
+                raise refuse(reasons)
+            if stop is not None:
+                stop.hold()
+            report = apply_changes(
+                adapter,
+                plan.changes,
+                remote,
+                parallelism=parallelism,
+                listener=listener,
+                stop=stop,
+            )
+            if rollback:
+                from gladcfg.engine.rollback import rollback_plan
+
+                after = adapter.read(plan.read_hints)
+                report = replace(
+                    report, rollback=rollback_plan(plan, report, remote, after, adapter.access)
+                )
+    except GladcfgError as exc:
+        if report is None:
+            raise
+        # Changes were made: the report must still be given, with what went wrong after.
+        report = replace(report, error=exc)
+    return report
+
+
+def _warning(problem: Problem) -> str:
+    where = problem.location()
+    prefix = f"{where}: " if where else ""
+    address = f"{problem.address}: " if problem.address else ""
+    return f"{prefix}{address}{problem.message}"

@@ -1,0 +1,80 @@
+"""Each instance's health record (``gladcfg status``): drift (what a plan would change),
+unmanaged objects, validation warnings and this week's coverage gaps. A check that fails is
+that instance's record, never the end of the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from gladcfg.errors import GladcfgError
+from gladcfg.model.status import Drift, InstanceStatus, StatusDocument
+
+if TYPE_CHECKING:
+    from gladcfg.config import ValidationReport, Workspace
+
+# The text of a failed check: which instance, and the error that stopped it.
+Explain = Callable[[str, GladcfgError | None], str]
+
+
+def check_status(
+    workspace: Workspace, names: Sequence[str], *, now: dt.datetime, explain: Explain
+) -> StatusDocument:
+    """Every instance in ``names`` checked at ``now`` (UTC): the files are validated one
+    instance after the other, and the instances are read a few at once. ``explain`` words
+    the error of an instance whose check failed."""
+    from zoneinfo import ZoneInfo
+
+    from gladcfg.coverage import week_start
+    from gladcfg.engine.fleet import for_each_instance, valid, validate_each
+
+    validated = validate_each(workspace, names)
+    records = for_each_instance(
+        names, lambda name: instance_status(workspace, name, valid(validated[name]), now.date())
+    )
+    return StatusDocument(
+        checked_at=now.isoformat(timespec="seconds"),
+        week_start=week_start(now.date(), ZoneInfo("UTC")).isoformat(),
+        instances=[
+            record.value
+            if record.value is not None
+            else InstanceStatus(
+                instance=record.instance,
+                status="error",
+                error=explain(record.instance, record.error),
+            )
+            for record in records
+        ],
+    )
+
+
+def instance_status(
+    workspace: Workspace, name: str, report: ValidationReport, today: dt.date
+) -> InstanceStatus:
+    """One instance's record, from its validation (``report``) and a plan made now."""
+    from gladcfg.coverage import compute, gap_records
+    from gladcfg.engine.session import open_instance
+
+    with open_instance(workspace, name) as session:
+        plan = session.plan(report=report)
+    summary = plan.summary
+    drift = Drift(
+        create=summary.create,
+        update=summary.update,
+        rename=summary.rename,
+        delete=summary.delete,
+        manual=summary.manual,
+        addresses=[change.address for change in plan.changes],
+    )
+    coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
+    return InstanceStatus(
+        instance=name,
+        adapter=plan.adapter,
+        status="drift" if plan.has_changes else "healthy",
+        drift=drift,
+        unmanaged=list(plan.unmanaged),
+        warnings=list(plan.warnings),
+        coverage_gaps=gap_records(coverage),
+        silent_after_hours=coverage.silent,
+    )
