@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
 from gladcfg.config import Workspace
 from gladcfg.engine import apply_instance, apply_saved
 from gladcfg.engine.apply import ApplyReport, Outcome
@@ -84,20 +83,6 @@ class Run:
             rollback=self.rollbacks.append,
             **options,
         )
-
-
-@pytest.fixture
-def closed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The instances whose mock adapter was closed."""
-    found: list[str] = []
-    close = MockAdapter.close
-
-    def recording(adapter: MockAdapter) -> None:
-        found.append(adapter.instance)
-        close(adapter)
-
-    monkeypatch.setattr(MockAdapter, "close", recording)
-    return found
 
 
 def fleet(make_project: MakeProject, yaml: str = FLEET) -> Workspace:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
 from gladcfg.config import DesiredState, Workspace, load_desired
 from gladcfg.engine import open_instance, read_remote
 from gladcfg.engine import session as session_module
@@ -21,20 +20,6 @@ GLADLY_PROD = PROJECT_YAML.replace(
     "  prod:\n    adapter: gladly\n    base_url: https://acme.gladly.com\n"
     "    user: ops@acme.example\n    token_env: GLADCFG_TEST_UNSET_TOKEN\n",
 )
-
-
-@pytest.fixture
-def closed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The instances whose mock adapter was closed, in the order they were."""
-    found: list[str] = []
-    close = MockAdapter.close
-
-    def recording(adapter: MockAdapter) -> None:
-        found.append(adapter.instance)
-        close(adapter)
-
-    monkeypatch.setattr(MockAdapter, "close", recording)
-    return found
 
 
 @pytest.fixture
