@@ -7,17 +7,24 @@ serve every instance of a fleet at once.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, GladlyClient, Response
-from gladcfg.errors import GoneError, LostResponseError, NotFoundError, TransientError
+from gladcfg.errors import (
+    BadResponseError,
+    GoneError,
+    LostResponseError,
+    NotFoundError,
+    TransientError,
+)
 from gladcfg.model.kinds import is_singleton
 
 N = TypeVar("N", bound=shapes.Named)
@@ -103,3 +110,16 @@ class Session:
 def object_path(collection: str, object_id: str) -> str:
     """An object's path; the id is quoted whole, so no id can reach another path."""
     return f"{collection}/{quote(object_id, safe='')}"
+
+
+def id_from_location(response: Response, collection: str, what: str) -> str:
+    """The id of an object Gladly created in ``collection`` (``/topics``) and answered with
+    201, an empty body and ``Location: /api/v1/topics/{id}``; ``what`` names one (topic)."""
+    pattern = rf"(?:https?://[^/\s]+)?/api/v1{re.escape(collection)}/([^/?#\s]+)/?"
+    match = re.fullmatch(pattern, response.headers.get("location", "").strip())
+    if match is None:
+        raise BadResponseError(
+            f"{response.where}: HTTP {response.status}, but no Location header names the new "
+            f"{what} (expected /api/v1{collection}/{{id}})"
+        )
+    return unquote(match[1])

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import unquote
 
 from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import RemoteObject
-from gladcfg.adapter.gladly.client import Response
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
-from gladcfg.adapter.gladly.session import Session, object_path
+from gladcfg.adapter.gladly.session import Session, id_from_location, object_path
 from gladcfg.adapter.gladly.shapes import Id, Named
-from gladcfg.errors import BadResponseError
 
 
 class Topic(Named):
@@ -43,7 +39,10 @@ class Topics(Writable):
     def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
         body = topic_body(name, spec, session.ids_of("topics"))
         topic_id = session.create_once(
-            self.path, body, _topic_id, lambda: session.find(self.path, TOPICS, name)
+            self.path,
+            body,
+            lambda response: id_from_location(response, self.path, "topic"),
+            lambda: session.find(self.path, TOPICS, name),
         )
         session.remember("topics", name, topic_id)
         return RemoteObject(topic_id, name, spec)
@@ -74,17 +73,3 @@ def topic_spec(remote: Topic, topic_names: Mapping[str, str]) -> dict[str, Any]:
     if remote.parentId:
         spec["parent"] = topic_names.get(remote.parentId, remote.parentId)
     return spec
-
-
-_LOCATION = re.compile(r"(?:https?://[^/\s]+)?/api/v1/topics/([^/?#\s]+)/?")
-
-
-def _topic_id(response: Response) -> str:
-    """Topics answer 201 with an empty body and ``Location: /api/v1/topics/{id}``."""
-    match = _LOCATION.fullmatch(response.headers.get("location", "").strip())
-    if match is None:
-        raise BadResponseError(
-            f"{response.where}: HTTP {response.status}, but no Location header names the new "
-            "topic (expected /api/v1/topics/{id})"
-        )
-    return unquote(match[1])
