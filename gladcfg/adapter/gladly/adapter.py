@@ -85,7 +85,7 @@ class GladlyAdapter:
             secrets=basic_auth_forms(config.user, token) if token else (),
         )
         self.identity = tenant_identity(self.name, instance, _tenant(config.base_url))
-        self.session = Session(client)
+        self.session = Session(client, environ=env)
 
     @staticmethod
     def access_for(config: GladlyInstance) -> Mapping[str, Access]:

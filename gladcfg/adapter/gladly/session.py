@@ -31,8 +31,11 @@ N = TypeVar("N", bound=shapes.Named)
 
 
 class Session:
-    def __init__(self, client: GladlyClient) -> None:
+    def __init__(self, client: GladlyClient, *, environ: Mapping[str, str]) -> None:
         self.client = client
+        # Where a write finds the secrets the files name by environment variable: the
+        # adapter's environment (injected in tests), never read before a write needs it.
+        self.environ = environ
         self._ids: dict[str, dict[str, str]] = {}  # kind → name → id
         self._versions: dict[str, int] = {}  # object id → version read
         self._lock = threading.Lock()

@@ -70,13 +70,9 @@ def test_capabilities_match_the_api() -> None:
         "business_hours",
         "topics",
     }
-    # A kind without a handler is hidden: the engine reads a missing kind as HIDDEN.
-    assert {k for k in KINDS if access.get(k, Access.HIDDEN) is Access.HIDDEN} == {
-        "entry_points",
-        "auto_reply_rules",
-        "help_centers",
-        "glad_apps",
-    }
+    # Gladly's API has no endpoints for these: they have no handler, which means hidden.
+    for kind in ("entry_points", "auto_reply_rules", "help_centers", "glad_apps"):
+        assert kind in KINDS and access.get(kind, Access.HIDDEN) is Access.HIDDEN
     assert access["inboxes"] is Access.READ_ONLY and GladlyAdapter.fields["inboxes"] == frozenset()
 
 
@@ -214,6 +210,13 @@ def test_read_only_kinds_are_never_written(adapter: GladlyAdapter) -> None:
 def test_missing_token_is_an_error_before_any_request() -> None:
     with pytest.raises(Exception, match="environment variable T"):
         GladlyAdapter("prod", CONFIG, Path("."), environ={})
+
+
+def test_handlers_find_secrets_in_the_adapters_environment() -> None:
+    environ = {"T": "tok", "HOOK_KEY": "k"}
+    gladly = GladlyAdapter("prod", CONFIG, Path("."), environ=environ)
+    assert gladly.session.environ is environ
+    gladly.close()
 
 
 def test_text_survives_the_html_round_trip() -> None:
