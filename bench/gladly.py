@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gladcfg.adapter.gladly.mapping.answers import answer_id, body_html
+from gladcfg.adapter.gladly.kinds.answers import answer_id, body_html
 from gladcfg.sandbox import BackgroundServer
 
 LANGUAGES = ("en-US", "es-US")

@@ -4,7 +4,9 @@ The same paths, bodies, status codes and error bodies (both the list and the obj
 no answer list; versioned business hours; topics that cannot be deleted; inboxes, teams and
 audiences that the API only reads (``/_admin`` stands in for the admin UI); a per-method
 requests-per-second limit with 429 and the ``Ratelimit-*`` headers; injected faults; and a
-request log. State lives in one JSON file so a run can be inspected and replayed.
+request log. State lives in one JSON file so a run can be inspected and replayed. Each
+kind's collection is at the path the gladly adapter's handler for it names
+(:mod:`gladcfg.adapter.gladly.kinds`), the one place gladcfg records Gladly's paths.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from gladcfg.adapter.gladly.kinds import HANDLERS
 from gladcfg.fileio import write_atomically
 
 ANSWER_TYPES = ("public", "email", "messaging", "reference")
@@ -387,28 +390,33 @@ class _Api:
 
 def create_app(sandbox: Sandbox) -> Starlette:
     app = _Api(sandbox)
-    api = "/api/v1"
+
+    def at(kind: str) -> str:
+        """A kind's collection where the gladly adapter's handler says Gladly has it; what
+        each path answers, and to which methods, is the sandbox's own."""
+        return "/api/v1" + HANDLERS[kind].path
+
     routes = [
-        Route(f"{api}/organization", app.organization),
-        Route(f"{api}/audiences", app.lister("audiences")),
-        Route(f"{api}/teams", app.lister("teams")),
-        Route(f"{api}/teams/{{id}}", app.getter("teams")),
-        Route(f"{api}/inboxes", app.lister("inboxes")),
-        Route(f"{api}/inboxes/{{id}}", app.getter("inboxes")),
-        Route(f"{api}/topics", app.lister("topics"), methods=["GET"]),
-        Route(f"{api}/topics", app.create_topic, methods=["POST"]),
-        Route(f"{api}/topics/{{id}}", app.getter("topics"), methods=["GET"]),
-        Route(f"{api}/topics/{{id}}", app.update_topic, methods=["PATCH"]),
-        Route(f"{api}/answers", app.create_answer, methods=["POST"]),
-        Route(f"{api}/answers/{{id}}", app.answer, methods=["GET", "PATCH", "DELETE"]),
+        Route(at("settings"), app.organization),
+        Route(at("audiences"), app.lister("audiences")),
+        Route(at("teams"), app.lister("teams")),
+        Route(f"{at('teams')}/{{id}}", app.getter("teams")),
+        Route(at("inboxes"), app.lister("inboxes")),
+        Route(f"{at('inboxes')}/{{id}}", app.getter("inboxes")),
+        Route(at("topics"), app.lister("topics"), methods=["GET"]),
+        Route(at("topics"), app.create_topic, methods=["POST"]),
+        Route(f"{at('topics')}/{{id}}", app.getter("topics"), methods=["GET"]),
+        Route(f"{at('topics')}/{{id}}", app.update_topic, methods=["PATCH"]),
+        Route(at("answers"), app.create_answer, methods=["POST"]),
+        Route(f"{at('answers')}/{{id}}", app.answer, methods=["GET", "PATCH", "DELETE"]),
         Route(
-            f"{api}/answers/{{id}}/languages/{{lang}}/type/{{type}}",
+            f"{at('answers')}/{{id}}/languages/{{lang}}/type/{{type}}",
             app.content,
             methods=["GET", "PUT", "DELETE"],
         ),
-        Route(f"{api}/business-hours", app.lister("business_hours"), methods=["GET"]),
-        Route(f"{api}/business-hours", app.create_hours, methods=["POST"]),
-        Route(f"{api}/business-hours/{{id}}", app.hours, methods=["GET", "PUT", "DELETE"]),
+        Route(at("business_hours"), app.lister("business_hours"), methods=["GET"]),
+        Route(at("business_hours"), app.create_hours, methods=["POST"]),
+        Route(f"{at('business_hours')}/{{id}}", app.hours, methods=["GET", "PUT", "DELETE"]),
         Route("/_admin/inboxes", app.admin_creator("inboxes", ("disabled",)), methods=["POST"]),
         Route(
             "/_admin/teams",

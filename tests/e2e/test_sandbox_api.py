@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gladcfg.adapter.gladly.kinds import HANDLERS
 from gladcfg.sandbox import BackgroundServer
 from gladcfg.sandbox.app import Sandbox, SandboxFaults
 
@@ -141,6 +142,21 @@ def test_directory_is_read_only_and_admin_creates(client: httpx.Client) -> None:
     client.post("/_admin/audiences", json={"name": "acme"})
     assert [a["name"] for a in client.get(f"{API}/audiences").json()] == ["acme"]
     assert len(client.get("/_admin/requests").json()) >= 3
+
+
+def test_every_list_the_adapter_reads_is_served_in_its_shape(client: httpx.Client) -> None:
+    client.post("/_admin/audiences", json={"name": "acme"})
+    client.post("/_admin/teams", json={"name": "tier1"})
+    client.post("/_admin/inboxes", json={"name": "support"})
+    client.post(f"{API}/topics", json={"name": "billing"})
+    client.post(f"{API}/business-hours", json={"name": "main", "officeHours": {"timezone": "UTC"}})
+    for handler in HANDLERS.values():
+        listed = client.get(f"{API}{handler.path}")
+        if handler.listing is None:
+            assert listed.status_code == 405  # Gladly has no such list
+            continue
+        assert listed.status_code == 200
+        assert handler.listing.validate_json(listed.content)
 
 
 def test_faults(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """What gladcfg reads of Gladly's responses, as pydantic models: every body is checked
-against its shape before anything uses it.
+against its shape before anything uses it. The shapes every kind shares are here; a kind's
+own shapes live in its handler module (:mod:`gladcfg.adapter.gladly.kinds`).
 
 A proxy's HTML page, a truncated body, a list where an object belongs, a missing id or a
 null name then end in one clean error naming the request and what was wrong, never in a
@@ -27,48 +28,11 @@ class Shape(BaseModel):
 
 
 class Named(Shape):
-    """Audiences and inboxes: gladcfg reads their names only."""
+    """An object Gladly lists: an id and a name (of audiences and inboxes, gladcfg reads
+    nothing more)."""
 
     id: Id
     name: Id
-
-
-class Team(Named):
-    description: Text | None = None
-
-
-class Topic(Named):
-    disabled: bool = False
-    parentId: Id | None = None
-
-
-class Block(Shape):
-    start: Text
-    stop: Text
-
-
-class HoursException(Shape):
-    name: Text | None = None
-    start: Text
-    stop: Text | None = None
-    scheduleBlocks: list[Block] | None = None
-
-
-class OfficeHours(Shape):
-    timezone: Text = ""
-    monday: list[Block] | None = None
-    tuesday: list[Block] | None = None
-    wednesday: list[Block] | None = None
-    thursday: list[Block] | None = None
-    friday: list[Block] | None = None
-    saturday: list[Block] | None = None
-    sunday: list[Block] | None = None
-    exceptions: list[HoursException] | None = None
-
-
-class BusinessHours(Named):
-    version: int = 0
-    officeHours: OfficeHours | None = None
 
 
 class Created(Shape):
@@ -77,32 +41,8 @@ class Created(Shape):
     id: Id
 
 
-class Organization(Shape):
-    id: Id | None = None
-    timezone: Text | None = None
-
-
-class Answer(Shape):
-    id: Id
-    name: Id
-    description: Text | None = None
-    audienceIds: list[Id] | None = None
-
-
-class AnswerContent(Shape):
-    bodyHtml: Text | None = None
-    title: Text | None = None
-    subject: Text | None = None
-
-
+# A list of named items (audiences, inboxes), and a create's answer.
 NAMED_LIST = TypeAdapter(list[Named])
-TEAMS = TypeAdapter(list[Team])
-TOPICS = TypeAdapter(list[Topic])
-BUSINESS_HOURS = TypeAdapter(list[BusinessHours])
-BUSINESS_HOURS_ONE = TypeAdapter(BusinessHours)
-ORGANIZATION = TypeAdapter(Organization)
-ANSWER = TypeAdapter(Answer)
-ANSWER_CONTENT = TypeAdapter(AnswerContent)
 CREATED = TypeAdapter(Created)
 
 

@@ -12,8 +12,9 @@ import respx
 
 from gladcfg.adapter.base import Access, RemoteObject
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
-from gladcfg.adapter.gladly.mapping.answers import answer_id, body_html, body_text
+from gladcfg.adapter.gladly.kinds.answers import answer_id, body_html, body_text
 from gladcfg.errors import AdapterError, GoneError
+from gladcfg.model.kinds import KINDS
 from tests.adapter.gladly.conftest import CONFIG, HOURS, lists
 
 
@@ -69,10 +70,9 @@ def test_capabilities_match_the_api() -> None:
         "business_hours",
         "topics",
     }
-    assert {k for k, v in access.items() if v is Access.HIDDEN} == {
-        "entry_points",
-        "auto_reply_rules",
-    }
+    # Gladly's API has no endpoints for these: they have no handler, which means hidden.
+    for kind in ("entry_points", "auto_reply_rules", "help_centers", "glad_apps"):
+        assert kind in KINDS and access.get(kind, Access.HIDDEN) is Access.HIDDEN
     assert access["inboxes"] is Access.READ_ONLY and GladlyAdapter.fields["inboxes"] == frozenset()
 
 
@@ -210,6 +210,13 @@ def test_read_only_kinds_are_never_written(adapter: GladlyAdapter) -> None:
 def test_missing_token_is_an_error_before_any_request() -> None:
     with pytest.raises(Exception, match="environment variable T"):
         GladlyAdapter("prod", CONFIG, Path("."), environ={})
+
+
+def test_handlers_find_secrets_in_the_adapters_environment() -> None:
+    environ = {"T": "tok", "HOOK_KEY": "k"}
+    gladly = GladlyAdapter("prod", CONFIG, Path("."), environ=environ)
+    assert gladly.session.environ is environ
+    gladly.close()
 
 
 def test_text_survives_the_html_round_trip() -> None:

@@ -13,7 +13,7 @@ import respx
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
 from gladcfg.adapter.gladly.client import MAX_ATTEMPTS
-from gladcfg.adapter.gladly.mapping.answers import answer_id
+from gladcfg.adapter.gladly.kinds.answers import answer_id
 from gladcfg.errors import AdapterError, BadResponseError, TransientError
 from tests.adapter.gladly.conftest import HOURS, lists
 

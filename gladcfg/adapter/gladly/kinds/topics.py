@@ -1,0 +1,75 @@
+"""Topics: parent names ↔ parent ids; Gladly disables a topic, it never deletes one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from gladcfg.adapter.base import RemoteObject
+from gladcfg.adapter.gladly.kinds.base import Reading, Writable
+from gladcfg.adapter.gladly.session import Session, id_from_location, object_path
+from gladcfg.adapter.gladly.shapes import Id, Named
+
+
+class Topic(Named):
+    disabled: bool = False
+    parentId: Id | None = None
+
+
+TOPICS = TypeAdapter(list[Topic])
+
+
+class Topics(Writable):
+    kind = "topics"
+    path = "/topics"
+    listing = TOPICS
+    uses = ("topics",)  # parents
+
+    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+        topics: list[Topic] = reading.listed
+        return [
+            RemoteObject(topic.id, topic.name, topic_spec(topic, reading.names["topics"]))
+            for topic in topics
+            # A disabled topic nobody declares is how Gladly "deletes": it is gone.
+            if not topic.disabled or topic.name in reading.declared
+        ]
+
+    def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
+        body = topic_body(name, spec, session.ids_of("topics"))
+        topic_id = session.create_once(
+            self.path,
+            body,
+            lambda response: id_from_location(response, self.path, "topic"),
+            lambda: session.find(self.path, TOPICS, name),
+        )
+        session.remember("topics", name, topic_id)
+        return RemoteObject(topic_id, name, spec)
+
+    def update(
+        self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
+    ) -> RemoteObject:
+        body = topic_body(name, spec, session.ids_of("topics"))
+        path = object_path(self.path, obj.id)
+        session.gone_if_missing(lambda: session.client.request("PATCH", path, body), obj)
+        session.remember("topics", name, obj.id)
+        return RemoteObject(obj.id, name, spec)
+
+    def delete(self, session: Session, obj: RemoteObject) -> None:
+        # Gladly keeps every topic; deleting one means disabling it.
+        self.update(session, obj, obj.name, {**obj.spec, "disabled": True})
+
+
+def topic_body(name: str, spec: Mapping[str, Any], topic_ids: Mapping[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name, "disabled": bool(spec.get("disabled", False))}
+    parent = spec.get("parent")
+    body["parentId"] = topic_ids[parent] if parent else None
+    return body
+
+
+def topic_spec(remote: Topic, topic_names: Mapping[str, str]) -> dict[str, Any]:
+    spec: dict[str, Any] = {"disabled": remote.disabled}
+    if remote.parentId:
+        spec["parent"] = topic_names.get(remote.parentId, remote.parentId)
+    return spec

@@ -1,0 +1,128 @@
+"""What every kind's handler is handed: one gladly adapter's API client, what its last read
+taught it (ids by name, versions), and the ways of writing every kind shares.
+
+The session belongs to one adapter, so one instance; handlers hold no state of their own and
+serve every instance of a fleet at once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote, unquote
+
+from pydantic import TypeAdapter
+
+from gladcfg.adapter.base import RemoteObject
+from gladcfg.adapter.gladly import shapes
+from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, GladlyClient, Response
+from gladcfg.errors import (
+    BadResponseError,
+    GoneError,
+    LostResponseError,
+    NotFoundError,
+    TransientError,
+)
+from gladcfg.model.kinds import is_singleton
+
+N = TypeVar("N", bound=shapes.Named)
+
+
+class Session:
+    def __init__(self, client: GladlyClient, *, environ: Mapping[str, str]) -> None:
+        self.client = client
+        # Where a write finds the secrets the files name by environment variable: the
+        # adapter's environment (injected in tests), never read before a write needs it.
+        self.environ = environ
+        self._ids: dict[str, dict[str, str]] = {}  # kind → name → id
+        self._versions: dict[str, int] = {}  # object id → version read
+        self._lock = threading.Lock()
+
+    # -- what reading taught ---------------------------------------------------------------
+
+    def learn(self, listed: Mapping[str, Any]) -> None:
+        """A read's lists (kind → what GET answered) replace what earlier reads taught: the
+        id of every listed object by its name; versions are learnt again as they are read."""
+        self._ids = {
+            kind: {item.name: item.id for item in items}
+            for kind, items in listed.items()
+            if not is_singleton(kind)
+        }
+        self._versions = {}
+
+    def ids_of(self, kind: str) -> dict[str, str]:
+        """Name → id of every ``kind`` object read or written so far."""
+        with self._lock:
+            return dict(self._ids.get(kind, {}))
+
+    def remember(self, kind: str, name: str, object_id: str) -> None:
+        """An object written since the read: later writes may refer to it by name."""
+        with self._lock:
+            self._ids.setdefault(kind, {})[name] = object_id
+
+    def remember_version(self, object_id: str, version: int) -> None:
+        """The version an object was read at, where Gladly versions a kind: a write names it,
+        and Gladly refuses the write if the object changed since."""
+        self._versions[object_id] = version
+
+    def version_of(self, object_id: str) -> int:
+        return self._versions.get(object_id, 0)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create_once(
+        self,
+        path: str,
+        body: dict[str, Any],
+        id_of: Callable[[Response], str],
+        existing: Callable[[], str | None],
+    ) -> str:
+        """POST a create; when its response was lost, look for the object before sending it
+        again, so a retry never makes a second one. At most MAX_ATTEMPTS POSTs."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return id_of(self.client.request("POST", path, body))
+            except LostResponseError as lost:
+                found = existing()
+                if found is not None:
+                    return found
+                if attempt == MAX_ATTEMPTS:
+                    raise TransientError(
+                        f"{lost}; sent {attempt} times, and Gladly has not created it"
+                    ) from None
+                self.client.pause(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def find(self, path: str, shape: TypeAdapter[list[N]], name: str) -> str | None:
+        """The id of the object named ``name`` in the list GET ``path`` answers now."""
+        for item in self.client.get(path, shape):
+            if item.name == name:
+                return item.id
+        return None
+
+    def gone_if_missing(self, send: Callable[[], object], obj: RemoteObject) -> None:
+        """Send a write to an object read earlier; a 404 means it was deleted meanwhile."""
+        try:
+            send()
+        except NotFoundError:
+            raise GoneError(f"{obj.name} no longer exists on Gladly; plan again") from None
+
+
+def object_path(collection: str, object_id: str) -> str:
+    """An object's path; the id is quoted whole, so no id can reach another path."""
+    return f"{collection}/{quote(object_id, safe='')}"
+
+
+def id_from_location(response: Response, collection: str, what: str) -> str:
+    """The id of an object Gladly created in ``collection`` (``/topics``) and answered with
+    201, an empty body and ``Location: /api/v1/topics/{id}``; ``what`` names one (topic)."""
+    pattern = rf"(?:https?://[^/\s]+)?/api/v1{re.escape(collection)}/([^/?#\s]+)/?"
+    match = re.fullmatch(pattern, response.headers.get("location", "").strip())
+    if match is None:
+        raise BadResponseError(
+            f"{response.where}: HTTP {response.status}, but no Location header names the new "
+            f"{what} (expected /api/v1{collection}/{{id}})"
+        )
+    return unquote(match[1])
