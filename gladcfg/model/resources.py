@@ -322,6 +322,10 @@ HeaderName = Annotated[
 ]
 
 
+def _none_if_empty(value: dict[str, str] | None) -> dict[str, str] | None:
+    return value or None  # no headers is one state, however it is written
+
+
 class WebhookCredentials(Model):
     """The basic-auth user and password Gladly sends with each event. Gladly never shows
     them again, so files name the environment variables that hold them."""
@@ -345,10 +349,12 @@ class Webhook(Resource):
     credentials_env: WebhookCredentials | None = Field(
         default=None, description="Environment variables holding the basic-auth credentials."
     )
-    headers_env: dict[HeaderName, EnvName] | None = Field(
-        default=None,
-        description="Headers sent with each event: header name → environment variable "
-        "holding its value.",
+    headers_env: Annotated[dict[HeaderName, EnvName] | None, AfterValidator(_none_if_empty)] = (
+        Field(
+            default=None,
+            description="Headers sent with each event: header name → environment variable "
+            "holding its value.",
+        )
     )
 
 

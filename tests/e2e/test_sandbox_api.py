@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,6 +151,8 @@ def test_every_list_the_adapter_reads_is_served_in_its_shape(client: httpx.Clien
     client.post("/_admin/inboxes", json={"name": "support"})
     client.post(f"{API}/topics", json={"name": "billing"})
     client.post(f"{API}/business-hours", json={"name": "main", "officeHours": {"timezone": "UTC"}})
+    hook = {"name": "events", "url": "https://hooks.example.com", "events": ["X/Y"]}
+    client.post(f"{API}/webhooks", json={**hook, "headers": {"X-Key": "S3CRET"}})
     for handler in HANDLERS.values():
         listed = client.get(f"{API}{handler.path}")
         if handler.listing is None:
@@ -157,6 +160,7 @@ def test_every_list_the_adapter_reads_is_served_in_its_shape(client: httpx.Clien
             continue
         assert listed.status_code == 200
         assert handler.listing.validate_json(listed.content)
+        assert "S3CRET" not in listed.text  # a webhook's header values are never shown
 
 
 def test_faults(tmp_path: Path) -> None:
@@ -168,3 +172,30 @@ def test_faults(tmp_path: Path) -> None:
     assert statuses == [200, 500, 200, 500]
     reopened = Sandbox(tmp_path / "s.json")
     assert reopened.state["organization"]["name"] == "Sandbox"
+
+
+def test_webhooks_keep_their_secrets_and_refuse_what_gladly_refuses(client: httpx.Client) -> None:
+    hook = {"name": "events", "url": "https://hooks.example.com", "events": ["X/Y"]}
+    secret = {"credentials": {"username": "u", "password": "PW-S3CRET"}, "headers": {"K": "V"}}
+    created = client.post(f"{API}/webhooks", json={**hook, **secret})
+    assert created.status_code == 201
+    path = created.headers["location"].removeprefix("/api/v1")
+    shown = client.get(f"{API}{path}").json()
+    assert shown["hasCredentials"] is True and shown["headerKeys"] == ["K"]
+    assert "PW-S3CRET" not in json.dumps(shown)
+    taken = client.post(f"{API}/webhooks", json=hook)
+    assert taken.status_code == 409 and taken.json()["errors"][0]["code"] == "taken"
+    for bad in (
+        [],
+        {**hook, "name": ""},
+        {**hook, "url": "http://plain.example.com"},
+        {**hook, "events": []},
+        {**hook, "credentials": {"username": "u"}},
+        {**hook, "headers": {"K": 1}},
+    ):
+        assert client.post(f"{API}/webhooks", json=bad).status_code == 400
+    assert client.patch(f"{API}{path}", json={"url": "ftp://x"}).status_code == 400
+    assert client.patch(f"{API}{path}", json={"credentials": None}).status_code == 204
+    assert client.get(f"{API}{path}").json()["hasCredentials"] is False
+    assert client.delete(f"{API}{path}").status_code == 204
+    assert client.get(f"{API}{path}").status_code == 404

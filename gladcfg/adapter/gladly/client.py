@@ -104,6 +104,11 @@ class GladlyClient:
     def close(self) -> None:
         self._http.close()
 
+    def keep_secret(self, *values: str) -> None:
+        """Values a request is about to send that must never be shown, even if the server
+        echoes them back in an error (a webhook's credentials and header values)."""
+        self._secrets = (*self._secrets, *(v for v in values if v and v not in self._secrets))
+
     def get(self, path: str, shape: TypeAdapter[T]) -> T:
         return self.request("GET", path, shape=shape).parsed  # type: ignore[return-value]
 

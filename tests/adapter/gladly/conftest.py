@@ -99,6 +99,7 @@ def lists(api: respx.MockRouter, **overrides: object) -> None:
             {"id": "top-3", "name": "old", "disabled": True},
         ],
         "/business-hours": [HOURS],
+        "/webhooks": [],
         "/organization": {"id": "org", "name": "Acme", "timezone": "America/New_York"},
     }
     for path, body in {**data, **overrides}.items():

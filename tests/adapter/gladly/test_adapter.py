@@ -55,7 +55,7 @@ def test_read_lists_once_and_answers_by_declared_pairs(
         "holidays": [{"date": "2026-12-25", "name": "Christmas", "hours": []}],
     }
     assert state.of("settings")["settings"].spec == {"timezone": "America/New_York"}
-    assert state.requests == 6 + 3 + 1  # one GET per list, the answers and their pairs
+    assert state.requests == 7 + 3 + 1  # one GET per list, the answers and their pairs
     assert not any(
         "entry" in str(call.request.url) or "rule" in str(call.request.url) for call in api.calls
     )
@@ -69,6 +69,7 @@ def test_capabilities_match_the_api() -> None:
         "answers",
         "business_hours",
         "topics",
+        "webhooks",
     }
     # Gladly's API has no endpoints for these: they have no handler, which means hidden.
     for kind in ("entry_points", "auto_reply_rules", "help_centers", "glad_apps"):

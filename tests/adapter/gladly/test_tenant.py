@@ -35,7 +35,7 @@ def test_a_tenant_is_its_base_url_however_capitalised(clock: FakeClock) -> None:
 
 
 def test_a_read_is_stamped_with_its_tenant(api: respx.MockRouter, clock: FakeClock) -> None:
-    for path in ("/audiences", "/teams", "/inboxes", "/topics", "/business-hours"):
+    for path in ("/audiences", "/teams", "/inboxes", "/topics", "/business-hours", "/webhooks"):
         api.get(path).respond(json=[])
     api.get("/organization").respond(json={"id": "org", "timezone": "UTC"})
     gladly = adapter(clock, "https://acme.gladly.com")

@@ -14,6 +14,7 @@ from gladcfg.adapter.gladly.kinds import (
     organisation,
     teams,
     topics,
+    webhooks,
 )
 from gladcfg.adapter.gladly.kinds.base import Handler, Reading, ReadOnly, Writable
 
@@ -28,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
         inboxes.Inboxes(),
         topics.Topics(),
         business_hours.BusinessHours(),
+        webhooks.Webhooks(),
         answers.Answers(),
     )
 }
