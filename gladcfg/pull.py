@@ -28,7 +28,7 @@ from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.yamlio.roundtrip import EditableDocument, plain_data
 
 if TYPE_CHECKING:
-    from gladcfg.config.workspace import DesiredState
+    from gladcfg.config.desired import DesiredState
 
 REMOVED = MISSING
 
