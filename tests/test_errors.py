@@ -15,6 +15,7 @@ INTERNAL_SIGNALS = {
     "gladcfg.patterns.PatternError",  # a ValueError pydantic turns into a validation error
     "gladcfg.config.budget.BudgetExceeded",  # a BaseException, so templates cannot catch it
     "gladcfg.interrupts.Terminated",  # SIGTERM as a KeyboardInterrupt
+    "gladcfg.yamlio.scalars.ScalarProblem",  # a ValueError the loader positions as a YamlError
 }
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gladcfg.config.checks import check_desired_state
-from gladcfg.config.workspace import PROJECT_FILE, Declared, DesiredState, Workspace
+from gladcfg.config.desired import Declared, DesiredState
+from gladcfg.config.workspace import PROJECT_FILE, Workspace
 from gladcfg.errors import ConfigError, Problem, merge_problems
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from typing import Any, cast
 
-from gladcfg.config.workspace import Declared, DesiredState
+from gladcfg.config.desired import Declared, DesiredState
 from gladcfg.errors import Problem, Severity
 from gladcfg.fieldpath import FieldPath
 from gladcfg.model.kinds import KIND_MODELS, REGISTRY, reference_paths

@@ -11,17 +11,24 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from gladcfg import yamlio
-from gladcfg.config.duplicates import language_twins, twin, twin_note
+from gladcfg.config.desired import Declared, DesiredState
+from gladcfg.config.duplicates import twin, twin_note
 from gladcfg.config.files import match_resource_files, read_text
 from gladcfg.config.problems import Source, problems_from_validation
 from gladcfg.config.render import Renderer
+from gladcfg.config.resourcefile import (
+    ParsedFile,
+    duplicate_key_problems,
+    parse_resource_file,
+    unmatched_instance_globs,
+)
 from gladcfg.errors import (
     ConfigError,
     FileProblem,
@@ -32,83 +39,13 @@ from gladcfg.errors import (
     UnknownInstanceError,
     YamlError,
 )
-from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton
+from gladcfg.model.kinds import KIND_MODELS, address_of
 from gladcfg.model.names import same_name_key, shown
-from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
-from gladcfg.model.resources import Resource, Settings
-from gladcfg.model.types import Name, suggest
+from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project
+from gladcfg.model.types import suggest
 
 PROJECT_FILE = "gladcfg.yaml"
 log = logging.getLogger(__name__)
-M = TypeVar("M", Resource, Settings)
-_NAME: TypeAdapter[str] = TypeAdapter(Name)
-
-
-@dataclass(frozen=True, slots=True)
-class Declared:
-    """One resource as declared, with where it was declared."""
-
-    kind: str
-    name: str
-    model: Resource | Settings
-    source: Source
-
-    @property
-    def address(self) -> str:
-        return address_of(self.kind, self.name)
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.kind,) if is_singleton(self.kind) else (self.kind, self.name)
-
-
-@dataclass(frozen=True)
-class DesiredState:
-    """What one instance should look like, by kind and name."""
-
-    instance: str
-    settings: Declared | None
-    resources: Mapping[str, Mapping[str, Declared]]
-    # Addresses marked `protect: true` in any file, even where `instances:` leaves them out
-    # of this instance: prune must not delete them here either.
-    protected: frozenset[str] = frozenset()
-
-    def declared(self, kind: str) -> Mapping[str, Declared]:
-        return self.resources.get(kind, {})
-
-    def get(self, kind: str, name: str) -> Declared | None:
-        """One declared object, the settings included (kind and name ``settings``)."""
-        if is_singleton(kind):
-            return self.settings if name == kind else None
-        return self.declared(kind).get(name)
-
-    def each(self, *, drain: bool = False) -> Iterator[Declared]:
-        """Every declared resource: settings first, then by kind in apply order and by name
-        as declared. With ``drain``, each resource is removed as it is handed over (the
-        settings excepted), so what is made from them can take their memory: this state
-        then declares nothing else, and who holds it must not need it any more."""
-        if self.settings is not None:
-            yield self.settings
-        for by_name in self.resources.values():
-            if not drain:
-                yield from by_name.values()
-                continue
-            assert isinstance(by_name, dict)
-            for name in list(by_name):
-                yield by_name.pop(name)
-
-    def __len__(self) -> int:
-        return sum(len(by_name) for by_name in self.resources.values()) + (
-            1 if self.settings else 0
-        )
-
-
-@dataclass
-class _ParsedFile:
-    settings: Settings | None = None
-    resources: dict[str, dict[str, Resource]] = field(default_factory=dict)
-    invalid: set[tuple[str, str]] = field(default_factory=set)  # declared, but failed validation
-    problems: list[Problem] = field(default_factory=list)
 
 
 class Workspace:
@@ -121,7 +58,7 @@ class Workspace:
         self.warnings = warnings
         self._renderer = Renderer(root, project.render_budget)
         self._texts: dict[str, str | FileProblem] = {}
-        self._parsed: dict[tuple[str, str], _ParsedFile] = {}
+        self._parsed: dict[tuple[str, str], ParsedFile] = {}
         # Files whose render ran out of time, and for which instance: one such file in a
         # fleet costs one budget, not one per instance.
         self._out_of_time: dict[str, tuple[str, int | None]] = {}
@@ -143,7 +80,7 @@ class Workspace:
             document = yamlio.load(text)
         except YamlError as exc:
             raise ConfigError([Problem(exc.message, PROJECT_FILE, exc.line, exc.column)]) from None
-        problems = _duplicate_key_problems(source, document)
+        problems = duplicate_key_problems(source, document)
         try:
             project = Project.model_validate(document.data)
         except ValidationError as exc:
@@ -305,7 +242,7 @@ class Workspace:
 
     def _parse(
         self, context: Mapping[str, Any], instance: str, problems: list[Problem]
-    ) -> Iterator[tuple[Source, _ParsedFile]]:
+    ) -> Iterator[tuple[Source, ParsedFile]]:
         """Each file rendered, parsed and validated, in order; render problems go to
         ``problems``. A rendering seen before (another instance's, the same text) is not
         parsed again. The YAML of the others is loaded as one batch, handed over file by file
@@ -313,7 +250,7 @@ class Workspace:
         texts = [self._text(rel) for rel in self.files]
         expected = sum(len(text) for text in texts if isinstance(text, str))  # before rendering
         with yamlio.Batch(expected, len(self.files)) as batch:
-            pending: deque[tuple[Source, _ParsedFile | Callable[[], Any]]] = deque()
+            pending: deque[tuple[Source, ParsedFile | Callable[[], Any]]] = deque()
             for rel in self.files:
                 source = self._render(rel, context, instance, problems)
                 if source is not None:
@@ -322,144 +259,15 @@ class Workspace:
                     pending.append((source, load))
             while pending:
                 source, parsed = pending.popleft()  # popped, so each document is freed once used
-                if isinstance(parsed, _ParsedFile):
+                if isinstance(parsed, ParsedFile):
                     log.debug("%s: same rendering as another instance, parsed once", source.rel)
                 else:
-                    parsed = _parse_resource_file(source, parsed())
+                    parsed = parse_resource_file(source, parsed())
                     parsed.problems.extend(
-                        _unmatched_instance_globs(source, parsed, self.project.instances)
+                        unmatched_instance_globs(source, parsed, self.project.instances)
                     )
                     self._parsed[(source.rel, source.text)] = parsed
                 yield source, parsed
-
-
-def _parse_resource_file(source: Source, document: yamlio.Document | YamlError) -> _ParsedFile:
-    parsed = _ParsedFile()
-    if isinstance(document, YamlError):
-        parsed.problems.append(
-            Problem(document.message, source.rel, document.line, document.column)
-        )
-        return parsed
-    parsed.problems.extend(_duplicate_key_problems(source, document))
-    data = document.data
-    if data is None:
-        return parsed
-    if not isinstance(data, dict):
-        parsed.problems.append(
-            Problem(
-                "a resource file is a mapping of kinds (teams:, inboxes:, …) to resources",
-                source.rel,
-                1,
-                1,
-            )
-        )
-        return parsed
-    try:
-        resource_file = ResourceFile.model_validate(data)
-    except ValidationError as exc:
-        parsed.problems.extend(
-            problems_from_validation(exc, ResourceFile, source, data=data, top_level_noun="kind")
-        )
-        _salvage(data, parsed)
-    else:
-        for kind in KINDS:
-            value = getattr(resource_file, kind)
-            if is_singleton(kind):
-                parsed.settings = value
-            elif value:
-                parsed.resources[kind] = dict(value)
-    parsed.problems.extend(language_twins(source, data, parsed.resources.get("answers", {})))
-    return parsed
-
-
-def _salvage(data: dict[Any, Any], parsed: _ParsedFile) -> None:
-    """After a failed file, keep what can be checked further so one mistake does not hide
-    the next: valid resources as they are, and invalid ones without their offending fields
-    (their other references are still checked). What cannot be rebuilt is remembered as
-    declared-but-invalid, so nothing reports it as missing."""
-    if isinstance(data.get("settings"), dict):
-        settings = _lenient(Settings, data["settings"])
-        if settings is None:
-            parsed.invalid.add(("settings", "settings"))
-        parsed.settings = settings
-    for kind, model in KIND_MODELS.items():
-        by_name = data.get(kind)
-        if not isinstance(by_name, dict):
-            continue
-        for name, body in by_name.items():
-            # A resource whose name is refused is not kept: nothing may refer to it.
-            resource = _lenient(model, body) if _is_name(name) else None
-            if resource is None:
-                parsed.invalid.add((kind, str(name)))
-            else:
-                parsed.resources.setdefault(kind, {})[str(name)] = resource
-
-
-def _is_name(name: Any) -> bool:
-    try:
-        _NAME.validate_python(name)
-    except ValidationError:
-        return False
-    return True
-
-
-def _lenient(model: type[M], body: Any) -> M | None:
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        if not isinstance(body, dict):
-            return None
-        bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
-        try:
-            return model.model_validate({k: v for k, v in body.items() if k not in bad})
-        except ValidationError:
-            return None
-
-
-def _unmatched_instance_globs(
-    source: Source, parsed: _ParsedFile, instances: Iterable[str]
-) -> list[Problem]:
-    names = list(instances)
-    declared: list[tuple[tuple[str, ...], Resource | Settings]] = [
-        ((kind, name), model)
-        for kind, by_name in parsed.resources.items()
-        for name, model in by_name.items()
-    ]
-    if parsed.settings is not None:
-        declared.append((("settings",), parsed.settings))
-    problems = []
-    for path, model in declared:
-        for index, glob in enumerate(model.instances or []):
-            if not any(fnmatch.fnmatchcase(name, glob) for name in names):
-                problems.append(
-                    source.problem(
-                        f"{shown(glob)} matches no instance{suggest(glob, names)}",
-                        (*path, "instances", index),
-                        severity=Severity.WARNING,
-                    )
-                )
-    return problems
-
-
-def _duplicate_key_problems(source: Source, document: yamlio.Document) -> list[Problem]:
-    problems = []
-    for dup in document.duplicate_keys:
-        *_, key = dup.path
-        what = f"'{yamlio.key_text(key)}'"
-        if len(dup.path) == 2 and dup.path[0] in KIND_MODELS:
-            what = f"{dup.path[0]}.{yamlio.key_text(key)}"
-        first_line, _ = yamlio.locate(source.text, dup.path, key=True)
-        problems.append(
-            Problem(
-                f"{what} is declared twice in this file (first at line {first_line}); "
-                "YAML would silently keep only the last",
-                source.rel,
-                dup.line,
-                dup.column,
-                address=".".join(yamlio.key_text(p) for p in dup.path),
-            )
-        )
-    return problems
 
 
 def _duplicate(here: Declared, first: Declared, instance: str) -> Problem:

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from gladcfg import yamlio
+from gladcfg.yamlio import batch
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 # (id, extra file text, substrings expected on one line of the output)
@@ -329,8 +329,8 @@ def test_files_loaded_by_workers_give_the_same_findings(
     files = {f"config/case-{i:02}.yaml": c[1] for i, c in enumerate(CASES)}
     root = make_project({"config/base.yaml": BASE_RESOURCES, **files})
     here = run_cli("-C", root, "validate", "--all")
-    monkeypatch.setattr(yamlio, "PARALLEL_MIN_CHARS", 0)
-    assert yamlio._worker_count(0, len(files)) >= 2 or len(os.sched_getaffinity(0)) == 1
+    monkeypatch.setattr(batch, "PARALLEL_MIN_CHARS", 0)
+    assert batch._worker_count(0, len(files)) >= 2 or len(os.sched_getaffinity(0)) == 1
     by_workers = run_cli("-C", root, "validate", "--all")
     assert here.exit_code == by_workers.exit_code == 1
     assert len({line for line in here.stderr.splitlines() if "case-" in line}) >= len(CASES)
