@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from gladcfg import yamlio
 from gladcfg.config.duplicates import language_twins
@@ -22,10 +22,9 @@ from gladcfg.model.kinds import KIND_MODELS, KINDS, is_singleton
 from gladcfg.model.names import shown
 from gladcfg.model.project import ResourceFile
 from gladcfg.model.resources import Resource, Settings
-from gladcfg.model.types import Name, suggest
+from gladcfg.model.types import is_name, suggest
 
 M = TypeVar("M", Resource, Settings)
-_NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
 @dataclass
@@ -94,19 +93,11 @@ def _salvage(data: dict[Any, Any], parsed: ParsedFile) -> None:
             continue
         for name, body in by_name.items():
             # A resource whose name is refused is not kept: nothing may refer to it.
-            resource = _lenient(model, body) if _is_name(name) else None
+            resource = _lenient(model, body) if is_name(name) else None
             if resource is None:
                 parsed.invalid.add((kind, str(name)))
             else:
                 parsed.resources.setdefault(kind, {})[str(name)] = resource
-
-
-def _is_name(name: Any) -> bool:
-    try:
-        _NAME.validate_python(name)
-    except ValidationError:
-        return False
-    return True
 
 
 def _lenient(model: type[M], body: Any) -> M | None:

@@ -10,7 +10,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from gladcfg.model.names import hidden_character, name_problem, shown
 
@@ -58,6 +66,21 @@ Name = Annotated[
     AfterValidator(check_name),
     Field(json_schema_extra={"pattern": r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s])?$"}),
 ]
+
+
+@functools.cache
+def _name_adapter() -> TypeAdapter[str]:
+    return TypeAdapter(Name)
+
+
+def is_name(value: object) -> bool:
+    """Whether ``value`` is a name a resource may have (:data:`Name`)."""
+    try:
+        _name_adapter().validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", re.ASCII)
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))

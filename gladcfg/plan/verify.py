@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteState, access_of
@@ -41,7 +41,7 @@ from gladcfg.model.kinds import (
 )
 from gladcfg.model.names import same_name_key, shown, twin_name
 from gladcfg.model.project import Instance
-from gladcfg.model.types import Name, suggest
+from gladcfg.model.types import is_name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
 from gladcfg.plan.model import Action, Change, Plan, Summary
 from gladcfg.plan.safety import assess, count_existing
@@ -57,7 +57,6 @@ _SHAPES = {
     Action.DELETE: (True, False, False, True),
 }
 _FIELDS = ("before", "after", "renamed_from", "remote_id")
-_names: TypeAdapter[str] = TypeAdapter(Name)
 
 
 def refuse(reasons: list[str], where: str = "") -> PlanFileError:
@@ -118,7 +117,7 @@ def change_problems(change: Change) -> list[str]:
     reasons = [
         f"{field} {value!r} is not a valid name"
         for field, value in (("name", change.name), ("renamed_from", change.renamed_from))
-        if value is not None and not _is_name(value)
+        if value is not None and not is_name(value)
     ]
     if is_singleton(change.kind) and change.name != change.kind:
         reasons.append(f"the {change.kind} singleton is named '{change.kind}'")
@@ -306,14 +305,6 @@ def _addresses(change: Change) -> Iterable[str]:
 
 def _ignored(address: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(address, glob) for glob in globs)
-
-
-def _is_name(value: str) -> bool:
-    try:
-        _names.validate_python(value)
-    except ValidationError:
-        return False
-    return True
 
 
 def _diff_rows(diff: Iterable[Any]) -> list[list[Any]]:

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import Access, RemoteObject
 from gladcfg.adapter.gladly.session import Session
+from gladcfg.adapter.gladly.shapes import NAMED_LIST, Named
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,18 @@ class ReadOnly(Handler):
 
     access = Access.READ_ONLY
     fields: ClassVar[frozenset[str]]  # what the API shows: only these fields are compared
+
+
+class NamesOnly(ReadOnly):
+    """A kind the API lists by name and of which it shows nothing a file declares: an
+    object either exists or not, so only its existence is compared."""
+
+    fields = frozenset()
+    listing = NAMED_LIST
+
+    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+        listed: list[Named] = reading.listed
+        return [RemoteObject(item.id, item.name, {}) for item in listed]
 
 
 class Writable(Handler):
