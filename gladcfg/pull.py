@@ -29,6 +29,7 @@ from gladcfg.yamlio.roundtrip import EditableDocument, plain_data
 
 if TYPE_CHECKING:
     from gladcfg.config.desired import DesiredState
+    from gladcfg.config.workspace import Workspace
 
 REMOVED = MISSING
 
@@ -54,6 +55,18 @@ class PullResult:
     edits: list[FieldEdit] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # rel → new text
+
+
+def pull_instance(workspace: Workspace, instance: str) -> PullResult:
+    """What the files would need to hold ``instance``'s values: its files validated, the
+    instance read and planned, and each update turned into field edits."""
+    from gladcfg.config import load_desired
+    from gladcfg.engine import open_instance
+
+    report = load_desired(workspace, instance)
+    with open_instance(workspace, instance) as session:
+        plan = session.plan(report=report)
+    return pull(workspace.root, plan, report.states[instance])
 
 
 def pull(root: Path, plan: Plan, desired: DesiredState) -> PullResult:

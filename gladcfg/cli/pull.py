@@ -18,19 +18,15 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
     is listed, never overwritten. Afterwards plan is empty for every field pulled.
     """
     from gladcfg.cli.options import selected_instances
-    from gladcfg.config import Workspace, load_desired
-    from gladcfg.engine import open_instance
-    from gladcfg.pull import REMOVED, pull, write
+    from gladcfg.config import Workspace
+    from gladcfg.pull import REMOVED, pull_instance, write
     from gladcfg.render.values import show
 
     workspace = Workspace.open(app.root)
     (name,) = selected_instances(
         workspace, (instance,) if instance else (), False, require_choice=True
     )
-    report = load_desired(workspace, name)
-    with open_instance(workspace, name) as session:
-        plan = session.plan(report=report)
-    result = pull(workspace.root, plan, report.states[name])
+    result = pull_instance(workspace, name)
     if not result.edits and not result.skipped:
         click.echo(f"Nothing to pull: the files match {name}.")
         return 0

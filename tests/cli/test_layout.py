@@ -14,4 +14,5 @@ def test_no_command_opens_or_closes_an_adapter() -> None:
     for module in sorted(CLI.glob("*.py")):
         text = module.read_text(encoding="utf-8")
         assert "open_adapter" not in text, module.name
+        assert "open_instance" not in text, module.name  # an engine function opens it
         assert ".close()" not in text, module.name
