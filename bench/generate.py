@@ -1,5 +1,9 @@
 """Generate a large, realistic gladcfg project: every kind, consistent references,
-multilingual answers, a templated file, split into files of at most 1,000 resources."""
+multilingual answers, a templated file, split into files of at most 1,000 resources.
+
+With ``templated``, values are templated per instance as real fleets write them: the brand
+in every team description and answer, the region in every address (about one ``{{ … }}``
+expression per resource)."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ ZONES = ["America/New_York", "Europe/Dublin", "Asia/Singapore", "America/Los_Ang
 PROJECT = """\
 version: 1
 resources: ["config/**/*.yaml"]
-vars: {brand: Bench}
+vars: {brand: Bench, region: us}
 instances:
   bench:
     adapter: mock
@@ -38,7 +42,24 @@ def counts(total: int) -> dict[str, int]:
     return sizes
 
 
-def resource(kind: str, i: int, n: dict[str, int]) -> str:
+def resource(kind: str, i: int, n: dict[str, int], templated: bool = False) -> str:
+    text = resource_text(kind, i, n)
+    return _templated(text) if templated else text
+
+
+def _templated(text: str) -> str:
+    """The same resource with its brand and region values templated: team descriptions,
+    each answer's English texts, every address."""
+    return (
+        text.replace("Support team", "{{ brand }} support team")
+        .replace("in en-US: thanks for reaching out", "in en-US: thanks for contacting {{ brand }}")
+        .replace('"Hello, here is what we know', '"Hello, {{ brand }} knows this', 1)
+        .replace("@bench.example", "@{{ region }}.bench.example")
+        .replace("chat-app-", "{{ region }}-chat-app-")
+    )
+
+
+def resource_text(kind: str, i: int, n: dict[str, int]) -> str:
     if kind == "audiences":
         return f"  brand-{i}: {{description: Brand {i} customers}}\n"
     if kind == "teams":
@@ -92,7 +113,7 @@ def resource(kind: str, i: int, n: dict[str, int]) -> str:
     )
 
 
-def generate(root: Path, total: int) -> Path:
+def generate(root: Path, total: int, *, templated: bool = False) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "gladcfg.yaml").write_text(PROJECT)
     config = root / "config"
@@ -106,7 +127,9 @@ def generate(root: Path, total: int) -> Path:
     n["audiences"] -= 1  # brand-main above is the templated one
     for kind, count in n.items():
         for start in range(0, count, PER_FILE):
-            body = "".join(resource(kind, i, n) for i in range(start, min(count, start + PER_FILE)))
+            body = "".join(
+                resource(kind, i, n, templated) for i in range(start, min(count, start + PER_FILE))
+            )
             (config / f"{kind}-{start // PER_FILE:03d}.yaml").write_text(f"{kind}:\n{body}")
     return root
 
@@ -115,8 +138,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--resources", type=int, default=10_000)
+    parser.add_argument("--templated", action="store_true", help="Template most values.")
     args = parser.parse_args()
-    generate(args.folder, args.resources)
+    generate(args.folder, args.resources, templated=args.templated)
 
 
 if __name__ == "__main__":

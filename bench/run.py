@@ -10,6 +10,9 @@ what the files declare, then measures, each in a fresh process (best of --repeat
 * parse-only:  the same process start, only parsing the same YAML files with libyaml
                (`yaml.load` with `CSafeLoader`, what most Python tools do)
 * gladcfg-parse: the same, with gladcfg's own libyaml reader (gladcfg.yamlio)
+* templated:   for each of --templated, a project whose values are mostly templated
+               (bench/generate.py --templated): plan with a cold template cache, then a
+               warm one, against parsing the YAML it renders to
 * help:        `gladcfg --help`, against bare `python -c pass`
 
 Wall time and peak RSS of the measured process. Run: `make bench` (or
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -55,7 +59,12 @@ for path in sorted(Path(sys.argv[1]).glob("config/**/*.yaml")):
 """
 
 
-def measure(command: list[str], repeat: int, timeout: float | None = None) -> tuple[float, float]:
+def measure(
+    command: list[str],
+    repeat: int,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[float, float]:
     """Best wall time (s) and its peak RSS (MiB) over ``repeat`` fresh processes."""
     best: tuple[float, float] | None = None
     for _ in range(repeat):
@@ -65,6 +74,7 @@ def measure(command: list[str], repeat: int, timeout: float | None = None) -> tu
             text=True,
             check=True,
             timeout=timeout,
+            env=env,
         ).stdout.split()
         wall, rss_kib, code = float(out[0]), int(out[1]), int(out[2])
         if code != 0:
@@ -90,6 +100,80 @@ def seed(root: Path) -> None:
     config = workspace.instance("bench")
     assert config.adapter == "mock"
     MockAdapter("bench", config, root).seed(objects)
+
+
+def write_rendered(root: Path, into: Path) -> None:
+    """Each resource file as gladcfg renders it for the bench instance, into ``into``:
+    what parsing alone would have to read."""
+    from gladcfg.config import Workspace
+
+    workspace = Workspace.open(root)
+    context = workspace.context("bench")
+    into.mkdir(parents=True, exist_ok=True)
+    for index, rel in enumerate(workspace.files):
+        (into / f"{index:04d}.yaml").write_text(workspace.rendered(rel, context))
+
+
+def measure_templated(size: int, repeat: int) -> dict[str, float]:
+    """Plan of a project whose values are mostly templated, against parsing the YAML it
+    renders to: with a cold template cache (first run) and a warm one (best of the rest)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"gladcfg-bench-templated-{size}-"))
+    try:
+        generate(folder, size, templated=True)
+        seed(folder)
+        write_rendered(folder, folder / "rendered" / "config")
+        env = {**os.environ, "GLADCFG_CACHE_DIR": str(folder / "cache")}
+        plan = [sys.executable, "-m", "gladcfg", "-C", str(folder), "plan", "-i", "bench"]
+        plan.append("--detailed-exitcode")
+        cold = measure(plan, 1, env=env)
+        warm = measure(plan, repeat, env=env)
+        parse = measure([sys.executable, "-c", PARSE_PYYAML, str(folder / "rendered")], repeat)
+        expressions = sum(p.read_text().count("{{") for p in folder.glob("config/*.yaml"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "resources": size,
+        "expressions": expressions,
+        "plan_cold_s": round(cold[0], 3),
+        "plan_warm_s": round(warm[0], 3),
+        "plan_rss_mib": round(warm[1], 1),
+        "parse_rendered_s": round(parse[0], 3),
+        "cold_over_parse": round(cold[0] / parse[0], 2),
+        "warm_over_parse": round(warm[0] / parse[0], 2),
+    }
+
+
+def templated_table(rows: list[dict[str, float]]) -> list[str]:
+    lines = [
+        "| resources (templated) | `{{ }}` | plan, cold cache | plan, warm cache | plan peak RSS "
+        "| parse the rendered YAML, PyYAML | cold ÷ parse | warm ÷ parse |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['resources']:,} | {r['expressions']:,} | {r['plan_cold_s']:.2f} s "
+            f"| {r['plan_warm_s']:.2f} s | {r['plan_rss_mib']:.0f} MiB "
+            f"| {r['parse_rendered_s']:.2f} s | {r['cold_over_parse']:.2f}× "
+            f"| {r['warm_over_parse']:.2f}× |"
+        )
+    return lines
+
+
+def templated_targets(rows: list[dict[str, float]]) -> list[str]:
+    """A templated 10,000: warm within 1.2× of parsing what it renders to, cold within 2×."""
+    lines = []
+    for r in rows:
+        if r["resources"] == 10_000:
+            for label, ratio, limit in (
+                ("warm", r["warm_over_parse"], 1.2),
+                ("cold", r["cold_over_parse"], 2.0),
+            ):
+                verdict = "met" if ratio <= limit else "NOT MET"
+                lines.append(
+                    f"- 10,000 templated: plan ({label} template cache) within {limit}× of "
+                    f"parsing the rendered YAML: {ratio:.2f}× — {verdict}"
+                )
+    return lines
 
 
 def measure_apply(size: int, timeout: float) -> dict[str, float]:
@@ -188,6 +272,14 @@ def main() -> None:
     parser.add_argument(
         "--apply-timeout", type=float, default=1200, help="Give up on one apply after this (s)."
     )
+    parser.add_argument(
+        "--templated",
+        type=int,
+        nargs="*",
+        default=[10_000],
+        help="Sizes of projects whose values are mostly templated (plan with a cold and a "
+        "warm template cache).",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
     gladcfg = [sys.executable, "-m", "gladcfg"]
@@ -230,6 +322,13 @@ def main() -> None:
             f"{r['parse_pyyaml_s']:.2f} s | {r['parse_gladcfg_s']:.2f} s | "
             f"{r['plan_over_parse']:.2f}× |"
         )
+    templated = []
+    for size in args.templated:
+        templated.append(measure_templated(size, args.repeat))
+        print(json.dumps(templated[-1]), file=sys.stderr)
+    if templated:
+        print()
+        print("\n".join(templated_table(templated)))
     applies = []
     for size in args.apply_sizes:
         applies.append(measure_apply(size, args.apply_timeout))
@@ -237,10 +336,17 @@ def main() -> None:
     print()
     print("\n".join(apply_table(applies)))
     print()
-    for line in [*targets(help_wall, bare_wall, rows), *apply_targets(applies)]:
+    checks = [*targets(help_wall, bare_wall, rows), *templated_targets(templated)]
+    for line in [*checks, *apply_targets(applies)]:
         print(line)
     if args.json:
-        figures = {"help_s": help_wall, "bare_s": bare_wall, "sizes": rows, "applies": applies}
+        figures = {
+            "help_s": help_wall,
+            "bare_s": bare_wall,
+            "sizes": rows,
+            "templated": templated,
+            "applies": applies,
+        }
         args.json.write_text(json.dumps(figures, indent=2))
 
 

@@ -75,6 +75,17 @@ class Result:
         return self.stdout + self.stderr
 
 
+@pytest.fixture(scope="session")
+def template_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("template-cache")
+
+
+@pytest.fixture(autouse=True)
+def template_cache(monkeypatch: pytest.MonkeyPatch, template_cache_folder: Path) -> None:
+    """Compiled templates go to one folder of the test run, never the user's cache."""
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(template_cache_folder))
+
+
 @pytest.fixture(autouse=True)
 def example_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     """The secret examples/acme's webhooks send, as CI would provide it."""

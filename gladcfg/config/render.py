@@ -20,6 +20,7 @@ from typing import Any
 
 from gladcfg.config.budget import BINOPS, BudgetExceeded, Guard, checkpoint, memory_message
 from gladcfg.config.files import read_text
+from gladcfg.config.templatecache import TemplateCache, default_folder
 from gladcfg.errors import FileProblem, TemplateProblem
 from gladcfg.model.project import RenderBudget
 from gladcfg.model.types import suggest
@@ -56,6 +57,7 @@ class Renderer:
         # template that runs out of its budget compiling would otherwise spend it again
         # for each instance).
         self._uncompiled: dict[str, tuple[str, int | None]] = {}
+        self._cache: TemplateCache | None = None  # compiled code kept between runs
 
     def render(self, rel: str, text: str, context: Mapping[str, Any]) -> str:
         if not has_template_syntax(text):
@@ -171,11 +173,21 @@ class Renderer:
 
     def _compile(self, rel: str, text: str) -> Any:
         env = self._environment()
-        # The name goes into generated code and messages; a file name is user input (and
-        # was once a way out of Jinja's sandbox), so it is given as a plain token. The
-        # filename only labels the code object, which is how errors find their line.
-        code = env.compile(text, name=_TEMPLATE_NAME, filename=rel)
+        cache = self._code_cache()
+        key = cache.key(rel, text)
+        code = cache.load(key)
+        if code is None:
+            # The name goes into generated code and messages; a file name is user input
+            # (and was once a way out of Jinja's sandbox), so it is given as a plain token.
+            # The filename only labels the code object, which is how errors find their line.
+            code = env.compile(text, name=_TEMPLATE_NAME, filename=rel)
+            cache.save(key, code)
         return env.template_class.from_code(env, code, env.make_globals(None))
+
+    def _code_cache(self) -> TemplateCache:
+        if self._cache is None:
+            self._cache = TemplateCache(default_folder(), signature=_signature(self._environment()))
+        return self._cache
 
     def _budget_line(self, exc: BudgetExceeded, rel: str) -> int | None:
         """The template line running when the budget ran out (its traceback is Jinja's
@@ -275,6 +287,29 @@ def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100
     if not isinstance(n, int) or n > MAX_LIPSUM_PARAGRAPHS:
         raise ValueError(f"lipsum makes at most {MAX_LIPSUM_PARAGRAPHS} paragraphs")
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+def _signature(env: Any) -> str:
+    """Everything besides a file's text and name that decides the code Jinja makes of it."""
+    import jinja2
+
+    from gladcfg import __version__
+
+    options = (
+        type(env).__mro__[1].__name__,
+        sorted(env.intercepted_binops),
+        sorted(env.intercepted_unops),
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.lstrip_blocks,
+        env.trim_blocks,
+        env.keep_trailing_newline,
+        env.autoescape,
+        env.undefined.__name__,
+        env.newline_sequence,
+        sorted(env.extensions),
+    )
+    return f"jinja2 {jinja2.__version__}; gladcfg {__version__}; {options!r}"
 
 
 def _make_environment(root: Path) -> Any:

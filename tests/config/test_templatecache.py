@@ -1,0 +1,146 @@
+"""Compiled templates kept between runs: used only when they are the user's own and
+intact, never trusted across a changed text, and never needed for a correct render."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gladcfg.config import templatecache
+from gladcfg.config.render import Renderer
+from gladcfg.config.templatecache import TemplateCache, default_folder
+from gladcfg.errors import TemplateProblem
+
+TEXT = "teams:\n#% for i in range(3)\n  t{{ i }}: {description: '{{ brand }} {{ i }}'}\n#% endfor\n"
+CONTEXT = {"brand": "Acme"}
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files Jinja compiled (rather than the cache giving their code)."""
+    import jinja2
+
+    seen: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self: Any, source: str, name: Any = None, filename: Any = None, **kw: Any) -> Any:
+        seen.append(filename)
+        return compile_(self, source, name, filename, **kw)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return seen
+
+
+def render(root: Path, text: str = TEXT, rel: str = "config/a.yaml") -> str:
+    return Renderer(root).render(rel, text, CONTEXT)
+
+
+def test_a_second_run_renders_from_the_cache_and_an_edit_compiles_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str]
+) -> None:
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+    first = render(tmp_path)
+    assert compiles == ["config/a.yaml"]
+    assert (
+        render(tmp_path)
+        == first
+        == (
+            "teams:\n  t0: {description: 'Acme 0'}\n  t1: {description: 'Acme 1'}\n"
+            "  t2: {description: 'Acme 2'}\n"
+        )
+    )
+    assert compiles == ["config/a.yaml"]  # the second run compiled nothing
+    render(tmp_path, TEXT.replace("range(3)", "range(2)"))
+    render(tmp_path, rel="config/b.yaml")  # the name is part of the key (errors cite it)
+    assert compiles == ["config/a.yaml"] * 2 + ["config/b.yaml"]
+    entries = list((tmp_path / "cache/templates").iterdir())
+    assert len(entries) == 3
+    assert all(e.stat().st_mode & 0o077 == 0 for e in entries)
+    assert (tmp_path / "cache/templates").stat().st_mode & 0o777 == 0o700
+
+
+def test_an_error_from_cached_code_names_the_template_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+    text = "teams:\n  a: {}\n  b: {description: '{{ missing }}'}\n"
+    for _ in range(2):  # compiled, then from the cache
+        with pytest.raises(TemplateProblem) as raised:
+            render(tmp_path, text)
+        assert raised.value.line == 3 and "'missing' is undefined" in raised.value.message
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign"])
+def test_a_damaged_entry_is_ignored_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str], damage: str
+) -> None:
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+    expected = render(tmp_path)
+    (entry,) = (tmp_path / "cache/templates").iterdir()
+    data = entry.read_bytes()
+    entry.write_bytes(
+        {
+            "flip": data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:],
+            "truncate": data[: len(data) // 2],
+            "empty": b"",
+            "foreign": b"\xe3" + data[1:],
+        }[damage]
+    )
+    assert render(tmp_path) == expected
+    assert len(compiles) == 2
+    assert entry.read_bytes() == data  # written anew
+    assert render(tmp_path) == expected and len(compiles) == 2
+
+
+def test_a_folder_others_could_write_or_a_symlink_is_not_used(
+    tmp_path: Path, compiles: list[str]
+) -> None:
+    open_folder = tmp_path / "open"
+    open_folder.mkdir()
+    os.chmod(open_folder, 0o777)
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    linked = tmp_path / "linked"
+    linked.symlink_to(real, target_is_directory=True)
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    for folder in (open_folder, linked, a_file / "templates"):
+        assert not TemplateCache(folder, signature="s").enabled
+    assert TemplateCache(real, signature="s").enabled
+
+
+def test_an_entry_that_is_a_symlink_is_not_read(tmp_path: Path) -> None:
+    cache = TemplateCache(tmp_path / "cache", signature="s")
+    key = cache.key("a.yaml", "text")
+    cache.save(key, compile("x = 1", "a.yaml", "exec"))
+    entry = tmp_path / "cache" / f"{key}.code"
+    assert cache.load(key) is not None
+    entry.rename(tmp_path / "elsewhere")
+    entry.symlink_to(tmp_path / "elsewhere")
+    assert cache.load(key) is None
+
+
+def test_a_cache_that_cannot_be_written_only_means_compiling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str]
+) -> None:
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+
+    def full(*args: object, **kwargs: object) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(templatecache.tempfile, "mkstemp", full)
+    assert render(tmp_path) == render(tmp_path)
+    assert len(compiles) == 2 and list((tmp_path / "cache/templates").iterdir()) == []
+
+
+def test_where_the_cache_is_and_how_to_turn_it_off(tmp_path: Path) -> None:
+    assert default_folder({"GLADCFG_CACHE_DIR": "off"}) is None
+    assert default_folder({"GLADCFG_CACHE_DIR": ""}) is None
+    assert default_folder({"GLADCFG_CACHE_DIR": "/c"}) == Path("/c/templates")
+    assert default_folder({"XDG_CACHE_HOME": "/x"}) == Path("/x/gladcfg/templates")
+    assert default_folder({}) == Path.home() / ".cache/gladcfg/templates"
+    assert not TemplateCache(None, signature="s").enabled
+    assert TemplateCache(None, signature="s").load("k") is None
