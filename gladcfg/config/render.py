@@ -15,7 +15,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
+from types import CodeType, TracebackType
 from typing import Any
 
 from gladcfg.config.budget import BINOPS, BudgetExceeded, Guard, checkpoint, memory_message
@@ -24,6 +24,7 @@ from gladcfg.config.templatecache import TemplateCache, default_folder
 from gladcfg.errors import FileProblem, TemplateProblem
 from gladcfg.model.project import RenderBudget
 from gladcfg.model.types import suggest
+from gladcfg.yamlio.batch import worker_count, worker_start
 
 MAX_RENDERED_CHARS = 16 * 1024 * 1024
 # Line statements start with "#%" so template logic lives in YAML comments and a template
@@ -58,6 +59,46 @@ class Renderer:
         # for each instance).
         self._uncompiled: dict[str, tuple[str, int | None]] = {}
         self._cache: TemplateCache | None = None  # compiled code kept between runs
+        self._precompiled: dict[str, tuple[str, CodeType]] = {}  # by workers, for this run
+
+    def prepare(self, files: Mapping[str, str]) -> None:
+        """Compile the templates among ``files`` (rel → text) that are neither compiled
+        nor in the cache, in forked workers when there are enough of them (Jinja's
+        compiler holds the GIL). Each worker compiles within the render budget; what one
+        could not compile is compiled here when rendered, with its errors as usual."""
+        cache = self._code_cache()
+        pending = {
+            rel: text
+            for rel, text in files.items()
+            if rel not in self._compiled
+            and rel not in self._uncompiled
+            and has_template_syntax(text)
+            and cache.load(cache.key(rel, text)) is None
+        }
+        workers = worker_count(sum(map(len, pending.values())), len(pending), PARALLEL_COMPILE)
+        if workers < 2:
+            return
+        import marshal
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        fork = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(workers, mp_context=fork, initializer=worker_start)
+        try:
+            futures = {
+                rel: pool.submit(_compile_marshalled, self._root, self._budget, rel, text)
+                for rel, text in pending.items()
+            }
+            for rel, future in futures.items():
+                try:
+                    code = marshal.loads(future.result())
+                except Exception:  # a worker that died or refused: compiled here instead
+                    continue
+                if isinstance(code, CodeType):
+                    self._precompiled[rel] = (pending[rel], code)
+                    cache.save(cache.key(rel, pending[rel]), code)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def render(self, rel: str, text: str, context: Mapping[str, Any]) -> str:
         if not has_template_syntax(text):
@@ -175,7 +216,12 @@ class Renderer:
         env = self._environment()
         cache = self._code_cache()
         key = cache.key(rel, text)
-        code = cache.load(key)
+        code = None
+        precompiled = self._precompiled.pop(rel, None)
+        if precompiled is not None and precompiled[0] == text:
+            code = precompiled[1]
+        if code is None:
+            code = cache.load(key)
         if code is None:
             # The name goes into generated code and messages; a file name is user input
             # (and was once a way out of Jinja's sandbox), so it is given as a plain token.
@@ -236,7 +282,28 @@ def _template_line(exc: BaseException, rel: str) -> int | None:
     return line
 
 
+_WORKER_ENVIRONMENTS: dict[Path, Any] = {}  # in a compile worker: its Jinja, per project
+
+
+def _compile_marshalled(root: Path, budget: RenderBudget, rel: str, text: str) -> bytes:
+    """In a worker: ``text`` compiled within the render budget, as marshal data; nothing
+    (b"") when it cannot be, so the main process compiles it and reports why."""
+    import marshal
+
+    try:
+        with Guard(budget):
+            env = _WORKER_ENVIRONMENTS.get(root)
+            if env is None:
+                env = _WORKER_ENVIRONMENTS[root] = _make_environment(root)
+            code = env.compile(text, name=_TEMPLATE_NAME, filename=rel)
+        return marshal.dumps(code)
+    except BaseException:  # any failure is the main process's to compile and report
+        return b""
+
+
 _TEMPLATE_NAME = "template"
+# Below this many characters of templates to compile, workers would cost more than they save.
+PARALLEL_COMPILE = 256 * 1024
 # Include names are project paths: anything else is refused before the file system sees it.
 MAX_INCLUDE_NAME = 1024
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f{}'\"\\]")

@@ -248,6 +248,13 @@ class Workspace:
         parsed again. The YAML of the others is loaded as one batch, handed over file by file
         as each is rendered, so large batches parse in parallel with the rendering."""
         texts = [self._text(rel) for rel in self.files]
+        self._renderer.prepare(
+            {
+                rel: text
+                for rel, text in zip(self.files, texts, strict=True)
+                if isinstance(text, str)
+            }
+        )
         expected = sum(len(text) for text in texts if isinstance(text, str))  # before rendering
         with yamlio.Batch(expected, len(self.files)) as batch:
             pending: deque[tuple[Source, ParsedFile | Callable[[], Any]]] = deque()

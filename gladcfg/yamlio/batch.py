@@ -52,7 +52,7 @@ class Batch:
 
             fork = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=fork, initializer=_worker_start
+                self._workers, mp_context=fork, initializer=worker_start
             )
         future = self._pool.submit(_load_marshalled, text)
         return lambda: _unmarshal(future, text)
@@ -71,12 +71,19 @@ def _unmarshal(future: Any, text: str) -> Document | YamlError:
 
 
 def _worker_count(expected_chars: int, count: int) -> int:
+    return worker_count(expected_chars, count, PARALLEL_MIN_CHARS)
+
+
+def worker_count(expected_chars: int, count: int, minimum_chars: int) -> int:
+    """How many forked workers ``count`` jobs over ``expected_chars`` characters deserve:
+    1 (none: do it here) below ``minimum_chars``, where forking is not safe (not Linux, or
+    other threads running) and on one core."""
     import sys
     import threading
 
     if (
         count < 2
-        or expected_chars < PARALLEL_MIN_CHARS
+        or expected_chars < minimum_chars
         or not sys.platform.startswith("linux")
         or threading.active_count() > 1
     ):
@@ -86,7 +93,7 @@ def _worker_count(expected_chars: int, count: int) -> int:
     return min(MAX_WORKERS, len(os.sched_getaffinity(0)), count)
 
 
-def _worker_start() -> None:
+def worker_start() -> None:
     """Ctrl-C reaches the whole process group: the main process stops the workers."""
     import signal
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from gladcfg.config import templatecache
-from gladcfg.config.render import Renderer
+from gladcfg.config.render import Renderer, _compile_marshalled
 from gladcfg.config.templatecache import TemplateCache, default_folder
 from gladcfg.errors import TemplateProblem
+from gladcfg.model.project import RenderBudget
 
 TEXT = "teams:\n#% for i in range(3)\n  t{{ i }}: {description: '{{ brand }} {{ i }}'}\n#% endfor\n"
 CONTEXT = {"brand": "Acme"}
@@ -144,3 +145,66 @@ def test_where_the_cache_is_and_how_to_turn_it_off(tmp_path: Path) -> None:
     assert default_folder({}) == Path.home() / ".cache/gladcfg/templates"
     assert not TemplateCache(None, signature="s").enabled
     assert TemplateCache(None, signature="s").load("k") is None
+
+
+def parallel_possible() -> bool:
+    import sys
+    import threading
+
+    return (
+        sys.platform.startswith("linux")
+        and len(os.sched_getaffinity(0)) > 1
+        and threading.active_count() == 1
+    )
+
+
+FILES = {f"config/f{i}.yaml": TEXT.replace("range(3)", f"range({i + 1})") for i in range(4)}
+
+
+def test_templates_are_compiled_in_workers_once_and_rendered_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str]
+) -> None:
+    from gladcfg.config import render as render_module
+
+    if not parallel_possible():
+        pytest.skip("needs Linux, two cores and no other thread")
+    monkeypatch.setattr(render_module, "PARALLEL_COMPILE", 0)
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+    renderer = Renderer(tmp_path)
+    renderer.prepare({**FILES, "config/plain.yaml": "teams: {}\n"})
+    rendered = {rel: renderer.render(rel, text, CONTEXT) for rel, text in FILES.items()}
+    assert compiles == []  # every one compiled by a worker
+    assert rendered == {rel: render(tmp_path / "other", text, rel) for rel, text in FILES.items()}
+    assert len(list((tmp_path / "cache/templates").iterdir())) == 4
+
+
+def _refuses(root: Path, budget: RenderBudget, rel: str, text: str) -> bytes:
+    """Stands in for a worker's compile: pickled by reference, so module-level."""
+    if rel.endswith("f0.yaml"):
+        os._exit(3)  # a worker that dies
+    return b"" if rel.endswith("f1.yaml") else _compile_marshalled(root, budget, rel, text)
+
+
+def test_what_a_worker_cannot_compile_is_compiled_here_with_its_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str]
+) -> None:
+    from gladcfg.config import render as render_module
+
+    if not parallel_possible():
+        pytest.skip("needs Linux, two cores and no other thread")
+    monkeypatch.setattr(render_module, "PARALLEL_COMPILE", 0)
+    monkeypatch.setattr(render_module, "_compile_marshalled", _refuses)
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", "off")
+    files = {**FILES, "config/bad.yaml": "teams:\n  a: {{ 1 +\n"}
+    expected = {rel: render(tmp_path / "other", text, rel) for rel, text in FILES.items()}
+    compiles.clear()
+    renderer = Renderer(tmp_path)
+    renderer.prepare(files)
+    for rel, text in FILES.items():
+        assert renderer.render(rel, text, CONTEXT) == expected[rel]
+    with pytest.raises(TemplateProblem) as raised:
+        renderer.render("config/bad.yaml", files["config/bad.yaml"], CONTEXT)
+    assert raised.value.message.startswith("template syntax:")
+    # Compiled here: the one a worker died on, the one it refused, the invalid one (and
+    # whatever the pool had not finished when its worker died).
+    assert {"config/f0.yaml", "config/f1.yaml", "config/bad.yaml"} <= set(compiles)
