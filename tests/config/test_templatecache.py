@@ -208,3 +208,20 @@ def test_what_a_worker_cannot_compile_is_compiled_here_with_its_errors(
     # Compiled here: the one a worker died on, the one it refused, the invalid one (and
     # whatever the pool had not finished when its worker died).
     assert {"config/f0.yaml", "config/f1.yaml", "config/bad.yaml"} <= set(compiles)
+
+
+def test_code_from_another_jinja_or_gladcfg_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str]
+) -> None:
+    import jinja2
+
+    import gladcfg
+
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+    render(tmp_path)
+    monkeypatch.setattr(jinja2, "__version__", "99.0.0")
+    render(tmp_path)
+    monkeypatch.setattr(gladcfg, "__version__", "99.0.0")
+    render(tmp_path)
+    assert len(compiles) == 3
+    assert len(list((tmp_path / "cache/templates").iterdir())) == 3
