@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import posixpath
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -35,13 +34,13 @@ from gladcfg.adapter.mockjson import open_store
 from gladcfg.adapter.mockstore import Store
 from gladcfg.errors import AdapterError
 from gladcfg.model.kinds import KINDS, secrets_of
-from gladcfg.model.project import MockInstance
+from gladcfg.model.project import DEFAULT_STORE, MockInstance
 
 RATE_LIMIT_BACKOFF_SECONDS = 0.01
 
 
 def default_store_path(instance: str) -> str:
-    return f".gladcfg/state/{instance}.db"
+    return DEFAULT_STORE.format(instance=instance)
 
 
 def legacy_store_path(instance: str) -> str:
@@ -68,7 +67,7 @@ class MockAdapter:
         self.path = root / store
         # The store as the project names it, so a plan made in one checkout of the project
         # applies from another.
-        self.identity = tenant_identity(self.name, instance, posixpath.normpath(store))
+        self.identity = tenant_identity(self.name, instance, config.store_path(instance))
         self.fields: dict[str, frozenset[str]] = {}  # every field is read
         self.reads_by_name = False  # every kind is listed
         self.access = self.access_for(config)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
     AfterValidator,
@@ -15,6 +16,7 @@ from pydantic import (
     StringConstraints,
     Tag,
     create_model,
+    field_validator,
 )
 
 from gladcfg.model.kinds import KINDS, REGISTRY, is_singleton
@@ -163,6 +165,9 @@ class InstanceBase(Model):
     )
 
 
+DEFAULT_STORE = ".gladcfg/state/{instance}.db"  # a mock instance's database, by default
+
+
 class MockInstance(InstanceBase):
     """An instance simulated in a local SQLite database: the embedded default adapter."""
 
@@ -175,6 +180,15 @@ class MockInstance(InstanceBase):
         ),
     )
     faults: MockFaults | None = None
+
+    def store_path(self, instance: str) -> str:
+        """The database, relative to the project, as one spelling (``a/../b.db`` is ``b.db``)."""
+        return posixpath.normpath(self.path or DEFAULT_STORE.format(instance=instance))
+
+    def tenant(self, instance: str) -> str:
+        """What this instance is, whatever it is called: its store."""
+        return f"the mock store {self.store_path(instance)}"
+
     read_only: list[KindName] = Field(
         default_factory=list,
         description="Kinds this mock reads but cannot write (planned as manual).",
@@ -240,8 +254,28 @@ def _check_base_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def tenant_url(base_url: str) -> str:
+    """The organisation a base URL reaches, however it is spelled: scheme and host in any
+    case, the host with its trailing dot, the scheme's default port written out or not."""
+    parts = urlsplit(base_url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        host += f":{parts.port}"
+    return urlunsplit((scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 class GladlyInstance(InstanceBase):
     """A real Gladly instance, reached over its REST API."""
+
+    def tenant(self, instance: str) -> str:
+        """What this instance is, whatever it is called: the organisation its URL reaches."""
+        return f"the Gladly organisation at {tenant_url(self.base_url)}"
 
     adapter: Literal["gladly"]
     base_url: Annotated[str, AfterValidator(_check_base_url)]
@@ -299,6 +333,22 @@ class Project(Model):
     instances: dict[InstanceName, Instance] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
     render_budget: RenderBudget = Field(default_factory=RenderBudget)
+
+    @field_validator("instances")
+    @classmethod
+    def _one_instance_per_tenant(cls, instances: dict[str, Instance]) -> dict[str, Instance]:
+        # Two names for one instance would make each one's objects the other's unmanaged
+        # ones, and an apply to one a change to both: tenant isolation is a promise.
+        seen: dict[str, str] = {}
+        for name, instance in instances.items():
+            tenant = instance.tenant(name)
+            if tenant in seen:
+                raise ValueError(
+                    f"'{seen[tenant]}' and '{name}' are both {tenant}: each instance "
+                    "needs its own (give one another path: or base_url:)"
+                )
+            seen[tenant] = name
+        return instances
 
     def policy_of(self, instance: str) -> Policy:
         """The project's policy with the instance's own keys in place of the project's."""

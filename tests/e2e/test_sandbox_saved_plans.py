@@ -37,9 +37,12 @@ def test_a_saved_plan_of_updates_applies_and_a_twin_refuses_it(
     ]
     twin = root / "twin.json"
     twin.write_text(json.dumps({**saved, "instance": "twin"}))
+    # The same organisation under another spelling of its host: gladcfg.yaml would refuse
+    # two instances spelled alike; the plan file must be refused all the same.
+    same_server = server.url.replace("127.0.0.1", "localhost")
     (root / "gladcfg.yaml").write_text(
         project_yaml(server.url)
-        + project_yaml(server.url).split("instances:\n")[1].replace("sandbox:", "twin:")
+        + project_yaml(same_server).split("instances:\n")[1].replace("sandbox:", "twin:")
     )
     assert run_cli("-C", root, "show", twin).exit_code == 0
     refused = run_cli("-C", root, "apply", twin)

@@ -78,7 +78,7 @@ def test_no_command_ever_shows_a_token(
     (root / "gladcfg.yaml").write_text(
         "version: 1\ninstances:\n"
         + gladly("good", good.url, "GLADCFG_GOOD_TOKEN")
-        + gladly("wrong", good.url, "GLADCFG_WRONG_TOKEN")
+        + gladly("wrong", good.url.replace("127.0.0.1", "localhost"), "GLADCFG_WRONG_TOKEN")
         + gladly("flaky", flaky.url, "GLADCFG_FLAKY_TOKEN")
         + "  local: {adapter: mock}\n"
     )

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -26,7 +25,7 @@ from gladcfg.adapter.gladly.kinds import HANDLERS, Reading, ReadOnly, Writable
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
 from gladcfg.adapter.gladly.session import Session
 from gladcfg.errors import AdapterError, GladcfgError
-from gladcfg.model.project import GladlyInstance
+from gladcfg.model.project import GladlyInstance, tenant_url
 
 ACCESS = {kind: handler.access for kind, handler in HANDLERS.items()}
 # What the API shows of the read-only kinds: only these fields are compared.
@@ -84,7 +83,7 @@ class GladlyAdapter:
             clock=clock,
             secrets=basic_auth_forms(config.user, token) if token else (),
         )
-        self.identity = tenant_identity(self.name, instance, _tenant(config.base_url))
+        self.identity = tenant_identity(self.name, instance, tenant_url(config.base_url))
         self.session = Session(client, environ=env)
 
     @staticmethod
@@ -150,19 +149,3 @@ class GladlyAdapter:
         if not isinstance(handler, Writable):
             raise AdapterError(f"Gladly's API cannot write {kind}")
         return handler
-
-
-_DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
-def _tenant(base_url: str) -> str:
-    """The organisation a base URL reaches, however it is spelled: scheme and host in any
-    case, the host with its trailing dot, the scheme's default port written out or not."""
-    parts = urlsplit(base_url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if ":" in host:
-        host = f"[{host}]"
-    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
-        host += f":{parts.port}"
-    return urlunsplit((scheme, host, parts.path.rstrip("/"), "", ""))
