@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState, access_of
+from gladcfg.config.render import escape_template
 from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton, model_of
 from gladcfg.model.resources import META_FIELDS, Resource, Settings
 from gladcfg.model.types import WEEKDAYS
@@ -57,7 +58,8 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
         if not body:
             continue
         document = {kind: body[kind] if is_singleton(kind) else body}
-        files[f"{kind}.yaml"] = header + yamlio.dump(document)
+        # A value holding template syntax ({{ in an answer, say) must read back as itself.
+        files[f"{kind}.yaml"] = header + escape_template(yamlio.dump(document))
     return Export(files, skipped)
 
 

@@ -45,6 +45,20 @@ def has_template_syntax(text: str) -> bool:
     return LINE_STATEMENT_PREFIX in text and _LINE_STATEMENT.search(text) is not None
 
 
+_OPENS = re.compile(r"\{(?=[{%#])")
+_STATEMENT_STARTS = re.compile(r"(?:\A|(?<=[\r\n]))([ \t\v]*)" + re.escape(LINE_STATEMENT_PREFIX))
+
+
+def escape_template(text: str) -> str:
+    """``text`` written so that rendering gives it back unchanged: each ``{`` that would open
+    an expression, tag or comment, and each ``#%`` that would start a line statement, is
+    written as an expression printing it. Text without template syntax is returned as is."""
+    if not has_template_syntax(text):
+        return text
+    text = _OPENS.sub("{{ '{' }}", text)
+    return _STATEMENT_STARTS.sub(lambda m: m.group(1) + "#{{ '%' }}", text)
+
+
 class Renderer:
     """Compiles each file once and renders it for as many instances as needed, each render
     within ``budget``."""

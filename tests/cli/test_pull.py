@@ -225,3 +225,16 @@ def test_text_hidden_from_rendering_is_not_round_tripped_unless_it_loads(
         assert "config/base.yaml is not plain YAML before rendering" in pulled.stdout, name
         assert (root / "config/base.yaml").read_text() == FILE + text
         shutil.rmtree(root)
+
+
+def test_a_value_holding_template_syntax_is_pulled_to_read_back_as_itself(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    greeting = "Hi {{customer.firstName}}, {% not a tag %}\n#% not a statement"
+    edit(root, "teams", "tier1", description=greeting)
+    pulled = run_cli("-C", root, "pull", "-i", "staging")
+    assert pulled.exit_code == 0, pulled.output
+    assert "teams.tier1.description" in pulled.stdout
+    assert run_cli("-C", root, "plan", "--detailed-exitcode").exit_code == 0
