@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 5
+# How long one request may be paced by 429s before gladcfg gives up on it.
+MAX_PACED_SECONDS = 300.0
 IDEMPOTENT = frozenset({"GET", "PUT", "PATCH", "DELETE"})
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _REQUEST_ID_HEADERS = ("x-request-id", "gladly-request-id", "x-amzn-requestid")
@@ -122,9 +124,15 @@ class GladlyClient:
         """
         where = f"{self._instance}: {method} {path}"
         maybe_applied = False  # an earlier attempt may have reached Gladly
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        # A 429 is Gladly pacing us, not a failure: its retries are bounded by the time
+        # waited (MAX_PACED_SECONDS), not counted against the attempts failures get.
+        attempt = sends = 0
+        pacing = _Pacing()
+        while True:
+            attempt += 1
             self.limiter.acquire()
             self.requests += 1
+            sends += 1
             try:
                 response = self._send(method, path, body)
             except _Unfinished as exc:  # the server answered, endlessly: asking again won't help
@@ -135,28 +143,23 @@ class GladlyClient:
                     ) from None
                 raise BadResponseError(f"{where}: {problem}") from None
             except _TRANSPORT as exc:
-                what = transport_failure(exc)
-                sent = not isinstance(exc, _NOT_SENT)
-                if sent and method not in IDEMPOTENT:
-                    raise LostResponseError(
-                        f"{where}: {what}; it may have reached Gladly"
-                    ) from None
-                if attempt == MAX_ATTEMPTS:
-                    raise TransientError(f"{where}: {what}, {attempt} attempts") from None
-                maybe_applied = maybe_applied or sent
-                self._retry(where, what, attempt, None)
+                maybe_applied = self._after_transport(where, method, exc, attempt) or maybe_applied
                 continue
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise AdapterError(f"{where}: {transport_failure(exc)}") from None
             status = response.status_code
             self.limiter.observe(response.headers)
             log.debug("%s %s → %s", method, path, status)
+            if status == 429 and pacing.seconds < MAX_PACED_SECONDS:
+                attempt -= 1  # not a failure
+                self._pace(where, pacing, response)
+                continue
             if status in _RETRY_STATUS and status != 429 and method not in IDEMPOTENT:
                 raise LostResponseError(
                     f"{where}: HTTP {status}{self._detail(response)}; it may have reached Gladly"
                 )
-            if status in _RETRY_STATUS and attempt < MAX_ATTEMPTS:
-                maybe_applied = maybe_applied or status != 429
+            if status in _RETRY_STATUS and status != 429 and attempt < MAX_ATTEMPTS:
+                maybe_applied = True
                 self._retry(where, f"HTTP {status}", attempt, response)
                 continue
             try:
@@ -173,9 +176,27 @@ class GladlyClient:
                 self._retry(where, problem, attempt, None)
                 continue
             return self._result(
-                where, method, response, attempt, maybe_applied=maybe_applied, parsed=parsed
+                where, method, response, sends, maybe_applied=maybe_applied, parsed=parsed
             )
-        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _after_transport(self, where: str, method: str, exc: Exception, attempt: int) -> bool:
+        """After a request that got no answer: raise, or wait to retry it. Whether it may
+        have reached Gladly."""
+        what = transport_failure(exc)
+        sent = not isinstance(exc, _NOT_SENT)
+        if sent and method not in IDEMPOTENT:
+            raise LostResponseError(f"{where}: {what}; it may have reached Gladly") from None
+        if attempt == MAX_ATTEMPTS:
+            raise TransientError(f"{where}: {what}, {attempt} attempts") from None
+        self._retry(where, what, attempt, None)
+        return sent
+
+    def _pace(self, where: str, pacing: _Pacing, response: httpx.Response) -> None:
+        """After a 429: wait as the server and the shared limiter say."""
+        pacing.count += 1
+        self.retries += 1
+        pacing.seconds += self.pause(pacing.count, response)
+        log.info("%s: HTTP 429, paced for %.1fs so far", where, pacing.seconds)
 
     def _send(self, method: str, path: str, body: object) -> httpx.Response:
         """One exchange, its body read whole but bounded in size and in time: httpx's read
@@ -276,6 +297,14 @@ class GladlyClient:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return clean_text(text, _SHOWN_TEXT * 3)
+
+
+@dataclass
+class _Pacing:
+    """How often, and how long, 429s have held one request back."""
+
+    count: int = 0
+    seconds: float = 0.0
 
 
 def _parse(response: httpx.Response, shape: TypeAdapter[T] | None) -> object:

@@ -5,7 +5,8 @@ all of the organisation's tokens; this pipeline may use ``budget_percent`` of it
 is a sliding window: no span of one second ever holds more than the budget, however many
 workers send (a small margin absorbs the jitter of arrival). It also obeys the server:
 ``Ratelimit-Remaining-Second: 0`` waits for the next second, and a 429 blocks every worker
-for an exponential backoff with jitter, or for ``Retry-After`` when the server sends one.
+for an exponential backoff with jitter, or for ``Retry-After`` when the server sends one, and
+slows the pace (three quarters of it per 429) until a quiet spell lets it climb back.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ MAX_BACKOFF_SECONDS = 30.0
 # arrivals by tens of milliseconds. Counting each request for a little over a second keeps
 # every arrival second within the budget, at the cost of about a tenth of the rate.
 WINDOW_SECONDS = 1.1
+# After a 429 slowed the limiter down, each span this long without another allows one more
+# request per second again, up to the configured budget.
+RECOVERY_SECONDS = 5.0
 
 
 class Clock(Protocol):
@@ -48,7 +52,11 @@ class RateLimiter:
         clock: Clock | None = None,
         jitter: Callable[[], float] = random.random,
     ) -> None:
-        self.budget = max(1, math.floor(requests_per_second * budget_percent / 100))
+        # The configured budget; after 429s the limiter runs below it (``budget``) and climbs
+        # back one request per second per RECOVERY_SECONDS without another.
+        self.ceiling = max(1, math.floor(requests_per_second * budget_percent / 100))
+        self.budget = self.ceiling
+        self._eased_at = 0.0
         self._clock = clock or SystemClock()
         self._jitter = jitter
         self._sent: collections.deque[float] = collections.deque()
@@ -63,6 +71,9 @@ class RateLimiter:
                 now = self._clock.monotonic()
                 while self._sent and self._sent[0] <= now - WINDOW_SECONDS:
                     self._sent.popleft()
+                if self.budget < self.ceiling and now - self._eased_at >= RECOVERY_SECONDS:
+                    self.budget += 1
+                    self._eased_at = now
                 if now < self._blocked_until:
                     wait = self._blocked_until - now
                 elif len(self._sent) < self.budget:
@@ -80,11 +91,15 @@ class RateLimiter:
             self._block(1.0)
 
     def backoff(self, attempt: int, retry_after: str | None) -> float:
-        """After a 429: block every worker, for ``Retry-After`` or 2^attempt s with jitter."""
+        """After a 429: block every worker, for ``Retry-After`` or 2^attempt s with jitter,
+        and send at three quarters of the pace from then on, recovering slowly."""
         delay = _seconds(retry_after)
         if delay is None:
             delay = self.delay(attempt)
         self._block(delay)
+        with self._lock:
+            self.budget = max(1, math.floor(self.budget * 3 / 4))
+            self._eased_at = self._clock.monotonic()
         return delay
 
     def delay(self, attempt: int, *, base: float = 0.5, cap: float = MAX_BACKOFF_SECONDS) -> float:

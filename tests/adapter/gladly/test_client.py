@@ -15,8 +15,8 @@ import respx
 
 from gladcfg.adapter.gladly import client as client_module
 from gladcfg.adapter.gladly import shapes
-from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, GladlyClient
-from gladcfg.adapter.gladly.ratelimit import RateLimiter
+from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, MAX_PACED_SECONDS, GladlyClient
+from gladcfg.adapter.gladly.ratelimit import RECOVERY_SECONDS, RateLimiter
 from gladcfg.errors import (
     AdapterError,
     AuthError,
@@ -93,7 +93,7 @@ def test_idempotent_requests_retry_5xx_with_growing_bounded_waits(
     assert clock.slept == [0.1875, 0.375, 0.75]  # 0.25 × 2^n, jitter fixed at 0.75
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504, 429])
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_a_status_every_time_says_how_many_attempts_were_made(
     client: GladlyClient, api: respx.MockRouter, clock: FakeClock, status: int
 ) -> None:
@@ -112,6 +112,33 @@ def test_a_status_every_time_says_how_many_attempts_were_made(
     assert sum(clock.slept) < 60  # bounded
     assert (info.value.status, info.value.codes) == (status, ("boom",))
     assert info.value.request_id == "req-42"
+
+
+def test_429s_are_retried_for_as_long_as_the_pacing_budget_and_slow_the_limiter(
+    client: GladlyClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    """A 429 is Gladly pacing us: more of them than failures get attempts are waited out,
+    each slowing every later request down, until MAX_PACED_SECONDS of waiting."""
+    ceiling = client.limiter.budget
+    route = api.get("/inboxes").mock(
+        side_effect=[httpx.Response(429)] * (MAX_ATTEMPTS + 3) + [httpx.Response(200, json=[])]
+    )
+    assert client.get("/inboxes", ANY) == []
+    assert route.call_count == MAX_ATTEMPTS + 4
+    slowed = client.limiter.budget
+    assert slowed < ceiling  # slowed down …
+    clock.now += RECOVERY_SECONDS
+    client.limiter.acquire()
+    assert client.limiter.budget == slowed + 1  # … and climbing back, one step per quiet spell
+    client.limiter.acquire()
+    assert client.limiter.budget == slowed + 1
+    api.get("/teams").mock(return_value=httpx.Response(429, headers={"x-request-id": "r-1"}))
+    clock.slept.clear()
+    with pytest.raises(TransientError) as info:
+        client.get("/teams", ANY)
+    assert sum(clock.slept) >= MAX_PACED_SECONDS
+    assert str(info.value).startswith("prod: GET /teams: HTTP 429 from Gladly after ")
+    assert info.value.status == 429 and info.value.request_id == "r-1"
 
 
 @pytest.mark.parametrize(
