@@ -57,6 +57,7 @@ class RateLimiter:
         self.ceiling = max(1, math.floor(requests_per_second * budget_percent / 100))
         self.budget = self.ceiling
         self._eased_at = 0.0
+        self._slowed_at = -math.inf
         self._clock = clock or SystemClock()
         self._jitter = jitter
         self._sent: collections.deque[float] = collections.deque()
@@ -98,8 +99,12 @@ class RateLimiter:
             delay = self.delay(attempt)
         self._block(delay)
         with self._lock:
-            self.budget = max(1, math.floor(self.budget * 3 / 4))
-            self._eased_at = self._clock.monotonic()
+            now = self._clock.monotonic()
+            # Workers refused in the same moment are one signal, not many: once a window.
+            if now - self._slowed_at >= WINDOW_SECONDS:
+                self.budget = max(1, math.floor(self.budget * 3 / 4))
+                self._slowed_at = now
+            self._eased_at = now
         return delay
 
     def delay(self, attempt: int, *, base: float = 0.5, cap: float = MAX_BACKOFF_SECONDS) -> float:

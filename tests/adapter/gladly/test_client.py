@@ -114,6 +114,16 @@ def test_a_status_every_time_says_how_many_attempts_were_made(
     assert info.value.request_id == "req-42"
 
 
+def test_429s_met_together_slow_the_limiter_once(clock: FakeClock) -> None:
+    limiter = RateLimiter(20, 100, clock=clock, jitter=lambda: 0.5)
+    for _ in range(8):  # eight workers refused in the same moment
+        limiter.backoff(0, "0")
+    assert limiter.budget == 15
+    clock.now += 2
+    limiter.backoff(0, "0")
+    assert limiter.budget == 11
+
+
 def test_429s_are_retried_for_as_long_as_the_pacing_budget_and_slow_the_limiter(
     client: GladlyClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
