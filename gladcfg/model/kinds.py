@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
+from pydantic import ValidationError
+
 from gladcfg.errors import SecretMissingError
 from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.model.resources import (
@@ -106,17 +108,24 @@ def comparable(kind: str, spec: dict[str, Any]) -> dict[str, Any]: ...
 @overload
 def comparable(kind: str, spec: None) -> None: ...
 def comparable(kind: str, spec: dict[str, Any] | None) -> dict[str, Any] | None:
-    """``spec`` as plans compare it: each write-only field (environment variables naming
-    secrets the instance never shows) by the names it holds, not by where their values come
-    from, so a spec read back from an instance (which shows only those names) compares equal
-    to the one declared. Kinds without write-only fields: ``spec`` itself."""
+    """``spec`` as plans compare it (called only where it differs from the other side, so a
+    large unchanged instance never pays for it): the one canonical form of every field —
+    an instance may hold ``mon-fri``, a reordered set or a holiday without ``hours`` where
+    files are read into another spelling of the same — and each write-only field
+    (environment variables naming secrets the instance never shows) by the names it holds,
+    so a spec read back from an instance compares equal to the one declared. A spec the
+    kind's model refuses (a partial one of a read-only kind) is compared as it is."""
     model = KIND_MODELS.get(kind)
-    if spec is None or model is None or not model.WRITE_ONLY:
+    if spec is None or model is None:
         return spec
-    shown = dict(spec)
+    plain = {key: value for key, value in spec.items() if key not in model.WRITE_ONLY}
+    try:
+        shown = model.model_validate(plain).canonical()
+    except ValidationError:
+        shown = plain
     for field in model.WRITE_ONLY:
-        if field in shown:
-            shown[field] = sorted(shown[field])
+        if field in spec:
+            shown[field] = sorted(spec[field])
     return shown
 
 
