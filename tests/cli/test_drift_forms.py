@@ -12,7 +12,7 @@ from tests.conftest import MakeProject, RunCli
 HOURS = FILE.replace(
     '      mon-fri: ["08:00-20:00"]  # weekdays',
     '      mon: ["08:00-20:00"]\n      tue-fri: ["08:00-20:00"]',
-)
+).replace("    description: Main queue\n", "    description: Main queue\n    sla: {email: 24h}\n")
 
 
 def test_the_same_values_spelled_otherwise_on_the_instance_are_not_drift(
@@ -20,7 +20,7 @@ def test_the_same_values_spelled_otherwise_on_the_instance_are_not_drift(
 ) -> None:
     root = project(make_project, files={"config/base.yaml": HOURS})
     assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
-    edit(root, "inboxes", "support", teams=["tier1", "billing"])  # a set, reordered
+    edit(root, "inboxes", "support", teams=["tier1", "billing"], sla={"email": "1d"})
     edit(
         root,
         "business_hours",
