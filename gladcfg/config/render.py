@@ -81,14 +81,15 @@ class Renderer:
         compiler holds the GIL). Each worker compiles within the render budget; what one
         could not compile is compiled here when rendered, with its errors as usual."""
         cache = self._code_cache()
-        pending = {
-            rel: text
-            for rel, text in files.items()
-            if rel not in self._compiled
-            and rel not in self._uncompiled
-            and has_template_syntax(text)
-            and cache.load(cache.key(rel, text)) is None
-        }
+        pending: dict[str, str] = {}
+        for rel, text in files.items():
+            if rel in self._compiled or rel in self._uncompiled or not has_template_syntax(text):
+                continue
+            code = cache.load(cache.key(rel, text))
+            if code is None:
+                pending[rel] = text
+            else:  # read once: rendering takes it from here, not from the cache again
+                self._precompiled[rel] = (text, code)
         workers = worker_count(sum(map(len, pending.values())), len(pending), PARALLEL_COMPILE)
         if workers < 2:
             return
