@@ -42,3 +42,4 @@ clean:
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/gladly.py

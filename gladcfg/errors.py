@@ -39,7 +39,7 @@ are data so a run can collect all of them before it reports; only the CLI turns 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 
@@ -116,9 +116,11 @@ class SecretMissingError(GladcfgError):
 
 class AdapterError(GladcfgError):
     """The instance refused or failed a request. The message is the remote's reason, already
-    translated at the adapter boundary; nothing above it sees transport exceptions. Where the
-    remote answered, ``status`` is its HTTP status, ``codes`` its error codes (Gladly's
-    ``taken``, ``version_outdated``…) and ``request_id`` the id to quote to its support."""
+        translated at the adapter boundary; nothing above it sees transport exceptions. Where the
+        remote answered, ``status`` is its HTTP status, ``codes`` its error codes (Gladly's
+        ``taken``, ``version_outdated``…), ``meta`` what its errors add (the id of the answer
+    holding a name taken: ``existingAnswerId``) and ``request_id`` the id to quote to its
+    support."""
 
     def __init__(
         self,
@@ -127,11 +129,13 @@ class AdapterError(GladcfgError):
         status: int | None = None,
         codes: tuple[str, ...] = (),
         request_id: str | None = None,
+        meta: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.codes = codes
         self.request_id = request_id
+        self.meta: Mapping[str, str] = meta or {}
 
 
 class LockedError(AdapterError):

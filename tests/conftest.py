@@ -75,15 +75,13 @@ class Result:
         return self.stdout + self.stderr
 
 
-@pytest.fixture(scope="session")
-def template_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("template-cache")
-
-
 @pytest.fixture(autouse=True)
-def template_cache(monkeypatch: pytest.MonkeyPatch, template_cache_folder: Path) -> None:
-    """Compiled templates go to one folder of the test run, never the user's cache."""
-    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(template_cache_folder))
+def cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test has a cache of its own (compiled templates, snapshots of instances), never
+    the user's: what one test read of an instance cannot leak into another's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -94,6 +94,14 @@ def tenant_identity(adapter: str, instance: str, tenant: str) -> str:
     return json.dumps([adapter, instance, tenant], ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """What a read took from an earlier one instead of asking the instance again."""
+
+    objects: int  # how many
+    read_at: float  # when the oldest of them was read (seconds since the epoch)
+
+
 @dataclass
 class RemoteState:
     """Everything read from an instance, by kind and name; settings under "settings"."""
@@ -105,6 +113,8 @@ class RemoteState:
     # An adapter that knows a version of what it read (the mock's change counter, an ETag)
     # sets it; otherwise the fingerprint is a digest of the objects.
     version: str | None = None
+    # Objects taken from an earlier read instead of read now (``refresh=False``), if any.
+    snapshot: Reuse | None = None
 
     def of(self, kind: str) -> dict[str, RemoteObject]:
         return self.objects.get(kind, {})
@@ -154,7 +164,10 @@ class Adapter(Protocol):
     # RemoteState it returns, so fingerprints tell instances apart.
     identity: str
 
-    def read(self, hints: ReadHints | None = None) -> RemoteState: ...
+    def read(self, hints: ReadHints | None = None, *, refresh: bool = True) -> RemoteState:
+        """Everything the instance holds (by name where ``hints`` say). Without ``refresh``,
+        what is costly to read again may be taken from the last read (:class:`Reuse`)."""
+        ...
 
     def create(self, kind: str, name: str, spec: dict[str, Any]) -> RemoteObject: ...
 

@@ -92,7 +92,8 @@ class MockAdapter:
             access[kind] = Access.HIDDEN
         return access
 
-    def read(self, hints: ReadHints | None = None) -> RemoteState:
+    def read(self, hints: ReadHints | None = None, *, refresh: bool = True) -> RemoteState:
+        # Every kind is listed at the cost of one read: there is nothing to reuse.
         self._pause()
         version, objects = self._opened().read()
         state = RemoteState(identity=self.identity, requests=1, version=version)

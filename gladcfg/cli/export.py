@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gladcfg.cli.context import AppContext
+from gladcfg.cli.options import refresh_option
 from gladcfg.errors import ScaffoldError
 
 
@@ -18,8 +19,9 @@ from gladcfg.errors import ScaffoldError
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the files (one per kind); existing files are never overwritten.",
 )
+@refresh_option
 @click.pass_obj
-def export(app: AppContext, instance: str, out: Path) -> int:
+def export(app: AppContext, instance: str, out: Path, refresh: bool) -> int:
     """Write INSTANCE's live configuration as resource files that plan finds unchanged."""
     from gladcfg.config import Workspace, validate
     from gladcfg.engine import read_remote
@@ -29,7 +31,14 @@ def export(app: AppContext, instance: str, out: Path) -> int:
     (name,) = workspace.select([instance])
     # Kinds without a list (Gladly's answers) can only be found by the names the files
     # declare; invalid files simply mean fewer names.
-    found = read_remote(workspace, name, lambda: validate(workspace, [name]).states[name])
+    found = read_remote(
+        workspace, name, lambda: validate(workspace, [name]).states[name], refresh=refresh
+    )
+    if found.state.snapshot is not None:
+        from gladcfg.plan.model import Snapshot
+        from gladcfg.render.values import snapshot_note
+
+        click.echo(snapshot_note(Snapshot.of(found.state.snapshot)), err=True)
     result = export_state(found.state, found.capabilities.access, instance=name)
     existing = [f for f in result.files if (out / f).exists()]
     if existing:

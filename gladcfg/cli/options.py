@@ -27,6 +27,21 @@ def instance_options(func: F) -> F:
     )(func)
 
 
+def refresh_option(func: F) -> F:
+    """``--refresh=false``: take what is costly to read again from the last read."""
+    return click.option(
+        "--refresh",
+        type=click.BOOL,
+        default=True,
+        show_default=True,
+        metavar="BOOLEAN",
+        help=(
+            "With --refresh=false, Gladly answers that an earlier run of this user read are "
+            "not read again; the output says how old they are. apply reads everything."
+        ),
+    )(func)
+
+
 def target_option(func: F) -> F:
     """``--target ADDR`` (repeatable, globs): plan or apply only these addresses."""
     return click.option(

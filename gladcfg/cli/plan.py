@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances, target_option
+from gladcfg.cli.options import (
+    instance_options,
+    refresh_option,
+    selected_instances,
+    target_option,
+)
 from gladcfg.cli.output import echo_instance_error, error_document, fleet_summary
 
 FORMAT = click.Choice(["text", "markdown", "json"])
@@ -27,6 +32,7 @@ FORMAT = click.Choice(["text", "markdown", "json"])
     help="Exit 2 when there are changes, 0 when there are none.",
 )
 @target_option
+@refresh_option
 @click.pass_obj
 def plan(
     app: AppContext,
@@ -36,6 +42,7 @@ def plan(
     format_: str,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
+    refresh: bool,
 ) -> int:
     """Read the instance, compare it with the files, and show what apply would change.
 
@@ -57,7 +64,7 @@ def plan(
         from gladcfg.fileio import check_writable
 
         check_writable(out, "the plan", project_inputs(workspace))
-    results = plan_fleet(workspace, names, targets=targets)
+    results = plan_fleet(workspace, names, targets=targets, refresh=refresh)
     if len(results) == 1 and results[0].error is not None:
         raise results[0].error
     plans = [r.value for r in results if r.value is not None]

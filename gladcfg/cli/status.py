@@ -7,14 +7,17 @@ import datetime as dt
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances
+from gladcfg.cli.options import instance_options, refresh_option, selected_instances
 
 
 @click.command()
 @instance_options
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
+@refresh_option
 @click.pass_obj
-def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str) -> int:
+def status(
+    app: AppContext, instance: tuple[str, ...], all_: bool, format_: str, refresh: bool
+) -> int:
     """Check each instance: drift (what a plan would change), unmanaged objects,
     validation warnings and this week's coverage gaps.
 
@@ -27,7 +30,9 @@ def status(app: AppContext, instance: tuple[str, ...], all_: bool, format_: str)
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_)
-    document = check_status(workspace, names, now=dt.datetime.now(dt.UTC), explain=error_text)
+    document = check_status(
+        workspace, names, now=dt.datetime.now(dt.UTC), explain=error_text, refresh=refresh
+    )
     render = render_status_json if format_ == "json" else render_status_text
     click.echo(render(document), nl=False, color=app.use_color)
     states = {record.status for record in document.instances}

@@ -21,29 +21,23 @@ import contextlib
 import hashlib
 import logging
 import marshal
-import os
-import stat
 import sys
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from types import CodeType
+
+from gladcfg.cachedir import cache_folder, private_folder, read_own, write_entry
 
 log = logging.getLogger(__name__)
 
 _MAGIC = b"gladcfg-template-code 1\n"
 _DIGEST = hashlib.sha256().digest_size
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-OFF = ("off", "0", "false", "no", "none")
 
 
-def default_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> Path | None:
+def default_folder(environ: Mapping[str, str] | None = None) -> Path | None:
     """Where this user's compiled templates are kept, or None when the cache is off."""
-    env = os.environ if environ is None else environ
-    chosen = env.get("GLADCFG_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in (*OFF, "") else Path(chosen) / "templates"
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gladcfg" / "templates"
+    return cache_folder("templates", environ)
 
 
 class TemplateCache:
@@ -51,7 +45,7 @@ class TemplateCache:
 
     def __init__(self, folder: Path | None, *, signature: str) -> None:
         self._signature = signature
-        self._folder = _private_folder(folder) if folder is not None else None
+        self._folder = private_folder(folder) if folder is not None else None
 
     @property
     def enabled(self) -> bool:
@@ -69,7 +63,7 @@ class TemplateCache:
             return None
         path = self._folder / f"{key}.code"
         try:
-            data = _read_own(path)
+            data = read_own(path, MAX_ENTRY_BYTES)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -88,47 +82,9 @@ class TemplateCache:
         payload = marshal.dumps(code)
         data = _MAGIC + hashlib.sha256(payload).digest() + payload
         try:
-            handle, temporary = tempfile.mkstemp(dir=self._folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                os.replace(temporary, self._folder / f"{key}.code")
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            write_entry(self._folder, f"{key}.code", data)
         except OSError as exc:  # a full disk or a read-only home: compile, do not cache
             log.info("template cache: cannot write to %s: %s", self._folder, exc)
-
-
-def _private_folder(folder: Path) -> Path | None:
-    """``folder``, created if need be (closed to others), when it is a real folder owned
-    by this user that no one else may write into; otherwise None."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
-    except OSError as exc:
-        log.info("template cache: cannot use %s: %s", folder, exc)
-        return None
-    owner = os.getuid() if hasattr(os, "getuid") else info.st_uid
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != owner or info.st_mode & 0o022:
-        log.info("template cache: %s is not a folder only its owner can write; not used", folder)
-        return None
-    return folder
-
-
-def _read_own(path: Path) -> bytes:
-    """An entry's bytes: a regular file of this user's, bounded in size."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    handle = os.open(path, flags)
-    with os.fdopen(handle, "rb") as entry:
-        info = os.fstat(entry.fileno())
-        owner = os.getuid() if hasattr(os, "getuid") else info.st_uid
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != owner or info.st_mode & 0o022:
-            raise OSError(f"{path} is not a file only its owner can write")
-        if info.st_size > MAX_ENTRY_BYTES:
-            raise OSError(f"{path} is larger than an entry can be")
-        return entry.read(MAX_ENTRY_BYTES + 1)
 
 
 def _decode(data: bytes) -> CodeType | None:

@@ -89,10 +89,15 @@ def valid(report: Validated) -> ValidationReport:
 
 
 def plan_fleet(
-    workspace: Workspace, names: Sequence[str], *, targets: Sequence[str] = ()
+    workspace: Workspace,
+    names: Sequence[str],
+    *,
+    targets: Sequence[str] = (),
+    refresh: bool = True,
 ) -> list[InstanceResult[Plan]]:
-    """Plan every instance in ``names``; each instance's session ends with its plan."""
-    return _plan_each(workspace, names, targets)
+    """Plan every instance in ``names``; each instance's session ends with its plan.
+    Without ``refresh``, a plan may take from the last read what is costly to read again."""
+    return _plan_each(workspace, names, targets, refresh=refresh)
 
 
 def _plan_each(
@@ -100,6 +105,8 @@ def _plan_each(
     names: Sequence[str],
     targets: Sequence[str],
     keep: dict[str, Session] | None = None,
+    *,
+    refresh: bool = True,
 ) -> list[InstanceResult[Plan]]:
     """Plan every instance in ``names``; with ``keep``, the session of each instance planned
     stays open there, for the caller to apply with and close.
@@ -116,7 +123,7 @@ def _plan_each(
         report = valid(validated.pop(name))
         session = open_instance(workspace, name)
         try:
-            plan = session.plan(targets=targets, report=report, release=True)
+            plan = session.plan(targets=targets, report=report, release=True, refresh=refresh)
         except BaseException:
             session.close()
             raise

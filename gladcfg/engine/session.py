@@ -75,12 +75,14 @@ class Session:
         if adapter is not None:
             adapter.close()
 
-    def read(self, desired: Callable[[], DesiredSpecs]) -> RemoteRead:
+    def read(self, desired: Callable[[], DesiredSpecs], *, refresh: bool = True) -> RemoteRead:
         """The instance as it is now. An adapter that cannot list some kind (Gladly's
-        answers) reads the names the files declare: only then is ``desired`` called."""
+        answers) reads the names the files declare: only then is ``desired`` called.
+        Without ``refresh`` it may take what is costly to read from its last read."""
         adapter = self.connect()
         hints = desired().read_hints() if adapter.reads_by_name else None
-        return RemoteRead(adapter.read(hints), capabilities_of(adapter), hints)
+        state = adapter.read(hints, refresh=refresh)
+        return RemoteRead(state, capabilities_of(adapter), hints)
 
     def plan(
         self,
@@ -88,6 +90,7 @@ class Session:
         targets: Sequence[str] = (),
         report: ValidationReport | None = None,
         release: bool = False,
+        refresh: bool = True,
     ) -> Plan:
         """Validate the instance's files (never touching the remote if they are invalid),
         read the remote, and plan.
@@ -95,7 +98,9 @@ class Session:
         ``report`` is the instance's validation, when the caller made it already. With
         ``release`` the caller needs neither the files nor the desired state once planned:
         the workspace forgets the files, and the desired state is emptied as it is turned
-        into specs, so the memory they took is the plan's to use (a large apply needs it)."""
+        into specs, so the memory they took is the plan's to use (a large apply needs it).
+        Without ``refresh``, what the adapter read last may stand in for reading it again
+        (the plan says so and how old it is); an apply never plans that way."""
         workspace, instance = self.workspace, self.instance
         if report is None:
             report = load_desired(workspace, instance)
@@ -103,7 +108,7 @@ class Session:
         if release:
             workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=release)
-        remote = self.read(lambda: desired)
+        remote = self.read(lambda: desired, refresh=refresh)
         log.info("%s: read the instance in %d request(s)", instance, remote.state.requests)
         return plan_instance(
             desired,
@@ -141,13 +146,17 @@ def open_instance(workspace: Workspace, instance: str) -> Session:
 
 
 def read_remote(
-    workspace: Workspace, instance: str, desired: Callable[[], DesiredState]
+    workspace: Workspace,
+    instance: str,
+    desired: Callable[[], DesiredState],
+    *,
+    refresh: bool = True,
 ) -> RemoteRead:
     """``instance`` as it is now, read outside planning (diff, export). ``desired`` gives
     the desired state whose names an adapter that reads by name is asked for; it is not
     called for an adapter that lists everything."""
     with open_instance(workspace, instance) as session:
-        return session.read(lambda: DesiredSpecs.of(desired()))
+        return session.read(lambda: DesiredSpecs.of(desired()), refresh=refresh)
 
 
 def apply_plan(

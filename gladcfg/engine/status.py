@@ -19,7 +19,12 @@ Explain = Callable[[str, GladcfgError | None], str]
 
 
 def check_status(
-    workspace: Workspace, names: Sequence[str], *, now: dt.datetime, explain: Explain
+    workspace: Workspace,
+    names: Sequence[str],
+    *,
+    now: dt.datetime,
+    explain: Explain,
+    refresh: bool = True,
 ) -> StatusDocument:
     """Every instance in ``names`` checked at ``now`` (UTC): the files are validated one
     instance after the other, and the instances are read a few at once. ``explain`` words
@@ -31,7 +36,10 @@ def check_status(
 
     validated = validate_each(workspace, names)
     records = for_each_instance(
-        names, lambda name: instance_status(workspace, name, valid(validated[name]), now.date())
+        names,
+        lambda name: instance_status(
+            workspace, name, valid(validated[name]), now.date(), refresh=refresh
+        ),
     )
     return StatusDocument(
         checked_at=now.isoformat(timespec="seconds"),
@@ -50,14 +58,19 @@ def check_status(
 
 
 def instance_status(
-    workspace: Workspace, name: str, report: ValidationReport, today: dt.date
+    workspace: Workspace,
+    name: str,
+    report: ValidationReport,
+    today: dt.date,
+    *,
+    refresh: bool = True,
 ) -> InstanceStatus:
     """One instance's record, from its validation (``report``) and a plan made now."""
     from gladcfg.coverage import compute, gap_records
     from gladcfg.engine.session import open_instance
 
     with open_instance(workspace, name) as session:
-        plan = session.plan(report=report)
+        plan = session.plan(report=report, refresh=refresh)
     summary = plan.summary
     drift = Drift(
         create=summary.create,
@@ -77,4 +90,5 @@ def instance_status(
         warnings=list(plan.warnings),
         coverage_gaps=gap_records(coverage),
         silent_after_hours=coverage.silent,
+        snapshot=plan.snapshot,
     )

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from gladcfg.model.types import Model
+from gladcfg.plan.model import Snapshot
 
 
 class Drift(Model):
@@ -47,6 +48,10 @@ class InstanceStatus(Model):
     warnings: list[str] = Field(default_factory=list)
     coverage_gaps: list[CoverageGap] = Field(default_factory=list)
     silent_after_hours: list[SilentEntryPoint] = Field(default_factory=list)
+    snapshot: Snapshot | None = Field(
+        default=None,
+        description="What the check did not read again (--refresh=false), and how old it is.",
+    )
 
 
 class StatusDocument(Model):

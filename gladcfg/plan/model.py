@@ -13,7 +13,8 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, cast
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +30,9 @@ from pydantic import (
 from gladcfg.model.kinds import address_of
 from gladcfg.model.project import SafetyLimits
 from gladcfg.model.types import Model
+
+if TYPE_CHECKING:
+    from gladcfg.adapter.base import Reuse
 
 
 class Action(enum.Enum):
@@ -215,6 +219,21 @@ class SafetyReport(_Strict):
         return not self.violations
 
 
+class Snapshot(_Strict):
+    """What a plan took from an earlier read instead of reading it again
+    (``--refresh=false``): apply re-reads it all, so it only tells how old the plan's
+    picture of those objects may be."""
+
+    objects: int = Field(ge=1, description="How many objects were not read again.")
+    read_at: str = Field(description="When the oldest of them was read (ISO 8601, UTC).")
+
+    @classmethod
+    def of(cls, reuse: Reuse) -> Snapshot:
+        """What a read (:attr:`RemoteState.snapshot`) took from an earlier one."""
+        read_at = datetime.fromtimestamp(reuse.read_at, UTC).isoformat(timespec="seconds")
+        return cls(objects=reuse.objects, read_at=read_at)
+
+
 class Plan(_Strict):
     """What would change on one instance, and the fingerprint of the remote state it read."""
 
@@ -241,6 +260,11 @@ class Plan(_Strict):
         exclude_if=_is_none,
         description="What the plan read by name (for APIs that cannot list a kind).",
     )
+    snapshot: Snapshot | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="Objects taken from an earlier read, not read again (--refresh=false).",
+    )
 
     @classmethod
     def of(
@@ -260,6 +284,7 @@ class Plan(_Strict):
         gladcfg_version: str = "",
         ignore: tuple[str, ...] = (),
         reads: dict[str, Any] | None = None,
+        snapshot: Snapshot | None = None,
     ) -> Plan:
         """A plan gladcfg computed (not validated again); the summary counts ``changes``."""
         return cls.model_construct(
@@ -278,6 +303,7 @@ class Plan(_Strict):
             warnings=warnings,
             safety=safety if safety is not None else SafetyReport.of(0, 0, 0),
             reads=reads,
+            snapshot=snapshot,
         )
 
     @model_validator(mode="after")

@@ -20,7 +20,7 @@ from gladcfg.model.kinds import KINDS, address_of, comparable, references_in, re
 from gladcfg.model.project import Instance
 from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.model import Action, Change, Plan, Snapshot
 from gladcfg.plan.safety import check_safety
 
 _WRITE_ORDER = {kind: index for index, kind in enumerate(KINDS)}
@@ -110,6 +110,7 @@ def plan_instance(
         gladcfg_version=__version__,
         ignore=tuple(config.ignore),
         reads=reads,
+        snapshot=Snapshot.of(remote.snapshot) if remote.snapshot else None,
     )
 
 

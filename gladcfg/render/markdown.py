@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, summary_line, visible
+from gladcfg.render.values import leaves, show, snapshot_note, summary_line, visible
 
 LIMIT = 65_536
 _ICONS = {
@@ -30,6 +30,8 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     else:
         head.append(f"**No changes.** ({plan.unchanged} unchanged)")
     head.append("")
+    if plan.snapshot is not None:
+        head += [f"> 🕓 {snapshot_note(plan.snapshot)}.", ""]
     tail = _tail(plan)
     budget = limit - len("\n".join(head + tail)) - 400  # room for the truncation note
     rows = ["| | action | address | fields |", "|---|---|---|---|"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from gladcfg.model.status import StatusDocument
+from gladcfg.render.values import snapshot_note
 
 _COLOURS = {"healthy": "green", "drift": "yellow", "error": "red"}
 
@@ -38,6 +39,8 @@ def render_status_text(document: StatusDocument) -> str:
         if record.silent_after_hours:
             silent = ", ".join(s.entry_point for s in record.silent_after_hours)
             lines.append(f"  no after-hours reply: {silent}")
+        if record.snapshot is not None:
+            lines.append(f"  snapshot: {snapshot_note(record.snapshot)}")
     return "\n".join(lines) + "\n"
 
 

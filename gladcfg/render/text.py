@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import click
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, summary_line, visible
+from gladcfg.render.values import leaves, show, snapshot_note, summary_line, visible
 
 SYMBOLS = {
     Action.CREATE: ("+", "green"),
@@ -47,6 +47,8 @@ def text_lines(plan: Plan) -> Iterator[str]:
     )
     if plan.targets:
         yield f"targets: {visible(', '.join(plan.targets))}"
+    if plan.snapshot is not None:
+        yield click.style("Snapshot: ", fg="yellow", bold=True) + snapshot_note(plan.snapshot)
     yield ""
     if not plan.changes:
         yield (

@@ -3,6 +3,7 @@ and nothing shown can hide, reorder or restyle what a reviewer reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from gladcfg.model.names import hidden_character
 
 if TYPE_CHECKING:
-    from gladcfg.plan.model import Summary
+    from gladcfg.plan.model import Snapshot, Summary
 
 
 def show(value: Any) -> str:
@@ -88,3 +89,28 @@ ACTION_WORDS = {
 def summary_line(summary: Summary) -> str:
     parts = [f"{getattr(summary, action)} {word}" for action, word in ACTION_WORDS.items()]
     return ", ".join(parts) + f", {summary.unchanged} unchanged"
+
+
+def snapshot_note(snapshot: Snapshot, now: dt.datetime | None = None) -> str:
+    """What a plan made with ``--refresh=false`` did not read again, and how old it is."""
+    read_at = dt.datetime.fromisoformat(snapshot.read_at)
+    now = now or dt.datetime.now(dt.UTC)
+    return (
+        f"{snapshot.objects} object(s) not read again (--refresh=false): as an earlier read "
+        f"found them, the oldest {age(now - read_at)} ago ({read_at:%Y-%m-%d %H:%M} UTC). "
+        "apply reads them again, and refuses this plan if they changed since"
+    )
+
+
+def age(elapsed: dt.timedelta) -> str:
+    """A duration as a person says it: 45 s, 12 min, 3 h 5 min, 2 days 4 h."""
+    seconds = max(0, int(elapsed.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, hours, days = seconds // 60 % 60, seconds // 3600 % 24, seconds // 86400
+    if not hours and not days:
+        return f"{minutes} min"
+    if not days:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    unit = "day" if days == 1 else "days"
+    return f"{days} {unit} {hours} h" if hours else f"{days} {unit}"

@@ -26,10 +26,11 @@ class Answers(Endpoints):
         if len(name) > 500:
             return errors(400, "too_long", "name is too long", "name")
         answer_id = data.get("id") or self.sandbox.new_id()
-        if answer_id in self.state["answers"] or any(
-            a["name"] == name for a in self.state["answers"].values()
-        ):
-            return errors(409, "taken", "name is taken", "name")
+        holder = next((a["id"] for a in self.state["answers"].values() if a["name"] == name), None)
+        if holder is not None or answer_id in self.state["answers"]:
+            # As Gladly's own examples read it: the id of the answer holding the name.
+            meta = {"existingAnswerId": holder or answer_id}
+            return errors(409, "taken", "name is taken", "name", meta=meta)
         answer = {
             "id": answer_id,
             "name": name,

@@ -9,11 +9,19 @@ from starlette.responses import JSONResponse
 
 
 def errors(
-    status: int, code: str, detail: str, attr: str | None = None, *, as_object: bool = False
+    status: int,
+    code: str,
+    detail: str,
+    attr: str | None = None,
+    *,
+    as_object: bool = False,
+    meta: dict[str, str] | None = None,
 ) -> JSONResponse:
     error: dict[str, Any] = {"code": code, "detail": detail}
     if attr:
         error["attr"] = attr
+    if meta:
+        error["meta"] = meta
     return JSONResponse({"errors": error if as_object else [error]}, status_code=status)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gladcfg.config import templatecache
+from gladcfg import cachedir
 from gladcfg.config.render import Renderer, _compile_marshalled
 from gladcfg.config.templatecache import TemplateCache, default_folder
 from gladcfg.errors import TemplateProblem
@@ -132,7 +132,7 @@ def test_a_cache_that_cannot_be_written_only_means_compiling(
     def full(*args: object, **kwargs: object) -> Any:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(templatecache.tempfile, "mkstemp", full)
+    monkeypatch.setattr(cachedir.tempfile, "mkstemp", full)
     assert render(tmp_path) == render(tmp_path)
     assert len(compiles) == 2 and list((tmp_path / "cache/templates").iterdir()) == []
 

@@ -33,9 +33,9 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         adapter = real(*args)
         read = adapter.read
 
-        def recording(wanted: Any = None) -> Any:
+        def recording(wanted: Any = None, *, refresh: bool = True) -> Any:
             hints.append(wanted)
-            return read(wanted)
+            return read(wanted, refresh=refresh)
 
         monkeypatch.setattr(adapter, "reads_by_name", True)
         monkeypatch.setattr(adapter, "read", recording)

@@ -19,11 +19,19 @@ from typing import Any
 import httpx
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, ReadHints, RemoteObject, RemoteState, tenant_identity
+from gladcfg.adapter.base import (
+    Access,
+    ReadHints,
+    RemoteObject,
+    RemoteState,
+    Reuse,
+    tenant_identity,
+)
 from gladcfg.adapter.gladly.client import GladlyClient, basic_auth_forms
 from gladcfg.adapter.gladly.kinds import HANDLERS, Reading, ReadOnly, Writable
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
 from gladcfg.adapter.gladly.session import Session
+from gladcfg.adapter.gladly.snapshot import Snapshot
 from gladcfg.errors import AdapterError, GladcfgError
 from gladcfg.model.project import GladlyInstance, tenant_url
 
@@ -84,7 +92,9 @@ class GladlyAdapter:
             secrets=basic_auth_forms(config.user, token) if token else (),
         )
         self.identity = tenant_identity(self.name, instance, tenant_url(config.base_url))
-        self.session = Session(client, environ=env)
+        # The cache's place is the user's (os.environ), whatever environment is injected.
+        self.snapshot = Snapshot.open(self.identity)
+        self.session = Session(client, environ=env, snapshot=self.snapshot)
 
     @staticmethod
     def access_for(config: GladlyInstance) -> Mapping[str, Access]:
@@ -92,11 +102,13 @@ class GladlyAdapter:
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, hints: ReadHints | None = None) -> RemoteState:
+    def read(self, hints: ReadHints | None = None, *, refresh: bool = True) -> RemoteState:
         """Every list at once on the read's workers; then each kind's handler turns what its
-        list answered into objects (answers, which have no list, are read by name there)."""
+        list answered into objects (answers, which have no list, are read by name there,
+        or without ``refresh`` taken from the snapshot where it saw them)."""
         hints = hints or {}
         state = RemoteState(identity=self.identity)
+        self.snapshot.begin_read()
         with ThreadPoolExecutor(READ_WORKERS) as pool:
             pending = {
                 kind: pool.submit(self.client.get, handler.path, handler.listing)
@@ -113,10 +125,14 @@ class GladlyAdapter:
                     },
                     declared=hints.get(kind, {}),
                     pool=pool,
+                    reuse=not refresh,
                 )
                 found = handler.objects(self.session, reading)
                 state.objects[kind] = {obj.name: obj for obj in found}
         state.requests = self.client.requests
+        if self.snapshot.reused:
+            state.snapshot = Reuse(self.snapshot.reused, self.snapshot.oldest or 0.0)
+        self.snapshot.save()
         return state
 
     # -- writing -------------------------------------------------------------------------
@@ -136,6 +152,7 @@ class GladlyAdapter:
         self._writer(kind).delete(self.session, obj)
 
     def close(self) -> None:
+        self.snapshot.save()
         self.client.close()
 
     @contextlib.contextmanager

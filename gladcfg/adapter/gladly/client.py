@@ -261,6 +261,7 @@ class GladlyClient:
             "status": status,
             "codes": gladly_error_codes(response.content),
             "request_id": request_id,
+            "meta": gladly_error_meta(response.content),
         }
         if status in (401, 403):
             raise AuthError(
@@ -371,6 +372,19 @@ def gladly_error_codes(content: bytes) -> tuple[str, ...]:
     return tuple(
         error["code"] for error in _error_entries(content) if isinstance(error.get("code"), str)
     )
+
+
+def gladly_error_meta(content: bytes) -> dict[str, str]:
+    """The ``meta`` of Gladly's errors (``{"existingAnswerId": …}`` after a ``taken``): its
+    short text values only."""
+    meta: dict[str, str] = {}
+    for error in _error_entries(content):
+        found = error.get("meta")
+        if isinstance(found, dict):
+            for key, value in found.items():
+                if isinstance(key, str) and isinstance(value, str) and len(value) <= 500:
+                    meta.setdefault(key, value)
+    return meta
 
 
 def gladly_errors(content: bytes) -> str:

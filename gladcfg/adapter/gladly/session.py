@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly import shapes
 from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, GladlyClient, Response
+from gladcfg.adapter.gladly.snapshot import Snapshot
 from gladcfg.errors import (
     BadResponseError,
     GoneError,
@@ -31,8 +32,12 @@ N = TypeVar("N", bound=shapes.Named)
 
 
 class Session:
-    def __init__(self, client: GladlyClient, *, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self, client: GladlyClient, *, environ: Mapping[str, str], snapshot: Snapshot
+    ) -> None:
         self.client = client
+        # What earlier runs read of the kinds read one by one, and the ids they were under.
+        self.snapshot = snapshot
         # Where a write finds the secrets the files name by environment variable: the
         # adapter's environment (injected in tests), never read before a write needs it.
         self.environ = environ

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import logging
 import re
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -23,8 +25,11 @@ from gladcfg.adapter.gladly.client import Response, clean_text
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
 from gladcfg.adapter.gladly.session import Session, object_path
 from gladcfg.adapter.gladly.shapes import CREATED, Id, Shape, Text
-from gladcfg.errors import BadResponseError, NotFoundError
+from gladcfg.adapter.gladly.snapshot import Pair, Seen
+from gladcfg.errors import AdapterError, BadResponseError, NotFoundError
 from gladcfg.model.resources import CONTENT_TYPES
+
+log = logging.getLogger(__name__)
 
 
 class Answer(Shape):
@@ -53,7 +58,7 @@ class Answers(Writable):
     def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
         audience_names = reading.names["audiences"]
         return reading.each_declared(
-            lambda name, spec: self._read(session, name, spec, audience_names)
+            lambda name, spec: self._read(session, name, spec, audience_names, reading.reuse)
         )
 
     def _read(
@@ -62,25 +67,54 @@ class Answers(Writable):
         name: str,
         spec: Mapping[str, Any],
         audience_names: Mapping[str, str],
+        reuse: bool,
     ) -> RemoteObject | None:
-        """One declared answer: its metadata, then only the declared language × type pairs."""
+        """One declared answer with only its declared language × type pairs: as the
+        snapshot saw it when ``reuse`` and it saw them all, otherwise read now."""
+        pairs = declared_pairs(spec)
+        seen = session.snapshot.reuse(name, pairs) if reuse else None
+        if seen is None:
+            seen = self._read_now(session, name, pairs)
+            session.snapshot.saw(name, seen)
+        return remote_answer(seen, pairs, audience_names)
+
+    def _read_now(self, session: Session, name: str, pairs: list[Pair]) -> Seen:
+        """GET the answer under the id derived from ``name``, or else under the id it was last
+        found or written under (an answer gladcfg renamed keeps its first name's id); then
+        each pair in ``pairs``."""
+        read_at = time.time()
         ident = answer_id(name)
+        remote = self._get(session, ident)
+        known = session.snapshot.id_of(name)
+        if remote is None and known is not None and known != ident:
+            ident, remote = known, self._get(session, known)
+            if remote is not None and remote.name != name:
+                remote = None
+        if remote is None:
+            return Seen(read_at, None, frozenset(pairs))
+        return self._seen(session, ident, remote, pairs, read_at)
+
+    def _seen(
+        self, session: Session, ident: str, remote: Answer, pairs: list[Pair], read_at: float
+    ) -> Seen:
+        """The answer ``remote``, read under ``ident``, with the content of each pair in
+        ``pairs`` that it has."""
+        contents: dict[Pair, Any] = {}
+        for language, kind in pairs:
+            path = self._content_path(ident, language, kind)
+            try:
+                body = session.client.get(path, ANSWER_CONTENT)
+            except NotFoundError:
+                continue
+            contents[language, kind] = content_from(kind, body)
+        metadata = {**remote.model_dump(mode="json"), "id": ident}
+        return Seen(read_at, metadata, frozenset(pairs), contents)
+
+    def _get(self, session: Session, ident: str) -> Answer | None:
         try:
-            remote = session.client.get(object_path(self.path, ident), ANSWER)
+            return session.client.get(object_path(self.path, ident), ANSWER)
         except NotFoundError:
             return None
-        contents: dict[str, dict[str, Any]] = {}
-        for language, types in spec.get("content", {}).items():
-            for kind in CONTENT_TYPES:
-                if kind not in types:
-                    continue
-                path = self._content_path(ident, language, kind)
-                try:
-                    body = session.client.get(path, ANSWER_CONTENT)
-                except NotFoundError:
-                    continue
-                contents.setdefault(language, {})[kind] = content_from(kind, body)
-        return RemoteObject(ident, remote.name, answer_spec(remote, contents, audience_names))
 
     def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
         ident = answer_id(name)
@@ -102,9 +136,47 @@ class Answers(Writable):
             except NotFoundError:
                 return None
 
-        session.create_once(self.path, body, created, existing)
+        try:
+            session.create_once(self.path, body, created, existing)
+        except AdapterError as exc:
+            if exc.status != 409 or "taken" not in exc.codes:
+                raise
+            return self._adopt(session, name, spec, exc)
+        session.snapshot.wrote(name, ident)
         self._put_contents(session, ident, spec, {})
         return RemoteObject(ident, name, spec)
+
+    def _adopt(
+        self, session: Session, name: str, spec: dict[str, Any], taken: AdapterError
+    ) -> RemoteObject:
+        """The name is taken: by this answer under another id, when gladcfg renamed it
+        earlier (its id is derived from its first name) or it was made in the admin UI.
+        Gladly says which (``meta.existingAnswerId``); that answer becomes the declared one,
+        brought to its declared metadata and contents."""
+        known = taken.meta.get("existingAnswerId") or taken.meta.get("id")
+        remote = self._get(session, known) if known else None
+        if remote is None or remote.name != name:
+            raise AdapterError(
+                f"{taken}: an answer named {name!r} already exists on Gladly under an id "
+                "gladcfg cannot find (Gladly did not say which); rename or delete it in "
+                "Gladly, or give this answer another name",
+                status=taken.status,
+                codes=taken.codes,
+                request_id=taken.request_id,
+            ) from None
+        log.warning(
+            "answers.%s: an answer of that name already exists on Gladly (id %s: renamed "
+            "earlier or made in the admin UI); it is now the declared one and was updated "
+            "instead of creating another",
+            name,
+            remote.id,
+        )
+        pairs = declared_pairs(spec)
+        seen = self._seen(session, remote.id, remote, pairs, time.time())
+        session.snapshot.saw(name, seen)
+        found = remote_answer(seen, pairs, {v: k for k, v in session.ids_of("audiences").items()})
+        assert found is not None
+        return self.update(session, found, name, spec)
 
     def update(
         self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
@@ -118,11 +190,13 @@ class Answers(Writable):
         ):
             path = object_path(self.path, obj.id)
             session.gone_if_missing(lambda: session.client.request("PATCH", path, metadata), obj)
+        session.snapshot.wrote(name, obj.id, old_name=obj.name)
         self._put_contents(session, obj.id, spec, before.get("content", {}))
         return RemoteObject(obj.id, name, spec)
 
     def delete(self, session: Session, obj: RemoteObject) -> None:
         path = object_path(self.path, obj.id)
+        session.snapshot.wrote(obj.name, None)
         session.gone_if_missing(lambda: session.client.request("DELETE", path), obj)
 
     def _put_contents(
@@ -145,6 +219,31 @@ class Answers(Writable):
     def _content_path(self, ident: str, language: str, kind: str) -> str:
         language = quote(gladly_language(language), safe="")
         return f"{object_path(self.path, ident)}/languages/{language}/type/{kind}"
+
+
+def declared_pairs(spec: Mapping[str, Any]) -> list[Pair]:
+    """The language × type pairs of an answer's declared content, in the files' order."""
+    return [
+        (language, kind)
+        for language, types in spec.get("content", {}).items()
+        for kind in CONTENT_TYPES
+        if kind in types
+    ]
+
+
+def remote_answer(
+    seen: Seen, pairs: list[Pair], audience_names: Mapping[str, str]
+) -> RemoteObject | None:
+    """The answer ``seen`` with the contents of ``pairs`` only: what a read of just those
+    pairs finds (None: there was no such answer)."""
+    if seen.metadata is None:
+        return None
+    remote = ANSWER.validate_python(seen.metadata)
+    contents: dict[str, dict[str, Any]] = {}
+    for language, kind in pairs:
+        if (language, kind) in seen.contents:
+            contents.setdefault(language, {})[kind] = seen.contents[language, kind]
+    return RemoteObject(remote.id, remote.name, answer_spec(remote, contents, audience_names))
 
 
 def answer_id(name: str) -> str:

@@ -33,6 +33,8 @@ class Reading:
     names: Mapping[str, Mapping[str, str]]
     declared: Mapping[str, Mapping[str, Any]]  # name → spec of what the files declare
     pool: Executor  # the read's workers
+    # Take what the snapshot saw instead of reading it again (``plan --refresh=false``).
+    reuse: bool = False
 
     def each_declared(
         self, read_one: Callable[[str, Mapping[str, Any]], RemoteObject | None]

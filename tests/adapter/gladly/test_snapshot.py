@@ -1,0 +1,194 @@
+"""The snapshot of answers kept between runs: kept only where it is safe, never trusted when
+it is not one, and a failure to keep it costs speed, never a run."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from gladcfg import cachedir
+from gladcfg.adapter.gladly.adapter import GladlyAdapter
+from gladcfg.adapter.gladly.kinds.answers import answer_id
+from gladcfg.adapter.gladly.snapshot import Seen, Snapshot
+from gladcfg.errors import AdapterError
+from tests.adapter.gladly.conftest import lists
+
+IDENTITY = "gladly:prod:https://acme.gladly.com"
+HINTS = {"answers": {"closed": {"content": {"en-US": {"messaging": "Closed."}}}}}
+CLOSED = answer_id("closed")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "snapshots"
+
+
+def seen(read_at: float | None = None) -> Seen:
+    return Seen(
+        read_at=time.time() if read_at is None else read_at,
+        metadata={"id": "a-1", "name": "closed", "description": None, "audienceIds": []},
+        asked=frozenset({("en-US", "messaging"), ("fr", "messaging")}),
+        contents={("en-US", "messaging"): "Closed."},
+    )
+
+
+def test_what_is_saved_is_loaded_and_reused_only_for_pairs_it_asked_for(cache: Path) -> None:
+    snapshot = Snapshot.open(IDENTITY)
+    snapshot.saw("closed", seen(1000.0))
+    snapshot.save()
+    assert snapshot.path is not None and snapshot.path.parent == cache
+    assert (cache.stat().st_mode & 0o777) == 0o700
+    loaded = Snapshot.open(IDENTITY)
+    assert loaded.id_of("closed") == "a-1"
+    assert loaded.reuse("closed", [("en-US", "messaging"), ("fr", "messaging")]) == seen(1000.0)
+    assert loaded.reuse("closed", [("en-US", "email")]) is None  # never asked for
+    assert loaded.reuse("refunds", []) is None
+    assert (loaded.reused, loaded.oldest) == (1, 1000.0)
+
+
+def test_a_write_makes_the_next_read_a_real_one_and_keeps_the_id(cache: Path) -> None:
+    snapshot = Snapshot.open(IDENTITY)
+    snapshot.saw("refunds", seen())
+    snapshot.wrote("refund-policy", "a-1", old_name="refunds")
+    assert snapshot.reuse("refund-policy", []) is None and snapshot.reuse("refunds", []) is None
+    assert snapshot.id_of("refund-policy") == "a-1" and snapshot.id_of("refunds") is None
+    snapshot.wrote("refund-policy", None)
+    assert snapshot.id_of("refund-policy") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        "[]",
+        '{"format": 2, "identity": "' + IDENTITY + '", "ids": {}, "answers": {}}',
+        '{"format": 1, "identity": "gladly:other", "ids": {}, "answers": {}}',
+        '{"format": 1, "identity": "' + IDENTITY + '", "ids": {}}',
+        '{"format": 1, "identity": "' + IDENTITY + '", "ids": {}, "answers": {"a": '
+        '{"read_at": 9e99, "metadata": null, "asked": [], "contents": []}}}',
+        '{"format": 1, "identity": "' + IDENTITY + '", "ids": {}, "answers": {"a": '
+        '{"read_at": 1, "metadata": [1], "asked": [], "contents": []}}}',
+        '{"format": 1, "identity": "' + IDENTITY + '", "ids": {}, "answers": {"a": '
+        '{"read_at": "NaN", "metadata": null, "asked": [], "contents": []}}}',
+    ],
+    ids=["torn", "list", "format", "foreign", "missing", "future", "metadata", "nan"],
+)
+def test_a_snapshot_that_is_not_one_is_no_snapshot(
+    cache: Path, text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = Snapshot.open(IDENTITY).path
+    assert path is not None
+    path.write_text(text)
+    with caplog.at_level(logging.INFO):
+        snapshot = Snapshot.open(IDENTITY)
+    assert snapshot.reuse("a", []) is None and snapshot.id_of("a") is None
+    assert "not usable" in caplog.text
+
+
+def test_a_folder_others_may_write_into_is_not_used(cache: Path) -> None:
+    cache.mkdir(parents=True)
+    os.chmod(cache, 0o777)
+    snapshot = Snapshot.open(IDENTITY)
+    assert snapshot.path is None
+    snapshot.saw("closed", seen())
+    snapshot.save()  # nowhere to keep it: nothing happens
+    assert list(cache.iterdir()) == []
+
+
+def test_the_cache_turned_off_keeps_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", "off")
+    snapshot = Snapshot.open(IDENTITY)
+    assert snapshot.path is None
+    snapshot.saw("closed", seen())
+    snapshot.save()
+
+
+def test_a_full_disk_costs_only_the_snapshot(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cachedir.tempfile, "mkstemp", full)
+    snapshot = Snapshot.open(IDENTITY)
+    snapshot.saw("closed", seen())
+    with caplog.at_level(logging.INFO):
+        snapshot.save()
+    assert "No space left on device" in caplog.text
+    assert Snapshot.open(IDENTITY).id_of("closed") is None
+
+
+def answer_routes(api: respx.MockRouter, body: str = "Closed.") -> respx.Route:
+    lists(api)
+    api.get(f"/answers/{CLOSED}").mock(
+        return_value=httpx.Response(200, json={"id": CLOSED, "name": "closed"})
+    )
+    return api.get(f"/answers/{CLOSED}/languages/en-us/type/messaging").mock(
+        return_value=httpx.Response(200, json={"bodyHtml": body})
+    )
+
+
+def test_a_read_without_refresh_takes_the_snapshot_and_says_so(
+    cache: Path, api: respx.MockRouter, adapter: GladlyAdapter
+) -> None:
+    content = answer_routes(api)
+    first = adapter.read(HINTS, refresh=False)  # nothing to take yet: read
+    assert first.snapshot is None and content.call_count == 1
+    content.mock(return_value=httpx.Response(200, json={"bodyHtml": "Edited."}))
+    second = adapter.read(HINTS, refresh=False)
+    assert content.call_count == 1 and second.snapshot is not None
+    assert second.snapshot.objects == 1
+    assert second.of("answers")["closed"].spec == first.of("answers")["closed"].spec
+    assert second.fingerprint() == first.fingerprint()
+    fresh = adapter.read(HINTS)
+    assert content.call_count == 2 and fresh.snapshot is None
+    assert fresh.of("answers")["closed"].spec["content"]["en-US"]["messaging"] == "Edited."
+    assert fresh.fingerprint() != second.fingerprint()  # what apply's re-read catches
+
+
+def test_a_taken_name_gladly_does_not_place_is_a_clear_error(
+    cache: Path, api: respx.MockRouter, adapter: GladlyAdapter
+) -> None:
+    lists(api)
+    adapter.read({})
+    taken = {"errors": [{"attr": "name", "code": "taken", "detail": "name is taken"}]}
+    api.post("/answers").mock(return_value=httpx.Response(409, json=taken))
+    with pytest.raises(AdapterError, match="already exists on Gladly under an id gladcfg cannot"):
+        adapter.create("answers", "closed", {"content": {}})
+
+
+def test_a_taken_name_held_by_another_answer_is_not_adopted(
+    cache: Path, api: respx.MockRouter, adapter: GladlyAdapter
+) -> None:
+    lists(api)
+    adapter.read({})
+    taken = {"errors": [{"code": "taken", "meta": {"existingAnswerId": "other"}}]}
+    api.post("/answers").mock(return_value=httpx.Response(409, json=taken))
+    api.get("/answers/other").mock(
+        return_value=httpx.Response(200, json={"id": "other", "name": "not closed"})
+    )
+    with pytest.raises(AdapterError, match="cannot find") as raised:
+        adapter.create("answers", "closed", {"content": {}})
+    assert raised.value.status == 409 and raised.value.codes == ("taken",)
+
+
+def test_an_answer_gladcfg_deleted_is_forgotten(
+    cache: Path, api: respx.MockRouter, adapter: GladlyAdapter
+) -> None:
+    answer_routes(api)
+    found = adapter.read(HINTS).of("answers")["closed"]
+    api.delete(f"/answers/{CLOSED}").mock(return_value=httpx.Response(204))
+    adapter.delete("answers", found)
+    adapter.close()
+    path = adapter.snapshot.path
+    assert path is not None
+    assert json.loads(path.read_text())["answers"] == {}
