@@ -22,7 +22,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,12 +84,14 @@ class Snapshot:
         with self._lock:
             self.reused, self.oldest = 0, None
 
-    def reuse(self, name: str, pairs: Iterable[Pair]) -> Seen | None:
-        """What the snapshot saw of ``name``, if it saw every pair in ``pairs``; counted as
-        reused."""
+    def reuse(
+        self, name: str, pairs: Iterable[Pair], usable: Callable[[Seen], bool]
+    ) -> Seen | None:
+        """What the snapshot saw of ``name``, if it saw every pair in ``pairs`` and it is
+        ``usable`` (in the shape a read gives); counted as reused."""
         with self._lock:
             seen = self._seen.get(name)
-            if seen is None or not seen.covers(pairs):
+            if seen is None or not seen.covers(pairs) or not usable(seen):
                 return None
             self.reused += 1
             self.oldest = seen.read_at if self.oldest is None else min(self.oldest, seen.read_at)

@@ -16,7 +16,7 @@ import respx
 
 from gladcfg import cachedir
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
-from gladcfg.adapter.gladly.kinds.answers import answer_id
+from gladcfg.adapter.gladly.kinds.answers import answer_id, usable
 from gladcfg.adapter.gladly.snapshot import Seen, Snapshot
 from gladcfg.errors import AdapterError
 from tests.adapter.gladly.conftest import lists
@@ -49,17 +49,33 @@ def test_what_is_saved_is_loaded_and_reused_only_for_pairs_it_asked_for(cache: P
     assert (cache.stat().st_mode & 0o777) == 0o700
     loaded = Snapshot.open(IDENTITY)
     assert loaded.id_of("closed") == "a-1"
-    assert loaded.reuse("closed", [("en-US", "messaging"), ("fr", "messaging")]) == seen(1000.0)
-    assert loaded.reuse("closed", [("en-US", "email")]) is None  # never asked for
-    assert loaded.reuse("refunds", []) is None
+    both = [("en-US", "messaging"), ("fr", "messaging")]
+    assert loaded.reuse("closed", both, usable) == seen(1000.0)
+    assert loaded.reuse("closed", [("en-US", "email")], usable) is None  # never asked for
+    assert loaded.reuse("refunds", [], usable) is None
     assert (loaded.reused, loaded.oldest) == (1, 1000.0)
+
+
+@pytest.mark.parametrize(
+    "metadata", [{"id": "a-1"}, {"id": "a-1", "name": "closed", "audienceIds": "aud-1"}]
+)
+def test_what_is_not_in_the_shape_a_read_gives_is_read_again(
+    cache: Path, metadata: dict[str, Any]
+) -> None:
+    snapshot = Snapshot.open(IDENTITY)
+    snapshot.saw("closed", Seen(time.time(), metadata, frozenset()))
+    snapshot.saw("odd", Seen(time.time(), None, frozenset(), {("en-US", "messaging"): 7}))
+    assert snapshot.reuse("closed", [], usable) is None
+    assert snapshot.reuse("odd", [], usable) is None
+    assert snapshot.reused == 0
 
 
 def test_a_write_makes_the_next_read_a_real_one_and_keeps_the_id(cache: Path) -> None:
     snapshot = Snapshot.open(IDENTITY)
     snapshot.saw("refunds", seen())
     snapshot.wrote("refund-policy", "a-1", old_name="refunds")
-    assert snapshot.reuse("refund-policy", []) is None and snapshot.reuse("refunds", []) is None
+    assert snapshot.reuse("refund-policy", [], usable) is None
+    assert snapshot.reuse("refunds", [], usable) is None
     assert snapshot.id_of("refund-policy") == "a-1" and snapshot.id_of("refunds") is None
     snapshot.wrote("refund-policy", None)
     assert snapshot.id_of("refund-policy") is None
@@ -90,7 +106,7 @@ def test_a_snapshot_that_is_not_one_is_no_snapshot(
     path.write_text(text)
     with caplog.at_level(logging.INFO):
         snapshot = Snapshot.open(IDENTITY)
-    assert snapshot.reuse("a", []) is None and snapshot.id_of("a") is None
+    assert snapshot.reuse("a", [], usable) is None and snapshot.id_of("a") is None
     assert "not usable" in caplog.text
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly.client import Response, clean_text
@@ -72,7 +72,7 @@ class Answers(Writable):
         """One declared answer with only its declared language × type pairs: as the
         snapshot saw it when ``reuse`` and it saw them all, otherwise read now."""
         pairs = declared_pairs(spec)
-        seen = session.snapshot.reuse(name, pairs) if reuse else None
+        seen = session.snapshot.reuse(name, pairs, usable) if reuse else None
         if seen is None:
             seen = self._read_now(session, name, pairs)
             session.snapshot.saw(name, seen)
@@ -229,6 +229,17 @@ def declared_pairs(spec: Mapping[str, Any]) -> list[Pair]:
         for kind in CONTENT_TYPES
         if kind in types
     ]
+
+
+def usable(seen: Seen) -> bool:
+    """Whether what a snapshot holds of an answer is in the shape a read gives."""
+    if not all(isinstance(content, str | dict) for content in seen.contents.values()):
+        return False
+    try:
+        ANSWER.validate_python(seen.metadata) if seen.metadata is not None else None
+    except ValidationError:
+        return False
+    return True
 
 
 def remote_answer(
