@@ -191,11 +191,14 @@ def test_actionlint_does_check_them(tmp_path: Path) -> None:
     broken = tmp_path / ".github/workflows"
     shutil.copytree(WORKFLOW_DIR, broken)
     apply = broken / "gladcfg-apply-instance.yml"
-    text = apply.read_text(encoding="utf-8")
-    apply.write_text(text.replace("needs: reviewed-plan", "needs: reviewd-plan"), "utf-8")
+    text = apply.read_text(encoding="utf-8").replace("needs: reviewed-plan", "needs: reviewd-plan")
+    # With shellcheck installed, actionlint checks the scripts too (optional: not a test extra).
+    text = text.replace('show "$out/plan.json"', "show $out/plan.json")
+    apply.write_text(text, "utf-8")
     result = actionlint(*sorted(broken.glob("*.yml")))
     assert result.returncode == 1
     assert "reviewd-plan" in result.stdout and "gladcfg-apply-instance.yml" in result.stdout
+    assert ("SC2086" in result.stdout) == (shutil.which("shellcheck") is not None)
 
 
 # --- The workflows, run ------------------------------------------------------------------
