@@ -277,6 +277,9 @@ class Ci:
         self.runs: list[Run] = []
         self.merged: dict[str, list[str]] = {}
         self._jobs = itertools.count(1)
+        self.caches = self.folder / "caches"
+        self.caches.mkdir()
+        self.restored: list[str] = []  # the keys cache steps restored
 
     # The repository, as the people working on it change it.
 
@@ -336,6 +339,7 @@ class Ci:
             "github.event_name": event,
             "github.repository": REPOSITORY,
             "github.token": "github-token-for-this-run",
+            "github.run_id": str(run.id),
         }
         jobs: dict[str, Job] = {}
         self._workflow(load(WORKFLOW_DIR / workflow), context, run, "", jobs)
@@ -391,8 +395,11 @@ class Ci:
             "GITHUB_STEP_SUMMARY": str(summary),
             "GITHUB_OUTPUT": str(temp.parent / f"{temp.name}-output"),
             "GITHUB_SHA": context["github.sha"],
+            "GITHUB_EVENT_NAME": context["github.event_name"],
             "GITHUB_REPOSITORY": REPOSITORY,
             "FAKE_GITHUB": str(self._publish()),
+            # A fresh runner: nothing cached but what a cache step restores.
+            "GLADCFG_CACHE_DIR": str(temp / "home/.cache/gladcfg"),
         }
         env.update(_evaluated(workflow.get("env", {}), context))
         env.update(_evaluated(job.get("env", {}), context))
@@ -452,11 +459,37 @@ class Ci:
                 return False, f"ENOENT: no such file {plan}\n"
             job.comment = plan.read_text(encoding="utf-8")
             return True, ""
+        if action == "actions/cache/restore":
+            return self._restore(given, env)
+        if action == "actions/cache/save":
+            return self._save(given, env)
         if action == "peter-evans/create-pull-request":
             job.pull_request = self.git("diff") or None
             self.git("checkout", "-q", "--", ".")
             return True, ""
         raise AssertionError(f"the test does not know the action {action}")
+
+    # actions/cache: one folder per key, shared by every run, as GitHub keeps them.
+
+    def _restore(self, given: dict[str, str], env: dict[str, str]) -> tuple[bool, str]:
+        keys = [given["key"], *given.get("restore-keys", "").split()]
+        saved = sorted(self.caches.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for key in keys:
+            hit = next((p for p in saved if p.name == key or p.name.startswith(key)), None)
+            if hit is not None:
+                shutil.copytree(hit, _cached(given["path"], env), dirs_exist_ok=True)
+                self.restored.append(hit.name)
+                return True, f"Cache restored from key: {hit.name}\n"
+        return True, "Cache not found\n"
+
+    def _save(self, given: dict[str, str], env: dict[str, str]) -> tuple[bool, str]:
+        path, target = _cached(given["path"], env), self.caches / given["key"]
+        if target.exists():
+            return False, f"Unable to reserve cache with key {given['key']}: it exists\n"
+        if not path.is_dir():
+            return True, "Path does not exist, hence no cache is being saved.\n"
+        shutil.copytree(path, target)
+        return True, f"Cache saved with key: {given['key']}\n"
 
     def _publish(self) -> Path:
         """The GitHub the fake ``gh`` answers from: runs, their artifacts, merged heads."""
@@ -536,6 +569,12 @@ def _condition(condition: str, context: Mapping[str, str], *, failed: bool) -> b
     raise AssertionError(f"the test does not know the condition {condition}")
 
 
+def _cached(path: str, env: dict[str, str]) -> Path:
+    """A cache step's path on this runner: gladcfg's cache folder is the job's own."""
+    home = Path(env["GLADCFG_CACHE_DIR"]).parent.parent
+    return Path(path.replace("~", str(home), 1)) if path.startswith("~/") else Path(path)
+
+
 def _upload(artifact: Path, given: dict[str, str]) -> tuple[bool, str]:
     if artifact.exists() and given.get("overwrite") != "true":
         return False, f"an artifact named {artifact.name} exists in this run already\n"
@@ -554,7 +593,7 @@ def _upload(artifact: Path, given: dict[str, str]) -> tuple[bool, str]:
 
 
 @pytest.fixture(scope="module")
-def acme_repository(tmp_path_factory: pytest.TempPathFactory, template_cache_folder: Path) -> Path:
+def acme_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """examples/acme as a repository's main branch, its three instances up to date."""
     root = tmp_path_factory.mktemp("acme") / "repo"
     shutil.copytree(ACME, root)
@@ -565,7 +604,7 @@ def acme_repository(tmp_path_factory: pytest.TempPathFactory, template_cache_fol
     env = {
         **os.environ,
         "ACME_WEBHOOK_KEY": "example-key-not-a-secret",
-        "GLADCFG_CACHE_DIR": str(template_cache_folder),
+        "GLADCFG_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
     }
     for instance in INSTANCES:
         subprocess.run(
@@ -710,3 +749,16 @@ def test_the_nightly_drift_job_turns_an_admin_edit_into_a_pull_request(ci: Ci) -
     diff = jobs["pull (prod-eu)"].pull_request
     assert diff is not None and '+  billing: {description: "Billing, EU desk"}' in diff
     assert '"drift"' in jobs["pull (prod-eu)"].log  # the health record is in the log
+
+
+def test_pull_request_plans_start_from_the_cache_the_nightly_full_read_left(ci: Ci) -> None:
+    main = ci.git("rev-parse", "HEAD")
+    drift, _ = ci.run("gladcfg-drift.yml", event="schedule", sha=main)
+    saved = sorted(p.name for p in ci.caches.iterdir())
+    assert saved == sorted(f"gladcfg-cache-{name}-{drift.id}" for name in INSTANCES)
+    assert all(any((ci.caches / key).rglob("*")) for key in saved)  # compiled templates
+    head = ci.open_pull_request()
+    _, jobs = ci.run("gladcfg-plan.yml", event="pull_request", sha=head)
+    assert all(job.ok for job in jobs.values())
+    assert ci.restored[-3:] == [f"gladcfg-cache-{name}-{drift.id}" for name in INSTANCES]
+    assert sorted(p.name for p in ci.caches.iterdir()) == saved  # a pull request saves none
