@@ -2,14 +2,15 @@
 hours, per-channel addresses, translations and what auto-replies can send (SPEC §3).
 
 Each check reads the desired state and yields problems; none of them raises, so a run
-reports everything it finds.
+reports everything it finds. A resource declared with errors in required fields is still
+checked by every check that does not read them (:func:`_usable`).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, cast
 
@@ -49,11 +50,31 @@ def check_desired_state(
     return [replace(p, instances=(state.instance,)) for p in problems]
 
 
+def _usable(state: DesiredState, kind: str, *needs: str) -> Mapping[str, Declared]:
+    """The resources of ``kind`` a check can read: every valid one, and those declared with
+    errors whose required fields ``needs`` (the ones the check reads) were read."""
+    partial = state.partial.get(kind)
+    if not partial:
+        return state.declared(kind)
+    usable = dict(state.declared(kind))
+    for name, declared in partial.items():
+        if all(getattr(declared.model, field) is not None for field in needs):
+            usable.setdefault(name, declared)
+    return usable
+
+
+def _settings(state: DesiredState, *needs: str) -> Declared | None:
+    """The settings, as :func:`_usable` gives resources."""
+    if state.settings is not None:
+        return state.settings
+    return _usable(state, "settings", *needs).get("settings")
+
+
 def _policy(state: DesiredState, policy: Policy) -> Iterator[Problem]:
     """The project's house rules (``policy:`` in gladcfg.yaml)."""
     for kind, pattern in policy.naming.items():
         compiled = compile_pattern(pattern)  # valid: gladcfg.yaml was validated
-        for declared in state.declared(kind).values():
+        for declared in _usable(state, kind).values():
             if not compiled.search(declared.name):
                 yield declared.source.problem(
                     f"the name '{declared.name}' does not follow the naming policy for "
@@ -64,15 +85,16 @@ def _policy(state: DesiredState, policy: Policy) -> Iterator[Problem]:
     required = policy.required_languages
     if not required:
         return
-    if state.settings is not None:
-        configured = cast(Settings, state.settings.model).languages
+    settings = _settings(state, "languages")
+    if settings is not None:
+        configured = cast(Settings, settings.model).languages
         missing = [language for language in required if language not in configured]
         if missing:
-            yield state.settings.source.problem(
+            yield settings.source.problem(
                 f"the policy requires {', '.join(missing)} (policy.required_languages)",
                 ("settings", "languages"),
             )
-    for declared in state.declared("answers").values():
+    for declared in _usable(state, "answers", "content").values():
         content = cast(Answer, declared.model).content
         missing = [language for language in required if language not in content]
         if missing:
@@ -86,7 +108,7 @@ def _policy(state: DesiredState, policy: Policy) -> Iterator[Problem]:
 
 def _all(state: DesiredState) -> Iterator[Declared]:
     for kind in KIND_MODELS:
-        yield from state.declared(kind).values()
+        yield from _usable(state, kind).values()
 
 
 def _references(state: DesiredState, invalid: Invalid) -> Iterator[Problem]:
@@ -150,7 +172,7 @@ def _renames(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 
 
 def _hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
-    for declared in state.declared("business_hours").values():
+    for declared in _usable(state, "business_hours").values():
         hours = cast(BusinessHours, declared.model)
         taken: dict[str, list[tuple[int, int, str]]] = {}
         for spec, ranges in hours.weekly.items():
@@ -183,7 +205,7 @@ def _hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 
 def _addresses(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     seen: dict[tuple[str, str], str] = {}
-    for declared in state.declared("entry_points").values():
+    for declared in _usable(state, "entry_points", "channel", "address").values():
         entry = cast(EntryPoint, declared.model)
         path = (*declared.path, "address")
         try:
@@ -207,19 +229,21 @@ def _addresses(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 
 
 def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
-    if state.settings is None:
+    declared_settings = _settings(state, "languages")
+    if declared_settings is None:
         return
-    settings = cast(Settings, state.settings.model)
+    settings = cast(Settings, declared_settings.model)
     configured = list(settings.languages)
-    if settings.default_language not in configured:
-        yield state.settings.source.problem(
+    default = settings.default_language  # None when it is the field in error
+    if default is not None and default not in configured:
+        yield declared_settings.source.problem(
             f"default_language '{settings.default_language}' is not one of languages "
             f"({', '.join(configured)})",
             ("settings", "default_language"),
         )
-    for declared in state.declared("inboxes").values():
+    for declared in _usable(state, "inboxes").values():
         yield from _unconfigured(declared, cast(Inbox, declared.model).languages or [], configured)
-    for declared in state.declared("answers").values():
+    for declared in _usable(state, "answers", "content").values():
         content = cast(Answer, declared.model).content
         for language in content:
             if language not in configured:
@@ -233,7 +257,7 @@ def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
         if missing:
             yield declared.source.problem(
                 f"no content in {', '.join(missing)}; customers in those languages get the "
-                f"{settings.default_language} text or nothing",
+                f"{default or 'default language'} text or nothing",
                 (*declared.path, "content"),
                 key=True,
                 severity=Severity.WARNING,
@@ -241,9 +265,10 @@ def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 
 
 def _auto_replies(state: DesiredState, _: Invalid) -> Iterator[Problem]:
-    entry_points = state.declared("entry_points")
-    answers = state.declared("answers")
-    for declared in state.declared("auto_reply_rules").values():
+    entry_points = _usable(state, "entry_points", "channel")
+    answers = _usable(state, "answers", "content")
+    inboxes = _usable(state, "inboxes")
+    for declared in _usable(state, "auto_reply_rules", "entry_points").values():
         rule = cast(AutoReplyRule, declared.model)
         needs: dict[str, list[str]] = {}  # content type → entry points that need it
         for index, name in enumerate(rule.entry_points):
@@ -260,8 +285,8 @@ def _auto_replies(state: DesiredState, _: Invalid) -> Iterator[Problem]:
                 )
                 continue
             needs.setdefault("email" if entry.channel == "email" else "messaging", []).append(name)
-            if rule.when != "always" and rule.business_hours is None:
-                inbox = state.declared("inboxes").get(entry.inbox)
+            if rule.when not in ("always", None) and rule.business_hours is None:
+                inbox = inboxes.get(entry.inbox)
                 if inbox is not None and cast(Inbox, inbox.model).business_hours is None:
                     yield declared.source.problem(
                         f"'{rule.when}' needs business hours, but inbox '{entry.inbox}' of entry "
@@ -286,8 +311,9 @@ def _auto_replies(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 def _self_service(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     """Chat widgets and help centers show answers: they need the right content types, in
     the languages they offer, and the languages must be the instance's."""
-    answers = state.declared("answers")
-    configured = list(cast(Settings, state.settings.model).languages) if state.settings else []
+    answers = _usable(state, "answers", "content")
+    settings = _settings(state, "languages")
+    configured = list(cast(Settings, settings.model).languages) if settings else []
 
     def content_of(name: str | None) -> dict[str, Any] | None:
         found = answers.get(name) if name else None
@@ -309,8 +335,8 @@ def _self_service(state: DesiredState, _: Invalid) -> Iterator[Problem]:
                 severity=Severity.WARNING,
             )
 
-    entry_points = state.declared("entry_points")
-    for declared in state.declared("glad_apps").values():
+    entry_points = _usable(state, "entry_points", "channel")
+    for declared in _usable(state, "glad_apps", "languages").values():
         app = cast(GladApp, declared.model)
         yield from _unconfigured(declared, app.languages, configured)
         entry = entry_points.get(app.entry_point)
@@ -328,7 +354,7 @@ def _self_service(state: DesiredState, _: Invalid) -> Iterator[Problem]:
         for index, action in enumerate(app.quick_actions):
             where: FieldPath = (*declared.path, "quick_actions", index, "answer")
             yield from needing(declared, action.answer, "public", app.languages, where)
-    for declared in state.declared("help_centers").values():
+    for declared in _usable(state, "help_centers", "languages").values():
         center = cast(HelpCenter, declared.model)
         yield from _unconfigured(declared, center.languages, configured)
         for index, name in enumerate(center.answers):
@@ -354,13 +380,13 @@ def silent_after_hours(state: DesiredState) -> Iterator[tuple[Declared, EntryPoi
     after-hours reply: no enabled outside_business_hours (or always) rule covers them."""
     covered = {
         name
-        for declared in state.declared("auto_reply_rules").values()
+        for declared in _usable(state, "auto_reply_rules", "entry_points").values()
         for rule in [cast(AutoReplyRule, declared.model)]
         if rule.enabled and rule.when in ("outside_business_hours", "always")
         for name in rule.entry_points
     }
-    inboxes = state.declared("inboxes")
-    for declared in state.declared("entry_points").values():
+    inboxes = _usable(state, "inboxes")
+    for declared in _usable(state, "entry_points", "channel").values():
         entry = cast(EntryPoint, declared.model)
         if entry.channel not in ("sms", "chat") or declared.name in covered:
             continue

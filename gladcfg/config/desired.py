@@ -6,7 +6,7 @@ The workspace builds it from the files; checks, plans, pull and coverage read it
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gladcfg.config.problems import Source
 from gladcfg.model.kinds import address_of, is_singleton
@@ -41,6 +41,9 @@ class DesiredState:
     # Addresses marked `protect: true` in any file, even where `instances:` leaves them out
     # of this instance: prune must not delete them here either.
     protected: frozenset[str] = frozenset()
+    # Resources declared with errors in required fields, built without them (None there):
+    # validation still checks what does not read those fields. Never planned.
+    partial: Mapping[str, Mapping[str, Declared]] = field(default_factory=dict)
 
     def declared(self, kind: str) -> Mapping[str, Declared]:
         return self.resources.get(kind, {})

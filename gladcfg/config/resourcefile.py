@@ -8,11 +8,14 @@ A file that fails validation still gives what can be checked further (see
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
-from pydantic import ValidationError
+from pydantic import ValidationError, create_model
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from gladcfg import yamlio
 from gladcfg.config.duplicates import language_twins
@@ -35,6 +38,9 @@ class ParsedFile:
     resources: dict[str, dict[str, Resource]] = field(default_factory=dict)
     invalid: set[tuple[str, str]] = field(default_factory=set)  # declared, but failed validation
     problems: list[Problem] = field(default_factory=list)
+    # Invalid ones whose required fields could not all be read, built without those (None
+    # there): the checks that do not read them still run (kind → name → partial model).
+    partial: dict[str, dict[str, Resource | Settings]] = field(default_factory=dict)
 
 
 def parse_resource_file(source: Source, document: yamlio.Document | YamlError) -> ParsedFile:
@@ -80,12 +86,14 @@ def parse_resource_file(source: Source, document: yamlio.Document | YamlError) -
 def _salvage(data: dict[Any, Any], parsed: ParsedFile) -> None:
     """After a failed file, keep what can be checked further so one mistake does not hide
     the next: valid resources as they are, and invalid ones without their offending fields
-    (their other references are still checked). What cannot be rebuilt is remembered as
-    declared-but-invalid, so nothing reports it as missing."""
+    or list items (their other references are still checked). What cannot be rebuilt is
+    remembered as declared-but-invalid, so nothing reports it as missing, and kept as a
+    partial model where only required fields are lacking."""
     if isinstance(data.get("settings"), dict):
         settings = _lenient(Settings, data["settings"])
         if settings is None:
             parsed.invalid.add(("settings", "settings"))
+            _keep_partial(parsed, "settings", "settings", Settings, data["settings"])
         parsed.settings = settings
     for kind, model in KIND_MODELS.items():
         by_name = data.get(kind)
@@ -93,24 +101,80 @@ def _salvage(data: dict[Any, Any], parsed: ParsedFile) -> None:
             continue
         for name, body in by_name.items():
             # A resource whose name is refused is not kept: nothing may refer to it.
-            resource = _lenient(model, body) if is_name(name) else None
-            if resource is None:
+            if not is_name(name):
                 parsed.invalid.add((kind, str(name)))
+                continue
+            resource = _lenient(model, body)
+            if resource is None:
+                parsed.invalid.add((kind, name))
+                _keep_partial(parsed, kind, name, model, body)
             else:
-                parsed.resources.setdefault(kind, {})[str(name)] = resource
+                parsed.resources.setdefault(kind, {})[name] = resource
+
+
+def _keep_partial(
+    parsed: ParsedFile, kind: str, name: str, model: type[Resource] | type[Settings], body: Any
+) -> None:
+    partial = _lenient(_partial_model(model), body)
+    if partial is not None:
+        parsed.partial.setdefault(kind, {})[name] = partial
 
 
 def _lenient(model: type[M], body: Any) -> M | None:
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        if not isinstance(body, dict):
-            return None
-        bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    """``body`` as ``model``, without the fields (or, in lists, the items) that fail
+    validation; None when that still fails."""
+    for _ in range(3):  # an item dropped can make its list too short: then the list goes
         try:
-            return model.model_validate({k: v for k, v in body.items() if k not in bad})
-        except ValidationError:
-            return None
+            return model.model_validate(body)
+        except ValidationError as exc:
+            if not isinstance(body, dict):
+                return None
+            pruned = _without_errors(body, exc.errors())
+            if pruned is None:
+                return None
+            body = pruned
+    return None
+
+
+def _without_errors(body: dict[Any, Any], errors: Sequence[ErrorDetails]) -> dict[Any, Any] | None:
+    """``body`` without what ``errors`` point at; None when that removes nothing."""
+    dropped: set[Any] = set()
+    items: dict[Any, set[int]] = {}
+    for error in errors:
+        loc = error["loc"]
+        if not loc or loc[0] not in body:
+            continue  # the whole model's, or a required field missing: nothing to remove
+        value = body[loc[0]]
+        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(value, list):
+            items.setdefault(loc[0], set()).add(loc[1])
+        else:
+            dropped.add(loc[0])
+    if not dropped and not items:
+        return None
+    kept = {key: value for key, value in body.items() if key not in dropped}
+    for key, bad in items.items():
+        if key in kept:
+            kept[key] = [item for index, item in enumerate(kept[key]) if index not in bad]
+    return kept
+
+
+@functools.cache
+def _partial_model(model: type[M]) -> type[M]:
+    """``model`` with every required field optional (None when absent), for an invalid
+    resource whose required fields failed: the checks that do not need them still run."""
+    optional: dict[str, Any] = {}
+    fields: dict[str, FieldInfo] = model.model_fields
+    for name, info in fields.items():
+        if info.is_required():
+            annotation: Any = info.annotation
+            if info.metadata:  # the constraints and validators kept, for a value given
+                annotation = _annotated(annotation, *info.metadata)
+            optional[name] = (annotation | None, None)
+    return cast(type[M], create_model(f"Partial{model.__name__}", __base__=model, **optional))
+
+
+def _annotated(annotation: Any, *metadata: Any) -> Any:
+    return Annotated.__class_getitem__((annotation, *metadata))  # type: ignore[attr-defined]
 
 
 def unmatched_instance_globs(

@@ -156,9 +156,15 @@ class Workspace:
         # Per kind, the NFC form of each name outside ASCII → the name as declared.
         normal: dict[str, dict[str, str]] = {kind: {} for kind in KIND_MODELS}
         protected: set[str] = set()
+        partial: dict[str, dict[str, Declared]] = {}
         for source, parsed in self._parse(context, name, problems):
             problems.extend(replace(p, instances=(name,)) for p in parsed.problems)
             invalid |= parsed.invalid
+            for kind, lacking in parsed.partial.items():
+                for lacking_name, built in lacking.items():
+                    if _selected(built.instances, name):
+                        declared = Declared(kind, lacking_name, built, source)
+                        partial.setdefault(kind, {}).setdefault(lacking_name, declared)
             if parsed.settings is not None and _selected(parsed.settings.instances, name):
                 here = Declared("settings", "settings", parsed.settings, source)
                 if settings is not None:
@@ -181,7 +187,7 @@ class Workspace:
                         resources[kind][resource_name] = here
                         if not resource_name.isascii():
                             normal[kind][same_name_key(resource_name)] = resource_name
-        state = DesiredState(name, settings, resources, frozenset(protected))
+        state = DesiredState(name, settings, resources, frozenset(protected), partial)
         log.info("%s: %d resource(s) declared", name, len(state))
         return state, problems, invalid
 

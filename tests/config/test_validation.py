@@ -352,3 +352,61 @@ def test_a_released_workspace_reads_its_files_anew(make_project: MakeProject) ->
     workspace.release()
     fresh = load_desired(workspace, "staging").states["staging"]
     assert fresh.declared("teams")["tier1"].model.description == "Front line"  # type: ignore[attr-defined]
+
+
+def test_a_resource_with_a_type_or_enum_error_still_has_its_cross_checks_run(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """A broken field, even a required one, hides nothing else: the references and the
+    checks that do not read it are reported in the same run."""
+    text = """\
+        entry_points:
+          web: {channel: fax, address: app-1, inbox: suport}
+          mail: {channel: email, address: not-an-address, inbox: [support]}
+          phone: {channel: voice, address: '+14155550100', inbox: support}
+        auto_reply_rules:
+          r: {entry_points: [nope, phone], when: sometimes, answer: closd}
+        business_hours:
+          bh: {timezone: Mars/Olympus, weekly: {mon: ["10:00-12:00", "11:00-13:00"]}}
+        inboxes:
+          i: {teams: [tier9, 5]}
+        """
+    root = make_project({"config/base.yaml": BASE_RESOURCES, "config/extra.yaml": text})
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    expected = [
+        "config/extra.yaml:2:18: error: entry_points.web.channel: expected one of",
+        "config/extra.yaml:2:46: error: entry_points.web.inbox: unknown inbox 'suport' "
+        "(did you mean 'support'?)",
+        "config/extra.yaml:3:58: error: entry_points.mail.inbox: input should be a valid string",
+        "error: entry_points.mail.address: 'not-an-address'",
+        "config/extra.yaml:6:42: error: auto_reply_rules.r.when: expected one of",
+        "config/extra.yaml:6:22: error: auto_reply_rules.r.entry_points[0]: unknown entry "
+        "point 'nope'",
+        "error: auto_reply_rules.r.entry_points[1]: entry point 'phone' is a voice line",
+        "error: auto_reply_rules.r.answer: unknown answer 'closd'",
+        "config/extra.yaml:8:18: error: business_hours.bh.timezone: 'Mars/Olympus'",
+        "error: business_hours.bh.weekly.mon[1]: '11:00-13:00' on mon overlaps '10:00-12:00'",
+        "config/extra.yaml:10:22: error: inboxes.i.teams[1]: input should be a valid string",
+        "config/extra.yaml:10:15: error: inboxes.i.teams[0]: unknown team 'tier9'",
+    ]
+    missing = [line for line in expected if line not in result.stderr]
+    assert not missing, result.stderr
+    assert "invalid: 12 errors" in result.stderr
+
+
+def test_broken_settings_still_have_their_languages_checked(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    base = BASE_RESOURCES.replace(
+        "timezone: America/New_York\naudiences", "timezone: Mars/Olympus\naudiences"
+    ).replace("default_language: en-US", "default_language: fr-CA")
+    assert "Mars/Olympus" in base
+    root = make_project({"config/base.yaml": base})
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert "error: settings.timezone: 'Mars/Olympus'" in result.stderr
+    assert "error: settings.default_language: default_language 'fr-CA' is not one of" in (
+        result.stderr
+    )
