@@ -63,8 +63,7 @@ def generate(root: Path, spec: dict[str, Any]) -> None:
 
 
 def mock_store(path: Path, document: dict[str, Any]) -> None:
-    """A store holding ``document``, whose version a saved plan's fingerprint can name:
-    the store's id is fixed ("corpus") and it was written once (":1")."""
+    """A store holding ``document``: a saved plan's fingerprint names what it holds."""
     from gladcfg.adapter.mockjson import decode
     from gladcfg.adapter.mockstore import Store
 
@@ -72,8 +71,6 @@ def mock_store(path: Path, document: dict[str, Any]) -> None:
     store = Store(path)
     store.load(loaded.objects, next_id=loaded.next_id)
     store.close()
-    with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.execute("UPDATE meta SET store = 'corpus'")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -3,9 +3,9 @@ and its errors translated into clean ones that name the file.
 
 The schema (format 1):
 
-* ``meta``: one row: the store's random id and its change counter (the two together are
-  the version a plan's fingerprint pins), the next id to give, and the instance the store
-  was made for;
+* ``meta``: one row: the store's random id, its change counter (each write's object
+  version), the next id to give, and the instance the store was made for; none of them is
+  in a plan's fingerprint, which is of the objects alone (:meth:`.Store.read`);
 * ``objects``: kind, name, id, spec (canonical JSON text, decoded only when compared) and
   version: the change counter when the object was last written. Ids are unique because
   ``next_id`` stays past every ``mock-N`` id the store holds (imports check theirs), so

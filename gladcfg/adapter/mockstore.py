@@ -4,7 +4,7 @@
 A real embedded database does what a file written whole cannot: each write is one
 transaction (all of it or none, kept once committed, whatever kills the process next),
 SQLite's own locking serialises writers across processes (waiting up to a busy timeout),
-and a read is one query whose rows stream. Every object carries a version, the store's
+and a read is one query. Every object carries a version, the store's
 change counter when it was last written, so a write names the version it read and is
 refused if someone else wrote the object since; references are indexed by target, so
 checking a delete or following a rename never scans every object.
@@ -13,6 +13,7 @@ checking a delete or following a rename never scans every object.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import sqlite3
@@ -27,7 +28,6 @@ from gladcfg.errors import AdapterError, ChangedError, GoneError
 from gladcfg.fileio import real_path
 from gladcfg.model.kinds import address_of, references_in, rename_references
 
-EMPTY = "empty"  # the version of a store that does not exist yet
 _MOCK_ID = re.compile(r"mock-(\d+)")
 
 Objects = dict[str, dict[str, RemoteObject]]
@@ -55,24 +55,35 @@ class Store:
     # -- reading -------------------------------------------------------------------------
 
     def read(self) -> tuple[str, Objects]:
-        """The store's version and every object, from one snapshot of the database."""
+        """A digest of every object, and the objects, from one snapshot of the database.
+        The digest is the version a plan's fingerprint pins: it is of what the store holds
+        (kind, name, id and canonical spec of each object), never of how or in which order
+        it came to be written, so the same content imported again, or converted from JSON
+        in another checkout, still takes the plans made from it."""
+        rows: list[tuple[str, str, str, str, int]] = []
         with self._mutex, clean_errors(self.where, "read"):
-            if self._db is None and not real_path(self.path).exists():
-                return EMPTY, {}
-            db = self._connection()
-            db.execute("BEGIN")
-            try:
-                store, changes, _ = _meta(db)
-                version = f"{store}:{changes}"
-                objects: Objects = {}
-                rows = db.execute("SELECT kind, name, id, spec, version FROM objects")
-                for kind, name, object_id, spec, object_version in rows:
-                    objects.setdefault(kind, {})[name] = RemoteObject(
-                        object_id, name, text=spec, where=self.where, version=object_version
-                    )
-            finally:
-                db.execute("COMMIT")
-        return version, objects
+            if self._db is not None or real_path(self.path).exists():
+                db = self._connection()
+                db.execute("BEGIN")
+                try:
+                    query = "SELECT kind, name, id, spec, version FROM objects"
+                    rows = db.execute(query).fetchall()
+                finally:
+                    db.execute("COMMIT")
+        rows.sort()
+        content: list[str] = []
+        objects: Objects = {}
+        for kind, name, object_id, spec, object_version in rows:
+            # Each part prefixed by its length: no two stores run into the same text.
+            content.append(
+                f"{len(kind)}:{kind}{len(name)}:{name}{len(object_id)}:{object_id}"
+                f"{len(spec)}:{spec}"
+            )
+            objects.setdefault(kind, {})[name] = RemoteObject(
+                object_id, name, text=spec, where=self.where, version=object_version
+            )
+        digest = hashlib.sha256("".join(content).encode())
+        return f"content:{digest.hexdigest()}", objects
 
     def get(self, kind: str, name: str) -> RemoteObject | None:
         """One object, or None."""
