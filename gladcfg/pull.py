@@ -7,7 +7,7 @@ Jinja expression (or whose resource's name is) is reported and never overwritten
 comes from vars, and the fix belongs there.
 
 Only values change: resources created, deleted or renamed on the instance are reported (export
-writes new ones; deletes and renames are decisions for a person).
+writes the ones created there; deletes and renames are decisions for a person).
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ class PullResult:
     edits: list[FieldEdit] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # rel → new text
+    # Addresses on the instance that no file declares (created in the admin UI?): export
+    # writes them as files.
+    unmanaged: list[str] = field(default_factory=list)
 
 
 def pull_instance(workspace: Workspace, instance: str) -> PullResult:
@@ -71,9 +74,12 @@ def pull_instance(workspace: Workspace, instance: str) -> PullResult:
 
 def pull(root: Path, plan: Plan, desired: DesiredState) -> PullResult:
     """What to write into which file (nothing is written: see :func:`write`)."""
-    result = PullResult()
+    result = PullResult(unmanaged=list(plan.unmanaged))
     documents: dict[str, EditableDocument | None] = {}
     for change in plan.changes:
+        if change.effective_action is Action.DELETE:  # prune: true
+            result.unmanaged.append(change.address)
+            continue
         if change.effective_action is not Action.UPDATE:
             result.skipped.append(Skipped(change.address, "", _not_a_value(change)))
             continue
@@ -111,8 +117,6 @@ def _not_a_value(change: Change) -> str:
     action = change.effective_action
     if action is Action.CREATE:
         return "declared in the files but not on the instance (deleted there?); left as is"
-    if action is Action.DELETE:
-        return "on the instance but declared nowhere; gladcfg export writes it as a file"
     return f"renamed on the instance? the files still say {change.renamed_from}; left as is"
 
 
@@ -159,12 +163,13 @@ def _set(
     old = holder.get(key, MISSING)
     if _templated(old):
         return "its value comes from a template (vars); change the vars instead"
+    before = old if old is MISSING else plain_data(old)  # copied: a mapping is edited in place
     if value is MISSING:
         document.remove(holder, key)
     else:
         # Template syntax in a value ({{ in an answer) is written to render back as itself.
         document.write(holder, key, _escaped(value))
-    return written, old if old is MISSING else plain_data(old), value
+    return written, before, value
 
 
 def _escaped(value: Any) -> Any:

@@ -15,19 +15,20 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
     """Write the instance's values into the files, field by field, in place.
 
     Comments, key order and formatting are kept. A field whose value comes from a template
-    is listed, never overwritten. Afterwards plan is empty for every field pulled.
+    is listed, never overwritten. Afterwards plan is empty for every field pulled. Objects
+    created on the instance are listed, with the export command that writes them.
     """
     from gladcfg.cli.options import selected_instances
     from gladcfg.config import Workspace
     from gladcfg.pull import REMOVED, pull_instance, write
-    from gladcfg.render.values import show
+    from gladcfg.render.values import show, visible
 
     workspace = Workspace.open(app.root)
     (name,) = selected_instances(
         workspace, (instance,) if instance else (), False, require_choice=True
     )
     result = pull_instance(workspace, name)
-    if not result.edits and not result.skipped:
+    if not result.edits and not result.skipped and not result.unmanaged:
         click.echo(f"Nothing to pull: the files match {name}.")
         return 0
     for edit in result.edits:
@@ -39,6 +40,17 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
         for skipped in result.skipped:
             where = f"{skipped.address}.{skipped.field}" if skipped.field else skipped.address
             click.echo(f"  {where}: {skipped.reason}")
+    if result.unmanaged:
+        click.echo(
+            click.style(f"On {name} but declared in no file (created in the UI?):", bold=True),
+            color=app.use_color,
+        )
+        for address in sorted(result.unmanaged):
+            click.echo(f"  {visible(address)}")
+        click.echo(
+            f"  pull writes values only: 'gladcfg export -i {name} --out DIR' writes these "
+            "as resource files to add to the project"
+        )
     fields = len(result.edits)
     if dry_run:
         click.echo(f"Dry run: {fields} field(s) would be written to {len(result.files)} file(s).")

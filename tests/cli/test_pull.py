@@ -238,3 +238,41 @@ def test_a_value_holding_template_syntax_is_pulled_to_read_back_as_itself(
     assert pulled.exit_code == 0, pulled.output
     assert "teams.tier1.description" in pulled.stdout
     assert run_cli("-C", root, "plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_pull_shows_the_files_hours_before_the_instances(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """A field edited in place (the week's ranges) shows what the file held, then what it
+    holds now: never the new value on both sides."""
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    weekdays = {day: ["09:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    edit(root, "business_hours", "support", weekly={**weekdays, "sat": ["10:00-12:00"]})
+    for args in (("--dry-run",), ()):
+        pulled = run_cli("-C", root, "pull", "-i", "staging", *args)
+        assert pulled.exit_code == 0, pulled.output
+        assert (
+            'config/base.yaml: business_hours.support.weekly: {"mon-fri": ["08:00-20:00"]} → '
+            '{"mon-fri": ["09:00-17:00"], "sat": ["10:00-12:00"]}'
+        ) in pulled.stdout
+
+
+def test_pull_lists_objects_created_on_the_instance_and_points_at_export(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    data = store(root)
+    data["objects"]["teams"]["night-shift"] = {"id": "x-9", "spec": {"description": "Night"}}
+    data["objects"]["topics"] = {"refunds": {"id": "x-10", "spec": {"disabled": False}}}
+    store_document(root, data)
+    pulled = run_cli("-C", root, "pull", "-i", "staging")
+    assert pulled.exit_code == 0, pulled.output
+    assert "Nothing to pull" not in pulled.stdout
+    lines = pulled.stdout.splitlines()
+    start = lines.index("On staging but declared in no file (created in the UI?):")
+    assert lines[start + 1 : start + 3] == ["  teams.night-shift", "  topics.refunds"]
+    assert "gladcfg export -i staging --out DIR" in pulled.stdout
+    assert "Pulled 0 field(s)" in pulled.stdout
+    assert (root / "config/base.yaml").read_text() == FILE
