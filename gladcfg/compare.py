@@ -14,6 +14,7 @@ from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.kinds import KINDS, address_of
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import FieldDiff
+from gladcfg.render.markdown import code
 from gladcfg.render.values import json_text, show
 
 if TYPE_CHECKING:
@@ -98,7 +99,8 @@ def render_text(result: Comparison) -> str:
 
 def render_markdown(result: Comparison) -> str:
     lines = [
-        f"### `{result.left}` → `{result.right}` ({result.source})",
+        f"### {code(result.left, table=False)} → {code(result.right, table=False)} "
+        f"({result.source})",
         "",
         f"**{len(result.differences)} differ, {result.identical} identical**",
         "",
@@ -107,13 +109,13 @@ def render_markdown(result: Comparison) -> str:
         lines += ["| address | difference |", "|---|---|"]
         for item in result.differences:
             if item.only_in is not None:
-                what = f"only in `{item.only_in}`"
+                what = f"only in {code(item.only_in)}"
             else:
                 what = "<br>".join(
-                    f"`{d.path}`: `{show(d.before)}` → `{show(d.after)}`".replace("|", "\\|")
+                    f"{code(d.path)}: {code(show(d.before))} → {code(show(d.after))}"
                     for d in item.diff
                 )
-            lines.append(f"| `{item.address}` | {what} |")
+            lines.append(f"| {code(item.address)} | {what} |")
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ import click
 
 from gladcfg.engine.apply import ApplyReport, Status
 from gladcfg.plan.model import Action, Plan
-from gladcfg.render.markdown import cell
+from gladcfg.render.markdown import cell, code
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def render_fleet_markdown(title: str, rows: Sequence[FleetRow], columns: Sequenc
     lines = [f"### {title}", "", "| instance | " + " | ".join(columns) + " | result |"]
     lines.append("|---|" + "---:|" * len(columns) + "---|")
     for row in rows:
-        cells = [f"`{row.instance}`", *(_count(row, c) for c in columns), cell(row.result)]
+        cells = [code(row.instance), *(_count(row, c) for c in columns), cell(row.result)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

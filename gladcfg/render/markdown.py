@@ -24,7 +24,7 @@ _ICONS = {
 
 
 def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
-    head = [f"### gladcfg plan for `{cell(plan.instance)}`", ""]
+    head = [f"### gladcfg plan for {code(plan.instance, table=False)}", ""]
     if plan.changes:
         head.append(f"**{summary_line(plan.summary)}**")
     else:
@@ -77,12 +77,12 @@ def _row(change: Change) -> str:
     action = change.action.value
     if change.action is Action.MANUAL and change.manual_action is not None:
         action = f"manual ({change.manual_action.value})"
-    fields = ", ".join(f"`{cell(d.path)}`" for d in change.diff[:8])
+    fields = ", ".join(code(d.path) for d in change.diff[:8])
     if len(change.diff) > 8:
         fields += f", … ({len(change.diff)} fields)"
-    address = f"`{cell(change.address)}`"
+    address = code(change.address)
     if change.renamed_from:
-        address = f"`{cell(change.kind + '.' + change.renamed_from)}` → {address}"
+        address = f"{code(change.kind + '.' + change.renamed_from)} → {address}"
     return f"| {_ICONS[change.action]} | {action} | {address} | {fields} |"
 
 
@@ -117,12 +117,13 @@ def _tail(plan: Plan) -> list[str]:
     if manual:
         tail += ["#### Manual changes: make them in the admin UI", ""]
         tail += [
-            f"- [ ] {c.manual_action.value if c.manual_action else ''} `{cell(c.address)}`"
+            f"- [ ] {c.manual_action.value if c.manual_action else ''} "
+            + code(c.address, table=False)
             for c in manual
         ]
         tail.append("")
     if plan.unmanaged:
-        shown = ", ".join(f"`{cell(a)}`" for a in plan.unmanaged[:50])
+        shown = ", ".join(code(a, table=False) for a in plan.unmanaged[:50])
         more = f" and {len(plan.unmanaged) - 50} more" if len(plan.unmanaged) > 50 else ""
         tail += [f"**Unmanaged** (declared nowhere, left alone): {shown}{more}", ""]
     if plan.not_managed:
@@ -145,6 +146,23 @@ def cell(text: str) -> str:
     """``text`` safe inside a table cell: no column breaks, no code spans, one line, nothing
     hidden."""
     return visible(text).replace("|", "\\|").replace("`", "'")
+
+
+def code(text: str, *, table: bool = True) -> str:
+    """``text`` as inline code that shows exactly it, on one line with nothing hidden.
+
+    CommonMark ends a code span at the first run of as many backticks as opened it, so the
+    fence is one longer than the longest run inside; a space pads a text that starts or
+    ends with a backtick (or with a space at both ends, which a reader strips). In a table
+    (``table``), GFM splits cells before it reads code spans: ``|`` is escaped as ``\\|``,
+    which the table reader turns back into ``|`` inside the span."""
+    shown = visible(text)
+    if table:
+        shown = shown.replace("|", "\\|")
+    fence = "`" * (_longest_backtick_run(shown) + 1)
+    if shown[:1] == "`" or shown[-1:] == "`" or (shown[:1] == shown[-1:] == " " != shown):
+        shown = f" {shown} "
+    return f"{fence}{shown or ' '}{fence}"
 
 
 def _html(text: str) -> str:

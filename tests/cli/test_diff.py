@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import RunCli
+from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 
@@ -64,3 +64,26 @@ def test_remote_compares_live_states(tmp_path: Path, run_cli: RunCli) -> None:
 def test_unknown_instance(run_cli: RunCli) -> None:
     result = run_cli("-C", EXAMPLE, "diff", "staging", "prod")
     assert result.exit_code == 1 and "unknown instance 'prod'" in result.stderr
+
+
+def test_markdown_code_spans_hold_values_with_backticks_whole(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    from tests.render.test_markdown import inline_code
+
+    project = PROJECT_YAML.replace(
+        "vars: {support_email: support@staging.acme.example}",
+        "vars: {support_email: support@staging.acme.example, note: 'run `make` | ``x'}",
+    ).replace(
+        "vars: {support_email: support@acme.example}",
+        "vars: {support_email: s@a.example, note: '`'}",
+    )
+    extra = "teams:\n  '`quoted``':\n    description: '{{ note }}'\n"
+    root = make_project(
+        {"config/base.yaml": BASE_RESOURCES, "config/extra.yaml": extra}, project_yaml=project
+    )
+    result = run_cli("-C", root, "diff", "staging", "prod", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    shown = inline_code(result.stdout)
+    for expected in ("teams.`quoted``", "description", '"run `make` | ``x"', '"`"', "staging"):
+        assert expected in shown, (expected, shown, result.stdout)

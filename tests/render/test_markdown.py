@@ -63,3 +63,36 @@ def test_markup_in_values_cannot_break_out() -> None:
     assert fences == ["````"]
     # Inside the fence the tag is code (escaped by the renderer); one real closing tag.
     assert re.findall(r"^</details>$", text, flags=re.M) == ["</details>"]
+
+
+def inline_code(text: str) -> list[str]:
+    """What a CommonMark (+ GFM tables) reader shows as inline code in ``text``."""
+    from markdown_it import MarkdownIt
+
+    found = []
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        found += [c.content for c in token.children or () if c.type == "code_inline"]
+    return found
+
+
+def test_backticks_in_names_stay_inside_their_code_spans() -> None:
+    """A code span is fenced by one backtick more than the longest run it holds, padded
+    where it starts or ends with one, so every name shows whole and as written."""
+    changes = (
+        Change.of(
+            "teams",
+            "`tick`",
+            Action.RENAME,
+            renamed_from="a``b",
+            before={"description": "x"},
+            after={"description": "y"},
+            diff=(FieldDiff(path="description", before="x", after="y"),),
+        ),
+        Change.of("inboxes", "q|`", Action.MANUAL, before={}, after={"description": "d"}),
+    )
+    plan = Plan.of("prod", "mock", FINGERPRINT, changes, 0, unmanaged=("topics.``odd",))
+    text = render_markdown(plan)
+    shown = inline_code(text)
+    for expected in ("teams.`tick`", "teams.a``b", "description", "inboxes.q|`", "topics.``odd"):
+        assert expected in shown, (expected, shown, text)
+    assert shown.count("inboxes.q|`") == 2  # in the table and in the checklist
