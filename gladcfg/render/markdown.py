@@ -3,7 +3,8 @@ change's detail folded in ``<details>`` with a ```diff fence, and warnings last.
 
 GitHub refuses comments over 65,536 characters, so the comment is built to a budget: what
 does not fit is counted in a note, and a block is either whole or absent, so the markup
-never breaks.
+never breaks. The budget counts UTF-8 bytes, never fewer than characters: a comment of CJK
+or emoji values stays under the limit however it is counted.
 """
 
 from __future__ import annotations
@@ -33,27 +34,27 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     if plan.snapshot is not None:
         head += [f"> 🕓 {snapshot_note(plan.snapshot)}.", ""]
     tail = _tail(plan)
-    budget = limit - len("\n".join(head + tail)) - 400  # room for the truncation note
+    budget = limit - _size("\n".join(head + tail)) - 400  # room for the truncation note
     rows = ["| | action | address | fields |", "|---|---|---|---|"]
     details: list[str] = []
     shown_rows = shown_details = 0
     if plan.changes:
-        budget -= sum(len(r) + 1 for r in rows)
+        budget -= sum(_size(r) + 1 for r in rows)
         for change in plan.changes:
             row = _row(change)
-            if len(row) + 1 > budget:
+            if _size(row) + 1 > budget:
                 break
             rows.append(row)
-            budget -= len(row) + 1
+            budget -= _size(row) + 1
             shown_rows += 1
         for change in plan.changes[:shown_rows]:
             block = _details(change)
             if block is None:
                 continue
-            if len(block) + 1 > budget:
+            if _size(block) + 1 > budget:
                 break
             details.append(block)
-            budget -= len(block) + 1
+            budget -= _size(block) + 1
             shown_details += 1
     body = head[:]
     if plan.changes:
@@ -69,8 +70,13 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
         )
         body.append("")
     text = "\n".join(body + tail).rstrip("\n") + "\n"
-    assert len(text) <= limit
+    assert _size(text) <= limit
     return text
+
+
+def _size(text: str) -> int:
+    """What ``text`` counts against the limit: its UTF-8 bytes (at least its characters)."""
+    return len(text.encode("utf-8"))
 
 
 def _row(change: Change) -> str:

@@ -96,3 +96,24 @@ def test_backticks_in_names_stay_inside_their_code_spans() -> None:
     for expected in ("teams.`tick`", "teams.a``b", "description", "inboxes.q|`", "topics.``odd"):
         assert expected in shown, (expected, shown, text)
     assert shown.count("inboxes.q|`") == 2  # in the table and in the checklist
+
+
+def test_a_plan_of_multibyte_values_stays_under_the_limit_in_utf8_bytes() -> None:
+    """GitHub's limit holds for the bytes sent too: CJK and emoji take three and four
+    bytes a character, so a budget of characters alone would overflow it."""
+    body = "営業時間外のお問い合わせ🙏🏽" * 6
+    changes = tuple(
+        Change.of(
+            "answers",
+            f"回答-{i:05d}",
+            Action.CREATE,
+            after={"content": {"ja-JP": {"messaging": body}}},
+        )
+        for i in range(300)
+    )
+    plan = Plan.of("prod", "mock", FINGERPRINT, changes, 0, warnings=("注意 ⚠️",) * 3)
+    text = render_markdown(plan)
+    assert len(text.encode("utf-8")) <= LIMIT
+    assert "**Truncated** to fit a comment: 0 more change(s) not listed" in text
+    assert 0 < text.count("<details>") == text.count("</details>") < 300
+    assert text.rstrip().endswith("- ⚠️ 注意 ⚠️")
