@@ -49,7 +49,7 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
                     "naming the environment variables that hold the secrets"
                 )
             try:
-                validated = model.model_validate(spec)
+                validated = model.model_validate(model.as_read(spec))
             except ValidationError as exc:
                 what = address_of(kind, name)
                 skipped.append(f"{what}: {_why_not_written(exc)}; declare it by hand")

@@ -113,12 +113,15 @@ def comparable(kind: str, spec: dict[str, Any] | None) -> dict[str, Any] | None:
     an instance may hold ``mon-fri``, a reordered set or a holiday without ``hours`` where
     files are read into another spelling of the same — and each write-only field
     (environment variables naming secrets the instance never shows) by the names it holds,
-    so a spec read back from an instance compares equal to the one declared. A spec the
-    kind's model refuses (a partial one of a read-only kind) is compared as it is."""
+    so a spec read back from an instance compares equal to the one declared. Values an
+    instance spells in ways files may not (an hour of one digit, ``8:00``) are read in the
+    files' spelling first (:meth:`~gladcfg.model.resources.Resource.as_read`). A spec the
+    kind's model still refuses (a partial one of a read-only kind) is compared as it is."""
     model = KIND_MODELS.get(kind)
     if spec is None or model is None:
         return spec
     plain = {key: value for key, value in spec.items() if key not in model.WRITE_ONLY}
+    plain = model.as_read(plain)
     try:
         shown = model.model_validate(plain).canonical()
     except ValidationError:

@@ -31,6 +31,7 @@ from gladcfg.model.types import (
     TimeRange,
     TimeZone,
     hours_by_day,
+    padded_time_range,
     spelled_as,
 )
 
@@ -76,6 +77,13 @@ class Resource(Model):
     def spec(self) -> dict[str, Any]:
         """The resource's desired state, without gladcfg's own bookkeeping fields."""
         return self.model_dump(mode="json", exclude=META_FIELDS, exclude_none=True)
+
+    @classmethod
+    def as_read(cls, spec: dict[str, Any]) -> dict[str, Any]:
+        """``spec`` as read from an instance, where values may be spelled in ways files may
+        not: in the files' spelling, so the model takes it and plans compare it. Nothing
+        read from files passes here."""
+        return spec
 
     def canonical(self) -> dict[str, Any]:
         """The spec in the one form plans compare: two declarations that mean the same
@@ -124,6 +132,25 @@ class BusinessHours(Resource):
         description="Open hours per day or range (mon-fri, sat, sat,sun); absent days are closed.",
     )
     holidays: list[Holiday] = Field(default_factory=list)
+
+    @classmethod
+    def as_read(cls, spec: dict[str, Any]) -> dict[str, Any]:
+        """An instance may hold ``8:00-20:00``: it is the files' ``08:00-20:00``."""
+
+        def padded(ranges: Any) -> Any:
+            if not isinstance(ranges, list):
+                return ranges
+            return [(isinstance(r, str) and padded_time_range(r)) or r for r in ranges]
+
+        read = dict(spec)
+        if isinstance(weekly := read.get("weekly"), dict):
+            read["weekly"] = {day: padded(ranges) for day, ranges in weekly.items()}
+        if isinstance(holidays := read.get("holidays"), list):
+            read["holidays"] = [
+                {**h, "hours": padded(h["hours"])} if isinstance(h, dict) and "hours" in h else h
+                for h in holidays
+            ]
+        return read
 
     def canonical(self) -> dict[str, Any]:
         spec = self.spec()
@@ -378,6 +405,11 @@ class Settings(Model):
     timezone: TimeZone
     retention: Retention | None = None
     sso: Sso | None = None
+
+    @classmethod
+    def as_read(cls, spec: dict[str, Any]) -> dict[str, Any]:
+        """As :meth:`Resource.as_read`: the settings have no other spelling."""
+        return spec
 
     def spec(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"instances"}, exclude_none=True)

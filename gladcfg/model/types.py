@@ -126,10 +126,36 @@ def range_minutes(value: str) -> tuple[int, int]:
     return h1 * 60 + m1, h2 * 60 + m2
 
 
+# How an instance may spell a range that files write as HH:MM-HH:MM: an hour of one digit.
+_LOOSE_TIME_RANGE = re.compile(r"^(\d{1,2}):(\d\d)-(\d{1,2}):(\d\d)$", re.ASCII)
+
+
+def padded_time_range(value: str) -> str | None:
+    """``value`` with its hours written in two digits (``8:00-20:00`` → ``08:00-20:00``)
+    when that makes it a valid range and it was not one already; else None. Instances are
+    read so (the same hours, no drift); in files it is the fix an error suggests."""
+    match = _LOOSE_TIME_RANGE.fullmatch(value)
+    if match is None:
+        return None
+    h1, m1, h2, m2 = match.groups()
+    padded = f"{int(h1):02}:{m1}-{int(h2):02}:{m2}"
+    if padded == value:
+        return None
+    try:
+        return _check_time_range(padded)
+    except ValueError:
+        return None
+
+
 @_memoised
 def _check_time_range(value: str) -> str:
     match = _TIME_RANGE.fullmatch(value)
     if match is None:
+        padded = padded_time_range(value)
+        if padded is not None:
+            raise ValueError(
+                f"'{value}' is not a time range; write HH:MM-HH:MM (did you mean '{padded}'?)"
+            )
         raise ValueError(f"'{value}' is not a time range; write HH:MM-HH:MM, e.g. 08:00-17:30")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or h2 > 24 or (h2 == 24 and m2 != 0):

@@ -69,3 +69,18 @@ def test_an_object_the_files_could_not_declare_is_skipped_saying_why() -> None:
     assert "timezone: 'US/Eastern' is an old alias" in legacy and "America/New_York" in legacy
     assert legacy.endswith("; declare it by hand")
     assert settings.startswith("settings: the instance does not show default_language, languages")
+
+
+def test_hours_an_instance_spells_with_one_digit_are_exported_as_files_write_them() -> None:
+    remote = RemoteState(identity="test")
+    spec = {
+        "timezone": "Europe/Dublin",
+        "weekly": {"mon-fri": ["8:00-12:00", "13:00-17:30"]},
+        "holidays": [{"date": "2026-12-24", "hours": ["9:00-12:00"]}],
+    }
+    remote.objects["business_hours"] = {"support": RemoteObject("1", "support", spec)}
+    export = export_state(remote, dict.fromkeys(KINDS, Access.WRITE), instance="prod")
+    assert export.skipped == []
+    written = yamlio.load(export.files["business_hours.yaml"]).data["business_hours"]["support"]
+    assert written["weekly"] == {"mon-fri": ["08:00-12:00", "13:00-17:30"]}
+    assert written["holidays"] == [{"date": "2026-12-24", "hours": ["09:00-12:00"]}]
