@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from gladcfg.coverage import WEEK_MINUTES, Coverage, GapCause, Interval, merge, subtract
+from gladcfg.coverage import (
+    WEEK_MINUTES,
+    Coverage,
+    GapCause,
+    Interval,
+    intersect,
+    merge,
+    subtract,
+)
 from gladcfg.model.status import InstanceStatus
 
 if TYPE_CHECKING:
@@ -54,12 +62,19 @@ class InstanceReport:
 @dataclass(frozen=True)
 class LanguageCover:
     """Who covers one language, hour by hour over the week in UTC: for each of the 168 hours,
-    the instances with an inbox serving it open during some of that hour; and the exact
-    stretches (minutes from the week's start) when none is."""
+    the instances with an inbox serving it open during some of that hour; the exact
+    stretches (minutes from the week's start) when none is; and the stretches some of those
+    instances promise it (their coverage targets)."""
 
     language: str
     hours: list[tuple[str, ...]]
     uncovered: list[Interval]
+    promised: list[Interval]
+
+    @property
+    def missed(self) -> list[Interval]:
+        """The stretches nobody covers although some instance promises them."""
+        return list(intersect(self.uncovered, self.promised))
 
 
 @dataclass(frozen=True)
@@ -172,5 +187,9 @@ def follow_the_sun(instances: Sequence[InstanceReport]) -> list[LanguageCover]:
             for hour in range(7 * 24)
         ]
         anyone = merge(interval for _, opened in served for interval in opened)
-        covers.append(LanguageCover(language, hours, list(subtract([(0, WEEK_MINUTES)], anyone))))
+        promised = merge(
+            interval for _, week in weeks if language in week.languages for interval in week.target
+        )
+        uncovered = list(subtract([(0, WEEK_MINUTES)], anyone))
+        covers.append(LanguageCover(language, hours, uncovered, promised))
     return covers

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 
-from gladcfg.coverage import Coverage, GapCause, Interval, open_minutes, to_document
+from gladcfg.coverage import (
+    Coverage,
+    GapCause,
+    Interval,
+    open_minutes,
+    subtract,
+    to_document,
+)
 from gladcfg.model.types import WEEKDAYS
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.render.values import leaves, show, summary_line, visible
@@ -78,7 +85,8 @@ class Sun:
 
     language: str
     days: list[Day]
-    uncovered: list[str]
+    missed: list[str]  # nobody covers it, though some instance promises it
+    unpromised: list[str]  # nobody covers it, and no instance promises it
 
 
 def render_report_html(report: FleetReport) -> str:
@@ -233,33 +241,48 @@ def _duration(minutes: int) -> str:
 
 def sun_view(cover: LanguageCover, start: datetime, keys: dict[str, str]) -> Sun:
     """One language's follow-the-sun week: per UTC day, runs of hours covered by the same
-    instances (or by none)."""
+    instances, by none while some instance promises the language (a gap), or by none and
+    promised by none (closed)."""
     days = []
     for day in range(7):
         hours = cover.hours[day * 24 : day * 24 + 24]
+        states = [
+            "one" if len(names) == 1 else "many" if names
+            else "gap" if open_minutes(cover.promised, day, hour) else "closed"
+            for hour, names in enumerate(hours)
+        ]  # fmt: skip
         runs: list[Run] = []
         first = 0
         for hour in range(1, 25):
-            if hour < 24 and hours[hour] == hours[first]:
+            if hour < 24 and (hours[hour], states[hour]) == (hours[first], states[first]):
                 continue
-            names = hours[first]
-            state = "gap" if not names else "one" if len(names) == 1 else "many"
-            who = ", ".join(visible(name) for name in names) or "nobody"
-            mark = " ".join(keys[name] for name in names) or "✕"
+            names, state = hours[first], states[first]
+            who = ", ".join(visible(name) for name in names)
+            if not names:
+                who = "nobody, though promised" if state == "gap" else "nobody, none promised"
+            mark = " ".join(keys[name] for name in names) or ("✕" if state == "gap" else "")
             text = f"{who} {first:02}:00–{hour:02}:00"
             runs.append(Run(state, first, hour - first, text, mark))
             first = hour
         label = f"{start + timedelta(days=day):%a %Y-%m-%d}"
         days.append(Day(label, [Row(cover.language, runs)]))
-    uncovered = []
-    for a, b in cover.uncovered:
-        begin, end = start + timedelta(minutes=a), start + timedelta(minutes=b)
-        uncovered.append(
-            f"{begin:%a %Y-%m-%d %H:%M} → "
-            + (f"{end:%a %Y-%m-%d %H:%M}" if end.date() != begin.date() else f"{end:%H:%M}")
-            + f" UTC ({_duration(b - a)})"
-        )
-    return Sun(cover.language, days, uncovered)
+    missed = cover.missed
+    unpromised = list(subtract(cover.uncovered, missed))
+    return Sun(
+        cover.language,
+        days,
+        [_stretch(start, a, b) for a, b in missed],
+        [_stretch(start, a, b) for a, b in unpromised],
+    )
+
+
+def _stretch(start: datetime, a: int, b: int) -> str:
+    begin, end = start + timedelta(minutes=a), start + timedelta(minutes=b)
+    return (
+        f"{begin:%a %Y-%m-%d %H:%M} → "
+        + (f"{end:%a %Y-%m-%d %H:%M}" if end.date() != begin.date() else f"{end:%H:%M}")
+        + f" UTC ({_duration(b - a)})"
+    )
 
 
 @dataclass(frozen=True)

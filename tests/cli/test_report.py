@@ -250,14 +250,24 @@ def test_the_example_fleets_report(example: Path, run_cli: RunCli, tmp_path: Pat
     assert hidden_text(monday) == "staging, prod-us 00:00–24:00"
     uncovered = next(t for t in document.iter("table") if t.get("class") == "list uncovered")
     lines = {
-        text_of(row.find("th")): text_of(row.find("td"))
+        text_of(row.find("th")): [  # type: ignore[arg-type]
+            [text_of(item) for item in cell.iter("li")] or [text_of(cell)]
+            for cell in row.findall("td")
+        ]
         for row in uncovered.iter("tr")
         if row.find("td") is not None
-    }  # type: ignore[arg-type]
-    assert lines["en-US"].startswith("Thu 2026-11-26 18:00 → Fri 2026-11-27 00:00 UTC (6h)")
-    assert (
-        text.count("<details") == 2 * 3 + 3
-    )  # inboxes per week (staging, prod-us, prod-eu) and plans
+    }
+    assert lines["en-US"] == [
+        ["✕ Thu 2026-11-26 18:00 → Fri 2026-11-27 00:00 UTC (6h)"],
+        [
+            "Sat 2026-11-28 01:00 → 15:00 UTC (14h)",
+            "Sat 2026-11-28 19:00 → Mon 2026-11-30 00:00 UTC (29h)",
+        ],
+    ]
+    # The weekend is promised by nobody (policy.coverage is Monday to Friday): not a gap.
+    assert covered[("Sun 2026-11-29", "en-US")] == ["closed"] * 24
+    # Inboxes folded per week (two for each instance), and each instance's plan.
+    assert text.count("<details") == 2 * 3 + 3
 
 
 def test_christmas_gaps_and_their_causes(example: Path, run_cli: RunCli, tmp_path: Path) -> None:

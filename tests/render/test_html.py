@@ -49,7 +49,7 @@ def test_a_hostile_record_is_shown_as_text() -> None:
     )
     broken = InstanceStatus(instance=HOSTILE + "2", status="error", error=HOSTILE)
     start = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
-    cover = LanguageCover(HOSTILE, [(HOSTILE,)] * 100 + [()] * 68, [(6000, 10080)])
+    cover = LanguageCover(HOSTILE, [(HOSTILE,)] * 100 + [()] * 68, [(6000, 10080)], [(0, 7200)])
     report = FleetReport(
         generated_at="2026-11-30T12:00:00+00:00",
         week_start=start,
