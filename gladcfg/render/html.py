@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
@@ -30,8 +30,6 @@ from gladcfg.model.types import WEEKDAYS
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.render.values import leaves, show, summary_line, visible
 from gladcfg.report import FleetReport, InstanceReport, LanguageCover, Week
-
-STATE_WORDS = {"open": "open", "part": "open part", "closed": "closed", "gap": "gap"}
 
 
 @dataclass(frozen=True)
@@ -162,11 +160,9 @@ def grid(week: Week) -> Grid:
             lines = []
             for name, week_minutes in rows.items():
                 gap = gaps_of.get(name, []) if gapped else []
-                states = [
-                    _state(week_minutes[WEEKDAYS[day]][hour], open_minutes(gap, day, hour))
-                    for hour in range(24)
-                ]
-                lines.append(Row(name, _runs(states)))
+                opened = week_minutes[WEEKDAYS[day]]
+                states = [_state(opened[hour], open_minutes(gap, day, hour)) for hour in range(24)]
+                lines.append(Row(name, _runs(states, opened)))
             found.append(Day(f"{coverage.at(day * 1440):%a %Y-%m-%d}", lines))
         return found
 
@@ -205,16 +201,17 @@ def _state(opened: int, gap: int) -> str:
     return "open" if opened == 60 else "part" if opened else "closed"
 
 
-def _runs(
-    states: Sequence[str], words: Callable[[str], str] = STATE_WORDS.__getitem__
-) -> list[Run]:
+def _runs(states: Sequence[str], opened: Sequence[int]) -> list[Run]:
+    """Consecutive hours in one state as one run; a part-open hour is a run of its own,
+    saying how many of its minutes are open."""
     runs: list[Run] = []
     first = 0
     for hour in range(1, 25):
         if hour < 24 and states[hour] == states[first] and states[hour] != "part":
             continue
         state = states[first]
-        text = f"{words(state)} {first:02}:00–{hour:02}:00"
+        words = f"open {opened[first]} min of" if state == "part" else state
+        text = f"{words} {first:02}:00–{hour:02}:00"
         runs.append(Run(state, first, hour - first, text, "✕" if state == "gap" else ""))
         first = hour
     return runs

@@ -13,7 +13,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from tests.conftest import RunCli
+from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 FLEET = ("staging", "prod-us", "prod-eu")
@@ -335,3 +335,25 @@ def test_instances_are_chosen_as_status_chooses_them(
     assert result.exit_code == 1 and "not both" in result.output
     result = run_cli("-C", example, "report", "-i", "nowhere", "--out", tmp_path / "r.html")
     assert result.exit_code == 1 and not (tmp_path / "r.html").exists()
+
+
+def test_a_part_open_hour_says_how_much_of_it_is_open(
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    resources = BASE_RESOURCES.replace('mon-fri: ["08:00-20:00"]', 'mon-fri: ["08:30-20:00"]')
+    root = make_project({"config/base.yaml": resources})
+    out = tmp_path / "r.html"
+    code, document, _ = report(run_cli, root, out, "-i", "prod", "--week", THANKSGIVING_WEEK)
+    assert code == 2  # nothing applied yet
+    local = next(t for t in document.iter("table") if t.get("data-kind") == "languages")
+    monday = heat_states(local)[("Mon 2026-11-23", "en-US")]
+    assert monday == ["closed"] * 8 + ["part"] + ["open"] * 11 + ["closed"] * 4
+    texts = [hidden_text(cell) for cell in local.iter("td")][:4]
+    assert texts == [
+        "closed 00:00–08:00",
+        "open 30 min of 08:00–09:00",
+        "open 09:00–20:00",
+        "closed 20:00–24:00",
+    ]
+    # Without policy.coverage the target is the hours some inbox is open: no gap.
+    assert "the hours some inbox is open" in text_of(document)
