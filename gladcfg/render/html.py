@@ -114,18 +114,19 @@ def render_report_html(report: FleetReport) -> str:
         grids=grids,
         plan_view=plan_view,
         suns=suns,
+        # One table for every language: per day, a row per language.
         sun_days=[
-            Day(days[0].label, [sun.days[day].rows[0] for sun in suns])
-            for day, days in enumerate(zip(*(sun.days for sun in suns), strict=True))
+            Day(suns[0].days[day].label, [sun.days[day].rows[0] for sun in suns])
+            for day in range(7 if suns else 0)
         ],
         visible=visible,
         when=lambda text: text.replace("T", " ").replace("+00:00", " UTC"),
     )
 
 
-# The worst of an instance's findings: the record's status, and for a healthy instance
-# whether it has coverage gaps or warnings to look at. (CSS class, glyph, words.)
 def level(record: InstanceReport) -> tuple[str, str, str]:
+    """The worst of an instance's findings as (CSS class, sign, words): its record's status,
+    and for a healthy instance whether it has gaps or warnings to look at."""
     status = record.status
     if status.status == "error":
         return "error", "✖", "error"
