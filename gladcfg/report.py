@@ -98,10 +98,12 @@ def build_report(
     now: dt.datetime,
     day: dt.date,
     explain: Explain,
+    refresh: bool = True,
 ) -> FleetReport:
     """The report of every instance in ``names``, for the week holding ``day``: the files
     are validated one instance after the other and the instances are read a few at once,
-    as ``status`` does; an instance whose check fails is reported as its error."""
+    as ``status`` does; an instance whose check fails is reported as its error. Without
+    ``refresh``, what an adapter read last may stand in for reading it again."""
     from zoneinfo import ZoneInfo
 
     from gladcfg.coverage import week_start
@@ -109,7 +111,8 @@ def build_report(
 
     validated = validate_each(workspace, names)
     results = for_each_instance(
-        names, lambda name: instance_report(workspace, name, valid(validated[name]), day)
+        names,
+        lambda name: instance_report(workspace, name, valid(validated[name]), day, refresh=refresh),
     )
     instances = [
         result.value
@@ -133,7 +136,12 @@ def build_report(
 
 
 def instance_report(
-    workspace: Workspace, name: str, report: ValidationReport, day: dt.date
+    workspace: Workspace,
+    name: str,
+    report: ValidationReport,
+    day: dt.date,
+    *,
+    refresh: bool = True,
 ) -> InstanceReport:
     """One instance: a plan made now, its record, and its weeks in its zone and in UTC."""
     from gladcfg.coverage import compute
@@ -141,7 +149,7 @@ def instance_report(
     from gladcfg.engine.status import status_record
 
     with open_instance(workspace, name) as session:
-        plan = session.plan(report=report)
+        plan = session.plan(report=report, refresh=refresh)
     read_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     state = report.states[name]
     target = workspace.project.policy_of(name).coverage

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances
+from gladcfg.cli.options import instance_options, refresh_option, selected_instances
 
 
 @click.command()
@@ -25,9 +25,15 @@ from gladcfg.cli.options import instance_options, selected_instances
     type=click.DateTime(["%Y-%m-%d"]),
     help="Any day of the week to show coverage for (default: this week). Holidays count.",
 )
+@refresh_option
 @click.pass_obj
 def report(
-    app: AppContext, instance: tuple[str, ...], all_: bool, out: Path, week: dt.datetime | None
+    app: AppContext,
+    instance: tuple[str, ...],
+    all_: bool,
+    out: Path,
+    week: dt.datetime | None,
+    refresh: bool,
 ) -> int:
     """Write one HTML file, readable offline and on paper: a row of health per instance
     (drift, unmanaged, warnings, coverage gaps), each instance's week of coverage in its own
@@ -48,7 +54,7 @@ def report(
     check_writable(out, "the report", project_inputs(workspace))
     now = dt.datetime.now(dt.UTC)
     day = week.date() if week is not None else now.date()
-    fleet = build_report(workspace, names, now=now, day=day, explain=error_text)
+    fleet = build_report(workspace, names, now=now, day=day, explain=error_text, refresh=refresh)
     save(out, render_report_html(fleet), "the report")
     counts = {
         state: sum(1 for record in fleet.instances if record.status.status == state)

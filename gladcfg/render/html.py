@@ -28,7 +28,7 @@ from gladcfg.coverage import (
 )
 from gladcfg.model.types import WEEKDAYS
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, summary_line, visible
+from gladcfg.render.values import leaves, show, snapshot_note, summary_line, visible
 from gladcfg.report import FleetReport, InstanceReport, LanguageCover, Week
 
 
@@ -120,6 +120,7 @@ def render_report_html(report: FleetReport) -> str:
             for day in range(7 if suns else 0)
         ],
         visible=visible,
+        snapshot_note=snapshot_note,
         when=lambda text: text.replace("T", " ").replace("+00:00", " UTC"),
     )
 
