@@ -1,11 +1,13 @@
 # Entry points that work on a fresh machine with only python3:
 #   make demo   create .venv, install, then init, validate, plan, apply, plan again (mock adapter)
 #   make test   create .venv, install with test extras, then lint, type-check and test
+#   make browser  install Debian's chromium and chromium-driver (as root, with apt-get), which
+#                 the report's browser tests need; without them those tests are skipped
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest schemas bench clean
+.PHONY: demo test lint typecheck pytest schemas bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +45,18 @@ clean:
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/gladly.py
+
+# Debian's own Chromium and ChromeDriver (no browser download of its own): headless, for
+# tests/e2e/test_report_browser.py. Needs root and apt-get; does nothing when both are there.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+		chromium --version 2>/dev/null; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver >/dev/null && \
+		chromium --version 2>/dev/null; \
+	else \
+		echo "make browser: needs root and apt-get to install Debian's chromium and chromium-driver" >&2; \
+		exit 1; \
+	fi

@@ -66,21 +66,12 @@ def compute(
 ) -> Coverage:
     zone = ZoneInfo(timezone)
     start = week_start(day, zone)
-    hours = {
-        name: cast(BusinessHours, declared.model)
-        for name, declared in state.declared("business_hours").items()
+    schedules = inbox_schedules(state)
+    inboxes = {
+        name: [(0, WEEK_MINUTES)] if schedule is None else open_intervals(schedule, start)
+        for name, schedule in schedules.items()
     }
-    configured = (
-        list(cast(Settings, state.settings.model).languages) if state.settings is not None else []
-    )
-    inboxes: dict[str, list[Interval]] = {}
-    served: dict[str, list[str]] = {language: [] for language in configured}
-    for name, declared in sorted(state.declared("inboxes").items()):
-        inbox = cast(Inbox, declared.model)
-        schedule = hours.get(inbox.business_hours) if inbox.business_hours else None
-        inboxes[name] = [(0, WEEK_MINUTES)] if schedule is None else open_intervals(schedule, start)
-        for language in inbox.languages if inbox.languages is not None else configured:
-            served.setdefault(language, []).append(name)
+    served = served_by(state)
     languages = {
         language: merge(i for inbox in names for i in inboxes[inbox])
         for language, names in served.items()
@@ -104,6 +95,84 @@ def compute(
     return Coverage(
         state.instance, start, timezone, inboxes, languages, wanted, source, gaps, silent
     )
+
+
+def inbox_schedules(state: DesiredState) -> dict[str, BusinessHours | None]:
+    """Each inbox's business hours, by inbox name in order (None: open around the clock)."""
+    hours = {
+        name: cast(BusinessHours, declared.model)
+        for name, declared in state.declared("business_hours").items()
+    }
+    schedules: dict[str, BusinessHours | None] = {}
+    for name, declared in sorted(state.declared("inboxes").items()):
+        inbox = cast(Inbox, declared.model)
+        schedules[name] = hours.get(inbox.business_hours) if inbox.business_hours else None
+    return schedules
+
+
+def served_by(state: DesiredState) -> dict[str, list[str]]:
+    """The inboxes serving each language: an inbox serves its ``languages``, or all of the
+    instance's; a configured language no inbox serves has none."""
+    configured = (
+        list(cast(Settings, state.settings.model).languages) if state.settings is not None else []
+    )
+    served: dict[str, list[str]] = {language: [] for language in configured}
+    for name, declared in sorted(state.declared("inboxes").items()):
+        inbox = cast(Inbox, declared.model)
+        for language in inbox.languages if inbox.languages is not None else configured:
+            served.setdefault(language, []).append(name)
+    return served
+
+
+@dataclass(frozen=True)
+class GapCause:
+    """Why part of a gap ``[start, end)`` has no open inbox: ``holiday`` (an inbox serving
+    the language would be open but for the holidays in ``detail``), ``language missing`` (no
+    inbox serves it) or ``no hours`` (no inbox serving it has hours then)."""
+
+    start: int
+    end: int
+    cause: str
+    detail: str = ""
+
+
+def gap_causes(state: DesiredState, coverage: Coverage, gap: Gap) -> list[GapCause]:
+    """``gap`` of ``coverage`` cut into stretches of one cause each, in time order."""
+    inboxes = served_by(state).get(gap.language, [])
+    if not inboxes:
+        return [GapCause(gap.start, gap.end, "language missing")]
+    schedules = inbox_schedules(state)
+    closed: list[Interval] = []
+    holidays: dict[str, list[str]] = {}  # holiday → the inboxes it closed
+    for inbox in inboxes:
+        schedule = schedules[inbox]
+        if schedule is None or not schedule.holidays:
+            continue
+        usual = open_intervals(schedule.model_copy(update={"holidays": []}), coverage.week_start)
+        lost = list(intersect([(gap.start, gap.end)], usual))
+        if not lost:
+            continue
+        closed.extend(lost)
+        zone = ZoneInfo(schedule.timezone)
+        for holiday in schedule.holidays:
+            midnight = datetime.combine(holiday.date, time(0), tzinfo=zone)
+            opens = _minutes(midnight - coverage.week_start)
+            closes = _minutes(_local(midnight, 1440) - coverage.week_start)
+            if any(a < closes and opens < b for a, b in lost):
+                holidays.setdefault(holiday.name or holiday.date.isoformat(), []).append(inbox)
+    held = merge(closed)
+    detail = "; ".join(f"{name} ({', '.join(names)})" for name, names in holidays.items())
+    parts = [GapCause(a, b, "holiday", detail) for a, b in held]
+    parts += [GapCause(a, b, "no hours") for a, b in subtract([(gap.start, gap.end)], held)]
+    return sorted(parts, key=lambda part: part.start)
+
+
+def intersect(these: Sequence[Interval], those: Sequence[Interval]) -> Iterator[Interval]:
+    """The parts of ``these`` also in ``those`` (both merged)."""
+    for a, b in these:
+        for c, d in those:
+            if c < b and a < d:
+                yield max(a, c), min(b, d)
 
 
 def open_intervals(schedule: BusinessHours, start: datetime) -> list[Interval]:

@@ -78,6 +78,7 @@ def _register() -> None:
         init,
         plan,
         pull,
+        report,
         sandbox,
         schema,
         state,
@@ -93,6 +94,7 @@ def _register() -> None:
     cli.add_command(export.export)
     cli.add_command(pull.pull)
     cli.add_command(status.status)
+    cli.add_command(report.report)
     cli.add_command(diff.diff)
     cli.add_command(coverage.coverage)
     cli.add_command(state.state)

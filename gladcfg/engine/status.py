@@ -13,6 +13,8 @@ from gladcfg.model.status import Drift, InstanceStatus, StatusDocument
 
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport, Workspace
+    from gladcfg.coverage import Coverage
+    from gladcfg.plan.model import Plan
 
 # The text of a failed check: which instance, and the error that stopped it.
 Explain = Callable[[str, GladcfgError | None], str]
@@ -66,11 +68,20 @@ def instance_status(
     refresh: bool = True,
 ) -> InstanceStatus:
     """One instance's record, from its validation (``report``) and a plan made now."""
-    from gladcfg.coverage import compute, gap_records
+    from gladcfg.coverage import compute
     from gladcfg.engine.session import open_instance
 
     with open_instance(workspace, name) as session:
         plan = session.plan(report=report, refresh=refresh)
+    coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
+    return status_record(name, plan, coverage)
+
+
+def status_record(name: str, plan: Plan, coverage: Coverage) -> InstanceStatus:
+    """The record of an instance whose plan and week of coverage (in UTC) are made: the one
+    place a plan becomes drift and a coverage week becomes gaps (``status``, ``report``)."""
+    from gladcfg.coverage import gap_records
+
     summary = plan.summary
     drift = Drift(
         create=summary.create,
@@ -80,7 +91,6 @@ def instance_status(
         manual=summary.manual,
         addresses=[change.address for change in plan.changes],
     )
-    coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
     return InstanceStatus(
         instance=name,
         adapter=plan.adapter,

@@ -1,0 +1,70 @@
+"""Why a coverage gap is one: a holiday, no hours, or a language no inbox serves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gladcfg.config import Workspace, load_desired
+from gladcfg.coverage import compute, gap_causes
+from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject
+
+POLICY = """\
+policy:
+  coverage:
+    timezone: America/New_York
+    weekly: {mon-fri: ["06:00-20:00"]}
+"""
+
+
+def test_each_gap_is_cut_by_its_causes(make_project: MakeProject) -> None:
+    resources = BASE_RESOURCES.replace("languages: [en-US]", "languages: [en-US, es-US]")
+    resources = resources.replace(
+        "  support: {teams: [tier1], business_hours: support}",
+        "  support: {teams: [tier1], business_hours: support, languages: [en-US]}",
+    ).replace(
+        '    weekly: {mon-fri: ["08:00-20:00"]}',
+        '    weekly: {mon-fri: ["08:00-20:00"]}\n'
+        "    holidays:\n"
+        '      - {date: 2026-11-25, name: Short day, hours: ["10:00-20:00"]}\n'
+        "      - {date: 2026-11-26}",
+    )
+    root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + POLICY)
+    workspace = Workspace.open(root)
+    state = load_desired(workspace, "staging").states["staging"]
+    coverage = compute(
+        state,
+        workspace.project.policy_of("staging").coverage,
+        day=dt.date(2026, 11, 23),
+        timezone="America/New_York",
+    )
+
+    def explained(language: str) -> list[list[tuple[str, str, str, str]]]:
+        return [
+            [
+                (
+                    f"{coverage.at(c.start):%a %H:%M}",
+                    f"{coverage.at(c.end):%a %H:%M}",
+                    c.cause,
+                    c.detail,
+                )
+                for c in gap_causes(state, coverage, gap)
+            ]
+            for gap in coverage.gaps
+            if gap.language == language
+        ]
+
+    english = explained("en-US")
+    assert english[0] == [("Mon 06:00", "Mon 08:00", "no hours", "")]
+    # Wednesday opens at 10 for its short day: two hours without hours, two of the holiday.
+    assert english[2] == [
+        ("Wed 06:00", "Wed 08:00", "no hours", ""),
+        ("Wed 08:00", "Wed 10:00", "holiday", "Short day (support)"),
+    ]
+    # Thursday's holiday has no name: its date stands for it.
+    assert english[3] == [
+        ("Thu 06:00", "Thu 08:00", "no hours", ""),
+        ("Thu 08:00", "Thu 20:00", "holiday", "2026-11-26 (support)"),
+    ]
+    spanish = explained("es-US")
+    assert len(spanish) == 5
+    assert spanish[0] == [("Mon 06:00", "Mon 20:00", "language missing", "")]
