@@ -102,8 +102,17 @@ def test_each_job_sees_only_its_own_instances_token() -> None:
     for path in WORKFLOWS:
         expressions = EXPRESSION.findall(path.read_text(encoding="utf-8"))
         used = {secret for e in expressions for secret in secrets.findall(e)}
-        assert used <= {"secrets[matrix.token_env]", "secrets[inputs.token_env]"}, path.name
+        named = {f"secrets.{token}" for token in TOKENS.values()}
+        assert used <= {"secrets[matrix.token_env]", "secrets[inputs.token_env]", *named}
     for workflow, name, job in _jobs():
+        if "secrets." in json.dumps(job):  # every instance's token: the fleet report only
+            assert (workflow, name, job["environment"]) == (
+                "gladcfg-drift.yml",
+                "report",
+                "fleet-read",
+            )
+            commands = [c for s in job["steps"] if "run" in s for c in gladcfg_commands(s["run"])]
+            assert [c[c.index("--no-color") + 1] for c in commands] == ["report"]
         if "uses" in job:  # a promotion step names its instance's token variable
             assert job["with"]["token_env"] == TOKENS[job["with"]["instance"]]
             assert job["secrets"] == "inherit"
@@ -543,6 +552,9 @@ def _value(expression: str, context: Mapping[str, str]) -> str:
         secret = re.fullmatch(r"secrets\[(.+)\]", alternative)
         if secret:
             return f"token-in-{_value(secret[1], context)}"
+        named = re.fullmatch(r"secrets\.(\w+)", alternative)
+        if named:
+            return f"token-in-{named[1]}"
         if alternative not in context:
             raise AssertionError(f"the test does not know ${{{{ {alternative} }}}}")
         if context[alternative]:
@@ -742,13 +754,17 @@ def test_the_nightly_drift_job_turns_an_admin_edit_into_a_pull_request(ci: Ci) -
     )
     assert edited.returncode == 0, edited.stderr
     main = ci.git("rev-parse", "HEAD")
-    _, jobs = ci.run("gladcfg-drift.yml", event="schedule", sha=main)
+    drift, jobs = ci.run("gladcfg-drift.yml", event="schedule", sha=main)
     assert all(job.ok for job in jobs.values()), [job.log for job in jobs.values()]
     assert jobs["pull (staging)"].pull_request is None
     assert jobs["pull (prod-us)"].pull_request is None
     diff = jobs["pull (prod-eu)"].pull_request
     assert diff is not None and '+  billing: {description: "Billing, EU desk"}' in diff
     assert '"drift"' in jobs["pull (prod-eu)"].log  # the health record is in the log
+    # The fleet report, kept as the run's artifact, shows prod-eu's drift.
+    report = drift.artifact("gladcfg-report") / "report.html"
+    page = report.read_text(encoding="utf-8")
+    assert all(name in page for name in INSTANCES) and "teams.billing" in page
 
 
 def test_pull_request_plans_start_from_the_cache_the_nightly_full_read_left(ci: Ci) -> None:
