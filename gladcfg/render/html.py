@@ -27,8 +27,8 @@ from gladcfg.coverage import (
     to_document,
 )
 from gladcfg.model.types import WEEKDAYS
-from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, snapshot_note, summary_line, visible
+from gladcfg.plan.model import Action, Plan
+from gladcfg.render.values import diff_lines, snapshot_note, summary_line, visible
 from gladcfg.report import FleetReport, InstanceReport, LanguageCover, Week
 
 
@@ -346,18 +346,3 @@ def plan_view(plan: Plan) -> PlanView:
         not_managed=list(plan.not_managed),
         notes=notes,
     )
-
-
-def diff_lines(change: Change) -> list[str]:
-    """The change's detail as the markdown plan's ```diff block has it: ``- path: before``
-    and ``+ path: after`` per changed field, or every field of what a create makes."""
-    lines: list[str] = []
-    if change.diff:
-        for diff in change.diff:
-            if diff.before is not None:
-                lines.append(f"- {visible(diff.path)}: {show(diff.before)}")
-            if diff.after is not None:
-                lines.append(f"+ {visible(diff.path)}: {show(diff.after)}")
-    elif change.effective_action is Action.CREATE and change.after:
-        lines.extend(f"+ {visible(path)}: {show(value)}" for path, value in leaves(change.after))
-    return lines

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, snapshot_note, summary_line, visible
+from gladcfg.render.values import diff_lines, snapshot_note, summary_line, visible
 
 LIMIT = 65_536
 _ICONS = {
@@ -99,17 +99,7 @@ def _has_details(change: Change) -> bool:
 def _details(change: Change) -> str | None:
     if not _has_details(change):
         return None
-    lines: list[str] = []
-    if change.diff:
-        for diff in change.diff:
-            if diff.before is not None:
-                lines.append(f"- {visible(diff.path)}: {show(diff.before)}")
-            if diff.after is not None:
-                lines.append(f"+ {visible(diff.path)}: {show(diff.after)}")
-    else:
-        assert change.after is not None
-        lines.extend(f"+ {visible(path)}: {show(value)}" for path, value in leaves(change.after))
-    content = "\n".join(lines)
+    content = "\n".join(diff_lines(change))
     fence = "`" * max(3, _longest_backtick_run(content) + 1)
     summary = f"<code>{_html(visible(change.address))}</code> ({change.action.value})"
     return (

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from gladcfg.model.names import hidden_character
+from gladcfg.plan.model import Action
 
 if TYPE_CHECKING:
-    from gladcfg.plan.model import Snapshot, Summary
+    from gladcfg.plan.model import Change, Snapshot, Summary
 
 
 def show(value: Any) -> str:
@@ -114,3 +115,18 @@ def age(elapsed: dt.timedelta) -> str:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     unit = "day" if days == 1 else "days"
     return f"{days} {unit} {hours} h" if hours else f"{days} {unit}"
+
+
+def diff_lines(change: Change) -> list[str]:
+    """The change's detail as the markdown plan's ```diff block has it: ``- path: before``
+    and ``+ path: after`` per changed field, or every field of what a create makes."""
+    lines: list[str] = []
+    if change.diff:
+        for diff in change.diff:
+            if diff.before is not None:
+                lines.append(f"- {visible(diff.path)}: {show(diff.before)}")
+            if diff.after is not None:
+                lines.append(f"+ {visible(diff.path)}: {show(diff.after)}")
+    elif change.effective_action is Action.CREATE and change.after:
+        lines.extend(f"+ {visible(path)}: {show(value)}" for path, value in leaves(change.after))
+    return lines
