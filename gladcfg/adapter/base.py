@@ -40,9 +40,13 @@ class RemoteObject:
     ``version`` is the object's version where the instance keeps one (the mock's): a write
     names the version it read, and the instance refuses it if the object changed since.
     It is not part of equality: two reads of the same object are equal.
+
+    ``adopted``, on what a create returns, is the object that create took over instead of
+    making one (Gladly's answer already holding the name) as it was before: undoing the
+    create restores it rather than deleting it.
     """
 
-    __slots__ = ("_json", "_spec", "_where", "id", "name", "version")
+    __slots__ = ("_json", "_spec", "_where", "adopted", "id", "name", "version")
 
     def __init__(
         self,
@@ -53,6 +57,7 @@ class RemoteObject:
         text: str | None = None,
         where: str = "",
         version: int | None = None,
+        adopted: RemoteObject | None = None,
     ) -> None:
         """Either ``spec``, or ``text``: the spec as a JSON object, decoded when asked for;
         ``where`` names where it was read, for the error raised if it is not one."""
@@ -62,6 +67,7 @@ class RemoteObject:
         self._json = text
         self._where = where
         self.version = version
+        self.adopted = adopted
 
     @property
     def spec(self) -> dict[str, Any]:

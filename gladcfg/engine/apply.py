@@ -38,6 +38,8 @@ class Outcome:
     change: Change
     status: Status
     reason: str = ""
+    # An applied create that took over an object already there: that object as it was.
+    adopted: RemoteObject | None = None
 
 
 @dataclass(frozen=True)
@@ -191,14 +193,14 @@ class _Runner:
                 i = ready.popleft()
                 if outcomes[i] is None:
                     try:
-                        self._execute(changes[i])
+                        adopted = self._execute(changes[i])
                     except Exception as error:
                         phase.finish(i, error)
                     else:
-                        phase.finish(i, None)
+                        phase.finish(i, None, adopted)
             return outcomes
         with ThreadPoolExecutor(max_workers=self._parallelism) as pool:
-            running: dict[Future[None], int] = {}
+            running: dict[Future[RemoteObject | None], int] = {}
             while ready or running:
                 self._stopping(ready)
                 while ready and len(running) < self._parallelism:
@@ -209,7 +211,9 @@ class _Runner:
                     continue
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    phase.finish(running.pop(future), future.exception())
+                    failure = future.exception()
+                    adopted = None if failure is not None else future.result()
+                    phase.finish(running.pop(future), failure, adopted)
         return outcomes
 
     def _stopping(self, ready: deque[int]) -> bool:
@@ -220,12 +224,14 @@ class _Runner:
             ready.clear()
         return self.stopped
 
-    def _execute(self, change: Change) -> None:
+    def _execute(self, change: Change) -> RemoteObject | None:
+        """Send ``change``; for a create that took over an object already there, that
+        object as it was."""
         adapter = self._adapter
         if change.action is Action.CREATE:
             assert change.after is not None
-            adapter.create(change.kind, change.name, change.after)
-        elif change.action is Action.UPDATE:
+            return adapter.create(change.kind, change.name, change.after).adopted
+        if change.action is Action.UPDATE:
             assert change.after is not None
             adapter.update(change.kind, self._object(change, change.name), change.after)
         elif change.action is Action.RENAME:
@@ -234,6 +240,7 @@ class _Runner:
             adapter.rename(change.kind, old, change.name, change.after)
         elif change.action is Action.DELETE:
             adapter.delete(change.kind, self._object(change, change.name))
+        return None
 
     def _object(self, change: Change, name: str) -> RemoteObject:
         obj = self._remote.of(change.kind).get(name)
@@ -258,10 +265,12 @@ class _Phase:
                 self._dependents.setdefault(j, []).append(i)
         self.ready: deque[int] = deque()  # popped from the left: a list would be quadratic
 
-    def finish(self, i: int, error: BaseException | None) -> None:
+    def finish(
+        self, i: int, error: BaseException | None, adopted: RemoteObject | None = None
+    ) -> None:
         change = self._changes[i]
         if error is None:
-            self.settle(i, Outcome(change, Status.APPLIED))
+            self.settle(i, Outcome(change, Status.APPLIED, adopted=adopted))
         else:
             self.settle(i, Outcome(change, Status.FAILED, _reason(change, error)))
 

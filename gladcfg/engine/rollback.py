@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteState
-from gladcfg.engine.apply import ApplyReport, Status
+from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.safety import check_safety
@@ -33,7 +33,7 @@ def rollback_plan(
         undo
         for outcome in report.outcomes
         if outcome.status is Status.APPLIED
-        for undo in [_undo(outcome.change, before, after)]
+        for undo in [_undo(outcome, before, after)]
         if undo is not None
     ]
     # Creates, updates and renames first (in the order a plan lists them), deletes last.
@@ -54,12 +54,27 @@ def rollback_plan(
     )
 
 
-def _undo(change: Change, before: RemoteState, after: RemoteState) -> Change | None:
+def _undo(outcome: Outcome, before: RemoteState, after: RemoteState) -> Change | None:
+    change = outcome.change
     kind = change.kind
     now = after.of(kind).get(change.name)
     if change.action is Action.CREATE:
         if now is None:  # pragma: no cover - an applied create always leaves its object
             return None
+        if outcome.adopted is not None:
+            # The create took over an object already there: restore it, never delete it.
+            taken = outcome.adopted.spec
+            if now.spec == taken:
+                return None
+            return Change.of(
+                kind,
+                change.name,
+                Action.UPDATE,
+                before=now.spec,
+                after=taken,
+                diff=field_diff(now.spec, taken),
+                remote_id=now.id,
+            )
         return Change.of(kind, change.name, Action.DELETE, before=now.spec, remote_id=now.id)
     if change.action is Action.DELETE:
         was = before.of(kind)[change.name]

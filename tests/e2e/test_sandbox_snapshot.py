@@ -192,3 +192,36 @@ def test_elsewhere_a_renamed_answer_is_adopted_by_the_id_gladly_gives(
     assert "Within 45 days." in kept["contents"]["en-us/public"]["bodyHtml"]
     again = run_cli("-C", root, "plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
+
+
+def test_the_rollback_of_an_adoption_restores_the_answer_it_took_over(
+    server: BackgroundServer, make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    # An answer made in the admin UI (an id Gladly chose) before the files declared it.
+    made = httpx.post(
+        f"{server.url}/api/v1/answers",
+        json={"name": "refunds", "description": "From the admin UI."},
+        auth=("x", TOKEN),
+    )
+    assert made.status_code == 200, made.text
+    ui_id = made.json()["id"]
+    path = f"/api/v1/answers/{ui_id}/languages/en-us/type/public"
+    body = {"bodyHtml": "Within 14 days.", "title": "Refunds"}
+    assert httpx.put(f"{server.url}{path}", json=body, auth=("x", TOKEN)).status_code == 200
+    root = make_project({"config/a.yaml": ANSWERS}, project_yaml=project_yaml(server.url))
+    undo = tmp_path / "undo.json"
+    applied = run_cli("-C", root, "apply", "--auto-approve", "--rollback-out", undo)
+    assert applied.exit_code == 0, applied.output
+    assert "it is now the declared one" in applied.stderr
+    answers = server.sandbox.state["answers"]
+    assert "Within 30 days." in answers[ui_id]["contents"]["en-us/public"]["bodyHtml"]
+    # Undoing the apply restores the answer it took over; it never deletes it.
+    rollback = json.loads(undo.read_text())
+    actions = {c["address"]: c["action"] for c in rollback["changes"]}
+    assert actions == {"answers.closed": "delete", "answers.refunds": "update"}
+    undone = run_cli("-C", root, "apply", undo, "--auto-approve", "--allow-delete")
+    assert undone.exit_code == 0, undone.output
+    answers = server.sandbox.state["answers"]
+    assert [a["name"] for a in answers.values()] == ["refunds"]
+    assert answers[ui_id]["description"] == "From the admin UI."
+    assert "Within 14 days." in answers[ui_id]["contents"]["en-us/public"]["bodyHtml"]

@@ -176,7 +176,8 @@ class Answers(Writable):
         session.snapshot.saw(name, seen)
         found = remote_answer(seen, pairs, {v: k for k, v in session.ids_of("audiences").items()})
         assert found is not None
-        return self.update(session, found, name, spec)
+        made = self.update(session, found, name, spec)
+        return RemoteObject(made.id, made.name, made.spec, adopted=found)
 
     def update(
         self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
