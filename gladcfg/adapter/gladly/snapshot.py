@@ -153,7 +153,7 @@ class Snapshot:
             seen = {str(name): _load(entry) for name, entry in document["answers"].items()}
         except FileNotFoundError:
             return
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             log.info("snapshot: %s is not usable (%s); reading everything", path, exc)
             return
         self._ids, self._seen = ids, seen

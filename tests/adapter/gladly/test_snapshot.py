@@ -95,8 +95,14 @@ def test_a_write_makes_the_next_read_a_real_one_and_keeps_the_id(cache: Path) ->
         '{"read_at": 1, "metadata": [1], "asked": [], "contents": []}}}',
         '{"format": 1, "identity": "' + IDENTITY + '", "ids": {}, "answers": {"a": '
         '{"read_at": "NaN", "metadata": null, "asked": [], "contents": []}}}',
+        '{"format": 1, "identity": "' + IDENTITY + '", "ids": {}, "answers": {"a": '
+        '{"read_at": 1, "metadata": null, "asked": [], "contents": [["en-US", "email", '
+        + '{"a": ' * 100_000
+        + "1"
+        + "}" * 100_000
+        + "]]}}}",
     ],
-    ids=["torn", "list", "format", "foreign", "missing", "future", "metadata", "nan"],
+    ids=["torn", "list", "format", "foreign", "missing", "future", "metadata", "nan", "deep"],
 )
 def test_a_snapshot_that_is_not_one_is_no_snapshot(
     cache: Path, text: str, caplog: pytest.LogCaptureFixture
