@@ -70,6 +70,27 @@ def test_what_is_not_in_the_shape_a_read_gives_is_read_again(
     assert snapshot.reused == 0
 
 
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [
+        ("messaging", {"body": "Closed."}),
+        ("email", "Closed."),
+        ("email", {"body": "Closed."}),
+        ("email", {"subject": "Closed", "body": {"a": 1}}),
+        ("public", {"title": "Closed", "body": "Closed.", "extra": "x"}),
+        ("reference", {"body": 7}),
+        ("sms", "Closed."),
+    ],
+)
+def test_content_not_in_the_shape_a_read_of_its_type_gives_is_read_again(
+    cache: Path, kind: str, content: Any
+) -> None:
+    snapshot = Snapshot.open(IDENTITY)
+    metadata = {"id": "a-1", "name": "closed", "description": None, "audienceIds": []}
+    snapshot.saw("closed", Seen(time.time(), metadata, frozenset(), {("en-US", kind): content}))
+    assert snapshot.reuse("closed", [], usable) is None
+
+
 def test_a_write_makes_the_next_read_a_real_one_and_keeps_the_id(cache: Path) -> None:
     snapshot = Snapshot.open(IDENTITY)
     snapshot.saw("refunds", seen())

@@ -232,10 +232,23 @@ def declared_pairs(spec: Mapping[str, Any]) -> list[Pair]:
     ]
 
 
+# The fields a read gives each content type (:func:`content_from`); messaging is plain text.
+CONTENT_FIELDS = {"email": {"subject", "body"}, "public": {"title", "body"}, "reference": {"body"}}
+
+
 def usable(seen: Seen) -> bool:
     """Whether what a snapshot holds of an answer is in the shape a read gives."""
-    if not all(isinstance(content, str | dict) for content in seen.contents.values()):
-        return False
+    for (_, kind), content in seen.contents.items():
+        if kind == "messaging":
+            if not isinstance(content, str):
+                return False
+        elif not (
+            kind in CONTENT_FIELDS
+            and isinstance(content, dict)
+            and content.keys() == CONTENT_FIELDS[kind]
+            and all(isinstance(value, str) for value in content.values())
+        ):
+            return False
     try:
         ANSWER.validate_python(seen.metadata) if seen.metadata is not None else None
     except ValidationError:
