@@ -52,8 +52,9 @@ def private_folder(folder: Path) -> Path | None:
 
 def read_own(path: Path, max_bytes: int) -> bytes:
     """An entry's bytes: a regular file of this user's that only they can write, at most
-    ``max_bytes`` long. Raises OSError (FileNotFoundError when there is none)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    ``max_bytes`` long. Raises OSError (FileNotFoundError when there is none). Opened
+    without blocking, so a named pipe in its place is refused, not waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     handle = os.open(path, flags)
     with os.fdopen(handle, "rb") as entry:
         info = os.fstat(entry.fileno())

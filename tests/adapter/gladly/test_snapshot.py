@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -235,3 +236,21 @@ def test_an_answer_gladcfg_deleted_is_forgotten(
     path = adapter.snapshot.path
     assert path is not None
     assert json.loads(path.read_text())["answers"] == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_where_the_snapshot_goes_is_no_snapshot_and_never_blocks(
+    cache: Path,
+) -> None:
+    path = Snapshot.open(IDENTITY).path
+    assert path is not None
+    os.mkfifo(path, 0o600)
+    opened: list[Snapshot] = []
+    reader = threading.Thread(target=lambda: opened.append(Snapshot.open(IDENTITY)), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # let the blocked open go before failing
+        with open(path, "wb"):
+            pass
+        pytest.fail("opening the snapshot blocked on a named pipe")
+    assert opened[0].id_of("closed") is None
