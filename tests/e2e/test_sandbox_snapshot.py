@@ -225,3 +225,25 @@ def test_the_rollback_of_an_adoption_restores_the_answer_it_took_over(
     assert [a["name"] for a in answers.values()] == ["refunds"]
     assert answers[ui_id]["description"] == "From the admin UI."
     assert "Within 14 days." in answers[ui_id]["contents"]["en-us/public"]["bodyHtml"]
+
+
+def test_an_answer_renamed_in_the_admin_ui_is_named_when_its_old_name_is_declared(
+    server: BackgroundServer, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    root = make_project({"config/a.yaml": ANSWERS}, project_yaml=project_yaml(server.url))
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    renamed = httpx.patch(
+        f"{server.url}/api/v1/answers/{answer_id('refunds')}",
+        json={"name": "refunds (old)"},
+        auth=("x", TOKEN),
+    )
+    assert renamed.status_code == 204
+    applied = run_cli("-C", root, "apply", "--auto-approve")
+    assert applied.exit_code == 1, applied.output
+    assert "did not say" not in applied.stdout
+    assert f"the answer {answer_id('refunds')} is named 'refunds (old)'" in applied.stdout
+    assert "made under this name and renamed since" in applied.stdout
+    assert sorted(a["name"] for a in server.sandbox.state["answers"].values()) == [
+        "closed",
+        "refunds (old)",
+    ]

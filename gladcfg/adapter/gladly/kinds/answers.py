@@ -156,10 +156,28 @@ class Answers(Writable):
         known = taken.meta.get("existingAnswerId") or taken.meta.get("id")
         remote = self._get(session, known) if known else None
         if remote is None or remote.name != name:
+            if remote is None:
+                why = (
+                    f"an answer named {name!r} already exists on Gladly under an id gladcfg "
+                    "cannot find (Gladly did not say which); rename or delete it in Gladly, "
+                    "or give this answer another name"
+                )
+            else:
+                why = (
+                    f"Gladly names the answer {remote.id} as the one in the way, but the "
+                    f"answer {remote.id} is named {clean_text(repr(remote.name), 120)}"
+                )
+                if remote.id == answer_id(name):
+                    why += (
+                        f": it holds the id gladcfg gives {name!r}, as it was made under "
+                        "this name and renamed since"
+                    )
+                why += (
+                    "; nothing was changed: give this answer another name, or rename or "
+                    "delete that one in Gladly"
+                )
             raise AdapterError(
-                f"{taken}: an answer named {name!r} already exists on Gladly under an id "
-                "gladcfg cannot find (Gladly did not say which); rename or delete it in "
-                "Gladly, or give this answer another name",
+                f"{taken}: {why}",
                 status=taken.status,
                 codes=taken.codes,
                 request_id=taken.request_id,
