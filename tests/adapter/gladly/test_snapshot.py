@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,17 @@ CLOSED = answer_id("closed")
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "snapshots"
+    # caplog listens at the root: a CLI run earlier in the session may have kept gladcfg's
+    # log to itself, at warnings only.
+    logger = logging.getLogger("gladcfg")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
+    yield tmp_path / "cache" / "snapshots"
+    logger.setLevel(level)
+    logger.propagate = propagate
 
 
 def seen(read_at: float | None = None) -> Seen:
