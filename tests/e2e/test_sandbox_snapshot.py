@@ -247,3 +247,20 @@ def test_an_answer_renamed_in_the_admin_ui_is_named_when_its_old_name_is_declare
         "closed",
         "refunds (old)",
     ]
+
+
+def test_an_adopted_answer_loses_the_description_the_files_do_not_declare(
+    server: BackgroundServer, make_project: MakeProject, run_cli: RunCli
+) -> None:
+    made = httpx.post(
+        f"{server.url}/api/v1/answers",
+        json={"name": "refunds", "description": "From the admin UI."},
+        auth=("x", TOKEN),
+    )
+    assert made.status_code == 200, made.text
+    root = make_project({"config/a.yaml": ANSWERS}, project_yaml=project_yaml(server.url))
+    applied = run_cli("-C", root, "apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert not server.sandbox.state["answers"][made.json()["id"]].get("description")
+    again = run_cli("-C", root, "plan", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output

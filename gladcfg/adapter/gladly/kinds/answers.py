@@ -202,6 +202,8 @@ class Answers(Writable):
     ) -> RemoteObject:
         before = obj.spec
         metadata = answer_metadata(name, spec, session.ids_of("audiences"))
+        if spec.get("description") is None and before.get("description") is not None:
+            metadata["description"] = None  # left out, Gladly would keep the one it has
         if (
             name != obj.name
             or before.get("description") != spec.get("description")
