@@ -109,6 +109,14 @@ class Snapshot:
                 self._ids[name] = str(seen.metadata["id"])
             self._changed = True
 
+    def writing(self, *names: str) -> None:
+        """A write to ``names`` is about to be sent: whether or not its answer comes back,
+        what was seen of them may no longer hold, and their next read is a real one."""
+        with self._lock:
+            for name in names:
+                self._seen.pop(name, None)
+            self._changed = True
+
     def wrote(self, name: str, object_id: str | None, *, old_name: str | None = None) -> None:
         """``name`` was just written (under ``object_id``; None: deleted): what was seen of
         it no longer holds, and its next read is a real one."""

@@ -268,3 +268,24 @@ def test_a_named_pipe_where_the_snapshot_goes_is_no_snapshot_and_never_blocks(
             pass
         pytest.fail("opening the snapshot blocked on a named pipe")
     assert opened[0].id_of("closed") is None
+
+
+@pytest.mark.parametrize("lost", ["metadata", "create"])
+def test_a_write_whose_answer_was_lost_makes_the_next_read_a_real_one(
+    cache: Path, api: respx.MockRouter, adapter: GladlyAdapter, lost: str
+) -> None:
+    # Gladly may have made a change whose response never came: what the snapshot saw of
+    # the answer no longer holds, and a plan without refresh must read it again.
+    answer_routes(api)
+    api.patch(f"/answers/{CLOSED}").mock(side_effect=httpx.ReadTimeout("lost"))
+    api.post("/answers").mock(side_effect=httpx.ReadTimeout("lost"))
+    hints = {"answers": {**HINTS["answers"], "refunds": {"content": {}}}}
+    api.get(f"/answers/{answer_id('refunds')}").mock(return_value=httpx.Response(404))
+    found = adapter.read(hints).of("answers")["closed"]
+    if lost == "metadata":
+        name, write = "closed", lambda: adapter.update("answers", found, {"description": "New."})
+    else:
+        name, write = "refunds", lambda: adapter.create("answers", "refunds", {"content": {}})
+    with pytest.raises(AdapterError):
+        write()
+    assert adapter.snapshot.reuse(name, [], usable) is None

@@ -136,6 +136,7 @@ class Answers(Writable):
             except NotFoundError:
                 return None
 
+        session.snapshot.writing(name)
         try:
             session.create_once(self.path, body, created, existing)
         except AdapterError as exc:
@@ -201,6 +202,7 @@ class Answers(Writable):
         self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
     ) -> RemoteObject:
         before = obj.spec
+        session.snapshot.writing(name, obj.name)
         metadata = answer_metadata(name, spec, session.ids_of("audiences"))
         if spec.get("description") is None and before.get("description") is not None:
             metadata["description"] = None  # left out, Gladly would keep the one it has
