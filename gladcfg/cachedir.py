@@ -29,9 +29,21 @@ def cache_folder(part: str, environ: Mapping[str, str] | None = None) -> Path | 
     env = os.environ if environ is None else environ
     chosen = env.get("GLADCFG_CACHE_DIR")
     if chosen is not None:
-        return None if chosen.strip().lower() in (*OFF, "") else Path(chosen) / part
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gladcfg" / part
+        if chosen.strip().lower() in (*OFF, ""):
+            return None
+        folder = Path(chosen)
+    else:
+        folder = Path(env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "gladcfg"
+    if not folder.is_absolute():
+        # Relative to wherever gladcfg runs: inside a checkout, a pull request could fill it.
+        log.warning("cache: %s is not an absolute path; working without a cache", folder)
+        return None
+    return folder / part
+
+
+def inside(folder: Path, root: Path) -> bool:
+    """Whether ``folder`` is ``root`` or within it, links resolved."""
+    return folder.resolve().is_relative_to(root.resolve())
 
 
 def private_folder(folder: Path) -> Path | None:

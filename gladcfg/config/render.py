@@ -247,7 +247,9 @@ class Renderer:
 
     def _code_cache(self) -> TemplateCache:
         if self._cache is None:
-            self._cache = TemplateCache(default_folder(), signature=_signature(self._environment()))
+            self._cache = TemplateCache(
+                default_folder(), signature=_signature(self._environment()), project=self._root
+            )
         return self._cache
 
     def _budget_line(self, exc: BudgetExceeded, rel: str) -> int | None:

@@ -9,10 +9,10 @@ no entry; nothing is ever trusted across versions.
 Loading compiled code is running it, so the cache lives where only its user can write: a
 per-user folder (``$GLADCFG_CACHE_DIR``, else ``$XDG_CACHE_HOME/gladcfg`` or
 ``~/.cache/gladcfg``), never the project, which a pull request could fill. The folder must
-be the user's own, a real folder and closed to others; otherwise gladcfg compiles as if
-there were no cache. Each entry carries a checksum of its code: a torn or corrupt entry is
-ignored and replaced. ``GLADCFG_CACHE_DIR=off`` turns the cache off. Deleting the folder is
-always safe.
+be the user's own, a real folder and closed to others, given by an absolute path and outside
+the project; otherwise gladcfg compiles as if there were no cache. Each entry carries a
+checksum of its code: a torn or corrupt entry is ignored and replaced.
+``GLADCFG_CACHE_DIR=off`` turns the cache off. Deleting the folder is always safe.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import CodeType
 
-from gladcfg.cachedir import cache_folder, private_folder, read_own, write_entry
+from gladcfg.cachedir import cache_folder, inside, private_folder, read_own, write_entry
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,13 @@ def default_folder(environ: Mapping[str, str] | None = None) -> Path | None:
 class TemplateCache:
     """Code objects by key, in ``folder`` (see the module's docstring for when it is used)."""
 
-    def __init__(self, folder: Path | None, *, signature: str) -> None:
+    def __init__(self, folder: Path | None, *, signature: str, project: Path | None = None) -> None:
+        """Entries in ``folder``, never within ``project`` (whose files a pull request
+        writes: code found there would run)."""
         self._signature = signature
+        if folder is not None and project is not None and inside(folder, project):
+            log.warning("template cache: %s is inside the project; not used", folder)
+            folder = None
         self._folder = private_folder(folder) if folder is not None else None
 
     @property

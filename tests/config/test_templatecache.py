@@ -36,7 +36,9 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def render(root: Path, text: str = TEXT, rel: str = "config/a.yaml") -> str:
-    return Renderer(root).render(rel, text, CONTEXT)
+    """``text`` rendered as ``rel`` of a project in ``root``/project: beside, never around,
+    the cache folders the tests give (a cache inside the project is not used)."""
+    return Renderer(root / "project").render(rel, text, CONTEXT)
 
 
 def test_a_second_run_renders_from_the_cache_and_an_edit_compiles_again(
@@ -147,6 +149,25 @@ def test_where_the_cache_is_and_how_to_turn_it_off(tmp_path: Path) -> None:
     assert TemplateCache(None, signature="s").load("k") is None
 
 
+@pytest.mark.parametrize("variable", ["GLADCFG_CACHE_DIR", "XDG_CACHE_HOME"])
+def test_a_relative_cache_folder_is_no_cache(variable: str) -> None:
+    # Relative to where gladcfg runs: in a checkout, a pull request could plant code there.
+    assert default_folder({variable: ".cache"}) is None
+
+
+def test_a_cache_folder_inside_the_project_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str]
+) -> None:
+    project = tmp_path / "project"
+    planted = project / ".cache/templates"
+    monkeypatch.setenv("GLADCFG_CACHE_DIR", str(project / ".cache"))
+    assert not TemplateCache(planted, signature="s", project=project).enabled
+    assert TemplateCache(tmp_path / "elsewhere", signature="s", project=project).enabled
+    render(tmp_path)
+    render(tmp_path)
+    assert not planted.exists() and len(compiles) == 2  # compiled each time, never kept
+
+
 def parallel_possible() -> bool:
     import sys
     import threading
@@ -170,7 +191,7 @@ def test_templates_are_compiled_in_workers_once_and_rendered_here(
         pytest.skip("needs Linux, two cores and no other thread")
     monkeypatch.setattr(render_module, "PARALLEL_COMPILE", 0)
     monkeypatch.setenv("GLADCFG_CACHE_DIR", str(tmp_path / "cache"))
-    renderer = Renderer(tmp_path)
+    renderer = Renderer(tmp_path / "project")
     renderer.prepare({**FILES, "config/plain.yaml": "teams: {}\n"})
     rendered = {rel: renderer.render(rel, text, CONTEXT) for rel, text in FILES.items()}
     assert compiles == []  # every one compiled by a worker
@@ -198,7 +219,7 @@ def test_what_a_worker_cannot_compile_is_compiled_here_with_its_errors(
     files = {**FILES, "config/bad.yaml": "teams:\n  a: {{ 1 +\n"}
     expected = {rel: render(tmp_path / "other", text, rel) for rel, text in FILES.items()}
     compiles.clear()
-    renderer = Renderer(tmp_path)
+    renderer = Renderer(tmp_path / "project")
     renderer.prepare(files)
     for rel, text in FILES.items():
         assert renderer.render(rel, text, CONTEXT) == expected[rel]
