@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from gladcfg import __version__
-from gladcfg.adapter.base import Access, RemoteState
+from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
@@ -63,18 +64,7 @@ def _undo(outcome: Outcome, before: RemoteState, after: RemoteState) -> Change |
             return None
         if outcome.adopted is not None:
             # The create took over an object already there: restore it, never delete it.
-            taken = outcome.adopted.spec
-            if now.spec == taken:
-                return None
-            return Change.of(
-                kind,
-                change.name,
-                Action.UPDATE,
-                before=now.spec,
-                after=taken,
-                diff=field_diff(now.spec, taken),
-                remote_id=now.id,
-            )
+            return _restore(kind, change.name, now, outcome.adopted.spec)
         return Change.of(kind, change.name, Action.DELETE, before=now.spec, remote_id=now.id)
     if change.action is Action.DELETE:
         was = before.of(kind)[change.name]
@@ -93,14 +83,19 @@ def _undo(outcome: Outcome, before: RemoteState, after: RemoteState) -> Change |
             renamed_from=change.name,
             remote_id=now.id,
         )
-    if now.spec == was.spec:  # pragma: no cover - an applied update changed something
+    return _restore(kind, change.name, now, was.spec)
+
+
+def _restore(kind: str, name: str, now: RemoteObject, spec: dict[str, Any]) -> Change | None:
+    """The update that gives ``now`` back the spec it had (None: it has it still)."""
+    if now.spec == spec:
         return None
     return Change.of(
         kind,
-        change.name,
+        name,
         Action.UPDATE,
         before=now.spec,
-        after=was.spec,
-        diff=field_diff(now.spec, was.spec),
+        after=spec,
+        diff=field_diff(now.spec, spec),
         remote_id=now.id,
     )

@@ -14,6 +14,7 @@ import pytest
 from gladcfg.adapter.gladly.kinds.answers import answer_id
 from gladcfg.sandbox import BackgroundServer
 from tests.conftest import MakeProject, RunCli
+from tests.e2e.test_sandbox import project_yaml as sandbox_project
 
 TOKEN = "tok-snapshot-5f1e0a"
 
@@ -34,16 +35,7 @@ answers:
 
 
 def project_yaml(url: str) -> str:
-    return f"""\
-version: 1
-instances:
-  sandbox:
-    adapter: gladly
-    base_url: {url}
-    user: ops@acme.example
-    token_env: GLADCFG_SANDBOX_TOKEN
-    rate_limit: {{requests_per_second: 100, budget_percent: 100}}
-"""
+    return sandbox_project(url, rate=100, budget=100)
 
 
 @pytest.fixture
