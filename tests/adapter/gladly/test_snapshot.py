@@ -250,6 +250,20 @@ def test_an_answer_gladcfg_deleted_is_forgotten(
     path = adapter.snapshot.path
     assert path is not None
     assert json.loads(path.read_text())["answers"] == {}
+    assert adapter.snapshot.id_of("closed") is None
+
+
+def test_a_delete_that_fails_forgets_what_was_seen_and_keeps_the_id(
+    cache: Path, api: respx.MockRouter, adapter: GladlyAdapter
+) -> None:
+    answer_routes(api)
+    found = adapter.read(HINTS).of("answers")["closed"]
+    refused = {"errors": [{"code": "in_use", "detail": "used by a rule"}]}
+    api.delete(f"/answers/{CLOSED}").mock(return_value=httpx.Response(400, json=refused))
+    with pytest.raises(AdapterError, match="in_use"):
+        adapter.delete("answers", found)
+    assert adapter.snapshot.reuse("closed", [], usable) is None
+    assert adapter.snapshot.id_of("closed") == CLOSED
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")

@@ -219,8 +219,9 @@ class Answers(Writable):
 
     def delete(self, session: Session, obj: RemoteObject) -> None:
         path = object_path(self.path, obj.id)
-        session.snapshot.wrote(obj.name, None)
+        session.snapshot.writing(obj.name)
         session.gone_if_missing(lambda: session.client.request("DELETE", path), obj)
+        session.snapshot.wrote(obj.name, None)
 
     def _put_contents(
         self, session: Session, ident: str, spec: Mapping[str, Any], before: Mapping[str, Any]
