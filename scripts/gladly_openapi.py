@@ -58,9 +58,7 @@ def build(sources: Path) -> dict[str, Any]:
         item = published["paths"][path]
         kept = {key: item[key] for key in ("parameters",) if key in item}
         for method in methods:
-            operation = {
-                k: v for k, v in item[method].items() if k not in DROPPED_IN_OPERATIONS
-            }
+            operation = {k: v for k, v in item[method].items() if k not in DROPPED_IN_OPERATIONS}
             kept[method] = _inline(operation, published)
         paths[path] = kept
     for path in OVERLAID:
@@ -101,6 +99,25 @@ def build(sources: Path) -> dict[str, Any]:
         "examples are followed: either form is Gladly's, with attr, code, detail and meta",
     )
 
+    for item in paths.values():
+        for _, operation in _operations(item):
+            for status in ("401", "429"):
+                operation["responses"].setdefault(status, {"description": status})
+    for path, item in paths.items():
+        if path.endswith("}"):
+            for _, operation in _operations(item):
+                operation["responses"].setdefault("404", {"content": {"application/json": {"schema": ERRORS}}})
+    decide(
+        "every operation on one object by its id: 404",
+        "the API's Error Handling section answers 404 for an object that does not exist; "
+        "the inbox and team reads document only their 200",
+    )
+    decide(
+        "every operation: 401 and 429",
+        "the API's own sections say any request may be answered 401 (bad credentials) or "
+        "429 (over the rate limit), with a body they do not document",
+    )
+
     answer = "/api/v1/answers"
     one_answer = "/api/v1/answers/{answerId}"
     description = {"type": "string", "maxLength": 10000}
@@ -121,7 +138,10 @@ def build(sources: Path) -> dict[str, Any]:
         "leave description out",
     )
     _body(paths[answer]["post"])["required"] = ["name"]
-    decide("answers: POST body", "name is required, as the 'name cannot be blank or missing' example says")
+    decide(
+        "answers: POST body",
+        "name is required, as the 'name cannot be blank or missing' example says",
+    )
 
     content = paths["/api/v1/answers/{answerId}/languages/{language}/type/{type}"]
     patch = overlay["patch"]["/api/v1/answers/{answerId}/languages/{language}/type/{type}"]["put"]
@@ -130,9 +150,17 @@ def build(sources: Path) -> dict[str, Any]:
             if parameter["name"] == "type":
                 parameter["schema"] = {"type": "string", "enum": list(patch["typeEnum"])}
     put = content["put"]
-    put["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", **copy.deepcopy(patch["requestBody"]["content"]["application/json"]["schema"]),
-    }}}}
+    put["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    **copy.deepcopy(patch["requestBody"]["content"]["application/json"]["schema"]),
+                }
+            }
+        },
+    }
     put["x-required-by-type"] = copy.deepcopy(patch["requiredByType"])
     for schema in (_ok(content["get"]), _ok(put)):
         schema["properties"].setdefault("subject", {"type": "string"})
@@ -211,9 +239,9 @@ def _body(operation: dict[str, Any]) -> dict[str, Any]:
 def _ok(operation: dict[str, Any]) -> dict[str, Any]:
     for status in ("200", "201"):
         if status in operation["responses"]:
-            schema: dict[str, Any] = operation["responses"][status]["content"][
-                "application/json"
-            ]["schema"]
+            schema: dict[str, Any] = operation["responses"][status]["content"]["application/json"][
+                "schema"
+            ]
             return schema
     raise KeyError("no 200 or 201 response")
 
@@ -293,12 +321,22 @@ def _formats(node: Any) -> None:
             _formats(value)
 
 
-def _strip(node: Any, *, names: bool = False) -> Any:
+def _strip(node: Any, *, names: bool = False, responses: bool = False) -> Any:
     """``node`` without prose; ``names``: its keys are names (of properties, schemas, paths),
     kept whatever they are."""
     if isinstance(node, dict):
+        if responses:  # OpenAPI requires a response's description: it is kept, alone
+            return {
+                status: {"description": response.get("description") or status}
+                | _strip({k: v for k, v in response.items() if k != "description"})
+                for status, response in node.items()
+            }
         return {
-            key: _strip(value, names=key in ("properties", "schemas", "paths", "responses"))
+            key: _strip(
+                value,
+                names=key in ("properties", "schemas", "paths"),
+                responses=key == "responses" and not names,
+            )
             if not names
             else _strip(value)
             for key, value in node.items()

@@ -41,6 +41,16 @@ def access_for(name: str, instance: Instance) -> Mapping[str, Access]:
     return access
 
 
+def write_limits_for(
+    name: str, instance: Instance
+) -> tuple[Mapping[str, frozenset[str]], frozenset[str]]:
+    """What ``instance``'s adapter cannot write, known without connecting: per kind the
+    fields it sets but never clears, and the kinds of which it cannot delete some objects
+    (what a saved plan may hold as manual changes of a writable kind)."""
+    factory = _factory(name, instance)
+    return factory.unsettable, factory.undeletable
+
+
 def _factory(name: str, instance: Instance) -> Any:
     target = REGISTRY.get(instance.adapter)
     if target is None:
@@ -64,4 +74,5 @@ __all__ = [
     "access_of",
     "capabilities_of",
     "open_adapter",
+    "write_limits_for",
 ]

@@ -44,9 +44,13 @@ class RemoteObject:
     ``adopted``, on what a create returns, is the object that create took over instead of
     making one (Gladly's answer already holding the name) as it was before: undoing the
     create restores it rather than deleting it.
+
+    ``undeletable``, where the instance refuses to delete this object (Gladly's primary
+    business hours), says what an admin must do first: a delete of it is planned as a
+    manual change with that step, never sent.
     """
 
-    __slots__ = ("_json", "_spec", "_where", "adopted", "id", "name", "version")
+    __slots__ = ("_json", "_spec", "_where", "adopted", "id", "name", "undeletable", "version")
 
     def __init__(
         self,
@@ -58,6 +62,7 @@ class RemoteObject:
         where: str = "",
         version: int | None = None,
         adopted: RemoteObject | None = None,
+        undeletable: str | None = None,
     ) -> None:
         """Either ``spec``, or ``text``: the spec as a JSON object, decoded when asked for;
         ``where`` names where it was read, for the error raised if it is not one."""
@@ -68,6 +73,7 @@ class RemoteObject:
         self._where = where
         self.version = version
         self.adopted = adopted
+        self.undeletable = undeletable
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -161,6 +167,11 @@ class Adapter(Protocol):
     access: Mapping[str, Access]  # per kind; kinds missing are HIDDEN (:func:`access_of`)
     # Per kind, the fields the instance can read (and so compare); kinds missing: all fields.
     fields: Mapping[str, frozenset[str]]
+    # Per kind, the fields a write can set but never clear (:attr:`Capabilities.unsettable`).
+    unsettable: Mapping[str, frozenset[str]]
+    # The kinds of which the instance refuses to delete some objects (each such object says
+    # why: RemoteObject.undeletable).
+    undeletable: frozenset[str]
     # True when some kind cannot be listed and is read by name from ReadHints instead.
     reads_by_name: bool
     # True when a write waits on something outside this process (a network): an apply then
@@ -205,13 +216,20 @@ def access_of(access: Mapping[str, Access], kind: str) -> Access:
 @dataclass(frozen=True)
 class Capabilities:
     """What an adapter can do, as planning needs it: which adapter, what it may do with each
-    kind, and which fields of each kind the instance shows. Data, so the planner never asks
-    which adapter it plans for."""
+    kind, which fields of each kind the instance shows, and which of a writable kind's
+    fields it can set but never clear. Data, so the planner never asks which adapter it
+    plans for."""
 
     adapter: str
     access: Mapping[str, Access] = field(default_factory=dict)  # kinds missing are HIDDEN
     # Per kind, the fields the instance can read (and so compare); kinds missing: all fields.
+    # A declared field outside them is neither compared nor written: the plan names it
+    # under ``not_managed`` (``settings.languages``).
     fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Per writable kind, the fields the API can set but never clear (Gladly's topic
+    # ``parentId`` is a string, never null): a change that takes one from set to unset is a
+    # manual change, never sent. Kinds missing: every field can be cleared.
+    unsettable: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def access_of(self, kind: str) -> Access:
         return access_of(self.access, kind)
@@ -220,6 +238,10 @@ class Capabilities:
         """The fields of ``kind`` a plan may compare; None: all of them."""
         return self.fields.get(kind)
 
+    def unsettable_of(self, kind: str) -> frozenset[str]:
+        """The fields of ``kind`` a write can set but not clear."""
+        return self.unsettable.get(kind, frozenset())
+
 
 def capabilities_of(adapter: Adapter) -> Capabilities:
-    return Capabilities(adapter.name, adapter.access, adapter.fields)
+    return Capabilities(adapter.name, adapter.access, adapter.fields, adapter.unsettable)

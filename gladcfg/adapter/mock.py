@@ -18,8 +18,9 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from gladcfg.adapter.base import (
@@ -60,6 +61,9 @@ class MockAdapter:
     """An instance kept in ``.gladcfg/state/<instance>.db`` (or ``path:``)."""
 
     name = "mock"
+    # Every field can be cleared; known without opening the store, as ``access_for`` is.
+    unsettable: Mapping[str, frozenset[str]] = MappingProxyType({})
+    undeletable: frozenset[str] = frozenset()  # it deletes whatever it holds
 
     def __init__(self, instance: str, config: MockInstance, root: Path) -> None:
         self.instance = instance

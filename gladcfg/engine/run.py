@@ -64,7 +64,7 @@ def load_saved_plan(
     """The plan saved in ``path``, once it is found unedited (:mod:`gladcfg.plan.verify`)
     and, with a ``workspace``, made for one of its instances (``instance``, when given)
     as the project stands. Refuses deletes of what ``protect`` covers."""
-    from gladcfg.adapter import access_for
+    from gladcfg.adapter import access_for, write_limits_for
     from gladcfg.plan.document import read_plan_file
     from gladcfg.plan.planner import matches
     from gladcfg.plan.verify import project_problems, refuse
@@ -79,7 +79,14 @@ def load_saved_plan(
             [f"made for {plan.instance}, an instance gladcfg.yaml does not declare"], str(path)
         )
     config = workspace.instance(plan.instance)
-    reasons = project_problems(plan, config, access_for(plan.instance, config))
+    unsettable, undeletable = write_limits_for(plan.instance, config)
+    reasons = project_problems(
+        plan,
+        config,
+        access_for(plan.instance, config),
+        unsettable=unsettable,
+        undeletable=undeletable,
+    )
     if reasons:
         raise refuse(reasons, str(path))
     protected = [

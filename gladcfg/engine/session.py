@@ -14,9 +14,16 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from gladcfg.adapter import Adapter, Capabilities, RemoteState, capabilities_of, open_adapter
+from gladcfg.adapter import (
+    Adapter,
+    Capabilities,
+    ReadHints,
+    RemoteState,
+    capabilities_of,
+    open_adapter,
+)
 from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
 from gladcfg.errors import GladcfgError, Problem, RefusedError
@@ -31,6 +38,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@runtime_checkable
+class ReadsMore(Protocol):
+    """An adapter that reads by name and asks for more than the names' specs say (Gladly's
+    answers: the contents earlier reads found that the files no longer declare)."""
+
+    def reads_for(self, hints: ReadHints) -> dict[str, dict[str, dict[str, Any]]]:
+        """``hints`` as the adapter's read of them will ask for them."""
+        ...
+
+
 @dataclass(frozen=True)
 class RemoteRead:
     """An instance as one read found it."""
@@ -38,7 +55,9 @@ class RemoteRead:
     state: RemoteState
     capabilities: Capabilities  # what the adapter can do with each kind
     # What was asked for by name (:class:`~gladcfg.adapter.base.ReadHints`), when the
-    # adapter cannot list some kind; None when it listed everything.
+    # adapter cannot list some kind, as the adapter asked for it (:class:`ReadsMore`): a
+    # saved plan records it, so applying the plan anywhere reads the same. None when the
+    # adapter listed everything.
     hints: dict[str, dict[str, dict[str, Any]]] | None
 
 
@@ -81,6 +100,8 @@ class Session:
         Without ``refresh`` it may take what is costly to read from its last read."""
         adapter = self.connect()
         hints = desired().read_hints() if adapter.reads_by_name else None
+        if hints is not None and isinstance(adapter, ReadsMore):
+            hints = adapter.reads_for(hints)
         state = adapter.read(hints, refresh=refresh)
         return RemoteRead(state, capabilities_of(adapter), hints)
 
@@ -202,9 +223,10 @@ def apply_plan(
                 from gladcfg.engine.rollback import rollback_plan
 
                 after = adapter.read(plan.read_hints)
-                report = replace(
-                    report, rollback=rollback_plan(plan, report, remote, after, adapter.access)
+                undo = rollback_plan(
+                    plan, report, remote, after, adapter.access, unsettable=adapter.unsettable
                 )
+                report = replace(report, rollback=undo)
     except GladcfgError as exc:
         if report is None:
             raise

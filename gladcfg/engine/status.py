@@ -97,6 +97,7 @@ def status_record(name: str, plan: Plan, coverage: Coverage) -> InstanceStatus:
         status="drift" if plan.has_changes else "healthy",
         drift=drift,
         unmanaged=list(plan.unmanaged),
+        not_managed=list(plan.not_managed),
         warnings=list(plan.warnings),
         coverage_gaps=gap_records(coverage),
         silent_after_hours=coverage.silent,

@@ -20,6 +20,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from gladcfg.model.events import WebhookEvent
 from gladcfg.model.types import (
     DaySpec,
     Duration,
@@ -117,6 +118,10 @@ class Topic(Resource):
 
 
 class Holiday(Model):
+    """A day the weekly hours do not hold: closed, or open only ``hours``. Gladly needs
+    every holiday named; one without a name is sent named by its date (``2026-11-26``),
+    which therefore reads back as no name."""
+
     date: date
     name: str | None = None
     hours: list[TimeRange] = Field(
@@ -155,8 +160,17 @@ class BusinessHours(Resource):
     def canonical(self) -> dict[str, Any]:
         spec = self.spec()
         spec["weekly"] = hours_by_day(self.weekly)
-        spec["holidays"] = sorted(spec["holidays"], key=lambda h: h["date"])
+        holidays = [self._unnamed_if_dated(h) for h in spec["holidays"]]
+        spec["holidays"] = sorted(holidays, key=lambda h: h["date"])
         return spec
+
+    @staticmethod
+    def _unnamed_if_dated(holiday: dict[str, Any]) -> dict[str, Any]:
+        """A holiday named by its own date is the one sent for an unnamed holiday (see
+        :class:`Holiday`), so both compare as one."""
+        if holiday.get("name") == holiday["date"]:
+            return {key: value for key, value in holiday.items() if key != "name"}
+        return holiday
 
 
 class Sla(Model):
@@ -370,8 +384,15 @@ class Webhook(Resource):
     SET_FIELDS = ("events",)
     WRITE_ONLY = ("credentials_env", "headers_env")
     url: HttpsUrl
-    events: list[Annotated[str, StringConstraints(min_length=1, max_length=256)]] = Field(
-        min_length=1, description="The events posted, e.g. CONVERSATION_ITEM/CREATED."
+    events: list[WebhookEvent] = Field(
+        min_length=1,
+        description="The events posted, as Gladly's API names them, e.g. CONVERSATION/CLOSED.",
+    )
+    # Gladly's own default is false: a webhook created without saying so never fires.
+    enabled: bool = Field(
+        default=True,
+        description="Whether Gladly posts the events. Gladly disables a webhook whose "
+        "deliveries keep failing; the next plan shows it, and apply enables it again.",
     )
     credentials_env: WebhookCredentials | None = Field(
         default=None, description="Environment variables holding the basic-auth credentials."

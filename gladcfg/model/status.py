@@ -45,6 +45,11 @@ class InstanceStatus(Model):
     error: str | None = None
     drift: Drift | None = None
     unmanaged: list[str] = Field(default_factory=list)
+    not_managed: list[str] = Field(
+        default_factory=list,
+        description="What the files declare that the adapter can neither read nor write "
+        "(validated only): kinds, and fields as kind.field; the plan's not_managed.",
+    )
     warnings: list[str] = Field(default_factory=list)
     coverage_gaps: list[CoverageGap] = Field(default_factory=list)
     silent_after_hours: list[SilentEntryPoint] = Field(default_factory=list)

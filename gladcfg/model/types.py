@@ -129,17 +129,19 @@ def range_minutes(value: str) -> tuple[int, int]:
 # How an instance may spell a range that files write as HH:MM-HH:MM: an hour of one digit.
 _LOOSE_TIME_RANGE = re.compile(r"^(\d{1,2}):(\d\d)-(\d{1,2}):(\d\d)$", re.ASCII)
 
+# Gladly's times of day stop at 23:59 (gladcfg.spec.time_of_day_pattern()): the gladly
+# adapter sends the end of the day, 24:00, as 23:59 and reads 23:59 back as 24:00. For that
+# to be one-to-one, files write the end of the day only as 24:00, never as 23:59.
+END_OF_DAY = "24:00"
+GLADLY_END_OF_DAY = "23:59"
+
 
 def padded_time_range(value: str) -> str | None:
     """``value`` with its hours written in two digits (``8:00-20:00`` → ``08:00-20:00``)
     when that makes it a valid range and it was not one already; else None. Instances are
     read so (the same hours, no drift); in files it is the fix an error suggests."""
-    match = _LOOSE_TIME_RANGE.fullmatch(value)
-    if match is None:
-        return None
-    h1, m1, h2, m2 = match.groups()
-    padded = f"{int(h1):02}:{m1}-{int(h2):02}:{m2}"
-    if padded == value:
+    padded = _padded(value)
+    if padded is None or padded == value:
         return None
     try:
         return _check_time_range(padded)
@@ -147,16 +149,39 @@ def padded_time_range(value: str) -> str | None:
         return None
 
 
+def _padded(value: str) -> str | None:
+    match = _LOOSE_TIME_RANGE.fullmatch(value)
+    if match is None:
+        return None
+    h1, m1, h2, m2 = match.groups()
+    return f"{int(h1):02}:{m1}-{int(h2):02}:{m2}"
+
+
+def _fix_for(value: str) -> str | None:
+    """The range a file most likely means by ``value``, if that one is valid: hours of two
+    digits, and the end of the day as 24:00."""
+    padded = _padded(value)
+    if padded is None:
+        return None
+    if padded.endswith("-" + GLADLY_END_OF_DAY):
+        padded = padded[: -len(GLADLY_END_OF_DAY)] + END_OF_DAY
+    try:
+        return _check_time_range(padded)
+    except ValueError:
+        return None
+
+
+def _did_you_mean(value: str) -> str:
+    fix = _fix_for(value)
+    return f" (did you mean '{fix}'?)" if fix is not None and fix != value else ""
+
+
 @_memoised
 def _check_time_range(value: str) -> str:
     match = _TIME_RANGE.fullmatch(value)
     if match is None:
-        padded = padded_time_range(value)
-        if padded is not None:
-            raise ValueError(
-                f"'{value}' is not a time range; write HH:MM-HH:MM (did you mean '{padded}'?)"
-            )
-        raise ValueError(f"'{value}' is not a time range; write HH:MM-HH:MM, e.g. 08:00-17:30")
+        hint = _did_you_mean(value) or ", e.g. 08:00-17:30"
+        raise ValueError(f"'{value}' is not a time range; write HH:MM-HH:MM{hint}")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or h2 > 24 or (h2 == 24 and m2 != 0):
         raise ValueError(f"'{value}' has an hour out of range (00:00 to 24:00)")
@@ -165,7 +190,23 @@ def _check_time_range(value: str) -> str:
             f"'{value}' ends before it starts; a range must have start < end "
             "(split a range that crosses midnight at 24:00)"
         )
+    _check_end_of_day(value)
     return value
+
+
+def _check_end_of_day(value: str) -> None:
+    """23:59 is how Gladly holds the end of the day, so a file may neither stop there (it
+    would read back as 24:00) nor start there (the range would be sent as 23:59-23:59)."""
+    start, _, stop = value.partition("-")
+    if stop == GLADLY_END_OF_DAY:
+        raise ValueError(
+            f"'{value}' ends at 23:59; write 24:00 for the end of the day{_did_you_mean(value)}"
+        )
+    if start == GLADLY_END_OF_DAY:
+        raise ValueError(
+            f"'{value}' starts at 23:59, which Gladly uses for the end of the day "
+            "(24:00); start at 23:58 at the latest"
+        )
 
 
 TimeRange = Annotated[

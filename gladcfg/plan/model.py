@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from gladcfg.model.kinds import address_of
+from gladcfg.model.kinds import KINDS, address_of
 from gladcfg.model.project import SafetyLimits
 from gladcfg.model.types import Model
 
@@ -87,6 +87,16 @@ class FieldDiff(_Strict):
     path: str
     before: _Value = None
     after: _Value = None
+
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+
+
+def not_managed_order(entry: str) -> tuple[int, str]:
+    """Where an entry of a plan's ``not_managed`` goes: kinds in apply order, a whole kind
+    (``entry_points``) before its fields (``settings.languages``), fields alphabetically."""
+    kind, _, field = entry.partition(".")
+    return _KIND_ORDER.get(kind, len(KINDS)), field
 
 
 def _is_none(value: Any) -> bool:
@@ -149,6 +159,14 @@ class Change(_Strict):
             if self.action is Action.MANUAL and self.manual_action
             else self.action
         )
+
+    def clears(self, fields: Iterable[str]) -> list[str]:
+        """Those of ``fields`` (top-level) this change takes from set to unset, sorted: an
+        adapter that can set but not clear one makes the change a manual one."""
+        if self.before is None or self.after is None:
+            return []
+        before, after = self.before, self.after
+        return sorted(f for f in fields if before.get(f) is not None and after.get(f) is None)
 
 
 _CHANGE_FIELDS = set(Change.model_fields)  # every one is given: model_construct need not count
@@ -250,7 +268,12 @@ class Plan(_Strict):
     summary: Summary
     changes: tuple[Change, ...]
     unmanaged: tuple[str, ...] = Field(default_factory=tuple)
-    not_managed: tuple[str, ...] = Field(default_factory=tuple)
+    not_managed: tuple[str, ...] = Field(
+        default_factory=tuple,
+        description="What the files declare that the adapter can neither read nor write, so "
+        "gladcfg only validates it: whole kinds (entry_points) and fields of the kinds it "
+        "reads (settings.languages), in apply order, each kind before its fields.",
+    )
     warnings: tuple[str, ...] = Field(default_factory=tuple)
     safety: SafetyReport
     # The read hints the plan was made with (adapters that read by name), so applying a

@@ -3,7 +3,10 @@
 Remote objects are matched to declared ones by kind and name (no state file). What the
 adapter can do (its :class:`~gladcfg.adapter.base.Capabilities`) decides the action: writable
 kinds get create/update/rename/delete, read-only kinds the same as ``manual`` changes, hidden
-kinds a ``not_managed`` note; only the fields the instance shows are compared.
+kinds a ``not_managed`` note. Only the fields the instance shows are compared, and every
+other declared field is named in ``not_managed`` too (``settings.languages``): nothing
+declared is ignored without the plan saying so. An update or rename that would clear a
+field the adapter can set but not clear (``unsettable``) is a manual change, never sent.
 """
 
 from __future__ import annotations
@@ -16,11 +19,18 @@ from typing import Any
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
-from gladcfg.model.kinds import KINDS, address_of, comparable, references_in, rename_references
+from gladcfg.model.kinds import (
+    KINDS,
+    address_of,
+    comparable,
+    is_singleton,
+    references_in,
+    rename_references,
+)
 from gladcfg.model.project import Instance
 from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan, Snapshot
+from gladcfg.plan.model import Action, Change, Plan, Snapshot, not_managed_order
 from gladcfg.plan.safety import check_safety
 
 _WRITE_ORDER = {kind: index for index, kind in enumerate(KINDS)}
@@ -57,6 +67,10 @@ def plan_instance(
             if declared:
                 not_managed.append(kind)
             continue
+        readable = capabilities.readable(kind)
+        if readable is not None:
+            not_managed.extend(_unread_fields(kind, declared.values(), readable))
+        unsettable = capabilities.unsettable_of(kind) if mode is Access.WRITE else frozenset()
         existing = {
             name: obj
             for name, obj in remote.of(kind).items()
@@ -73,24 +87,29 @@ def plan_instance(
                 declared=declared,
                 matched=matched,
                 renames=renames,
-                readable=capabilities.readable(kind),
+                readable=readable,
             )
             if change is None:
                 unchanged += 1
+            elif mode is Access.READ_ONLY or (unsettable and change.clears(unsettable)):
+                changes.append(_as_manual(change))
             else:
-                changes.append(_as_manual(change) if mode is Access.READ_ONLY else change)
+                changes.append(change)
         for name, obj in existing.items():
             if name in matched:
                 continue
             address = address_of(kind, name)
-            if not config.prune:
+            if not config.prune or is_singleton(kind):  # a singleton is never deleted
                 unmanaged.append(address)
             elif address in desired.protected or matches(address, config.protect):
                 notes.append(f"{address} is not declared but protected: not deleted")
                 unmanaged.append(address)
             else:
                 delete = Change.of(kind, name, Action.DELETE, before=obj.spec, remote_id=obj.id)
-                changes.append(_as_manual(delete) if mode is Access.READ_ONLY else delete)
+                if obj.undeletable is not None:
+                    notes.append(f"{address}: {obj.undeletable}")
+                unwritable = mode is Access.READ_ONLY or obj.undeletable is not None
+                changes.append(_as_manual(delete) if unwritable else delete)
     if targets:
         changes = _targeted(changes, targets)
     changes.sort(key=_display_order)
@@ -102,7 +121,7 @@ def plan_instance(
         changes=tuple(changes),
         unchanged=unchanged,
         unmanaged=tuple(sorted(unmanaged)),
-        not_managed=tuple(not_managed),
+        not_managed=tuple(sorted(not_managed, key=not_managed_order)),
         warnings=tuple(notes),
         safety=safety,
         targets=targets,
@@ -165,6 +184,13 @@ def _compare(
         )
     # A create carries everything declared: done by hand, it is the admin's checklist.
     return Change.of(kind, name, Action.CREATE, after=declared_spec)
+
+
+def _unread_fields(kind: str, specs: Iterable[Spec], readable: frozenset[str]) -> list[str]:
+    """``kind.field`` of each field some spec declares that the instance does not show:
+    never compared, never written, so the plan lists it as not managed."""
+    declared: set[str] = set().union(*specs)
+    return [f"{kind}.{field}" for field in sorted(declared - readable)]
 
 
 def _renames(

@@ -13,7 +13,9 @@ what they need becomes available:
   safety figures are those of the changes and the limits;
 * :func:`project_problems`, against ``gladcfg.yaml``: this adapter and this gladcfg made the
   plan, under the same safety limits and ignore globs, and each change is one the instance's
-  adapter makes (read-only kinds only as manual changes, hidden kinds not at all);
+  adapter makes (read-only kinds only as manual changes, hidden kinds not at all, writable
+  kinds as manual changes exactly when they clear a field the adapter cannot clear, or
+  delete what the instance refuses to delete);
 * :func:`remote_problems`, against the instance re-read under its lock: each changed object is
   there (or, for a create, is not) with the id and spec the plan says it has, and the count of
   managed objects behind the safety figures is right.
@@ -41,9 +43,10 @@ from gladcfg.model.kinds import (
 )
 from gladcfg.model.names import same_name_key, shown, twin_name
 from gladcfg.model.project import Instance
+from gladcfg.model.resources import META_FIELDS
 from gladcfg.model.types import is_name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
-from gladcfg.plan.model import Action, Change, Plan, Summary
+from gladcfg.plan.model import Action, Change, Plan, Summary, not_managed_order
 from gladcfg.plan.safety import assess, count_existing
 
 MODIFIED = "this plan file was modified or belongs elsewhere"
@@ -148,8 +151,21 @@ def change_problems(change: Change) -> list[str]:
     return reasons
 
 
-def project_problems(plan: Plan, config: Instance, access: Mapping[str, Access]) -> list[str]:
-    """``plan`` against the instance ``gladcfg.yaml`` declares under ``plan.instance``."""
+def project_problems(
+    plan: Plan,
+    config: Instance,
+    access: Mapping[str, Access],
+    *,
+    unsettable: Mapping[str, frozenset[str]] | None = None,
+    undeletable: frozenset[str] | None = None,
+) -> list[str]:
+    """``plan`` against the instance ``gladcfg.yaml`` declares under ``plan.instance``,
+    whose adapter has ``access`` and sets but cannot clear the ``unsettable`` fields
+    (:attr:`~gladcfg.adapter.base.Capabilities.unsettable`). Without ``unsettable``, a
+    manual change of a writable kind is taken as one if it clears some field: it is
+    never sent, and the adapter refuses a write that would clear what it cannot. Likewise
+    a manual delete of a writable kind is taken as one only of a kind in ``undeletable``
+    (without it, of any kind)."""
     reasons = []
     if plan.adapter != config.adapter:
         reasons.append(f"made for a {plan.adapter} instance; {plan.instance} is {config.adapter}")
@@ -159,15 +175,31 @@ def project_problems(plan: Plan, config: Instance, access: Mapping[str, Access])
         reasons.append(f"made under other safety limits than gladcfg.yaml sets for {plan.instance}")
     if list(plan.ignore) != list(config.ignore):
         reasons.append(f"made under other ignore globs than gladcfg.yaml sets for {plan.instance}")
-    for kind in plan.not_managed:
-        if access_of(access, kind) is not Access.HIDDEN:
+    for entry in plan.not_managed:
+        kind, _, field = entry.partition(".")
+        hidden = access_of(access, kind) is Access.HIDDEN
+        if not field and not hidden:
             reasons.append(f"not_managed: {config.adapter} manages {kind} on {plan.instance}")
+        elif field and hidden:
+            reasons.append(
+                f"not_managed: {config.adapter} reads no {kind} on {plan.instance}: "
+                f"the kind is not managed, not {entry}"
+            )
     for index, change in enumerate(plan.changes):
         mode = access_of(access, change.kind)
         manual = change.action is Action.MANUAL
+        cleared = _cleared(change, unsettable)
         if mode is Access.HIDDEN:
             problem = f"{config.adapter} can neither read nor write {change.kind}"
-        elif manual != (mode is Access.READ_ONLY):
+        elif mode is Access.WRITE and not manual and cleared and unsettable is not None:
+            article = "an" if change.action is Action.UPDATE else "a"
+            problem = (
+                f"{article} {change.action.value} that clears {', '.join(cleared)}, which "
+                f"{config.adapter} cannot clear: only a manual change"
+            )
+        elif manual != (mode is Access.READ_ONLY) and not (
+            manual and (cleared or _refused_delete(change, undeletable))
+        ):
             can = "only reads" if mode is Access.READ_ONLY else "writes"
             problem = f"a {change.action.value} change, but {config.adapter} {can} {change.kind}"
         elif any(_ignored(address, config.ignore) for address in _addresses(change)):
@@ -176,6 +208,24 @@ def project_problems(plan: Plan, config: Instance, access: Mapping[str, Access])
             continue
         reasons.append(f"changes[{index}] ({change.address}): {problem}")
     return reasons
+
+
+def _cleared(change: Change, unsettable: Mapping[str, frozenset[str]] | None) -> list[str]:
+    """The fields an update or rename clears of those the adapter cannot clear (not known:
+    of every field)."""
+    if change.effective_action not in (Action.UPDATE, Action.RENAME):
+        return []
+    if unsettable is None:
+        return change.clears(set(change.before or ()))
+    return change.clears(unsettable.get(change.kind, frozenset()))
+
+
+def _refused_delete(change: Change, undeletable: frozenset[str] | None) -> bool:
+    """Whether ``change`` is a manual delete the instance may refuse to make: of a kind
+    ``undeletable`` names (without it, of any kind). The instance re-read for the apply
+    shows whether its object is one (:func:`remote_problems`)."""
+    kinds_ok = undeletable is None or change.kind in undeletable
+    return change.manual_action is Action.DELETE and kinds_ok
 
 
 def remote_problems(plan: Plan, remote: RemoteState, access: Mapping[str, Access]) -> list[str]:
@@ -195,6 +245,15 @@ def remote_problems(plan: Plan, remote: RemoteState, access: Mapping[str, Access
     for index, change in enumerate(plan.changes):
         label = f"changes[{index}] ({change.address})"
         reasons.extend(f"{label}: {r}" for r in _object_problems(change, remote, renames, twins))
+        held = remote.of(change.kind).get(change.name)
+        if (
+            change.action is Action.MANUAL
+            and change.manual_action is Action.DELETE
+            and access_of(access, change.kind) is Access.WRITE
+            and held is not None
+            and held.undeletable is None
+        ):
+            reasons.append(f"{label}: a manual delete, but the instance deletes it when asked")
     return reasons
 
 
@@ -276,9 +335,10 @@ def _after_problems(kind: str, after: dict[str, Any], *, manual: bool) -> list[s
 
 
 def _listing_problems(plan: Plan) -> Iterable[str]:
-    for kind in plan.not_managed:
-        if kind not in KINDS:
-            yield f"not_managed: kind '{kind}' does not exist"
+    for entry in plan.not_managed:
+        yield from _not_managed_problems(entry)
+    if list(plan.not_managed) != sorted(set(plan.not_managed), key=not_managed_order):
+        yield "not_managed: not in gladcfg's order, or an entry is listed twice"
     changed = {change.address for change in plan.changes}
     for address in plan.unmanaged:
         kind = address.partition(".")[0]
@@ -289,6 +349,18 @@ def _listing_problems(plan: Plan) -> Iterable[str]:
             yield f"reads: {kind!r} is not a kind read by name"
         elif not all(isinstance(spec, dict) for spec in by_name.values()):
             yield f"reads.{kind}: every entry is a spec"
+
+
+def _not_managed_problems(entry: str) -> Iterable[str]:
+    """An entry names a kind (``entry_points``) or a field of one (``settings.languages``)."""
+    kind, dot, field = entry.partition(".")
+    model = model_of(kind)
+    if model is None:
+        yield f"not_managed: kind '{kind}' does not exist{suggest(kind, KINDS)}"
+        return
+    fields = [name for name in model.model_fields if name not in META_FIELDS]
+    if dot and field not in fields:
+        yield f"not_managed: '{field}' is not a field of {kind}{suggest(field, fields)}"
 
 
 def _touches(change: Change) -> Iterable[tuple[str, str]]:

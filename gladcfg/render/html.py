@@ -28,7 +28,7 @@ from gladcfg.coverage import (
 )
 from gladcfg.model.types import WEEKDAYS
 from gladcfg.plan.model import Action, Plan
-from gladcfg.render.values import diff_lines, snapshot_note, summary_line, visible
+from gladcfg.render.values import diff_lines, manual_item, snapshot_note, summary_line, visible
 from gladcfg.report import FleetReport, InstanceReport, LanguageCover, Week
 
 
@@ -337,11 +337,7 @@ def plan_view(plan: Plan) -> PlanView:
         if plan.changes
         else f"no changes ({plan.unchanged} unchanged)",
         changes=changes,
-        manual=[
-            f"{c.manual_action.value if c.manual_action else ''} {c.address}".strip()
-            for c in plan.changes
-            if c.action is Action.MANUAL
-        ],
+        manual=[manual_item(c) for c in plan.changes if c.action is Action.MANUAL],
         unmanaged=list(plan.unmanaged),
         not_managed=list(plan.not_managed),
         notes=notes,

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import diff_lines, snapshot_note, summary_line, visible
+from gladcfg.render.values import diff_lines, manual_item, snapshot_note, summary_line, visible
 
 LIMIT = 65_536
+# The manual checklist stays well inside the limit: so many items, each so long at most,
+# values cut to so many characters (whole in the change's detail block).
+_MANUAL_SHOWN, _ITEM_LENGTH, _VALUE_WIDTH = 50, 400, 80
 _ICONS = {
     Action.CREATE: "➕",
     Action.UPDATE: "✏️",
@@ -113,10 +116,14 @@ def _tail(plan: Plan) -> list[str]:
     if manual:
         tail += ["#### Manual changes: make them in the admin UI", ""]
         tail += [
-            f"- [ ] {c.manual_action.value if c.manual_action else ''} "
-            + code(c.address, table=False)
-            for c in manual
+            "- [ ] "
+            + manual_item(c, lambda text: code(text, table=False), _VALUE_WIDTH, _ITEM_LENGTH)
+            for c in manual[:_MANUAL_SHOWN]
         ]
+        if len(manual) > _MANUAL_SHOWN:
+            tail.append(
+                f"- … and {len(manual) - _MANUAL_SHOWN} more: `gladcfg show PLANFILE` lists them"
+            )
         tail.append("")
     if plan.unmanaged:
         shown = ", ".join(code(a, table=False) for a in plan.unmanaged[:50])

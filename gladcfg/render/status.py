@@ -30,6 +30,9 @@ def render_status_text(document: StatusDocument) -> str:
             lines.append(f"  drift: {_listed(record.drift.addresses)}")
         if record.unmanaged:
             lines.append(f"  unmanaged: {_listed(record.unmanaged)}")
+        if record.not_managed:
+            # Declared, never read nor written: a reader must not take "healthy" for them.
+            lines.append(f"  not managed (validated only): {_listed(record.not_managed, limit=20)}")
         lines.append(f"  warnings: {len(record.warnings)}")
         gaps = record.coverage_gaps
         lines.append(

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 import click
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import leaves, show, snapshot_note, summary_line, visible
+from gladcfg.render.values import (
+    leaves,
+    manual_steps,
+    show,
+    snapshot_note,
+    summary_line,
+    visible,
+)
 
 SYMBOLS = {
     Action.CREATE: ("+", "green"),
@@ -97,6 +104,10 @@ def _change(change: Change) -> list[str]:
         lines.extend(
             f"      {visible(path)} = {show(value)}" for path, value in leaves(change.after)
         )
+    if change.action is Action.MANUAL and change.diff:
+        # The admin's checklist: what to set or remove by hand, with the exact values.
+        lines.extend(f"      {step}" for step in manual_steps(change))
+        return lines
     for diff in change.diff:
         old, new = show(diff.before), show(diff.after)
         if len(old) + len(new) > 90:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from gladcfg.model.names import hidden_character
@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 
 def show(value: Any) -> str:
-    return visible(json.dumps(value, ensure_ascii=False))
+    return visible(json.dumps(value, ensure_ascii=False, default=_as_written))
+
+
+def _as_written(value: Any) -> Any:
+    """A value of the files' own that JSON has no type for (a YAML date) as it is written."""
+    if isinstance(value, dt.date):  # a datetime is one too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a value a file holds")
 
 
 def visible(text: str) -> str:
@@ -130,3 +137,60 @@ def diff_lines(change: Change) -> list[str]:
     elif change.effective_action is Action.CREATE and change.after:
         lines.extend(f"+ {visible(path)}: {show(value)}" for path, value in leaves(change.after))
     return lines
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def manual_steps(
+    change: Change, quote: Callable[[str], str] = _as_is, width: int | None = None
+) -> list[str]:
+    """What to do by hand for a manual change, field by field, with the exact values:
+    ``set timezone to "America/Chicago" (now: "America/New_York")``, ``remove parent (now:
+    "billing")``. ``quote`` marks up each path and value (markdown: code spans); ``width``
+    shortens a longer value with an ellipsis (its whole is in the change's detail)."""
+
+    def value(shown: Any) -> str:
+        text = show(shown)
+        if width is not None and len(text) > width:
+            text = text[: max(1, width - 1)] + "…"
+        return quote(text)
+
+    if change.effective_action is Action.CREATE:
+        return [
+            f"set {quote(visible(path))} to {value(item)}"
+            for path, item in leaves(change.after or {})
+        ]
+    steps = []
+    for diff in change.diff:
+        path = quote(visible(diff.path))
+        if diff.after is None:
+            steps.append(f"remove {path} (now: {value(diff.before)})")
+        elif diff.before is None:
+            steps.append(f"set {path} to {value(diff.after)}")
+        else:
+            steps.append(f"set {path} to {value(diff.after)} (now: {value(diff.before)})")
+    return steps
+
+
+def manual_item(
+    change: Change,
+    quote: Callable[[str], str] = _as_is,
+    width: int | None = None,
+    length: int | None = None,
+) -> str:
+    """One line of the admin's checklist: what to do to which object, then its steps
+    (:func:`manual_steps`); ``length`` stops adding steps past that many characters, and
+    says how many more there are."""
+    action = change.effective_action
+    subject = quote(visible(change.address))
+    if action is Action.RENAME:
+        subject = f"{quote(visible(f'{change.kind}.{change.renamed_from}'))} to {subject}"
+    item = f"{action.value} {subject}"
+    steps = manual_steps(change, quote, width) if action is not Action.DELETE else []
+    for index, step in enumerate(steps):
+        if length is not None and index and len(item) + len(step) > length:
+            return item + f"; and {len(steps) - index} more field(s), in its detail"
+        item += ("; " if index else ": ") + step
+    return item

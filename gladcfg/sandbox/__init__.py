@@ -13,6 +13,7 @@ from gladcfg.errors import GladcfgError
 
 def _require() -> None:
     try:
+        import openapi_core  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:  # pragma: no cover - the test extra installs both

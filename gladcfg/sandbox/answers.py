@@ -34,11 +34,12 @@ class Answers(Endpoints):
         answer = {
             "id": answer_id,
             "name": name,
-            "description": data.get("description"),
             "audienceIds": list(data.get("audienceIds") or []),
             "createdAt": now(),
             "contents": {},
         }
+        if "description" in data:
+            answer["description"] = data["description"]
         self.state["answers"][answer_id] = answer
         self.sandbox.save()
         return JSONResponse(_public_answer(answer))
@@ -106,4 +107,10 @@ class Answers(Endpoints):
 
 
 def _public_answer(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: item[key] for key in ("id", "name", "description", "audienceIds", "createdAt")}
+    """An answer as Gladly shows it: what is unset is left out (the API's fields are text,
+    never null)."""
+    return {
+        key: item[key]
+        for key in ("id", "name", "description", "audienceIds", "createdAt")
+        if item.get(key) is not None
+    }

@@ -73,7 +73,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
         ),
         Route(
             "/_admin/teams",
-            directory.admin_creator("teams", ("description", "agentIds")),
+            directory.admin_creator("teams", ("agentIds",)),
             methods=["POST"],
         ),
         Route("/_admin/audiences", directory.admin_creator("audiences", ()), methods=["POST"]),

@@ -25,9 +25,7 @@ class Directory(Endpoints):
             item_id = self.sandbox.new_id()
             item = {"id": item_id, "name": data["name"]}
             for name in fields:
-                item[name] = data.get(
-                    name, [] if name == "agentIds" else None if name == "description" else False
-                )
+                item[name] = data.get(name, [] if name == "agentIds" else False)
             self.state[kind][item_id] = item
             self.sandbox.save()
             return JSONResponse(item, status_code=201)

@@ -1,6 +1,7 @@
 """What every ``/api/`` request passes before the API answers it: authentication, the
-per-method rate limit with its ``Ratelimit-*`` headers, injected faults, and the request
-log."""
+per-method rate limit with its ``Ratelimit-*`` headers, Gladly's published API (a request it
+does not allow is refused as Gladly refuses it: 400 with Gladly's error body, naming the
+field), injected faults, and the request log."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import time
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 
 from gladcfg.sandbox.responses import errors
 from gladcfg.sandbox.state import Sandbox
+from gladcfg.spec.contract import Exchange, contract, error_body
 
 PROXY_PAGE = "<html><head><title>Gateway</title></head><body><h1>Please wait</h1></body></html>"
 CLOSE_CONNECTION = "close the connection"
@@ -30,6 +32,7 @@ class Guard:
         self._lock = threading.Lock()
         self._sent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self._count = 0
+        self._contract = contract()  # built now: the first request must not wait for it
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> object:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
@@ -74,7 +77,12 @@ class Guard:
                 scope, receive, send_with_headers
             )
         else:
-            fault = await self._serve(scope, receive, send_with_headers, count)
+            body = await _body(receive)
+            refusal = self._refusal(scope, body)
+            if refusal is not None:
+                await refusal(scope, _replay(body), send_with_headers)
+            else:
+                fault = await self._serve(scope, _replay(body), send_with_headers, count)
         sandbox.log.append(
             {
                 "t": round(arrived, 4),
@@ -89,6 +97,28 @@ class Guard:
             # app that returns a value, at once and without answering.
             return CLOSE_CONNECTION
         return None
+
+    def _refusal(self, scope: Any, body: bytes) -> JSONResponse | None:
+        """Gladly's 400 for a request its published API does not allow; None for one it
+        does, or one to a path it does not have (the routes answer those: 404 or 405)."""
+        exchange = Exchange(
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            request_headers={
+                name.decode("latin-1"): value.decode("latin-1")
+                for name, value in scope.get("headers", [])
+            },
+            request_body=body,
+        )
+        if self._contract.operation(exchange.method, exchange.path) is None:
+            return None
+        # Credentials are the guard's own check, made already (or not asked for).
+        refused = [v for v in self._contract.request(exchange) if v.code != "unauthorized"]
+        if not refused:
+            return None
+        errors = [error_body(v)["errors"][0] for v in refused]
+        return JSONResponse({"errors": errors}, status_code=400)
 
     async def _serve(self, scope: Any, receive: Any, send: Any, count: int) -> str | None:
         """The API's answer, or the fault request number ``count`` meets instead."""
@@ -106,6 +136,33 @@ class Guard:
         else:
             await self.app(scope, receive, send)
         return fault
+
+
+async def _body(receive: Any) -> bytes:
+    """The request's whole body, read before the API sees it."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Any:
+    """A ``receive`` that gives the API the body the guard read."""
+    sent = False
+
+    async def receive() -> Any:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _cut_short(send: Any, truncate: bool) -> Any:

@@ -26,12 +26,15 @@ class Topics(Endpoints):
                     "meta": {"id": topic["id"]},
                 }
                 return JSONResponse({"errors": [taken]}, status_code=409)
+        problem = self._parent_problem(data, None)
+        if problem is not None:
+            return problem
         topic_id = self.sandbox.new_id()
         self.state["topics"][topic_id] = {
             "id": topic_id,
             "name": name,
             "disabled": bool(data.get("disabled", False)),
-            **({"parentId": data["parentId"]} if data.get("parentId") else {}),
+            **({"parentId": data["parentId"]} if "parentId" in data else {}),
         }
         self.sandbox.save()
         return Response(status_code=201, headers={"Location": f"/api/v1/topics/{topic_id}"})
@@ -43,12 +46,22 @@ class Topics(Endpoints):
         data = await request_body(request) or {}
         if not data.get("name"):
             return errors(400, "blank", "name can't be blank", "name")
+        problem = self._parent_problem(data, topic["id"])
+        if problem is not None:
+            return problem
         topic["name"] = data["name"]
         topic["disabled"] = bool(data.get("disabled", topic["disabled"]))
         if "parentId" in data:
-            if data["parentId"]:
-                topic["parentId"] = data["parentId"]
-            else:
-                topic.pop("parentId", None)
+            topic["parentId"] = data["parentId"]
         self.sandbox.save()
         return Response(status_code=204)
+
+    def _parent_problem(self, data: dict[str, object], topic_id: str | None) -> Response | None:
+        """A parent must be another topic: an id that names none (empty text included) is
+        refused, so there is no way to clear a parent by sending nothing in its place."""
+        if "parentId" not in data:
+            return None
+        parent = data["parentId"]
+        if parent not in self.state["topics"] or parent == topic_id:
+            return errors(400, "invalid", "parentId does not name another topic", "parentId")
+        return None

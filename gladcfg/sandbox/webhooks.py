@@ -1,5 +1,11 @@
 """Webhooks, kept with their credentials and header values, as Gladly keeps them; answered
-with only whether credentials are set and which headers, as Gladly answers."""
+with only whether credentials are set and which headers, as Gladly answers.
+
+As Gladly's published API has it: a webhook is created disabled unless ``enabled`` says
+otherwise; a PATCH changes only the fields it sends, and credentials, which have no null,
+can be replaced but never removed; an answer holds only the fields the API documents, and
+never a null (``disabledAtDueToRetryLimit`` only once Gladly disabled the webhook after
+its deliveries kept failing, which enabling it again clears)."""
 
 from __future__ import annotations
 
@@ -32,7 +38,9 @@ class Webhooks(Endpoints):
         self.state["webhooks"][hook_id] = {
             "id": hook_id,
             "createdAt": now(),
-            **_webhook_fields(data, {}),
+            "enabled": False,
+            "headers": {},
+            **_webhook_fields(data),
         }
         self.sandbox.save()
         return Response(status_code=201, headers={"Location": f"/api/v1/webhooks/{hook_id}"})
@@ -52,7 +60,9 @@ class Webhooks(Endpoints):
         problem = _webhook_problem(data, creating=False)
         if problem is not None:
             return problem
-        hook.update(_webhook_fields(data, hook))
+        hook.update(_webhook_fields(data))
+        if data.get("enabled") is True:
+            hook.pop("disabledAtDueToRetryLimit", None)
         self.sandbox.save()
         return Response(status_code=204)
 
@@ -70,43 +80,49 @@ def _webhook_problem(data: Any, *, creating: bool) -> JSONResponse | None:
         events = data.get("events")
         if not isinstance(events, list) or not events:
             return errors(400, "blank", "events can't be blank", "events")
-    credentials = data.get("credentials")
-    if credentials is not None and not (
-        isinstance(credentials, dict)
-        and isinstance(credentials.get("username"), str)
-        and isinstance(credentials.get("password"), str)
-    ):
+    if "credentials" in data and not _is_credentials(data["credentials"]):
         return errors(400, "invalid", "credentials need a username and a password", "credentials")
-    headers = data.get("headers")
-    if headers is not None and not (
-        isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())
-    ):
+    headers = data.get("headers", {})
+    if not (isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())):
         return errors(400, "invalid", "headers map names to values", "headers")
+    if not isinstance(data.get("enabled", False), bool):
+        return errors(400, "invalid", "enabled is true or false", "enabled")
     return None
 
 
-def _webhook_fields(data: dict[str, Any], hook: dict[str, Any]) -> dict[str, Any]:
-    """What a write changes: the fields given (``credentials: null`` removes them)."""
+def _is_credentials(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("username"), str)
+        and isinstance(value.get("password"), str)
+        and isinstance(value.get("realm", ""), str)
+    )
+
+
+def _webhook_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What a write changes: the fields it sends, and nothing else."""
     fields: dict[str, Any] = {
-        key: data[key] for key in ("name", "url", "events", "headers") if key in data
+        key: data[key]
+        for key in ("name", "url", "events", "credentials", "headers", "enabled")
+        if key in data
     }
-    if "credentials" in data:
-        fields["credentials"] = data["credentials"]
-    fields.setdefault("headers", hook.get("headers", {}))
-    fields["headers"] = fields["headers"] or {}
     fields["updatedAt"] = now()
     return fields
 
 
 def _shown_webhook(hook: dict[str, Any]) -> dict[str, Any]:
     """A webhook as Gladly answers it: never its credentials or header values."""
-    return {
+    shown = {
         "id": hook["id"],
         "name": hook["name"],
         "url": hook["url"],
         "events": hook["events"],
+        "enabled": bool(hook.get("enabled", False)),
         "createdAt": hook["createdAt"],
         "updatedAt": hook["updatedAt"],
         "hasCredentials": bool(hook.get("credentials")),
         "headerKeys": sorted(hook.get("headers") or {}),
     }
+    if hook.get("disabledAtDueToRetryLimit"):
+        shown["disabledAtDueToRetryLimit"] = hook["disabledAtDueToRetryLimit"]
+    return shown

@@ -276,3 +276,17 @@ def test_pull_lists_objects_created_on_the_instance_and_points_at_export(
     assert "gladcfg export -i staging --out DIR" in pulled.stdout
     assert "Pulled 0 field(s)" in pulled.stdout
     assert (root / "config/base.yaml").read_text() == FILE
+
+
+def test_pull_shows_a_changed_holiday_list_its_dates_as_written(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    """The files' dates are YAML dates: pull shows them as the files write them, and never
+    fails on them."""
+    root = project(make_project, files={"config/base.yaml": FILE})
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    holidays = [{"date": "2026-12-24", "name": "Christmas Eve", "hours": ["08:00-12:00"]}]
+    edit(root, "business_hours", "support", holidays=holidays)
+    pulled = run_cli("-C", root, "pull", "-i", "staging", "--dry-run")
+    assert pulled.exit_code == 0, pulled.output
+    assert '"date": "2026-12-25"' in pulled.stdout and '"date": "2026-12-24"' in pulled.stdout

@@ -22,7 +22,7 @@ HOOK = """\
 webhooks:
   events:
     url: https://hooks.example.com/gladly
-    events: [CONVERSATION/CLOSED, CONVERSATION_ITEM/CREATED]
+    events: [CONVERSATION/CLOSED, CONVERSATION/CREATED]
     credentials_env: {username_env: HOOK_USER, password_env: HOOK_PASSWORD}
     headers_env: {X-Key: HOOK_KEY}
 """

@@ -83,9 +83,9 @@ def test_plan_apply_plan_with_a_manual_team(
     assert "! teams.tier1  (manual: create it in the admin UI)" in first.stdout
     assert "+ answers.closed" in first.stdout and "+ topics.billing-refund" in first.stdout
     assert (
-        "Not managed by the gladly adapter (validated only): entry_points, auto_reply_rules"
-        in first.stdout
-    )
+        "Not managed by the gladly adapter (validated only): teams.description, "
+        "inboxes.business_hours, inboxes.teams, entry_points, auto_reply_rules\n"
+    ) in first.stdout
     applied = run_cli("-C", root, "-v", "apply", root / "plan.json")
     assert applied.exit_code == 0, applied.output
     assert "Apply to sandbox: 6 applied, 0 failed, 0 skipped." in applied.stdout

@@ -95,12 +95,12 @@ def test_topics_cannot_be_deleted(client: httpx.Client) -> None:
     child = client.post(f"{API}/topics", json={"name": "refund", "parentId": topic_id}).headers[
         "location"
     ]
-    assert (
-        client.patch(
-            child.removeprefix("/api/v1").join([API, ""]), json={"name": "refund", "parentId": None}
-        ).status_code
-        == 204
-    )
+    child_url = child.removeprefix("/api/v1").join([API, ""])
+    # Gladly's parentId is text: null is refused, naming the field.
+    unparent = client.patch(child_url, json={"name": "refund", "parentId": None})
+    assert unparent.status_code == 400
+    assert unparent.json()["errors"][0]["attr"] == "parentId"
+    assert client.get(child_url).json()["parentId"] == topic_id
     assert (
         client.patch(f"{API}/topics/{topic_id}", json={"disabled": True}).status_code == 400
     )  # name required
@@ -120,9 +120,19 @@ def test_business_hours_are_versioned_and_the_primary_stays(client: httpx.Client
         f"{API}/business-hours", json={"name": "main", "officeHours": {"timezone": "UTC"}}
     )
     assert first.status_code == 201 and first.json()["primary"] is True
-    second = client.post(f"{API}/business-hours", json={"name": "eu"}).json()
+    # officeHours and its timezone are required.
+    assert client.post(f"{API}/business-hours", json={"name": "eu"}).status_code == 400
+    no_zone = client.post(f"{API}/business-hours", json={"name": "eu", "officeHours": {}})
+    assert no_zone.json()["errors"][0] == {
+        "attr": "officeHours.timezone",
+        "code": "blank",
+        "detail": "timezone cannot be blank",
+    }
+    second = client.post(
+        f"{API}/business-hours", json={"name": "eu", "officeHours": {"timezone": "UTC"}}
+    ).json()
     url = f"{API}/business-hours/{second['id']}"
-    stale = client.put(url, json={"name": "eu", "version": 0, "officeHours": {}})
+    stale = client.put(url, json={"name": "eu", "version": 0, "officeHours": {"timezone": "UTC"}})
     assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "version_outdated"
     updated = client.put(
         url, json={"name": "eu", "version": 1, "officeHours": {"timezone": "Europe/Dublin"}}
@@ -136,8 +146,10 @@ def test_business_hours_are_versioned_and_the_primary_stays(client: httpx.Client
 
 def test_directory_is_read_only_and_admin_creates(client: httpx.Client) -> None:
     assert client.post(f"{API}/teams", json={"name": "x"}).status_code == 405
-    team = client.post("/_admin/teams", json={"name": "tier1", "description": "T1"}).json()
+    team = client.post("/_admin/teams", json={"name": "tier1"}).json()
+    # As Gladly's Team: an id, a name and the agents' ids; nothing else.
     assert client.get(f"{API}/teams/{team['id']}").json() == {**team, "agentIds": []}
+    assert set(team) == {"id", "name", "agentIds"}
     assert client.get(f"{API}/teams/nope").status_code == 404
     assert client.post("/_admin/inboxes", json={}).status_code == 400
     client.post("/_admin/audiences", json={"name": "acme"})
@@ -151,7 +163,7 @@ def test_every_list_the_adapter_reads_is_served_in_its_shape(client: httpx.Clien
     client.post("/_admin/inboxes", json={"name": "support"})
     client.post(f"{API}/topics", json={"name": "billing"})
     client.post(f"{API}/business-hours", json={"name": "main", "officeHours": {"timezone": "UTC"}})
-    hook = {"name": "events", "url": "https://hooks.example.com", "events": ["X/Y"]}
+    hook = {"name": "events", "url": "https://hooks.example.com", "events": ["CONVERSATION/CLOSED"]}
     client.post(f"{API}/webhooks", json={**hook, "headers": {"X-Key": "S3CRET"}})
     for handler in HANDLERS.values():
         listed = client.get(f"{API}{handler.path}")
@@ -175,7 +187,7 @@ def test_faults(tmp_path: Path) -> None:
 
 
 def test_webhooks_keep_their_secrets_and_refuse_what_gladly_refuses(client: httpx.Client) -> None:
-    hook = {"name": "events", "url": "https://hooks.example.com", "events": ["X/Y"]}
+    hook = {"name": "events", "url": "https://hooks.example.com", "events": ["CONVERSATION/CLOSED"]}
     secret = {"credentials": {"username": "u", "password": "PW-S3CRET"}, "headers": {"K": "V"}}
     created = client.post(f"{API}/webhooks", json={**hook, **secret})
     assert created.status_code == 201
@@ -195,7 +207,8 @@ def test_webhooks_keep_their_secrets_and_refuse_what_gladly_refuses(client: http
     ):
         assert client.post(f"{API}/webhooks", json=bad).status_code == 400
     assert client.patch(f"{API}{path}", json={"url": "ftp://x"}).status_code == 400
-    assert client.patch(f"{API}{path}", json={"credentials": None}).status_code == 204
-    assert client.get(f"{API}{path}").json()["hasCredentials"] is False
+    # The API has no way to remove credentials: null is not one.
+    assert client.patch(f"{API}{path}", json={"credentials": None}).status_code == 400
+    assert client.get(f"{API}{path}").json()["hasCredentials"] is True
     assert client.delete(f"{API}{path}").status_code == 204
     assert client.get(f"{API}{path}").status_code == 404

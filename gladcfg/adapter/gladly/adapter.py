@@ -1,8 +1,10 @@
 """The ``gladly`` adapter: what Gladly's public REST API can do, and nothing it cannot.
 
 What it can do with each kind is its handler's (:mod:`gladcfg.adapter.gladly.kinds`):
-writable kinds are applied; read-only kinds are compared on the fields the API shows, and
-their differences are manual changes; kinds without a handler are hidden (validated only).
+writable kinds are applied, except that clearing a field the API cannot clear is a manual
+change; read-only kinds are compared on the fields the API shows, their differences are
+manual changes and their other declared fields not managed; kinds without a handler are
+hidden (validated only).
 No request is sent for what the API cannot do, and none is invented. This module does what
 every kind shares: the client, listing in parallel, and handing each write to its kind.
 """
@@ -28,7 +30,8 @@ from gladcfg.adapter.base import (
     tenant_identity,
 )
 from gladcfg.adapter.gladly.client import GladlyClient, basic_auth_forms
-from gladcfg.adapter.gladly.kinds import HANDLERS, Reading, ReadOnly, Writable
+from gladcfg.adapter.gladly.deadline import bound_exchanges
+from gladcfg.adapter.gladly.kinds import HANDLERS, Reading, ReadOnly, Writable, answer_pairs
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
 from gladcfg.adapter.gladly.session import Session
 from gladcfg.adapter.gladly.snapshot import Snapshot
@@ -36,21 +39,39 @@ from gladcfg.errors import AdapterError, GladcfgError
 from gladcfg.model.project import GladlyInstance, tenant_url
 
 ACCESS = {kind: handler.access for kind, handler in HANDLERS.items()}
-# What the API shows of the read-only kinds: only these fields are compared.
+# What the API shows of the read-only kinds: only these fields are compared, and a plan
+# names every other declared field as not managed.
 FIELDS = {
     kind: handler.fields for kind, handler in HANDLERS.items() if isinstance(handler, ReadOnly)
 }
+# What the API sets but never clears, of the writable kinds: clearing one is a manual change.
+UNSETTABLE = {
+    kind: handler.unsettable
+    for kind, handler in HANDLERS.items()
+    if isinstance(handler, Writable) and handler.unsettable
+}
+# The writable kinds of which the API refuses to delete some objects.
+UNDELETABLE = frozenset(
+    kind
+    for kind, handler in HANDLERS.items()
+    if isinstance(handler, Writable) and handler.refuses_some_deletes
+)
 READ_WORKERS = 8
 
 
 def http_client(config: GladlyInstance, token: str) -> httpx.Client:
-    """The one place the HTTP client is made: Basic auth, timeouts, a bounded pool."""
-    return httpx.Client(
-        base_url=config.base_url + "/api/v1",
-        auth=httpx.BasicAuth(config.user, token),
-        headers={"User-Agent": f"gladcfg/{__version__}", "Accept": "application/json"},
-        timeout=httpx.Timeout(30.0, connect=10.0),
-        limits=httpx.Limits(max_connections=READ_WORKERS, max_keepalive_connections=READ_WORKERS),
+    """The one place the HTTP client is made: Basic auth, timeouts for each wait and a
+    deadline for each whole exchange (:mod:`.deadline`), a bounded pool."""
+    return bound_exchanges(
+        httpx.Client(
+            base_url=config.base_url + "/api/v1",
+            auth=httpx.BasicAuth(config.user, token),
+            headers={"User-Agent": f"gladcfg/{__version__}", "Accept": "application/json"},
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            limits=httpx.Limits(
+                max_connections=READ_WORKERS, max_keepalive_connections=READ_WORKERS
+            ),
+        )
     )
 
 
@@ -58,6 +79,8 @@ class GladlyAdapter:
     name = "gladly"
     access = ACCESS
     fields = FIELDS
+    unsettable = UNSETTABLE
+    undeletable = UNDELETABLE
     # Some kind has no list (answers): it is read by name from the read hints.
     reads_by_name = any(handler.listing is None for handler in HANDLERS.values())
     concurrent_writes = True  # each write waits on the network
@@ -102,6 +125,13 @@ class GladlyAdapter:
 
     # -- reading -------------------------------------------------------------------------
 
+    def reads_for(self, hints: ReadHints) -> dict[str, dict[str, dict[str, Any]]]:
+        """What a read for ``hints`` asks for (:mod:`.kinds.answer_pairs`): also the
+        language × type pairs that earlier reads found, or writes left, on the answers
+        declared, and the files no longer declare, so their removal is planned. A saved
+        plan records these hints, and its apply reads exactly them."""
+        return answer_pairs.widen(hints, self.snapshot.pairs_of)
+
     def read(self, hints: ReadHints | None = None, *, refresh: bool = True) -> RemoteState:
         """Every list at once on the read's workers; then each kind's handler turns what its
         list answered into objects (answers, which have no list, are read by name there,
@@ -141,12 +171,12 @@ class GladlyAdapter:
         return self._writer(kind).create(self.session, name, spec)
 
     def update(self, kind: str, obj: RemoteObject, spec: dict[str, Any]) -> RemoteObject:
-        return self._writer(kind).update(self.session, obj, obj.name, spec)
+        return self._writer(kind, obj, spec).update(self.session, obj, obj.name, spec)
 
     def rename(
         self, kind: str, obj: RemoteObject, new_name: str, spec: dict[str, Any]
     ) -> RemoteObject:
-        return self._writer(kind).update(self.session, obj, new_name, spec)
+        return self._writer(kind, obj, spec).update(self.session, obj, new_name, spec)
 
     def delete(self, kind: str, obj: RemoteObject) -> None:
         self._writer(kind).delete(self.session, obj)
@@ -161,8 +191,14 @@ class GladlyAdapter:
         # against concurrent changes instead.
         yield
 
-    def _writer(self, kind: str) -> Writable:
+    def _writer(
+        self, kind: str, obj: RemoteObject | None = None, spec: dict[str, Any] | None = None
+    ) -> Writable:
+        """The handler that writes ``kind``; given the object and the spec it is to hold,
+        once it is known that the write clears nothing the API cannot clear."""
         handler = HANDLERS.get(kind)
         if not isinstance(handler, Writable):
             raise AdapterError(f"Gladly's API cannot write {kind}")
+        if obj is not None and spec is not None:
+            handler.refuse_clearing(obj, spec)
         return handler

@@ -10,12 +10,18 @@ is sent again only when sending it twice does no harm (GET, PUT, PATCH, DELETE).
 whose response was lost raises LostResponseError so the caller can look before re-sending;
 a POST that never left (no connection) is simply sent again. Messages give the number of
 attempts actually made.
+
+Every exchange, from connecting to the last byte, must end within MAX_RESPONSE_SECONDS
+(:mod:`.deadline`). One that has not had its response's headers by then failed as a timeout
+does, and is retried as one; one whose body is still coming is an answer that will not end,
+and asking again would not help.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,7 +30,7 @@ import httpx
 import pydantic_core
 from pydantic import TypeAdapter
 
-from gladcfg.adapter.gladly import shapes
+from gladcfg.adapter.gladly import deadline, shapes
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter, SystemClock
 from gladcfg.errors import (
     AdapterError,
@@ -49,7 +55,8 @@ _REQUEST_ID_HEADERS = ("x-request-id", "gladly-request-id", "x-amzn-requestid")
 _TRANSPORT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _SHOWN_TEXT = 200
-# No answer of Gladly's comes near these: a larger or slower one is not Gladly's.
+# No answer of Gladly's comes near these: a larger or slower one is not Gladly's. The time
+# is the whole exchange's, from connecting to the last byte of the body.
 MAX_RESPONSE_BYTES = 64 * 2**20
 MAX_RESPONSE_SECONDS = 120.0
 _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -57,6 +64,18 @@ _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encod
 
 class _Unfinished(Exception):
     """A response body that would not end, or not in time."""
+
+
+class _Overdue(httpx.TimeoutException):
+    """The exchange's deadline passed before the response's headers came: a timeout, sent
+    or not as its ``cause`` was."""
+
+    def __init__(
+        self, cause: httpx.TimeoutException, seconds: float, request: httpx.Request
+    ) -> None:
+        super().__init__(str(cause), request=request)
+        self.cause = cause
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -103,8 +122,19 @@ class GladlyClient:
         self.requests = 0
         self.retries = 0
 
+    @property
+    def instance(self) -> str:
+        return self._instance
+
     def close(self) -> None:
         self._http.close()
+
+    def shown(self, value: object, limit: int = 120) -> str:
+        """A value a server sent, as a message shows it: quoted, printable, bounded, and
+        never one of the secrets, even echoed back."""
+        if isinstance(value, str):
+            value = blank_secrets(value, self._secrets)
+        return clean_text(repr(value), limit)
 
     def keep_secret(self, *values: str) -> None:
         """Values a request is about to send that must never be shown, even if the server
@@ -183,7 +213,7 @@ class GladlyClient:
         """After a request that got no answer: raise, or wait to retry it. Whether it may
         have reached Gladly."""
         what = transport_failure(exc)
-        sent = not isinstance(exc, _NOT_SENT)
+        sent = not isinstance(exc.cause if isinstance(exc, _Overdue) else exc, _NOT_SENT)
         if sent and method not in IDEMPOTENT:
             raise LostResponseError(f"{where}: {what}; it may have reached Gladly") from None
         if attempt == MAX_ATTEMPTS:
@@ -199,25 +229,37 @@ class GladlyClient:
         log.info("%s: HTTP 429, paced for %.1fs so far", where, pacing.seconds)
 
     def _send(self, method: str, path: str, body: object) -> httpx.Response:
-        """One exchange, its body read whole but bounded in size and in time: httpx's read
-        timeout bounds each wait for bytes, not a body that trickles or never ends."""
+        """One exchange, its body read whole but bounded in size, and all of it in time:
+        httpx's timeouts bound each wait for bytes, not headers or a body that trickle or
+        never end (the network waits are held to the deadline below httpx, and the body is
+        checked against it here, by the client's clock)."""
+        seconds = MAX_RESPONSE_SECONDS
+        late = f"the response did not finish within {seconds:g} s"
         request = self._http.build_request(method, path, json=body)
-        response = self._http.send(request, stream=True)
-        deadline = self._clock.monotonic() + MAX_RESPONSE_SECONDS
-        content = bytearray()
-        try:
-            for chunk in response.iter_bytes():  # decoded: a gzip bomb is bounded too
-                content += chunk
-                if len(content) > MAX_RESPONSE_BYTES:
-                    raise _Unfinished(
-                        f"the response is larger than {MAX_RESPONSE_BYTES // 2**20} MiB"
-                    )
-                if self._clock.monotonic() > deadline:
-                    raise _Unfinished(
-                        f"the response did not finish within {MAX_RESPONSE_SECONDS:.0f} s"
-                    )
-        finally:
-            response.close()
+        with deadline.exchange(seconds) as limit:
+            ends = self._clock.monotonic() + seconds
+            try:
+                response = self._http.send(request, stream=True)
+            except httpx.TimeoutException as exc:
+                if limit.passed:
+                    raise _Overdue(exc, seconds, request) from None
+                raise
+            content = bytearray()
+            try:
+                for chunk in response.iter_bytes():  # decoded: a gzip bomb is bounded too
+                    content += chunk
+                    if len(content) > MAX_RESPONSE_BYTES:
+                        raise _Unfinished(
+                            f"the response is larger than {MAX_RESPONSE_BYTES // 2**20} MiB"
+                        )
+                    if self._clock.monotonic() > ends:
+                        raise _Unfinished(late)
+            except httpx.TimeoutException:
+                if limit.passed:
+                    raise _Unfinished(late) from None
+                raise
+            finally:
+                response.close()
         headers = [(k, v) for k, v in response.headers.multi_items() if k not in _BODY_HEADERS]
         return httpx.Response(
             response.status_code, headers=headers, content=bytes(content), request=request
@@ -295,9 +337,26 @@ class GladlyClient:
 
     def _clean(self, text: str) -> str:
         """Server text as gladcfg shows it: never one of our secrets, even echoed back."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
+        text = blank_secrets(text, self._secrets)
         return clean_text(text, _SHOWN_TEXT * 3)
+
+
+# A secret this short is blanked only where it stands alone: inside other words it is
+# everywhere ("u" in "business hours"), and blanking it there would garble every message
+# while hiding nothing.
+_SHORT_SECRET = 4
+
+
+def blank_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each of ``secrets`` shown as ``***``, the longest first (one may hold
+    another); a short one only where no letter or digit touches it."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= _SHORT_SECRET:
+            text = text.replace(secret, "***")
+        elif secret in text:
+            alone = rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])"
+            text = re.sub(alone, "***", text)
+    return text
 
 
 @dataclass
@@ -345,6 +404,8 @@ _TRANSPORT_FAILURES: tuple[tuple[type[Exception], str], ...] = (
 def transport_failure(exc: Exception) -> str:
     """What went wrong on the wire, in words, with httpx's name for it (never its message,
     which may hold the URL)."""
+    if isinstance(exc, _Overdue):
+        return f"no response within the {exc.seconds:g} s deadline ({type(exc.cause).__name__})"
     what = next(
         (words for kind, words in _TRANSPORT_FAILURES if isinstance(exc, kind)),
         "the request could not be sent",

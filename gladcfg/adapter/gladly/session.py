@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, unquote
 
 from pydantic import TypeAdapter
@@ -29,6 +29,14 @@ from gladcfg.errors import (
 from gladcfg.model.kinds import is_singleton
 
 N = TypeVar("N", bound=shapes.Named)
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+ById = TypeVar("ById", bound=_Identified)
 
 
 class Session:
@@ -100,12 +108,46 @@ class Session:
                 self.client.pause(attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def get_one(self, path: str, shape: TypeAdapter[ById], object_id: str, what: str) -> ById:
+        """GET ``path``, the object ``object_id`` (``what`` names its kind: "answer"), checked
+        to be that object: a server, proxy or cache answering with another one's body would
+        have gladcfg plan, and write, one object's values onto another."""
+        response = self.client.request("GET", path, shape=shape)
+        found: ById = response.parsed  # type: ignore[assignment]
+        if found.id != object_id:
+            raise self.mismatch(response, f"the {what} {self.held(found)}")
+        return found
+
+    def held(self, found: object) -> str:
+        """The id, and the name if any, of an object a server answered with, as gladcfg
+        shows a server's text."""
+        shown = self.client.shown
+        name = getattr(found, "name", None)
+        named = f" named {shown(name)}" if isinstance(name, str) else ""
+        return f"{shown(getattr(found, 'id', None))}{named}"
+
+    def mismatch(self, response: Response, found: str) -> BadResponseError:
+        """A read that answered with another object than the one it asked for (``found``
+        says which): nothing is planned, or written, from it."""
+        return BadResponseError(
+            f"{response.where}: Gladly answered with {found}, not what was asked for; "
+            "gladcfg plans nothing from it"
+        )
+
     def find(self, path: str, shape: TypeAdapter[list[N]], name: str) -> str | None:
-        """The id of the object named ``name`` in the list GET ``path`` answers now."""
-        for item in self.client.get(path, shape):
-            if item.name == name:
-                return item.id
-        return None
+        """The id of the object named ``name`` in the list GET ``path`` answers now; a list
+        holding two of that name cannot say which is the one being looked for."""
+        response = self.client.request("GET", path, shape=shape)
+        listed: list[N] = response.parsed  # type: ignore[assignment]
+        found = [item.id for item in listed if item.name == name]
+        if len(found) > 1:
+            ids = ", ".join(self.client.shown(i) for i in found[:3])
+            raise BadResponseError(
+                f"{response.where}: Gladly lists {len(found)} objects named "
+                f"{self.client.shown(name)} (ids {ids}), so gladcfg cannot tell which is the "
+                "one it looked for; nothing was taken from it"
+            )
+        return found[0] if found else None
 
     def gone_if_missing(self, send: Callable[[], object], obj: RemoteObject) -> None:
         """Send a write to an object read earlier; a 404 means it was deleted meanwhile."""

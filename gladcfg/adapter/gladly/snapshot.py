@@ -6,7 +6,10 @@ requests — twenty minutes at the default budget. The snapshot lets a plan skip
 (``plan --refresh=false``): an answer the snapshot read, with every language × type the
 files now declare, is taken as it was then, and the plan says how old that is. It also
 remembers under which id each answer was found or written, so an answer renamed by gladcfg
-is found again once ``renamed_from`` is gone (its id is derived from its first name).
+is found again once ``renamed_from`` is gone (its id is derived from its first name), and
+which language × type pairs each answer was last found or left holding, so a pair removed
+from the files is still asked for, found and planned as removed
+(:mod:`~gladcfg.adapter.gladly.kinds.answer_pairs`).
 
 It is a hint, never the truth: ``apply`` reads everything it is about to change and compares
 the plan's fingerprint, so a snapshot that no longer holds makes a saved plan stale, never a
@@ -59,6 +62,8 @@ class Snapshot:
         self._folder = folder
         self._seen: dict[str, Seen] = {}
         self._ids: dict[str, str] = {}  # name → the id it was last found or written under
+        # name → the pairs it was last found holding, or may hold since a write to it
+        self._pairs: dict[str, frozenset[Pair]] = {}
         self._lock = threading.Lock()
         self._changed = False
         self.reused = 0  # answers the current read took from the snapshot
@@ -101,13 +106,39 @@ class Snapshot:
         with self._lock:
             return self._ids.get(name)
 
+    def pairs_of(self, name: str) -> frozenset[Pair]:
+        """The pairs ``name`` held when last read, and any a write since may have left."""
+        with self._lock:
+            return self._pairs.get(name, frozenset())
+
     def saw(self, name: str, seen: Seen) -> None:
         """Record a fresh read of ``name``."""
         with self._lock:
             self._seen[name] = seen
             if seen.metadata is not None:
                 self._ids[name] = str(seen.metadata["id"])
+            found = frozenset(seen.contents) if seen.metadata is not None else frozenset()
+            self._set_pairs(name, found)
             self._changed = True
+
+    def may_hold(self, name: str, pairs: Iterable[Pair]) -> None:
+        """A write about to be sent may leave ``name`` holding ``pairs``: kept with those it
+        held, whether or not the write's answer comes back."""
+        with self._lock:
+            self._set_pairs(name, self._pairs.get(name, frozenset()).union(pairs))
+            self._changed = True
+
+    def holds(self, name: str, pairs: Iterable[Pair]) -> None:
+        """A write left ``name`` holding exactly ``pairs`` (of those gladcfg knows)."""
+        with self._lock:
+            self._set_pairs(name, frozenset(pairs))
+            self._changed = True
+
+    def _set_pairs(self, name: str, pairs: frozenset[Pair]) -> None:
+        if pairs:
+            self._pairs[name] = pairs
+        else:
+            self._pairs.pop(name, None)
 
     def writing(self, *names: str) -> None:
         """A write to ``names`` is about to be sent: whether or not its answer comes back,
@@ -119,13 +150,18 @@ class Snapshot:
 
     def wrote(self, name: str, object_id: str | None, *, old_name: str | None = None) -> None:
         """``name`` was just written (under ``object_id``; None: deleted): what was seen of
-        it no longer holds, and its next read is a real one."""
+        it no longer holds, and its next read is a real one. A renamed answer's pairs are
+        its new name's now."""
         with self._lock:
+            pairs = self._pairs.pop(old_name or name, frozenset()) | self._pairs.pop(
+                name, frozenset()
+            )
             for gone in (name, old_name or name):
                 self._seen.pop(gone, None)
                 self._ids.pop(gone, None)
             if object_id is not None:
                 self._ids[name] = object_id
+                self._set_pairs(name, pairs)
             self._changed = True
 
     # -- keeping ---------------------------------------------------------------------------
@@ -141,6 +177,7 @@ class Snapshot:
                 "identity": self.identity,
                 "ids": dict(sorted(self._ids.items())),
                 "answers": {name: _dump(seen) for name, seen in sorted(self._seen.items())},
+                "pairs": {name: sorted(map(list, p)) for name, p in sorted(self._pairs.items())},
             }
             self._changed = False
         data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
@@ -159,12 +196,19 @@ class Snapshot:
                 raise ValueError("another format or another instance")
             ids = {str(k): str(v) for k, v in document["ids"].items()}
             seen = {str(name): _load(entry) for name, entry in document["answers"].items()}
+            # A snapshot kept before pairs were: what its reads found.
+            read = {name: frozenset(entry.contents) for name, entry in seen.items()}
+            pairs = {
+                str(name): frozenset((str(lang), str(kind)) for lang, kind in entry)
+                for name, entry in document.get("pairs", read).items()
+            }
         except FileNotFoundError:
             return
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             log.info("snapshot: %s is not usable (%s); reading everything", path, exc)
             return
         self._ids, self._seen = ids, seen
+        self._pairs = {name: held for name, held in pairs.items() if held}
 
 
 def _dump(seen: Seen) -> dict[str, Any]:

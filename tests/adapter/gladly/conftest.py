@@ -74,8 +74,14 @@ HOURS = {
     "officeHours": {
         "timezone": "America/New_York",
         "monday": [{"start": "08:00", "stop": "17:00"}],
+        # As Gladly answers instants: in UTC, with milliseconds (New York's whole day).
         "exceptions": [
-            {"name": "Christmas", "start": "2026-12-25", "stop": "2026-12-25", "scheduleBlocks": []}
+            {
+                "name": "Christmas",
+                "start": "2026-12-25T05:00:00.000Z",
+                "stop": "2026-12-26T05:00:00.000Z",
+                "scheduleBlocks": [],
+            }
         ],
     },
 }
@@ -104,3 +110,18 @@ def lists(api: respx.MockRouter, **overrides: object) -> None:
     }
     for path, body in {**data, **overrides}.items():
         api.get(path).mock(return_value=httpx.Response(200, json=body))
+
+
+# A project with one gladly instance at BASE, fast enough for tests (its token in
+# GLADCFG_TEST_TOKEN).
+GLADLY_PROJECT = """\
+version: 1
+resources: ["config/**/*.yaml"]
+instances:
+  prod:
+    adapter: gladly
+    base_url: https://acme.gladly.com
+    user: ops@acme.example
+    token_env: GLADCFG_TEST_TOKEN
+    rate_limit: {requests_per_second: 1000, budget_percent: 100}
+"""

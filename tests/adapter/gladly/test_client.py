@@ -15,7 +15,12 @@ import respx
 
 from gladcfg.adapter.gladly import client as client_module
 from gladcfg.adapter.gladly import shapes
-from gladcfg.adapter.gladly.client import MAX_ATTEMPTS, MAX_PACED_SECONDS, GladlyClient
+from gladcfg.adapter.gladly.client import (
+    MAX_ATTEMPTS,
+    MAX_PACED_SECONDS,
+    GladlyClient,
+    blank_secrets,
+)
 from gladcfg.adapter.gladly.ratelimit import RECOVERY_SECONDS, RateLimiter
 from gladcfg.errors import (
     AdapterError,
@@ -378,6 +383,23 @@ def test_server_text_is_shown_clean_short_and_without_our_secrets(
         client.get("/teams", ANY)
     assert TOKEN not in str(info.value) and "\x07" not in str(info.value)
     assert len(str(info.value)) < 700
+
+
+def test_a_short_secret_is_blanked_where_it_stands_alone_not_inside_words(
+    client: GladlyClient, api: respx.MockRouter
+) -> None:
+    """A one-letter webhook user ("u") blanked everywhere would turn "business hours" into
+    "b***siness ho***rs" in every message; alone, it is still never shown."""
+    client.keep_secret("u", "hunter22")
+    detail = "cannot delete primary business hours: user u, password hunter22 (u)"
+    api.delete("/business-hours/h").mock(
+        return_value=httpx.Response(400, json={"errors": [{"code": "invalid", "detail": detail}]})
+    )
+    with pytest.raises(AdapterError) as info:
+        client.request("DELETE", "/business-hours/h")
+    message = str(info.value)
+    assert "cannot delete primary business hours: user ***, password *** (***)" in message
+    assert blank_secrets("hunter2 hunter22", ["hunter2", "hunter22"]) == "*** ***"
 
 
 def test_truncated_lists_are_refused(client: GladlyClient, api: respx.MockRouter) -> None:

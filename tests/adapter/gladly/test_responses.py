@@ -137,6 +137,8 @@ def test_the_organisation_of_the_wrong_shape(
 ANSWER_ID = answer_id("closed")
 HINTS = {"answers": {"closed": {"content": {"en-US": {"messaging": "x"}}}}}
 CONTENT = f"/answers/{ANSWER_ID}/languages/en-us/type/messaging"
+# Well shaped, and the answer asked for: what is wrong is its content.
+CLOSED = b'{"id": "%s", "name": "closed"}' % ANSWER_ID.encode()
 
 
 @pytest.mark.parametrize(
@@ -157,15 +159,15 @@ CONTENT = f"/answers/{ANSWER_ID}/languages/en-us/type/messaging"
             f"/answers/{ANSWER_ID}",
             "audienceIds[0]: expected text, got null",
         ),
-        (b'{"id": "a", "name": "closed"}', b'{"bodyHtml": ', CONTENT, "not valid JSON"),
-        (b'{"id": "a", "name": "closed"}', b"null", CONTENT, "expected an object, got null"),
+        (CLOSED, b'{"bodyHtml": ', CONTENT, "not valid JSON"),
+        (CLOSED, b"null", CONTENT, "expected an object, got null"),
         (
-            b'{"id": "a", "name": "closed"}',
+            CLOSED,
             b'{"bodyHtml": ["<p>"]}',
             CONTENT,
             "bodyHtml: expected text, got a list",
         ),
-        (b'{"id": "a", "name": "closed"}', b"", CONTENT, "the body is empty"),
+        (CLOSED, b"", CONTENT, "the body is empty"),
     ],
 )
 def test_answers_and_their_content_of_the_wrong_shape(

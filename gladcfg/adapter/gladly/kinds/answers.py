@@ -1,7 +1,9 @@
 """Answers: metadata (name, description, audiences) and content per language × type.
 
 Gladly has no answer list: each answer has an id gladcfg derives from its name, and a read
-fetches the answers the files declare, each with only its declared language × type pairs.
+fetches the answers the files declare, each with the language × type pairs it declares and
+those it was last known to hold (:mod:`.answer_pairs`). Each read is checked to have
+answered with the answer, and the content, asked for.
 Content bodies are plain text in gladcfg and HTML in Gladly: escaped going out, unescaped
 coming back, line breaks kept.
 """
@@ -22,12 +24,16 @@ from pydantic import TypeAdapter, ValidationError
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly.client import Response, clean_text
+from gladcfg.adapter.gladly.kinds.answer_pairs import (
+    declared_pairs,
+    gladly_language,
+    pairs_to_read,
+)
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
 from gladcfg.adapter.gladly.session import Session, object_path
 from gladcfg.adapter.gladly.shapes import CREATED, Id, Shape, Text
 from gladcfg.adapter.gladly.snapshot import Pair, Seen
 from gladcfg.errors import AdapterError, BadResponseError, NotFoundError
-from gladcfg.model.resources import CONTENT_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,17 @@ class AnswerContent(Shape):
     bodyHtml: Text | None = None
     title: Text | None = None
     subject: Text | None = None
+    # Which content this is, where Gladly says so: checked to be the one asked for.
+    answerId: Text | None = None
+    language: Text | None = None
+    type: Text | None = None
+
+    def is_of(self, ident: str, language: str, kind: str) -> bool:
+        return (
+            self.answerId in (None, ident)
+            and (self.language is None or gladly_language(self.language) == language)
+            and self.type in (None, kind)
+        )
 
 
 ANSWER = TypeAdapter(Answer)
@@ -57,9 +74,10 @@ class Answers(Writable):
 
     def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
         audience_names = reading.names["audiences"]
-        return reading.each_declared(
+        found = reading.each_declared(
             lambda name, spec: self._read(session, name, spec, audience_names, reading.reuse)
         )
+        return one_per_name(session, found)
 
     def _read(
         self,
@@ -69,19 +87,27 @@ class Answers(Writable):
         audience_names: Mapping[str, str],
         reuse: bool,
     ) -> RemoteObject | None:
-        """One declared answer with only its declared language × type pairs: as the
+        """One declared answer with the language × type pairs its hint names: as the
         snapshot saw it when ``reuse`` and it saw them all, otherwise read now."""
-        pairs = declared_pairs(spec)
+        pairs = pairs_to_read(name, spec)
         seen = session.snapshot.reuse(name, pairs, usable) if reuse else None
         if seen is None:
-            seen = self._read_now(session, name, pairs)
+            undeclared = frozenset(pairs).difference(declared_pairs(spec))
+            seen = self._read_now(session, name, pairs, undeclared)
             session.snapshot.saw(name, seen)
         return remote_answer(seen, pairs, audience_names)
 
-    def _read_now(self, session: Session, name: str, pairs: list[Pair]) -> Seen:
+    def _read_now(
+        self, session: Session, name: str, pairs: list[Pair], undeclared: frozenset[Pair]
+    ) -> Seen:
         """GET the answer under the id derived from ``name``, or else under the id it was last
         found or written under (an answer gladcfg renamed keeps its first name's id); then
-        each pair in ``pairs``."""
+        each pair in ``pairs``.
+
+        Under the derived id, an answer of another name is the one made under ``name`` and
+        renamed since: it is taken under its name now. Under the remembered id, it is
+        another answer's now, and ``name`` is not found. Either way the answer must be the
+        one asked for (:meth:`_get`)."""
         read_at = time.time()
         ident = answer_id(name)
         remote = self._get(session, ident)
@@ -92,27 +118,53 @@ class Answers(Writable):
                 remote = None
         if remote is None:
             return Seen(read_at, None, frozenset(pairs))
-        return self._seen(session, ident, remote, pairs, read_at)
+        return self._seen(session, ident, remote, pairs, read_at, undeclared=undeclared)
 
     def _seen(
-        self, session: Session, ident: str, remote: Answer, pairs: list[Pair], read_at: float
+        self,
+        session: Session,
+        ident: str,
+        remote: Answer,
+        pairs: list[Pair],
+        read_at: float,
+        *,
+        undeclared: frozenset[Pair] = frozenset(),
     ) -> Seen:
         """The answer ``remote``, read under ``ident``, with the content of each pair in
         ``pairs`` that it has."""
         contents: dict[Pair, Any] = {}
         for language, kind in pairs:
-            path = self._content_path(ident, language, kind)
-            try:
-                body = session.client.get(path, ANSWER_CONTENT)
-            except NotFoundError:
-                continue
-            contents[language, kind] = content_from(kind, body)
+            pair_undeclared = (language, kind) in undeclared
+            body = self._content(session, ident, language, kind, undeclared=pair_undeclared)
+            if body is not None:
+                contents[language, kind] = content_from(kind, body)
         metadata = {**remote.model_dump(mode="json"), "id": ident}
         return Seen(read_at, metadata, frozenset(pairs), contents)
 
-    def _get(self, session: Session, ident: str) -> Answer | None:
+    def _content(
+        self, session: Session, ident: str, language: str, kind: str, *, undeclared: bool
+    ) -> AnswerContent | None:
+        """One content of the answer ``ident`` (None: it has none), checked to be that one.
+        A pair the files no longer declare may be in a language the organisation no longer
+        has: Gladly then refuses to look (400 invalid), and the answer cannot hold it."""
+        path = self._content_path(ident, language, kind)
         try:
-            return session.client.get(object_path(self.path, ident), ANSWER)
+            response = session.client.request("GET", path, shape=ANSWER_CONTENT)
+        except NotFoundError:
+            return None
+        except AdapterError as exc:
+            if undeclared and exc.status == 400 and "invalid" in exc.codes:
+                return None
+            raise
+        body: AnswerContent = response.parsed  # type: ignore[assignment]
+        if not body.is_of(ident, gladly_language(language), kind):
+            raise session.mismatch(response, described(session, body))
+        return body
+
+    def _get(self, session: Session, ident: str) -> Answer | None:
+        """The answer ``ident`` (None: there is none), checked to be that answer."""
+        try:
+            return session.get_one(object_path(self.path, ident), ANSWER, ident, "answer")
         except NotFoundError:
             return None
 
@@ -131,12 +183,20 @@ class Answers(Writable):
             return made
 
         def existing() -> str | None:
-            try:
-                return session.client.get(object_path(self.path, ident), CREATED).id
-            except NotFoundError:
-                return None
+            """After a lost response: the answer this create made, if it made one."""
+            found = self._get(session, ident)
+            if found is not None and found.name != name:
+                raise AdapterError(
+                    f"{session.client.instance}: answers.{name}: the id gladcfg gives it, "
+                    f"{ident}, is held by the answer named {session.client.shown(found.name)} "
+                    "(made under this name and renamed since), so this create made nothing; "
+                    "rename or delete that answer in Gladly, or give this one another name"
+                )
+            return None if found is None else found.id
 
+        pairs = declared_pairs(spec)
         session.snapshot.writing(name)
+        session.snapshot.may_hold(name, pairs)
         try:
             session.create_once(self.path, body, created, existing)
         except AdapterError as exc:
@@ -145,6 +205,7 @@ class Answers(Writable):
             return self._adopt(session, name, spec, exc)
         session.snapshot.wrote(name, ident)
         self._put_contents(session, ident, spec, {})
+        session.snapshot.holds(name, pairs)
         return RemoteObject(ident, name, spec)
 
     def _adopt(
@@ -203,9 +264,12 @@ class Answers(Writable):
     ) -> RemoteObject:
         before = obj.spec
         session.snapshot.writing(name, obj.name)
+        session.snapshot.may_hold(name, [*declared_pairs(before), *declared_pairs(spec)])
         metadata = answer_metadata(name, spec, session.ids_of("audiences"))
         if spec.get("description") is None and before.get("description") is not None:
-            metadata["description"] = None  # left out, Gladly would keep the one it has
+            # Left out, Gladly would keep the one it has; its description is text, never
+            # null: empty text clears it (and reads back as none).
+            metadata["description"] = ""
         if (
             name != obj.name
             or before.get("description") != spec.get("description")
@@ -215,6 +279,7 @@ class Answers(Writable):
             session.gone_if_missing(lambda: session.client.request("PATCH", path, metadata), obj)
         session.snapshot.wrote(name, obj.id, old_name=obj.name)
         self._put_contents(session, obj.id, spec, before.get("content", {}))
+        session.snapshot.holds(name, declared_pairs(spec))
         return RemoteObject(obj.id, name, spec)
 
     def delete(self, session: Session, obj: RemoteObject) -> None:
@@ -245,16 +310,6 @@ class Answers(Writable):
         return f"{object_path(self.path, ident)}/languages/{language}/type/{kind}"
 
 
-def declared_pairs(spec: Mapping[str, Any]) -> list[Pair]:
-    """The language × type pairs of an answer's declared content, in the files' order."""
-    return [
-        (language, kind)
-        for language, types in spec.get("content", {}).items()
-        for kind in CONTENT_TYPES
-        if kind in types
-    ]
-
-
 # The fields a read gives each content type (:func:`content_from`); messaging is plain text.
 CONTENT_FIELDS = {"email": {"subject", "body"}, "public": {"title", "body"}, "reference": {"body"}}
 
@@ -279,6 +334,36 @@ def usable(seen: Seen) -> bool:
     return True
 
 
+def one_per_name(session: Session, found: Iterable[RemoteObject]) -> list[RemoteObject]:
+    """The answers read, each once. Gladly keeps answer names unique: two reads that found
+    an answer of one name under two ids were answered by something else than Gladly (a
+    cache mixing answers up), and one of them is not the answer it asked for."""
+    by_name: dict[str, RemoteObject] = {}
+    for obj in found:
+        other = by_name.setdefault(obj.name, obj)
+        if other.id != obj.id:
+            asked = " and ".join(
+                f"GET {clean_text(object_path(Answers.path, i), 120)}"
+                for i in sorted((other.id, obj.id))
+            )
+            raise BadResponseError(
+                f"{session.client.instance}: {asked}: Gladly answered both with an answer "
+                f"named {session.client.shown(obj.name)}; answer names are unique on "
+                "Gladly, so one of them is not the answer asked for; gladcfg plans nothing "
+                "from them"
+            )
+    return list(by_name.values())
+
+
+def described(session: Session, body: AnswerContent) -> str:
+    """Which content a body says it is, in a message."""
+    shown = session.client.shown
+    kind = f" {shown(body.type)}" if body.type is not None else ""
+    language = f" in {shown(body.language)}" if body.language is not None else ""
+    answer = f" of the answer {shown(body.answerId)}" if body.answerId is not None else ""
+    return f"the{kind} content{language}{answer}"
+
+
 def remote_answer(
     seen: Seen, pairs: list[Pair], audience_names: Mapping[str, str]
 ) -> RemoteObject | None:
@@ -299,11 +384,6 @@ def answer_id(name: str) -> str:
     the name, readable and collision-safe, so any run finds the answer again."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "answer"
     return f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
-
-
-def gladly_language(tag: str) -> str:
-    """en-US → en-us: Gladly's language codes are lowercase."""
-    return tag.lower()
 
 
 def body_html(text: str) -> str:

@@ -1,8 +1,10 @@
 """What a kind's handler declares: how Gladly's API shows the kind, how what it shows becomes
 gladcfg's specs, and, for the kinds the API writes, how specs become requests.
 
-A handler is read-only (:class:`ReadOnly`: differences are manual changes, and only the
-fields the API shows are compared) or writable (:class:`Writable`). Its ``path`` is the
+A handler is read-only (:class:`ReadOnly`: differences are manual changes, only the fields
+the API shows are compared, and a plan names every other declared field under
+``not_managed``) or writable (:class:`Writable`, whose ``unsettable`` fields the API sets
+but never clears: clearing one is a manual change). Its ``path`` is the
 kind's collection: GET lists it (or, for a singleton kind, answers its one object), POST
 creates in it, ``path/{id}`` is one object. Handlers keep no state: what one instance's
 reads taught is in the :class:`~gladcfg.adapter.gladly.session.Session` they are handed.
@@ -21,6 +23,7 @@ from pydantic import TypeAdapter
 from gladcfg.adapter.base import Access, RemoteObject
 from gladcfg.adapter.gladly.session import Session
 from gladcfg.adapter.gladly.shapes import NAMED_LIST, Named
+from gladcfg.errors import AdapterError
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ class ReadOnly(Handler):
     """A kind the API reads and never writes."""
 
     access = Access.READ_ONLY
-    fields: ClassVar[frozenset[str]]  # what the API shows: only these fields are compared
+    # What the API shows: only these fields are compared; a plan lists the kind's other
+    # declared fields as not managed.
+    fields: ClassVar[frozenset[str]]
 
 
 class NamesOnly(ReadOnly):
@@ -85,6 +90,29 @@ class Writable(Handler):
     """A kind the API reads and writes; every field is compared."""
 
     access = Access.WRITE
+    # Fields the API can set but never clear (a string that may not be null, a secret a
+    # PATCH keeps when left out): the planner makes taking one from set to unset a manual
+    # change, and :meth:`refuse_clearing` keeps any write from trying it.
+    unsettable: ClassVar[frozenset[str]] = frozenset()
+    # Whether the API refuses to delete some objects of the kind (Gladly's primary business
+    # hours): each such object says so when read (``RemoteObject.undeletable``), and a
+    # delete of it is a manual change.
+    refuses_some_deletes: ClassVar[bool] = False
+
+    def refuse_clearing(self, obj: RemoteObject, spec: Mapping[str, Any]) -> None:
+        """Refuse, before any request, a write of ``spec`` that would clear a field of
+        ``obj`` the API cannot clear: sent, it would be refused or quietly not done."""
+        cleared = sorted(
+            field
+            for field in self.unsettable
+            if obj.spec.get(field) is not None and spec.get(field) is None
+        )
+        if cleared:
+            fields = ", ".join(cleared)
+            raise AdapterError(
+                f"{self.kind}.{obj.name}: Gladly's API cannot remove {fields} once set; "
+                f"remove it in Gladly's admin UI (nothing was sent)"
+            )
 
     @abc.abstractmethod
     def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject: ...

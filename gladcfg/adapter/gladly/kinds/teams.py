@@ -1,32 +1,11 @@
-"""Teams: the API lists them with their descriptions, and writes none."""
+"""Teams: the API lists them by name (with their agents' ids, which no file declares), and
+writes none. Gladly's published Team has no description: a declared one is not managed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from pydantic import TypeAdapter
-
-from gladcfg.adapter.base import RemoteObject
-from gladcfg.adapter.gladly.kinds.base import Reading, ReadOnly
-from gladcfg.adapter.gladly.session import Session
-from gladcfg.adapter.gladly.shapes import Named, Text
+from gladcfg.adapter.gladly.kinds.base import NamesOnly
 
 
-class Team(Named):
-    description: Text | None = None
-
-
-class Teams(ReadOnly):
+class Teams(NamesOnly):
     kind = "teams"
-    fields = frozenset({"description"})
     path = "/teams"
-    listing = TypeAdapter(list[Team])
-
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
-        teams: list[Team] = reading.listed
-        return [
-            RemoteObject(
-                team.id, team.name, {"description": team.description} if team.description else {}
-            )
-            for team in teams
-        ]

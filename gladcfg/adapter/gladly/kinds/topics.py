@@ -1,4 +1,8 @@
-"""Topics: parent names ↔ parent ids; Gladly disables a topic, it never deletes one."""
+"""Topics: parent names ↔ parent ids; Gladly disables a topic, it never deletes one.
+
+A topic's ``parentId`` is a string in Gladly's POST and PATCH bodies, never null, and a PATCH
+leaves out what it is not given: a parent can be set or changed, never removed. So a body
+names a parent only when one is declared, and removing one is a manual change."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class Topics(Writable):
     path = "/topics"
     listing = TOPICS
     uses = ("topics",)  # parents
+    unsettable = frozenset({"parent"})
 
     def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
         topics: list[Topic] = reading.listed
@@ -64,7 +69,8 @@ class Topics(Writable):
 def topic_body(name: str, spec: Mapping[str, Any], topic_ids: Mapping[str, str]) -> dict[str, Any]:
     body: dict[str, Any] = {"name": name, "disabled": bool(spec.get("disabled", False))}
     parent = spec.get("parent")
-    body["parentId"] = topic_ids[parent] if parent else None
+    if parent:  # never null: a top-level topic is one sent without a parent
+        body["parentId"] = topic_ids[parent]
     return body
 
 

@@ -1,10 +1,17 @@
 """Webhooks: an HTTPS URL Gladly posts events to. Credentials and header values are secrets
 Gladly accepts and never shows again (it answers ``hasCredentials`` and ``headerKeys``): a
 write sends them, read from the environment variables the files name; a read reports only
-which are set, in the form :func:`gladcfg.model.kinds.comparable` gives a declared spec."""
+which are set, in the form :func:`gladcfg.model.kinds.comparable` gives a declared spec.
+
+Gladly's API has no null for credentials and keeps what a PATCH leaves out, so a webhook
+without credentials is sent without the key, and removing them is a manual change
+(``unsettable``). A webhook is created disabled unless ``enabled`` says otherwise, and
+Gladly disables one whose deliveries keep failing: every write says ``enabled``, and a read
+shows it, so such a webhook plans an update that enables it again."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,12 +23,17 @@ from gladcfg.adapter.gladly.session import Session, id_from_location, object_pat
 from gladcfg.adapter.gladly.shapes import Named, Text
 from gladcfg.model.kinds import secrets_of
 
+log = logging.getLogger(__name__)
+
 
 class Webhook(Named):
     url: Text
     events: list[Text] = Field(default_factory=list)
     hasCredentials: bool = False
     headerKeys: list[Text] = Field(default_factory=list)
+    enabled: bool = False  # the API's default
+    # Set when Gladly disabled the webhook after its deliveries kept failing.
+    disabledAtDueToRetryLimit: Text | None = None
 
 
 WEBHOOKS = TypeAdapter(list[Webhook])
@@ -33,9 +45,18 @@ class Webhooks(Writable):
     kind = "webhooks"
     path = "/webhooks"
     listing = WEBHOOKS
+    unsettable = frozenset({"credentials_env"})
 
     def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
         listed: list[Webhook] = reading.listed
+        for hook in listed:
+            if hook.disabledAtDueToRetryLimit and not hook.enabled:
+                log.warning(
+                    "webhooks.%s: Gladly disabled it at %s, its deliveries having kept "
+                    "failing; fix its endpoint: an apply enables it again",
+                    hook.name,
+                    hook.disabledAtDueToRetryLimit,
+                )
         return [RemoteObject(hook.id, hook.name, webhook_spec(hook)) for hook in listed]
 
     def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
@@ -62,28 +83,29 @@ class Webhooks(Writable):
 
     def _body(self, session: Session, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
         """The whole webhook, secrets included: Gladly cannot show what it holds, so every
-        write states all of it (credentials null and no headers remove them)."""
+        write states all of it (no headers removes them). Credentials are left out when
+        there are none: the API has no null for them."""
         secrets = secrets_of(self.kind, name, spec, session.environ)
         session.client.keep_secret(*secrets.values())
-        credentials = None
-        if spec.get("credentials_env"):
-            credentials = {
-                "username": secrets["credentials_env", "username_env"],
-                "password": secrets["credentials_env", "password_env"],
-            }
-        return {
+        body: dict[str, Any] = {
             "name": name,
             "url": spec["url"],
             "events": list(spec.get("events", [])),
-            "credentials": credentials,
+            "enabled": spec.get("enabled", True),
             "headers": {
                 header: secrets["headers_env", header] for header in spec.get("headers_env") or {}
             },
         }
+        if spec.get("credentials_env"):
+            body["credentials"] = {
+                "username": secrets["credentials_env", "username_env"],
+                "password": secrets["credentials_env", "password_env"],
+            }
+        return body
 
 
 def webhook_spec(hook: Webhook) -> dict[str, Any]:
-    spec: dict[str, Any] = {"url": hook.url, "events": sorted(hook.events)}
+    spec: dict[str, Any] = {"url": hook.url, "events": sorted(hook.events), "enabled": hook.enabled}
     if hook.hasCredentials:
         spec["credentials_env"] = list(CREDENTIALS)
     if hook.headerKeys:
