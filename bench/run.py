@@ -13,6 +13,9 @@ what the files declare, then measures, each in a fresh process (best of --repeat
 * templated:   for each of --templated, a project whose values are mostly templated
                (bench/generate.py --templated): plan with a cold template cache, then a
                warm one, against parsing the YAML it renders to
+* saved:       for each of --saved-sizes, `gladcfg apply PLANFILE` (the plan-file checks,
+               then planning again from the files against the instance re-read under its
+               lock) against a fresh `gladcfg apply`, each timed up to its first write
 * help:        `gladcfg --help`, against bare `python -c pass`
 
 Wall time and peak RSS of the measured process. Run: `make bench` (or
@@ -83,6 +86,83 @@ def measure(
             best = (wall, rss_kib / 1024)
     assert best is not None
     return best
+
+
+# Runs gladcfg's CLI until the apply would make its first write, and writes how long that
+# took (from process start) to the file named first: the planning and checking an apply
+# does before it changes anything, fresh or of a saved plan.
+UNTIL_FIRST_WRITE = """
+import sys, time
+start = time.perf_counter()
+import gladcfg.engine.session as session
+from gladcfg.cli.main import main
+
+took = sys.argv[1]
+
+def first_write(*args, **kwargs):
+    with open(took, "w") as out:
+        out.write(str(time.perf_counter() - start))
+    raise SystemExit(0)
+
+session.apply_changes = first_write
+sys.argv = ["gladcfg", *sys.argv[2:]]
+main()
+"""
+
+
+def until_first_write(command: list[str], repeat: int) -> float:
+    """Best time (s) of ``command`` (gladcfg's arguments) up to the apply's first write."""
+    best = float("inf")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "took"
+        for _ in range(repeat):
+            subprocess.run(
+                [sys.executable, "-c", UNTIL_FIRST_WRITE, str(out), *command],
+                stdout=subprocess.DEVNULL,
+                check=True,
+            )
+            best = min(best, float(out.read_text()))
+            out.unlink()
+    return best
+
+
+def measure_saved(size: int, repeat: int) -> dict[str, float]:
+    """What binding a saved plan to its files costs: ``apply PLANFILE`` (the plan-file
+    checks, then planning again against the instance re-read under its lock) against a
+    fresh ``apply`` (planning), each up to its first write, of ``size`` creates."""
+    folder = Path(tempfile.mkdtemp(prefix=f"gladcfg-bench-saved-{size}-"))
+    try:
+        generate(folder, size)
+        plan = folder / "plan.json"
+        base = ["-C", str(folder), "apply", "-i", "bench"]
+        planned = ["-C", str(folder), "plan", "-i", "bench", "--out", str(plan)]
+        subprocess.run(
+            [sys.executable, "-m", "gladcfg", *planned],
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        fresh = saved = float("inf")
+        for _ in range(repeat):  # interleaved, so both see the same machine
+            fresh = min(fresh, until_first_write([*base, "--auto-approve"], 1))
+            saved = min(saved, until_first_write(["-C", str(folder), "apply", str(plan)], 1))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "resources": size,
+        "fresh_apply_planning_s": round(fresh, 3),
+        "saved_apply_checks_s": round(saved, 3),
+        "saved_over_fresh": round(saved / fresh, 2),
+    }
+
+
+def saved_targets(rows: list[dict[str, float]]) -> list[str]:
+    """apply PLANFILE, binding included, within 1.3× of a fresh apply's planning."""
+    return [
+        f"- {r['resources']:,}: apply PLANFILE within 1.3× of a fresh apply's planning: "
+        f"{r['saved_apply_checks_s']:.2f} s against {r['fresh_apply_planning_s']:.2f} s, "
+        f"{r['saved_over_fresh']:.2f}× — {'met' if r['saved_over_fresh'] <= 1.3 else 'NOT MET'}"
+        for r in rows
+    ]
 
 
 def seed(root: Path) -> None:
@@ -280,6 +360,13 @@ def main() -> None:
         help="Sizes of projects whose values are mostly templated (plan with a cold and a "
         "warm template cache).",
     )
+    parser.add_argument(
+        "--saved-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000],
+        help="Sizes at which to measure apply PLANFILE against a fresh apply's planning.",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
     gladcfg = [sys.executable, "-m", "gladcfg"]
@@ -335,9 +422,13 @@ def main() -> None:
         print(json.dumps(applies[-1]), file=sys.stderr)
     print()
     print("\n".join(apply_table(applies)))
+    saved = []
+    for size in args.saved_sizes:
+        saved.append(measure_saved(size, args.repeat))
+        print(json.dumps(saved[-1]), file=sys.stderr)
     print()
     checks = [*targets(help_wall, bare_wall, rows), *templated_targets(templated)]
-    for line in [*checks, *apply_targets(applies)]:
+    for line in [*checks, *apply_targets(applies), *saved_targets(saved)]:
         print(line)
     if args.json:
         figures = {
@@ -346,6 +437,7 @@ def main() -> None:
             "sizes": rows,
             "templated": templated,
             "applies": applies,
+            "saved": saved,
         }
         args.json.write_text(json.dumps(figures, indent=2))
 

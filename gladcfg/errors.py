@@ -100,6 +100,10 @@ class RefusedError(GladcfgError):
     """Apply refused before changing anything."""
 
 
+class TargetError(GladcfgError):
+    """A ``--target`` pattern matches no object the files declare or the instance holds."""
+
+
 class ApplyFailedError(GladcfgError):
     """An apply ended with failed changes (the report was already printed)."""
 

@@ -41,6 +41,13 @@ if TYPE_CHECKING:
     metavar="FILE",
     help="Save a plan that undoes what this apply changes (apply it like any saved plan).",
 )
+@click.option(
+    "--rollback",
+    "undo",
+    is_flag=True,
+    help="PLANFILE is a rollback plan (from --rollback-out): apply it, though it restores "
+    "what the instance held rather than what the files declare.",
+)
 @target_option
 @click.pass_obj
 def apply(
@@ -53,12 +60,15 @@ def apply(
     force: bool,
     parallelism: int,
     rollback_out: Path | None,
+    undo: bool,
     targets: tuple[str, ...],
 ) -> int:
     """Apply a fresh plan (shown, then confirmed), or exactly the saved PLANFILE.
 
     A saved plan was reviewed already: it applies without a prompt, but only if the
-    instance is still as it was when the plan was made. With several instances (repeated
+    instance is still as it was when the plan was made and the files, as they are now,
+    make exactly that plan of it: what was reviewed is what is applied, or nothing is.
+    With several instances (repeated
     -i, or --all) every plan is shown, one confirmation covers them all, and each instance
     is applied on its own with its own credentials.
     """
@@ -78,6 +88,8 @@ def apply(
         check_writable(rollback_out, "the rollback plan", inputs)
         rollback = partial(_save_rollback, rollback_out)
     watch = partial(_progress, color)
+    if undo and planfile is None:
+        raise click.UsageError("--rollback applies a saved rollback plan: give its file")
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
@@ -92,6 +104,7 @@ def apply(
             parallelism=parallelism,
             watch=watch,
             rollback=rollback,
+            undo=undo,
         )
         if applied.report is None:
             click.echo(f"Nothing to apply to {applied.plan.instance}.")
@@ -168,7 +181,7 @@ def _save_rollback(path: Path, rollback: Plan) -> None:
     flag = " --allow-delete" if rollback.deletes else ""
     click.echo(
         f"Saved the rollback plan ({len(rollback.changes)} change(s)) to {path}. "
-        f"Undo this apply with: gladcfg apply {path}{flag}",
+        f"Undo this apply with: gladcfg apply --rollback{flag} {path}",
         err=True,
     )
 

@@ -71,6 +71,7 @@ def rollback_plan(
         gladcfg_version=__version__,
         ignore=plan.ignore,
         reads=plan.reads,
+        rollback=True,
     )
 
 

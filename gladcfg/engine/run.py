@@ -17,7 +17,7 @@ from typing import Protocol
 from gladcfg import interrupts
 from gladcfg.config import Workspace
 from gladcfg.engine.apply import ApplyReport, Outcome
-from gladcfg.engine.session import Session, open_instance
+from gladcfg.engine.session import Session, Sources, open_instance
 from gladcfg.errors import ApplyFailedError, RefusedError
 from gladcfg.plan.model import Action, Plan
 
@@ -59,17 +59,18 @@ class Applied:
 
 
 def load_saved_plan(
-    workspace: Workspace | None, path: Path, *, instance: str | None = None
+    workspace: Workspace | None, path: Path, *, instance: str | None = None, bound: bool = False
 ) -> Plan:
-    """The plan saved in ``path``, once it is found unedited (:mod:`gladcfg.plan.verify`)
-    and, with a ``workspace``, made for one of its instances (``instance``, when given)
-    as the project stands. Refuses deletes of what ``protect`` covers."""
+    """The plan saved in ``path``, once it is found unedited (:mod:`gladcfg.plan.verify`;
+    with ``bound``, but for what binding it to its files will prove) and, with a
+    ``workspace``, made for one of its instances (``instance``, when given) as the project
+    stands. Refuses deletes of what ``protect`` covers."""
     from gladcfg.adapter import access_for, write_limits_for
     from gladcfg.plan.document import read_plan_file
     from gladcfg.plan.planner import matches
     from gladcfg.plan.verify import project_problems, refuse
 
-    plan = read_plan_file(path)
+    plan = read_plan_file(path, bound=bound)
     if workspace is None:
         return plan
     if instance is not None and instance != plan.instance:
@@ -157,11 +158,17 @@ def apply_saved(
     parallelism: int = 4,
     watch: WatchFactory,
     rollback: KeepRollback | None = None,
+    undo: bool = False,
 ) -> Applied:
     """Apply exactly the plan saved in ``path`` (:func:`load_saved_plan`): it was reviewed
     already, so nothing is asked, but what is not allowed is still refused, and it applies
-    only if its instance is as it was when the plan was made."""
-    plan = load_saved_plan(workspace, path, instance=instance)
+    only if its instance is as it was when the plan was made and the project's files, as
+    they are now, make exactly this plan of it (:mod:`gladcfg.plan.binding`).
+
+    A rollback plan restores what no file declares: it is applied only with ``undo`` (the
+    user said it is one), and is bound to the instance by its fingerprint alone."""
+    plan = load_saved_plan(workspace, path, instance=instance, bound=True)
+    _check_purpose(plan, path, undo=undo)
     check_allowed(plan, allow_delete=allow_delete, force=force)
     with open_instance(workspace, plan.instance) as session:
         # Opened even for a plan that writes nothing: the instance's configuration and
@@ -169,7 +176,31 @@ def apply_saved(
         session.connect()
         if not plan.writes:
             return Applied(plan, None)
-        return _finished(plan, apply_watched(session, plan, parallelism, watch, rollback=rollback))
+        sources = None if plan.rollback else session.sources(str(path))
+        applied = apply_watched(
+            session, plan, parallelism, watch, rollback=rollback, sources=sources
+        )
+        return _finished(plan, applied)
+
+
+def _check_purpose(plan: Plan, path: Path, *, undo: bool) -> None:
+    """A rollback plan only with ``undo``, and checked thoroughly: no files bind it."""
+    from gladcfg.plan.verify import load_problems, refuse
+
+    if plan.rollback and not undo:
+        raise RefusedError(
+            f"{path} is a rollback plan: it restores what {plan.instance} held before an "
+            "apply, not what the files declare. Apply it with gladcfg apply --rollback "
+            f"{path}"
+        )
+    if undo and not plan.rollback:
+        raise RefusedError(
+            f"{path} is not a rollback plan (one saved by apply --rollback-out); "
+            "apply it without --rollback"
+        )
+    reasons = load_problems(plan) if plan.rollback else []
+    if reasons:
+        raise refuse(reasons, str(path))
 
 
 def apply_watched(
@@ -180,6 +211,7 @@ def apply_watched(
     *,
     label: str | None = None,
     rollback: KeepRollback | None = None,
+    sources: Sources | None = None,
 ) -> ApplyReport:
     """Apply and report; stopped by a signal once writing, it still reports, hands over the
     rollback plan, and then lets the signal end the run (see :mod:`gladcfg.interrupts`).
@@ -193,6 +225,7 @@ def apply_watched(
                 listener=progress.update,
                 rollback=rollback is not None,
                 stop=stop,
+                sources=sources,
             )
         progress.report(report, plan)
         if rollback is not None and report.rollback is not None:

@@ -26,11 +26,12 @@ from gladcfg.adapter import (
 )
 from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
-from gladcfg.errors import GladcfgError, Problem, RefusedError
+from gladcfg.errors import GladcfgError, Problem, RefusedError, TargetError
+from gladcfg.plan.binding import binding_problems, unbound
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance
-from gladcfg.plan.verify import refuse, remote_problems
+from gladcfg.plan.verify import load_problems, refuse, remote_problems
 
 if TYPE_CHECKING:
     from gladcfg.config import DesiredState
@@ -59,6 +60,39 @@ class RemoteRead:
     # saved plan records it, so applying the plan anywhere reads the same. None when the
     # adapter listed everything.
     hints: dict[str, dict[str, dict[str, Any]]] | None
+
+
+class Sources:
+    """The files of a saved plan's instance, read when the instance has been re-read under
+    its lock and found as the plan found it, to plan again against that very state
+    (:mod:`gladcfg.plan.binding`)."""
+
+    def __init__(self, session: Session, where: str) -> None:
+        self._session = session
+        self.where = where  # the plan file, for messages
+
+    def check(self, saved: Plan, remote: RemoteState, capabilities: Capabilities) -> Plan:
+        """The plan the files (validated now: invalid files are reported as such) make of
+        ``remote``, which is exactly ``saved`` or the apply is refused: with the plan-file
+        checks' reasons, if ``saved`` was loaded without them and fails them, or with the
+        differences. Its changes, gladcfg's own, are what is sent."""
+        workspace, instance = self._session.workspace, self._session.instance
+        report = load_desired(workspace, instance)
+        workspace.release()
+        desired = DesiredSpecs.of(report.states[instance], drain=True, where=True)
+        config = workspace.instance(instance)
+        try:
+            fresh = plan_instance(desired, remote, capabilities, config, targets=saved.targets)
+        except TargetError as exc:
+            found = [f"targets: {exc}"]
+        else:
+            found = binding_problems(saved, fresh, desired.files)
+            if not found:
+                return fresh
+        edited = load_problems(saved)
+        if edited:
+            raise refuse(edited, self.where)
+        raise unbound(found, self.where)
 
 
 class Session:
@@ -141,6 +175,10 @@ class Session:
             reads=remote.hints,
         )
 
+    def sources(self, where: str) -> Sources:
+        """The instance's files, to bind the saved plan in ``where`` to (:class:`Sources`)."""
+        return Sources(self, where)
+
     def apply(
         self,
         plan: Plan,
@@ -149,6 +187,7 @@ class Session:
         listener: Listener | None = None,
         rollback: bool = False,
         stop: StopRequest | None = None,
+        sources: Sources | None = None,
     ) -> ApplyReport:
         """Apply exactly ``plan`` to this instance (:func:`apply_plan`)."""
         return apply_plan(
@@ -158,6 +197,7 @@ class Session:
             listener=listener,
             rollback=rollback,
             stop=stop,
+            sources=sources,
         )
 
 
@@ -188,8 +228,10 @@ def apply_plan(
     listener: Listener | None = None,
     rollback: bool = False,
     stop: StopRequest | None = None,
+    sources: Sources | None = None,
 ) -> ApplyReport:
-    """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read.
+    """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read
+    and, with ``sources``, if the files make exactly ``plan`` of it (a saved plan).
 
     With ``rollback``, the instance is read again before the lock is released and the
     report carries the plan that undoes what was applied (see :mod:`.rollback`), however
@@ -209,11 +251,14 @@ def apply_plan(
             reasons = remote_problems(plan, remote, adapter.access)
             if reasons:
                 raise refuse(reasons)
+            changes = plan.changes
+            if sources is not None:
+                changes = sources.check(plan, remote, capabilities_of(adapter)).changes
             if stop is not None:
                 stop.hold()
             report = apply_changes(
                 adapter,
-                plan.changes,
+                changes,
                 remote,
                 parallelism=parallelism,
                 listener=listener,

@@ -9,7 +9,7 @@ made: a large apply never holds the files' pydantic models and its plan's change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gladcfg.config.workspace import DesiredState
@@ -28,19 +28,24 @@ class DesiredSpecs:
     renamed_from: dict[str, dict[str, str]]
     # Addresses some file protects, even where `instances:` leaves them out of this one.
     protected: frozenset[str]
+    # address → the file that declares it, when asked for (:meth:`of`'s ``where``).
+    files: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, desired: DesiredState, *, drain: bool = False) -> DesiredSpecs:
+    def of(cls, desired: DesiredState, *, drain: bool = False, where: bool = False) -> DesiredSpecs:
         """The specs of ``desired``; with ``drain`` it is emptied as they are made
-        (:meth:`DesiredState.each`)."""
+        (:meth:`DesiredState.each`); with ``where``, the file of each is kept (``files``)."""
         specs: dict[str, dict[str, Spec]] = {}
         renamed_from: dict[str, dict[str, str]] = {}
+        files: dict[str, str] = {}
         for item in desired.each(drain=drain):
             specs.setdefault(item.kind, {})[item.name] = item.model.canonical()
             old = item.model.renamed_from if isinstance(item.model, Resource) else None
             if old:
                 renamed_from.setdefault(item.kind, {})[item.name] = old
-        return cls(desired.instance, specs, renamed_from, desired.protected)
+            if where:
+                files[item.address] = item.source.rel
+        return cls(desired.instance, specs, renamed_from, desired.protected, files)
 
     def of_kind(self, kind: str) -> dict[str, Spec]:
         return self.specs.get(kind, {})

@@ -27,10 +27,10 @@ def dumps(plan: Plan) -> str:
     return json_text(to_document(plan), indent=2) + "\n"
 
 
-def parse_plan(text: str, where: str = "") -> Plan:
+def parse_plan(text: str, where: str = "", *, bound: bool = False) -> Plan:
     """The plan ``text`` holds, once it is JSON as gladcfg writes it (:func:`loads_plan`) and
-    the plan is found whole and consistent (:mod:`.verify`); ``where`` names the file in
-    errors."""
+    the plan is found whole and consistent (:mod:`.verify`; ``bound``: but for what binding
+    it to its files proves); ``where`` names the file in errors."""
     from pydantic import ValidationError
 
     from gladcfg.plan.verify import refuse
@@ -44,7 +44,7 @@ def parse_plan(text: str, where: str = "") -> Plan:
     except ValueError as exc:  # JSON that gladcfg never writes
         raise refuse([str(exc)], where) from None
     try:
-        return Plan.model_validate_json(text, context={"where": where})
+        return Plan.model_validate_json(text, context={"where": where, "bound": bound})
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -54,7 +54,7 @@ def parse_plan(text: str, where: str = "") -> Plan:
 MAX_PLAN_FILE_BYTES = 512 * 1024 * 1024
 
 
-def read_plan_file(path: Path) -> Plan:
+def read_plan_file(path: Path, *, bound: bool = False) -> Plan:
     from gladcfg.config.files import read_bytes
     from gladcfg.errors import FileProblem
 
@@ -64,7 +64,7 @@ def read_plan_file(path: Path) -> Plan:
         raise PlanFileError(f"cannot read plan file {path}: {exc.message}") from None
     except UnicodeDecodeError:
         raise PlanFileError(f"{path} is not a gladcfg plan (not UTF-8 text)") from None
-    return parse_plan(text, str(path))
+    return parse_plan(text, str(path), bound=bound)
 
 
 MAX_PLAN_DEPTH = 64  # a plan gladcfg writes nests a dozen levels; resource specs are bounded

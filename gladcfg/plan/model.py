@@ -105,6 +105,14 @@ def _is_none(value: Any) -> bool:
     return value is None
 
 
+def _is_zero(value: int) -> bool:
+    return value == 0
+
+
+def _is_false(value: bool) -> bool:
+    return value is False
+
+
 class Change(_Strict):
     address: str = Field(description="kind.name, or 'settings'.")
     kind: str
@@ -288,6 +296,18 @@ class Plan(_Strict):
         exclude_if=_is_none,
         description="Objects taken from an earlier read, not read again (--refresh=false).",
     )
+    untargeted: int = Field(
+        default=0,
+        ge=0,
+        exclude_if=_is_zero,
+        description="Changes the instance needs outside --target, not in this plan.",
+    )
+    rollback: bool = Field(
+        default=False,
+        exclude_if=_is_false,
+        description="This plan undoes an apply (gladcfg apply --rollback-out): it restores "
+        "what the instance held, not what the files declare.",
+    )
 
     @classmethod
     def of(
@@ -308,6 +328,8 @@ class Plan(_Strict):
         ignore: tuple[str, ...] = (),
         reads: dict[str, Any] | None = None,
         snapshot: Snapshot | None = None,
+        untargeted: int = 0,
+        rollback: bool = False,
     ) -> Plan:
         """A plan gladcfg computed (not validated again); the summary counts ``changes``."""
         return cls.model_construct(
@@ -327,17 +349,21 @@ class Plan(_Strict):
             safety=safety if safety is not None else SafetyReport.of(0, 0, 0),
             reads=reads,
             snapshot=snapshot,
+            untargeted=untargeted,
+            rollback=rollback,
         )
 
     @model_validator(mode="after")
     def _whole(self, info: ValidationInfo) -> Plan:
         """A loaded plan is trusted only once its parts agree (:func:`.verify.load_problems`);
-        ``where`` in the validation context names the file in the error."""
+        ``where`` in the validation context names the file in the error, and ``bound`` says
+        the plan is to be bound to its files, which proves its values."""
         from gladcfg.plan.verify import load_problems, refuse
 
-        reasons = load_problems(self)
+        context = info.context or {}
+        reasons = load_problems(self, thorough=not context.get("bound", False))
         if reasons:
-            raise refuse(reasons, (info.context or {}).get("where", ""))
+            raise refuse(reasons, context.get("where", ""))
         return self
 
     @property

@@ -11,6 +11,7 @@ field the adapter can set but not clear (``unsettable``) is a manual change, nev
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from typing import Any
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
+from gladcfg.errors import TargetError
 from gladcfg.model.kinds import (
     KINDS,
     address_of,
@@ -27,6 +29,7 @@ from gladcfg.model.kinds import (
     references_in,
     rename_references,
 )
+from gladcfg.model.names import escaped, shown
 from gladcfg.model.project import Instance
 from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
@@ -110,8 +113,12 @@ def plan_instance(
                     notes.append(f"{address}: {obj.undeletable}")
                 unwritable = mode is Access.READ_ONLY or obj.undeletable is not None
                 changes.append(_as_manual(delete) if unwritable else delete)
+    untargeted = 0
     if targets:
+        _check_targets(targets, desired, remote, config.ignore)
+        planned = len(changes)
         changes = _targeted(changes, targets)
+        untargeted = planned - len(changes)
     changes.sort(key=_display_order)
     safety = check_safety(config.safety, remote, capabilities.access, config.ignore, changes)
     return Plan.of(
@@ -130,6 +137,7 @@ def plan_instance(
         ignore=tuple(config.ignore),
         reads=reads,
         snapshot=Snapshot.of(remote.snapshot) if remote.snapshot else None,
+        untargeted=untargeted,
     )
 
 
@@ -232,6 +240,47 @@ def _as_manual(change: Change) -> Change:
         remote_id=change.remote_id,
         manual_action=change.action,
     )
+
+
+def _check_targets(
+    targets: tuple[str, ...], desired: DesiredSpecs, remote: RemoteState, ignore: Iterable[str]
+) -> None:
+    """Every ``--target`` names something: a pattern that matches no object the files
+    declare or the instance holds is a typo, and a plan that silently shows nothing for it
+    would tell a pipeline that all is well."""
+    addresses = sorted(
+        {
+            address
+            for kind in KINDS
+            for names in (desired.of_kind(kind), remote.of(kind))
+            for address in (address_of(kind, name) for name in names)
+            if not matches(address, ignore)
+        }
+    )
+    unmatched = [glob for glob in targets if not any(matches(a, (glob,)) for a in addresses)]
+    if not unmatched:
+        return
+    lines = [
+        f"--target {shown(glob)} matches nothing in {escaped(desired.instance)}"
+        + _nearest(glob, addresses)
+        for glob in unmatched
+    ]
+    raise TargetError(
+        "; ".join(lines) + ". A target is a glob of addresses (kind.name, e.g. "
+        "'inboxes.*'): nothing was planned"
+    )
+
+
+def _nearest(glob: str, addresses: list[str]) -> str:
+    """The addresses most like ``glob``, to say what it may have meant."""
+    literal = glob.replace("*", "").replace("?", "")
+    kind = glob.partition(".")[0]
+    near = difflib.get_close_matches(literal, addresses, n=3, cutoff=0.5)
+    if not near:
+        near = [a for a in addresses if a.startswith(f"{kind}.")][:3] or addresses[:3]
+    if not near:
+        return " (the instance and the files hold no objects)"
+    return " (nearest: " + ", ".join(escaped(a) for a in near) + ")"
 
 
 def _targeted(changes: list[Change], targets: tuple[str, ...]) -> list[Change]:

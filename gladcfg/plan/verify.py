@@ -74,9 +74,12 @@ def refuse(reasons: list[str], where: str = "") -> PlanFileError:
     )
 
 
-def load_problems(plan: Plan) -> list[str]:
+def load_problems(plan: Plan, *, thorough: bool = True) -> list[str]:
     """Every reason a loaded plan does not hold on its own: :func:`plan_problems`, and the
-    parts of the file derived from others (addresses, the summary)."""
+    parts of the file derived from others (addresses, the summary). Without ``thorough``,
+    each change's values are not held to its kind's model nor its diff derived again: a
+    plan about to be bound to its files (:mod:`.binding`) is compared with the plan they
+    make, which proves both, and checked thoroughly only to say why it is not that plan."""
     reasons = [
         f"changes[{index}]: address {c.address!r} is not the address of {c.kind} {c.name!r}"
         for index, c in enumerate(plan.changes)
@@ -88,15 +91,17 @@ def load_problems(plan: Plan) -> list[str]:
         for action, count in plan.summary.model_dump().items()
         if count != counted[action]
     ]
-    return reasons + plan_problems(plan)
+    if plan.untargeted and not plan.targets:
+        reasons.append(f"untargeted: {plan.untargeted} change(s) outside targets it has none of")
+    return reasons + plan_problems(plan, thorough=thorough)
 
 
-def plan_problems(plan: Plan) -> list[str]:
+def plan_problems(plan: Plan, *, thorough: bool = True) -> list[str]:
     reasons: list[str] = []
     touched: dict[tuple[str, str], int] = {}
     for index, change in enumerate(plan.changes):
         label = f"changes[{index}] ({change.address})"
-        found = change_problems(change)
+        found = change_problems(change, thorough=thorough)
         reasons.extend(f"{label}: {reason}" for reason in found)
         for key in _touches(change):
             if key in touched:
@@ -114,7 +119,7 @@ def plan_problems(plan: Plan) -> list[str]:
     return reasons
 
 
-def change_problems(change: Change) -> list[str]:
+def change_problems(change: Change, *, thorough: bool = True) -> list[str]:
     if change.kind not in KINDS:
         return [f"kind '{change.kind}' does not exist{suggest(change.kind, KINDS)}"]
     reasons = [
@@ -139,6 +144,8 @@ def change_problems(change: Change) -> list[str]:
         change.renamed_from == change.name or is_singleton(change.kind)
     ):
         reasons.append("renames nothing")
+    if not thorough:
+        return reasons
     before = comparable(change.kind, change.before)
     after = comparable(change.kind, change.after)
     if action is Action.UPDATE and _same(before, after):

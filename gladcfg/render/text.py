@@ -8,11 +8,13 @@ import click
 
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.render.values import (
+    ROLLBACK_NOTE,
     leaves,
     manual_steps,
     show,
     snapshot_note,
     summary_line,
+    untargeted_note,
     visible,
 )
 
@@ -56,8 +58,13 @@ def text_lines(plan: Plan) -> Iterator[str]:
         yield f"targets: {visible(', '.join(plan.targets))}"
     if plan.snapshot is not None:
         yield click.style("Snapshot: ", fg="yellow", bold=True) + snapshot_note(plan.snapshot)
+    if plan.rollback:
+        yield click.style("Rollback: ", fg="cyan", bold=True) + ROLLBACK_NOTE + "."
     yield ""
-    if not plan.changes:
+    outside = untargeted_note(plan)
+    if not plan.changes and outside:
+        yield click.style("No changes in the targets.", bold=True) + f" {outside}."
+    elif not plan.changes:
         yield (
             click.style("No changes.", fg="green", bold=True)
             + f" {visible(plan.instance)} matches the configuration ({plan.unchanged} unchanged)."
@@ -67,6 +74,8 @@ def text_lines(plan: Plan) -> Iterator[str]:
     if plan.changes:
         yield ""
         yield click.style("Plan: ", bold=True) + summary_line(plan.summary) + "."
+        if outside:
+            yield click.style("Not shown: ", fg="yellow", bold=True) + f"{outside}."
     if plan.unmanaged:
         yield ""
         yield "Unmanaged (on the instance, declared nowhere; left alone unless prune: true):"

@@ -14,7 +14,7 @@ from gladcfg.model.names import hidden_character
 from gladcfg.plan.model import Action
 
 if TYPE_CHECKING:
-    from gladcfg.plan.model import Change, Snapshot, Summary
+    from gladcfg.plan.model import Change, Plan, Snapshot, Summary
 
 
 def show(value: Any) -> str:
@@ -97,6 +97,22 @@ ACTION_WORDS = {
 def summary_line(summary: Summary) -> str:
     parts = [f"{getattr(summary, action)} {word}" for action, word in ACTION_WORDS.items()]
     return ", ".join(parts) + f", {summary.unchanged} unchanged"
+
+
+def untargeted_note(plan: Plan) -> str:
+    """What a targeted plan leaves out (empty when it leaves nothing out)."""
+    if not plan.untargeted:
+        return ""
+    return (
+        f"{visible(plan.instance)} needs {plan.untargeted} more change(s) outside the "
+        "targets: plan without --target to see them"
+    )
+
+
+ROLLBACK_NOTE = (
+    "this plan undoes an apply: it restores what the instance held, not what the files "
+    "declare; apply it with gladcfg apply --rollback PLANFILE"
+)
 
 
 def snapshot_note(snapshot: Snapshot, now: dt.datetime | None = None) -> str:

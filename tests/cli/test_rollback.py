@@ -57,7 +57,8 @@ def test_rollback_undoes_every_action_kind(make_project: MakeProject, run_cli: R
         "-C", root, "apply", "--auto-approve", "--allow-delete", "--rollback-out", rollback
     )
     assert applied.exit_code == 0, applied.output
-    assert f"Undo this apply with: gladcfg apply {rollback} --allow-delete" in applied.stderr
+    undo = f"Undo this apply with: gladcfg apply --rollback --allow-delete {rollback}"
+    assert undo in applied.stderr
     document = json.loads(rollback.read_text())
     assert sorted((c["address"], c["action"]) for c in document["changes"]) == [
         ("business_hours.support", "update"),
@@ -69,9 +70,9 @@ def test_rollback_undoes_every_action_kind(make_project: MakeProject, run_cli: R
     assert contents(root) != before
     shown = run_cli("-C", root, "show", rollback)
     assert "→ teams.first-line → teams.tier1" in shown.stdout
-    refused = run_cli("-C", root, "apply", rollback)
+    refused = run_cli("-C", root, "apply", "--rollback", rollback)
     assert refused.exit_code == 1 and "--allow-delete" in refused.stderr
-    undone = run_cli("-C", root, "apply", rollback, "--allow-delete")
+    undone = run_cli("-C", root, "apply", "--rollback", rollback, "--allow-delete")
     assert undone.exit_code == 0, undone.output
     assert contents(root) == before
 
@@ -85,7 +86,7 @@ def test_a_rollback_plan_goes_stale_like_any_saved_plan(
     assert applied.exit_code == 0, applied.output
     assert len(json.loads(rollback.read_text())["changes"]) == 8
     edit_store(root, "teams", "tier1", description="edited in the admin UI")
-    stale = run_cli("-C", root, "apply", rollback, "--allow-delete")
+    stale = run_cli("-C", root, "apply", "--rollback", rollback, "--allow-delete")
     assert stale.exit_code == 1 and "changed since this plan was made" in stale.stderr
 
 
@@ -143,5 +144,5 @@ def test_a_signal_mid_apply_stops_reports_and_rolls_back_what_was_applied(
     undo = json.loads(rollback.read_text())["changes"]
     assert {c["address"] for c in undo} == stored and len(stored) == 3
     monkeypatch.setattr(MockAdapter, "create", create)
-    assert run_cli("-C", root, "apply", rollback, "--allow-delete").exit_code == 0
+    assert run_cli("-C", root, "apply", "--rollback", rollback, "--allow-delete").exit_code == 0
     assert contents(root) == {}

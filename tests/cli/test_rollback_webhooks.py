@@ -130,7 +130,7 @@ def test_a_rollback_of_webhook_changes_gives_the_mock_instance_back_entirely(
     assert undone(rollback) == UNDO
     # The mock shows which variables hold each secret: nothing is left to do by hand.
     assert json.loads(rollback.read_text())["warnings"] == ["rollback of an apply to staging"]
-    undo = run_cli("-C", root, "apply", rollback, "--allow-delete")
+    undo = run_cli("-C", root, "apply", "--rollback", rollback, "--allow-delete")
     assert undo.exit_code == 0, undo.output
     assert contents(root) == before
     (root / "config/hooks.yaml").write_text(BEFORE)

@@ -266,7 +266,8 @@ def test_nothing_shown_can_hide_reorder_or_restyle_what_a_reviewer_reads(
     saved: Path, run_cli: RunCli
 ) -> None:
     """Terminal escapes (which could erase the delete above them), bidirectional controls
-    and invisible characters show as escapes in every format; the plan still applies."""
+    and invisible characters show as escapes in every format, and in the refusal to apply
+    a plan the files do not make."""
 
     def edit(data: Document) -> None:
         edit_both({"description": "Front line" + "".join(HIDING)})(data)
@@ -283,8 +284,14 @@ def test_nothing_shown_can_hide_reorder_or_restyle_what_a_reviewer_reads(
         assert "\\u202e" in shown.stdout
     data = json.loads(run_cli("-C", saved, "show", path, "--format", "json").stdout)
     assert data["changes"][1]["after"]["description"] == "Front line" + "".join(HIDING)
+    before = store_bytes(saved)
     applied = run_cli("-C", saved, "apply", path, "--allow-delete")
-    assert applied.exit_code == 0, applied.output
+    assert applied.exit_code == 1, applied.output
+    assert "nothing was sent" in applied.stderr
+    for hiding in HIDING[:-1]:
+        assert hiding not in applied.stderr, hiding
+    assert "\\u202e" in applied.stderr
+    assert store_bytes(saved) == before
 
 
 def test_the_saved_plan_itself_shows_and_applies(saved: Path, run_cli: RunCli) -> None:
@@ -532,9 +539,9 @@ def test_a_rollback_plan_is_judged_like_any_saved_plan(
     assert (safety["existing"], safety["updates"], safety["deletes"]) == (20, 12, 0)
     assert safety["violations"] and safety["max_update_percent"] == 30
     assert run_cli("-C", root, "show", rollback).exit_code == 0
-    refused = run_cli("-C", root, "apply", rollback)
+    refused = run_cli("-C", root, "apply", "--rollback", rollback)
     assert refused.exit_code == 1 and "--force" in refused.stderr
-    undone = run_cli("-C", root, "apply", rollback, "--force")
+    undone = run_cli("-C", root, "apply", "--rollback", rollback, "--force")
     assert undone.exit_code == 0, undone.output
     assert stored(root, "teams", "t0")["spec"] == {"description": "old"}
 

@@ -146,7 +146,7 @@ def test_examples_acme_round_trip_is_what_gladly_publishes(
     again = plan_json(run_cli, root)
     assert again["changes"] == [], again["changes"]
 
-    undone = run_cli("-C", root, "apply", "--allow-delete", "--force", rollback)
+    undone = run_cli("-C", root, "apply", "--rollback", "--allow-delete", "--force", rollback)
     assert undone.exit_code == 0, undone.output
     after_rollback = plan_json(run_cli, root)
     # Back where it started: the same objects to make again, but for topics, which Gladly
@@ -323,7 +323,7 @@ instances:
     pulled = run_cli("-C", root, "pull", "-i", INSTANCE, "--dry-run")
     assert pulled.exit_code == 0, pulled.output
 
-    undone = run_cli("-C", root, "apply", "--allow-delete", "--force", rollback)
+    undone = run_cli("-C", root, "apply", "--rollback", "--allow-delete", "--force", rollback)
     assert undone.exit_code == 0, undone.output
     (root / "config" / "all.yaml").write_text(FIRST, encoding="utf-8")
     assert pending(run_cli, root) == LEFT_BY_HAND

@@ -211,7 +211,7 @@ def test_the_rollback_of_an_adoption_restores_the_answer_it_took_over(
     rollback = json.loads(undo.read_text())
     actions = {c["address"]: c["action"] for c in rollback["changes"]}
     assert actions == {"answers.closed": "delete", "answers.refunds": "update"}
-    undone = run_cli("-C", root, "apply", undo, "--auto-approve", "--allow-delete")
+    undone = run_cli("-C", root, "apply", "--rollback", undo, "--auto-approve", "--allow-delete")
     assert undone.exit_code == 0, undone.output
     answers = server.sandbox.state["answers"]
     assert [a["name"] for a in answers.values()] == ["refunds"]

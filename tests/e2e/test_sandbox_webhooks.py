@@ -229,7 +229,7 @@ def test_a_rollback_gives_the_webhooks_back_and_names_each_secret_to_restore_by_
         "shows a secret, and no file of this apply names the environment variable that holds "
         "it; set it by hand in the admin UI, or declare it again and apply",
     ]
-    undo = run_cli("-C", root, "apply", rollback, "--allow-delete")
+    undo = run_cli("-C", root, "apply", "--rollback", rollback, "--allow-delete")
     assert undo.exit_code == 0, undo.output
     (root / "config/hooks.yaml").write_text(scenario.BEFORE)
     left = run_cli("-C", root, "plan", "-i", "sandbox", "--format", "json")

@@ -99,7 +99,7 @@ def test_no_command_ever_shows_a_token(
         ["diff", "good", "flaky", "--remote"],
         ["pull", "-i", "good"],
         ["coverage", "-i", "good"],
-        ["apply", "undo.json", "--allow-delete"],
+        ["apply", "--rollback", "undo.json", "--allow-delete"],
         ["apply", "--all", "--auto-approve"],
     ]
     outputs = []

@@ -176,9 +176,9 @@ def test_a_signal_mid_apply_saves_reports_and_rolls_back_exactly_what_was_applie
     assert changed(original, objects(root)) == done  # printed as applied = in the store
     undo = json.loads(rollback.read_text())
     assert {c["address"] for c in undo["changes"]} == done
-    assert f"Undo this apply with: gladcfg apply {rollback} --allow-delete" in err
+    assert f"Undo this apply with: gladcfg apply --rollback --allow-delete {rollback}" in err
 
-    undone = gladcfg_process(root, "apply", str(rollback), "--allow-delete")
+    undone = gladcfg_process(root, "apply", "--rollback", str(rollback), "--allow-delete")
     assert undone.returncode == 0, undone.stdout + undone.stderr
     assert objects(root) == original  # the same objects, ids and all
     write_project(root, 1, 0, ("staging",))
