@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -217,7 +216,9 @@ def _fleet_row(
 
 
 def is_terminal() -> bool:
-    return sys.stdin.isatty()
+    from gladcfg.cli.context import stdin_is_terminal
+
+    return stdin_is_terminal()
 
 
 def _confirm(instances: Sequence[str]) -> None:

@@ -8,7 +8,7 @@ import json
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances
+from gladcfg.cli.options import instance_options, selected_instances, week_option
 
 
 @click.command()
@@ -16,11 +16,7 @@ from gladcfg.cli.options import instance_options, selected_instances
 @click.option(
     "--format", "format_", type=click.Choice(["text", "json", "markdown"]), default="text"
 )
-@click.option(
-    "--week",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Any day of the week to show (default: this week). Holidays count.",
-)
+@week_option("Any day of the week to show (default: this week). Holidays count.")
 @click.option(
     "--timezone", "timezone", default="UTC", show_default=True, help="Show the grid in this zone."
 )

@@ -18,20 +18,13 @@ from typing import NoReturn
 import click
 
 from gladcfg import __version__
-from gladcfg.cli.context import AppContext
+from gladcfg.cli.context import AppContext, Group
 from gladcfg.errors import GladcfgError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
-class _Group(click.Group):
-    """Lists commands in the order they were added (the order of a typical workflow)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "--project",

@@ -54,6 +54,38 @@ def target_option(func: F) -> F:
     )(func)
 
 
+# A week is shown with a day's margin each side for time zones: the days whose weeks fit
+# in the calendar Python (and any time zone) can count.
+FIRST_WEEK_DAY = "0001-01-10"
+LAST_WEEK_DAY = "9999-12-20"
+
+
+def week_option(help_text: str) -> Callable[[F], F]:
+    """``--week DATE``: any day of the week to show, within the calendar gladcfg can count."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--week",
+            type=click.DateTime(["%Y-%m-%d"]),
+            callback=_check_week,
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
+def _check_week(context: click.Context, parameter: click.Parameter, week: Any) -> Any:
+    import datetime as dt
+
+    first, last = dt.date.fromisoformat(FIRST_WEEK_DAY), dt.date.fromisoformat(LAST_WEEK_DAY)
+    if week is not None and not first <= week.date() <= last:
+        raise click.BadParameter(
+            f"{week.date().isoformat()} is outside the weeks gladcfg can show: give a day "
+            f"from {FIRST_WEEK_DAY} to {LAST_WEEK_DAY}"
+        )
+    return week
+
+
 def _check_targets(
     context: click.Context, parameter: click.Parameter, targets: tuple[str, ...]
 ) -> tuple[str, ...]:

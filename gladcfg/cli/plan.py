@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from gladcfg.cli.options import (
     target_option,
 )
 from gladcfg.cli.output import echo_instance_error, error_document, fleet_summary
+
+if TYPE_CHECKING:
+    from gladcfg.plan.model import Plan
 
 FORMAT = click.Choice(["text", "markdown", "json"])
 
@@ -52,7 +56,6 @@ def plan(
     from gladcfg.config import Workspace
     from gladcfg.engine.fleet import plan_fleet
     from gladcfg.plan.document import dumps, to_document
-    from gladcfg.render import PLAN_RENDERERS
     from gladcfg.render.values import json_text
 
     workspace = Workspace.open(app.root)
@@ -79,7 +82,8 @@ def plan(
             if index:
                 click.echo()
             if result.value is not None:
-                click.echo(PLAN_RENDERERS[format_](result.value), nl=False, color=app.use_color)
+                text = _rendered(result.value, format_, out)
+                click.echo(text, nl=False, color=app.use_color)
             else:
                 echo_instance_error(result.instance, result.error, color=app.use_color)
         if len(results) > 1:
@@ -111,7 +115,6 @@ def show(app: AppContext, planfile: Path, format_: str) -> int:
     from gladcfg.config import Workspace
     from gladcfg.config.workspace import PROJECT_FILE
     from gladcfg.engine import load_saved_plan
-    from gladcfg.render import PLAN_RENDERERS
 
     workspace = Workspace.open(app.root) if (app.root / PROJECT_FILE).exists() else None
     saved = load_saved_plan(workspace, planfile)
@@ -120,5 +123,15 @@ def show(app: AppContext, planfile: Path, format_: str) -> int:
             f"No {PROJECT_FILE} here: the plan was checked on its own, not against its project.",
             err=True,
         )
-    click.echo(PLAN_RENDERERS[format_](saved), nl=False, color=app.use_color)
+    click.echo(_rendered(saved, format_, planfile), nl=False, color=app.use_color)
     return 0
+
+
+def _rendered(plan: Plan, format_: str, saved_as: Path | None) -> str:
+    """``plan`` in ``format_``; the markdown's notes name the file it is saved in."""
+    from gladcfg.render import PLAN_RENDERERS
+    from gladcfg.render.markdown import render_markdown
+
+    if format_ == "markdown":
+        return render_markdown(plan, saved_as=None if saved_as is None else str(saved_as))
+    return PLAN_RENDERERS[format_](plan)

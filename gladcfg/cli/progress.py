@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from gladcfg.cli.context import is_terminal
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.plan.model import Action, Plan
 from gladcfg.render.text import SYMBOLS
@@ -30,7 +31,7 @@ class Progress:
         self._bar: Any = None
         self._task: Any = None
         if interactive is None:
-            interactive = sys.stdout.isatty() and color is not False
+            interactive = is_terminal(sys.stdout) and color is not False
         self._interactive = interactive
 
     def __enter__(self) -> Progress:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, refresh_option, selected_instances
+from gladcfg.cli.options import instance_options, refresh_option, selected_instances, week_option
 
 
 @click.command()
@@ -20,11 +20,7 @@ from gladcfg.cli.options import instance_options, refresh_option, selected_insta
     type=click.Path(dir_okay=False, path_type=Path),
     help="The HTML file to write.",
 )
-@click.option(
-    "--week",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Any day of the week to show coverage for (default: this week). Holidays count.",
-)
+@week_option("Any day of the week to show coverage for (default: this week). Holidays count.")
 @refresh_option
 @click.pass_obj
 def report(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from gladcfg.cli.context import AppContext
+from gladcfg.cli.context import AppContext, Group
 
 
-@click.group()
+@click.group(cls=Group)
 def sandbox() -> None:
     """A local Gladly API stand-in (needs gladcfg[sandbox])."""
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gladcfg.cli.context import AppContext
+from gladcfg.cli.context import AppContext, Group
 from gladcfg.errors import GladcfgError
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 _instance = click.option("-i", "--instance", required=True, metavar="NAME", help="Mock instance.")
 
 
-@click.group()
+@click.group(cls=Group)
 def state() -> None:
     """Look at and change a mock instance: show, edit, set, delete, import, export."""
 

@@ -10,9 +10,18 @@ or emoji values stays under the limit however it is counted.
 from __future__ import annotations
 
 import re
+import shlex
 
 from gladcfg.plan.model import Action, Change, Plan
-from gladcfg.render.values import diff_lines, manual_item, snapshot_note, summary_line, visible
+from gladcfg.render.values import (
+    ROLLBACK_NOTE,
+    diff_lines,
+    manual_item,
+    snapshot_note,
+    summary_line,
+    untargeted_note,
+    visible,
+)
 
 LIMIT = 65_536
 # The manual checklist stays well inside the limit: so many items, each so long at most,
@@ -27,16 +36,26 @@ _ICONS = {
 }
 
 
-def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
+def render_markdown(plan: Plan, limit: int = LIMIT, *, saved_as: str | None = None) -> str:
+    """The plan as a pull-request comment within ``limit`` bytes; ``saved_as`` names the
+    file it was saved to, which the notes on what was left out point to."""
+    full = _full_plan(plan, saved_as)
     head = [f"### gladcfg plan for {code(plan.instance, table=False)}", ""]
+    outside = untargeted_note(plan)
     if plan.changes:
         head.append(f"**{summary_line(plan.summary)}**")
+    elif outside:
+        head.append("**No changes in the targets.**")
     else:
         head.append(f"**No changes.** ({plan.unchanged} unchanged)")
     head.append("")
+    if outside:
+        head += [f"> 🎯 {_html(outside)}.", ""]
+    if plan.rollback:
+        head += [f"> ↩️ {ROLLBACK_NOTE}.", ""]
     if plan.snapshot is not None:
         head += [f"> 🕓 {snapshot_note(plan.snapshot)}.", ""]
-    tail = _tail(plan)
+    tail = _tail(plan, full)
     budget = limit - _size("\n".join(head + tail)) - 400  # room for the truncation note
     rows = ["| | action | address | fields |", "|---|---|---|---|"]
     details: list[str] = []
@@ -68,8 +87,7 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     if omitted_rows or omitted_details:
         body.append(
             f"> **Truncated** to fit a comment: {omitted_rows} more change(s) not listed, "
-            f"{omitted_details} detail block(s) left out. The full plan: "
-            "`gladcfg show PLANFILE --format json`."
+            f"{omitted_details} detail block(s) left out. The full plan: {full}."
         )
         body.append("")
     text = "\n".join(body + tail).rstrip("\n") + "\n"
@@ -110,7 +128,16 @@ def _details(change: Change) -> str | None:
     )
 
 
-def _tail(plan: Plan) -> list[str]:
+def _full_plan(plan: Plan, saved_as: str | None) -> str:
+    """The command that shows all of ``plan``: of its file, if it was saved to one."""
+    if saved_as is not None:
+        return code(f"gladcfg show {shlex.quote(saved_as)} --format json", table=False)
+    targets = "".join(f" --target {shlex.quote(target)}" for target in plan.targets)
+    command = f"gladcfg plan -i {shlex.quote(plan.instance)}{targets} --format json"
+    return code(command, table=False)
+
+
+def _tail(plan: Plan, full: str) -> list[str]:
     tail: list[str] = []
     manual = [c for c in plan.changes if c.action is Action.MANUAL]
     if manual:
@@ -121,9 +148,7 @@ def _tail(plan: Plan) -> list[str]:
             for c in manual[:_MANUAL_SHOWN]
         ]
         if len(manual) > _MANUAL_SHOWN:
-            tail.append(
-                f"- … and {len(manual) - _MANUAL_SHOWN} more: `gladcfg show PLANFILE` lists them"
-            )
+            tail.append(f"- … and {len(manual) - _MANUAL_SHOWN} more: {full} lists them")
         tail.append("")
     if plan.unmanaged:
         shown = ", ".join(code(a, table=False) for a in plan.unmanaged[:50])

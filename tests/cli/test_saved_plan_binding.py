@@ -20,7 +20,6 @@ from tests.cli.test_saved_plans import (
     document,
     edit_both,
     recounted,
-    saved,  # noqa: F401  (the fixture)
     store_bytes,
 )
 from tests.conftest import RunCli, stored
@@ -54,7 +53,7 @@ def refused_unbound(run_cli: RunCli, root: Path, path: Path, *words: str) -> str
 
 def test_a_value_edited_everywhere_it_appears_is_not_applied(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     """``sed 's/"Front line"/"Back office"/g' plan.json``: after and diff agree."""
     text = (saved / "plan.json").read_text()
@@ -73,7 +72,7 @@ def test_a_value_edited_everywhere_it_appears_is_not_applied(
 
 def test_a_delete_of_a_declared_object_added_with_its_figures_fixed_is_not_applied(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     """The forger reads the instance, so the delete's before and id are right."""
     held = stored(saved)["objects"]["answers"]["closed"]
@@ -105,7 +104,7 @@ def test_a_delete_of_a_declared_object_added_with_its_figures_fixed_is_not_appli
     )
 
 
-def test_a_dropped_change_is_not_applied(saved: Path, run_cli: RunCli) -> None:  # noqa: F811
+def test_a_dropped_change_is_not_applied(saved: Path, run_cli: RunCli) -> None:
     data = document(saved)
     recounted(lambda d: d["changes"].pop(0))(data)
     path = write(saved, data)
@@ -117,7 +116,7 @@ def test_a_dropped_change_is_not_applied(saved: Path, run_cli: RunCli) -> None: 
 
 def test_files_edited_after_the_plan_was_made_name_the_file(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     (saved / "config/extra.yaml").write_text("teams:\n  night: {description: Late shift}\n")
     refused_unbound(
@@ -135,7 +134,7 @@ def test_files_edited_after_the_plan_was_made_name_the_file(
 
 def test_files_that_became_invalid_are_reported_as_such(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     before = store_bytes(saved)
     (saved / "config/extra.yaml").write_text("teams:\n  night: {description: 5}\n")
@@ -147,7 +146,7 @@ def test_files_that_became_invalid_are_reported_as_such(
 
 def test_the_instance_changed_since_is_still_the_stale_plan_message(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     by_hand = ("teams.tier1", 'description="By hand"')
     edited = run_cli("-C", saved, "state", "edit", "-i", "staging", *by_hand)
@@ -159,7 +158,7 @@ def test_the_instance_changed_since_is_still_the_stale_plan_message(
 
 def test_a_targeted_saved_plan_is_bound_with_its_targets(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     planned = run_cli("-C", saved, "plan", "--target", "teams.night", "--out", saved / "t.json")
     assert planned.exit_code == 0, planned.output
@@ -171,7 +170,7 @@ def test_a_targeted_saved_plan_is_bound_with_its_targets(
 
 def test_a_rollback_plan_applies_only_when_the_command_line_says_so(
     saved: Path,
-    run_cli: RunCli,  # noqa: F811
+    run_cli: RunCli,
 ) -> None:
     rollback = saved / "undo.json"
     applied = run_cli(
@@ -259,7 +258,7 @@ def _forged(data: Document, held: dict[str, Any], edit: tuple[str, Any]) -> Docu
 )
 @given(edit=_edits())
 def test_no_consistent_edit_of_a_saved_plan_is_ever_applied(
-    saved: Path,  # noqa: F811
+    saved: Path,
     run_cli: RunCli,
     edit: tuple[str, Any],
 ) -> None:
@@ -280,7 +279,7 @@ def test_no_consistent_edit_of_a_saved_plan_is_ever_applied(
 def test_an_unedited_plan_still_applies_in_every_form(
     saved: Path,
     run_cli: RunCli,
-    format_: str,  # noqa: F811
+    format_: str,
 ) -> None:
     applied = run_cli("-C", saved, "apply", saved / "plan.json", "--allow-delete")
     assert applied.exit_code == 0, applied.output

@@ -84,6 +84,6 @@ def test_a_long_checklist_stays_within_a_comment() -> None:
     )
     markdown = render_markdown(Plan.of("prod", "gladly", FINGERPRINT, changes, 0))
     assert len(markdown.encode()) <= LIMIT
-    assert "- … and 2950 more: `gladcfg show PLANFILE` lists them" in markdown
+    assert "- … and 2950 more: `gladcfg plan -i prod --format json` lists them" in markdown
     item = next(line for line in markdown.splitlines() if line.startswith("- [ ] create"))
     assert len(item) < 600 and item.endswith("more field(s), in its detail")

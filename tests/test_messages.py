@@ -1,0 +1,80 @@
+"""Messages that tell the truth, in plain words: no internal error for a closed stdin or a
+week past the calendar, no help cut short, no pointer to a plan file that was never saved."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gladcfg.plan.document import parse_plan
+from gladcfg.render.markdown import render_markdown
+from tests.cli.test_plan_apply import project
+from tests.conftest import MakeProject, RunCli
+
+
+@pytest.fixture
+def root(make_project: MakeProject) -> Path:
+    return project(make_project)
+
+
+def test_an_apply_with_stdin_closed_needs_the_approval_flag(root: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gladcfg", "-C", str(root), "apply", "-i", "staging"],
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.close(0),  # as `gladcfg apply <&-` runs it
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "there is no terminal to ask on; pass --auto-approve" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_command_list_is_never_cut_short(run_cli: RunCli) -> None:
+    for args in (["--help"], ["state", "--help"], ["sandbox", "--help"]):
+        result = run_cli(*args)
+        assert result.exit_code == 0
+        commands = result.stdout.partition("Commands:")[2]
+        assert commands and "..." not in commands, result.stdout
+    assert "hours when no inbox serving a language is" in run_cli("--help").stdout
+
+
+@pytest.mark.parametrize("week", ["9999-12-27", "9999-12-31", "0001-01-01", "0001-01-09"])
+@pytest.mark.parametrize("command", ["coverage", "report"])
+def test_a_week_past_the_calendar_is_a_usage_error(
+    root: Path, run_cli: RunCli, week: str, command: str
+) -> None:
+    out = ["--out", str(root / "r.html")] if command == "report" else []
+    result = run_cli("-C", root, command, "-i", "staging", *out, "--week", week)
+    assert result.exit_code == 1, result.output
+    assert f"Invalid value for '--week': {week} is outside the weeks" in result.stderr
+    assert "from 0001-01-10 to 9999-12-20" in result.stderr
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("week", ["9999-12-20", "0001-01-10"])
+def test_the_first_and_last_weeks_show(root: Path, run_cli: RunCli, week: str) -> None:
+    result = run_cli("-C", root, "coverage", "-i", "staging", "--week", week)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_markdown_points_to_the_plan_file_only_when_there_is_one(
+    root: Path, run_cli: RunCli
+) -> None:
+    planned = run_cli("-C", root, "plan", "--format", "json", "--target", "teams.*")
+    plan = parse_plan(planned.stdout)
+    cut = render_markdown(plan, limit=700)
+    assert "**Truncated**" in cut
+    assert "`gladcfg plan -i staging --target 'teams.*' --format json`" in cut
+    assert "PLANFILE" not in cut
+    saved = render_markdown(plan, limit=700, saved_as="out/plan 1.json")
+    assert "`gladcfg show 'out/plan 1.json' --format json`" in saved
+    assert "> 🎯 staging needs 7 more change(s) outside the targets" in saved
+    shown = run_cli("-C", root, "plan", "--format", "markdown", "--out", root / "p.json")
+    assert shown.exit_code == 0 and "PLANFILE" not in shown.stdout
+    assert json.loads((root / "p.json").read_text())["instance"] == "staging"
