@@ -17,6 +17,7 @@ and no user error ever ends in a traceback::
     ├── PlanFileError            a saved plan cannot be read, or is not for this project
     ├── RefusedError             apply said no before changing anything (deletes without
     │                            --allow-delete, safety thresholds, stale plan, no terminal)
+    ├── TargetError              a --target pattern matches nothing, declared or held
     ├── ApplyFailedError         some changes of an apply failed; the report says which
     ├── OutputFileError          a file asked for (--out, --rollback-out) cannot be written
     ├── SecretMissingError       a write needs a secret whose environment variable is unset

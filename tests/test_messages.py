@@ -78,3 +78,48 @@ def test_the_markdown_points_to_the_plan_file_only_when_there_is_one(
     shown = run_cli("-C", root, "plan", "--format", "markdown", "--out", root / "p.json")
     assert shown.exit_code == 0 and "PLANFILE" not in shown.stdout
     assert json.loads((root / "p.json").read_text())["instance"] == "staging"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ range(1000000) | list | length }}", "range() of more than 100,000 numbers is refused"),
+        ("{{ lipsum(1000) }}", "lipsum makes at most"),
+        (
+            '{{ "".__class__ }}',
+            "access to attribute '__class__' of 'str' object is unsafe: templates",
+        ),
+        ("{{ 1 / 0 }}", "a division by zero"),
+    ],
+)
+def test_template_errors_are_in_plain_words(
+    root: Path, run_cli: RunCli, template: str, message: str
+) -> None:
+    (root / "config/t.yaml").write_text(f"teams:\n  x:\n    description: '{template}'\n")
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1
+    assert f"config/t.yaml:3: error: template: {message}" in result.stderr, result.stderr
+    for internal in ("Error:", "MAX_RANGE", ".;"):
+        assert internal not in result.stderr
+
+
+def test_an_unusable_ca_bundle_is_named(
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    gladly = """\
+version: 1
+resources: ["config/**/*.yaml"]
+instances:
+  prod: {adapter: gladly, base_url: "https://acme.gladly.com", user: ops@acme.example,
+         token_env: ACME_TOKEN}
+"""
+    root = make_project({"config/t.yaml": "teams:\n  x: {}\n"}, project_yaml=gladly)
+    monkeypatch.setenv("ACME_TOKEN", "t0ken-value")
+    for bundle in (Path("/dev/null"), tmp_path / "absent.pem"):
+        monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+        result = run_cli("-C", root, "plan", "-i", "prod")
+        assert result.exit_code == 1, result.output
+        assert f"the CA certificates in {bundle} (SSL_CERT_FILE) could not be loaded" in (
+            result.stderr
+        )
+        assert "internal error" not in result.output and "t0ken-value" not in result.output

@@ -155,8 +155,8 @@ class Renderer:
             raise TemplateProblem(f"template: {message}{hint}", _template_line(exc, rel)) from None
         except SecurityError as exc:
             raise TemplateProblem(
-                f"template: {exc}; templates cannot reach Python internals, files or the "
-                "environment",
+                f"template: {str(exc).rstrip('.')}: templates cannot reach Python internals, "
+                "files or the environment",
                 _template_line(exc, rel),
             ) from None
         except (
@@ -167,9 +167,7 @@ class Renderer:
             LookupError,
             SyntaxError,  # Python refusing the code Jinja generated (nesting past its limits)
         ) as exc:
-            raise TemplateProblem(
-                f"template: {type(exc).__name__}: {exc}", _template_line(exc, rel)
-            ) from None
+            raise TemplateProblem(f"template: {plain(exc)}", _template_line(exc, rel)) from None
         return rendered
 
     def source_lines(self, rel: str, text: str, context: Mapping[str, Any]) -> list[int]:
@@ -363,6 +361,22 @@ def _include_problem(name: object) -> str | None:
     if bad:
         return f"an include name cannot contain {bad.group()!r}"
     return None
+
+
+def plain(exc: Exception) -> str:
+    """What went wrong in a template, in words rather than Python's exception names."""
+    text = str(exc).rstrip(".")
+    if isinstance(exc, OverflowError) and "MAX_RANGE" in text:
+        from jinja2.sandbox import MAX_RANGE
+
+        return f"range() of more than {MAX_RANGE:,} numbers is refused"
+    if isinstance(exc, KeyError):
+        return f"no key {text} in the mapping"
+    if isinstance(exc, IndexError):
+        return f"an index past the end of a list ({text})"
+    if isinstance(exc, ZeroDivisionError):
+        return "a division by zero"
+    return text or "the template could not be rendered"
 
 
 def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:

@@ -169,7 +169,11 @@ def apply_saved(
     user said it is one), and is bound to the instance by its fingerprint alone."""
     plan = load_saved_plan(workspace, path, instance=instance, bound=True)
     _check_purpose(plan, path, undo=undo)
-    check_allowed(plan, allow_delete=allow_delete, force=force)
+    try:
+        check_allowed(plan, allow_delete=allow_delete, force=force)
+    except RefusedError:
+        _refuse_if_edited(plan, path)  # the better message, for an edited file
+        raise
     with open_instance(workspace, plan.instance) as session:
         # Opened even for a plan that writes nothing: the instance's configuration and
         # credentials are checked all the same.
@@ -183,10 +187,18 @@ def apply_saved(
         return _finished(plan, applied)
 
 
-def _check_purpose(plan: Plan, path: Path, *, undo: bool) -> None:
-    """A rollback plan only with ``undo``, and checked thoroughly: no files bind it."""
+def _refuse_if_edited(plan: Plan, path: Path) -> None:
+    """Refuse a plan loaded for binding as an edited file, if the checks it was loaded
+    without (:func:`~gladcfg.plan.verify.load_problems`) find it one."""
     from gladcfg.plan.verify import load_problems, refuse
 
+    reasons = load_problems(plan)
+    if reasons:
+        raise refuse(reasons, str(path))
+
+
+def _check_purpose(plan: Plan, path: Path, *, undo: bool) -> None:
+    """A rollback plan only with ``undo``, and checked thoroughly: no files bind it."""
     if plan.rollback and not undo:
         raise RefusedError(
             f"{path} is a rollback plan: it restores what {plan.instance} held before an "
@@ -198,9 +210,8 @@ def _check_purpose(plan: Plan, path: Path, *, undo: bool) -> None:
             f"{path} is not a rollback plan (one saved by apply --rollback-out); "
             "apply it without --rollback"
         )
-    reasons = load_problems(plan) if plan.rollback else []
-    if reasons:
-        raise refuse(reasons, str(path))
+    if plan.rollback:
+        _refuse_if_edited(plan, path)
 
 
 def apply_watched(

@@ -76,7 +76,7 @@ def test_values_and_instance(tmp_path: Path) -> None:
         ("a: {% for x in %}\n", "template syntax", 1),
         ("a: {{ 'x' * 100000000 }}\n", "repetition", 1),
         ("a: {{ 10 ** 100000 }}\n", "the power would have more than", 1),
-        ("a: {{ 1 / 0 }}\n", "ZeroDivisionError", 1),
+        ("a: {{ 1 / 0 }}\n", "a division by zero", 1),
         ("a: {% include '../../etc/passwd' %}\n", "inside the project", 1),
         ("a: {% include '/etc/passwd' %}\n", "inside the project", 1),
     ],

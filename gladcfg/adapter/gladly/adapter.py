@@ -61,7 +61,37 @@ READ_WORKERS = 8
 
 def http_client(config: GladlyInstance, token: str) -> httpx.Client:
     """The one place the HTTP client is made: Basic auth, timeouts for each wait and a
-    deadline for each whole exchange (:mod:`.deadline`), a bounded pool."""
+    deadline for each whole exchange (:mod:`.deadline`), a bounded pool. A CA bundle that
+    cannot be loaded is an error naming it (httpx loads it here, before any request)."""
+    import ssl
+
+    try:
+        return _client(config, token)
+    except (ssl.SSLError, OSError) as exc:
+        raise AdapterError(
+            f"cannot set up TLS for {config.base_url}: the CA certificates in "
+            f"{ca_bundle()} could not be loaded ({_why(exc)}); "
+            "point SSL_CERT_FILE at a PEM file of CA certificates (or SSL_CERT_DIR at a "
+            "folder of them), or unset both to use the certifi bundle gladcfg installs"
+        ) from None
+
+
+def _why(exc: OSError) -> str:
+    """An SSL or file error in words: OpenSSL's reason, or the system's."""
+    return str(getattr(exc, "reason", None) or exc.strerror or exc)
+
+
+def ca_bundle() -> str:
+    """Where the CA certificates come from, as httpx looks for them."""
+    for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        if os.environ.get(variable):
+            return f"{os.environ[variable]} ({variable})"
+    import certifi
+
+    return f"{certifi.where()} (certifi)"
+
+
+def _client(config: GladlyInstance, token: str) -> httpx.Client:
     return bound_exchanges(
         httpx.Client(
             base_url=config.base_url + "/api/v1",
