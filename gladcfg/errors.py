@@ -200,15 +200,30 @@ class Problem:
     def location(self) -> str:
         if self.file is None:
             return ""
+        file = path_shown(self.file)
         if self.line is None:
-            return self.file
+            return file
         if self.column is None:
-            return f"{self.file}:{self.line}"
-        return f"{self.file}:{self.line}:{self.column}"
+            return f"{file}:{self.line}"
+        return f"{file}:{self.line}:{self.column}"
 
     def key(self) -> tuple[object, ...]:
         """Identity of a finding regardless of which instances it was found in."""
         return (self.file, self.line, self.column, self.address, self.message, self.severity)
+
+
+def path_shown(path: str) -> str:
+    """A file name as a message shows it: a byte that is not UTF-8 (which Python keeps as a
+    lone surrogate) as ``\\xe9``, a character that would not show as itself (a bidi
+    override reverses the line in a terminal) escaped as names are."""
+    if path.isascii() and path.isprintable():
+        return path
+    from gladcfg.model.names import escaped
+
+    return "".join(
+        f"\\x{ord(char) - 0xDC00:02x}" if 0xDC80 <= ord(char) <= 0xDCFF else escaped(char)
+        for char in path
+    )
 
 
 def merge_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -123,3 +123,23 @@ instances:
             result.stderr
         )
         assert "internal error" not in result.output and "t0ken-value" not in result.output
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names not in UTF-8")
+def test_file_names_not_in_utf8_or_holding_bidi_controls_are_shown_escaped(
+    root: Path, run_cli: RunCli
+) -> None:
+    latin1 = os.fsencode(root / "config") + b"/caf\xe9.yaml"
+    with open(latin1, "w", encoding="utf-8") as file:
+        file.write("teams:\n  x: {descriptio: one}\n")
+    (root / "config" / "ev\u202eil.yaml").write_text("teams:\n  y: {descriptio: two}\n")
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1, result.output
+    assert "config/caf\\xe9.yaml:2:7: error: teams.x.descriptio: unknown field" in result.stderr
+    assert "config/ev\\u202eil.yaml:2:7: error: teams.y.descriptio" in result.stderr
+    assert "\u202e" not in result.output and "internal error" not in result.output
+    with open(latin1, "w", encoding="utf-8") as file:
+        file.write("teams:\n  x: {description: one}\n")
+    (root / "config" / "ev\u202eil.yaml").write_text("teams:\n  y: {description: two}\n")
+    assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
+    assert run_cli("-C", root, "plan", "--detailed-exitcode").exit_code == 0

@@ -101,7 +101,9 @@ def match_resource_files(root: Path, patterns: Sequence[str]) -> tuple[Match, li
                     outside.append(prefix + name)
         for name in filenames:
             rel = prefix + name
-            hits = [index for index, rx in regexes if rx.fullmatch(rel)]
+            # A name that is not UTF-8 holds lone surrogates, which RE2 cannot take.
+            matched = rel if rel.isascii() else _matchable(rel)
+            hits = [index for index, rx in regexes if rx.fullmatch(matched)]
             if not hits:
                 continue
             used.update(hits)
@@ -111,6 +113,11 @@ def match_resource_files(root: Path, patterns: Sequence[str]) -> tuple[Match, li
                 outside.append(rel)
     empty = [i for i, _ in regexes if i not in used]
     return Match(sorted(found), escapes, empty), sorted(outside)
+
+
+def _matchable(rel: str) -> str:
+    """``rel`` as globs match it: a byte that is not UTF-8 stands as U+FFFD."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _inside(path: Path, root_real: Path) -> bool:

@@ -20,7 +20,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from gladcfg.errors import PlanFileError
+from gladcfg.errors import PlanFileError, path_shown
 from gladcfg.fieldpath import format_path
 from gladcfg.model.names import escaped
 from gladcfg.plan.diff import MISSING, changed_paths, value_at
@@ -97,7 +97,7 @@ def _rows(change: Change) -> list[tuple[str, Any, Any]]:
 
 def _where(address: str, files: Mapping[str, str]) -> str:
     file = files.get(address)
-    return f" ({escaped(file)})" if file else ""
+    return f" ({path_shown(file)})" if file else ""
 
 
 def _not_made(change: Change, files: Mapping[str, str]) -> str:
