@@ -68,8 +68,11 @@ class Progress:
     def _line(self, outcome: Outcome) -> str:
         symbol, _ = SYMBOLS[outcome.change.action]
         status = click.style(f"{outcome.status.value:<8}", fg=_STYLE[outcome.status])
-        reason = f": {outcome.reason}" if outcome.reason else ""
-        return f"{self._prefix}{status} {symbol} {outcome.change.address}{reason}"
+        address = outcome.change.address
+        # A reason that names the object already (raised where no line names it) says it once.
+        reason = (outcome.reason or "").removeprefix(f"{address}: ")
+        reason = f": {reason}" if reason else ""
+        return f"{self._prefix}{status} {symbol} {address}{reason}"
 
     def report(self, report: ApplyReport, plan: Plan) -> None:
         applied, failed, skipped = (report.of(s) for s in Status)

@@ -75,6 +75,8 @@ def test_a_secret_that_is_not_set_fails_its_change_and_names_the_variable(
     result = run_cli("-C", root, "apply", "-i", "staging", "--auto-approve")
     assert result.exit_code == 1
     assert "the environment variable HOOK_KEY (headers_env.X-Key) is not set" in result.output
+    assert "webhooks.events: the environment variable HOOK_KEY" in result.output
+    assert "webhooks.events: webhooks.events" not in result.output  # the address said once
     assert "Traceback" not in result.output and "pa55-w0rd-S3cret" not in result.output
     assert "webhooks" not in stored(root)["objects"]
 
