@@ -53,7 +53,10 @@ def language_twins(
             continue
         seen: dict[str, str] = {}
         for written in raw:
-            language = normalise_language(written)  # valid: the model was built from it
+            try:
+                language = normalise_language(written)
+            except (ValueError, TypeError):  # reported already; the answer was kept without it
+                continue
             if language in seen:
                 yield source.problem(
                     f"'{written}' is the language '{language}', already given as "

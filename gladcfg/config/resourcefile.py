@@ -123,7 +123,7 @@ def _keep_partial(
 def _lenient(model: type[M], body: Any) -> M | None:
     """``body`` as ``model``, without the fields (or, in lists, the items) that fail
     validation; None when that still fails."""
-    for _ in range(3):  # an item dropped can make its list too short: then the list goes
+    for _ in range(6):  # an item dropped can make its list too short: then the list goes
         try:
             return model.model_validate(body)
         except ValidationError as exc:
@@ -137,25 +137,51 @@ def _lenient(model: type[M], body: Any) -> M | None:
 
 
 def _without_errors(body: dict[Any, Any], errors: Sequence[ErrorDetails]) -> dict[Any, Any] | None:
-    """``body`` without what ``errors`` point at; None when that removes nothing."""
-    dropped: set[Any] = set()
-    items: dict[Any, set[int]] = {}
+    """``body`` without what ``errors`` point at, each removed as deep as it is found (one
+    day's range, not the whole week; one language, not the list); None when that removes
+    nothing."""
+    removals: dict[tuple[Any, ...], set[Any]] = {}
     for error in errors:
-        loc = error["loc"]
-        if not loc or loc[0] not in body:
-            continue  # the whole model's, or a required field missing: nothing to remove
-        value = body[loc[0]]
-        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(value, list):
-            items.setdefault(loc[0], set()).add(loc[1])
-        else:
-            dropped.add(loc[0])
-    if not dropped and not items:
+        path = _present(body, error["loc"])
+        if path:  # empty: the whole model's, or a required field missing: nothing to remove
+            removals.setdefault(path[:-1], set()).add(path[-1])
+    if not removals:
         return None
-    kept = {key: value for key, value in body.items() if key not in dropped}
-    for key, bad in items.items():
-        if key in kept:
-            kept[key] = [item for index, item in enumerate(kept[key]) if index not in bad]
+    kept: dict[Any, Any] = _pruned(body, (), removals)
     return kept
+
+
+def _present(body: Any, loc: Sequence[Any]) -> tuple[Any, ...]:
+    """The longest start of ``loc`` that is a path into ``body`` (pydantic adds steps of its
+    own, such as a union's member, that the data does not have)."""
+    path: list[Any] = []
+    value = body
+    for step in loc:
+        in_dict = isinstance(value, dict) and step in value
+        if not (in_dict or (isinstance(value, list) and isinstance(step, int) and step >= 0)):
+            break
+        if not in_dict and step >= len(value):
+            break
+        value = value[step]
+        path.append(step)
+    return tuple(path)
+
+
+def _pruned(value: Any, path: tuple[Any, ...], removals: dict[tuple[Any, ...], set[Any]]) -> Any:
+    drop = removals.get(path, set())
+    if isinstance(value, dict):
+        return {
+            key: _pruned(item, (*path, key), removals)
+            for key, item in value.items()
+            if key not in drop
+        }
+    if isinstance(value, list):
+        return [
+            _pruned(item, (*path, index), removals)
+            for index, item in enumerate(value)
+            if index not in drop
+        ]
+    return value
 
 
 @functools.cache

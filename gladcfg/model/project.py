@@ -339,15 +339,22 @@ class Project(Model):
     def _one_instance_per_tenant(cls, instances: dict[str, Instance]) -> dict[str, Instance]:
         # Two names for one instance would make each one's objects the other's unmanaged
         # ones, and an apply to one a change to both: tenant isolation is a promise.
-        seen: dict[str, str] = {}
+        # Every clash is named at once: one found never hides another.
+        by_tenant: dict[str, list[str]] = {}
         for name, instance in instances.items():
-            tenant = instance.tenant(name)
-            if tenant in seen:
-                raise ValueError(
-                    f"'{seen[tenant]}' and '{name}' are both {tenant}: each instance "
-                    "needs its own (give one another path: or base_url:)"
-                )
-            seen[tenant] = name
+            by_tenant.setdefault(instance.tenant(name), []).append(name)
+        clashes = [
+            f"{' and '.join(repr(name) for name in names)} are all {tenant}"
+            if len(names) > 2
+            else f"{names[0]!r} and {names[1]!r} are both {tenant}"
+            for tenant, names in by_tenant.items()
+            if len(names) > 1
+        ]
+        if clashes:
+            raise ValueError(
+                "; ".join(clashes) + ": each instance needs its own (give one another "
+                "path: or base_url:)"
+            )
         return instances
 
     def policy_of(self, instance: str) -> Policy:
