@@ -30,6 +30,12 @@ Interval = tuple[int, int]  # [start, end) in minutes from the start of the week
 
 @dataclass(frozen=True)
 class Gap:
+    """One coverage gap: one language with no open inbox over one stretch (as long as it
+    lasts) of the hours ``target`` covers. A stretch that leaves three languages without an
+    inbox is three gaps. This is the one count of gaps: the coverage text and JSON, status
+    and the report all count ``Coverage.gaps``, and group them by stretch only to show
+    them."""
+
     language: str
     start: int
     end: int

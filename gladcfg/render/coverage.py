@@ -40,7 +40,9 @@ def _title(coverage: Coverage) -> str:
 def _grid(coverage: Coverage, bold: Callable[[str], str]) -> list[str]:
     """The legend, then per day a row of hour cells for each language and inbox."""
     rows = [*coverage.languages, *coverage.inboxes]
-    width = max((len(name) for name in rows), default=0) + 6
+    # The widest of a day's label and an indented row name, and two spaces before the hours.
+    label = len(f"{coverage.week_start:%a %Y-%m-%d}")
+    width = max(label, 4 + max((len(name) for name in rows), default=0)) + 2
     lines = [f"{FULL} open the whole hour  {PART} open part of it  {CLOSED} closed"]
     for day in range(7):
         date = coverage.at(day * 1440)
@@ -61,7 +63,8 @@ def _findings(coverage: Coverage, bold: Callable[[str], str]) -> list[str]:
         stretches: dict[tuple[int, int], list[str]] = {}
         for gap in coverage.gaps:
             stretches.setdefault((gap.start, gap.end), []).append(gap.language)
-        lines.append(bold(f"Gaps ({len(stretches)}): no inbox open for the language"))
+        count = f"{len(coverage.gaps)}, in {len(stretches)} stretch(es)"
+        lines.append(bold(f"Gaps ({count}): no inbox open for the language"))
         for (first, last), languages in sorted(stretches.items()):
             start, end = coverage.at(first), coverage.at(last)
             lines.append(

@@ -74,7 +74,8 @@ class Grid:
     languages: list[Day]
     inboxes: list[Day]
     inbox_count: int
-    gaps: list[GapLine]
+    gaps: list[GapLine]  # grouped by stretch and cause
+    gap_count: int  # gaps counted as everywhere (:class:`~gladcfg.coverage.Gap`)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,26 @@ class Sun:
     days: list[Day]
     missed: list[str]  # nobody covers it, though some instance promises it
     unpromised: list[str]  # nobody covers it, and no instance promises it
+
+
+def anchors(names: list[str]) -> dict[str, str]:
+    """Each instance's anchor in the page, from its name: letters, digits, ``-`` and ``_``
+    kept, anything else (``.``, spaces, other scripts, bidi controls) as its code point, so
+    two names never share one (``prod.us`` is ``prod-2e-us``, ``prod-us`` itself); one
+    that would still clash (a name spelt as another's escape) takes a number."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        slug = "i-" + "".join(
+            char if (char.isascii() and (char.isalnum() or char in "-_")) else f"-{ord(char):x}-"
+            for char in name
+        )
+        anchor, number = slug, 2
+        while anchor in taken:
+            anchor, number = f"{slug}-{number}", number + 1
+        taken.add(anchor)
+        found[name] = anchor
+    return found
 
 
 def render_report_html(report: FleetReport) -> str:
@@ -110,6 +131,7 @@ def render_report_html(report: FleetReport) -> str:
         style=style,
         style_hash=base64.b64encode(digest).decode(),
         keys=keys,
+        anchor=anchors([record.name for record in report.instances]),
         level=level,
         grids=grids,
         plan_view=plan_view,
@@ -194,6 +216,7 @@ def grid(week: Week) -> Grid:
         inboxes=days(document["inboxes"], gapped=False),
         inbox_count=len(document["inboxes"]),
         gaps=lines,
+        gap_count=len(coverage.gaps),
     )
 
 

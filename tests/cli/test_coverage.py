@@ -53,7 +53,7 @@ def test_removing_one_regions_hours_opens_a_gap(example: Path, run_cli: RunCli) 
     # Between APAC closing (10:00 UTC) and the Americas opening (13:00 UTC, winter).
     for day in ("Mon 2026-11-09", "Fri 2026-11-13"):
         assert f"  {day} 10:00 → {day[:3]} 13:00 UTC (3h): en-US, es-US, fr-CA" in result.stdout
-    assert "Gaps (5): no inbox open for the language" in result.stdout
+    assert "Gaps (15, in 5 stretch(es)): no inbox open for the language" in result.stdout
 
 
 def test_holidays_count(example: Path, run_cli: RunCli) -> None:
