@@ -264,7 +264,7 @@ def test_the_keyboard_reaches_everything(browser: Any, reports: dict[str, Path])
         reached.append(focused())
     summaries = [r for r in reached if r["tag"] == "SUMMARY"]
     assert any(r["text"].startswith("What apply would change") for r in summaries)
-    assert any(r["href"] == "#i2" for r in reached)  # the fleet table's links
+    assert any(r["href"] == "#i-prod-us" for r in reached)  # the fleet table's links
     # Enter on a focused summary opens its details.
     browser.execute_script("document.querySelector('details.plan > summary').focus()")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
