@@ -213,17 +213,17 @@ class Problem:
 
 
 def path_shown(path: str) -> str:
-    """A file name as a message shows it: a byte that is not UTF-8 (which Python keeps as a
-    lone surrogate) as ``\\xe9``, a character that would not show as itself (a bidi
-    override reverses the line in a terminal) escaped as names are."""
-    if path.isascii() and path.isprintable():
-        return path
+    """A file name as a message shows it: escaped as names are (a bidi override would
+    reverse the line in a terminal), a byte that is not UTF-8 as ``\\xe9``."""
     from gladcfg.model.names import escaped
 
-    return "".join(
-        f"\\x{ord(char) - 0xDC00:02x}" if 0xDC80 <= ord(char) <= 0xDCFF else escaped(char)
-        for char in path
-    )
+    return escaped(path)
+
+
+def under_instance(instance: str, error: Exception | None) -> str:
+    """The message of ``error`` shown under its instance's name, which it need not repeat
+    (an error raised where no heading names the instance begins with it)."""
+    return str(error or "").removeprefix(f"instance '{instance}': ")
 
 
 def merge_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -1,5 +1,7 @@
-"""Messages that tell the truth, in plain words: no internal error for a closed stdin or a
-week past the calendar, no help cut short, no pointer to a plan file that was never saved."""
+"""Messages that tell the truth, in plain words: no internal error for a closed stdin, an
+unusable CA bundle, a file name not in UTF-8 or a week past the calendar; no Python in a
+template's error; file names escaped alike wherever they are shown; no help cut short; no
+pointer to a plan file that was never saved; an object or instance named once."""
 
 from __future__ import annotations
 
@@ -87,9 +89,16 @@ def test_the_markdown_points_to_the_plan_file_only_when_there_is_one(
         ("{{ lipsum(1000) }}", "lipsum makes at most"),
         (
             '{{ "".__class__ }}',
-            "access to attribute '__class__' of 'str' object is unsafe: templates",
+            "access to attribute '__class__' of text is unsafe: templates cannot reach",
         ),
         ("{{ 1 / 0 }}", "a division by zero"),
+        ("{{ 10 ** 10000 }}", "a number of more than 4,300 digits cannot be written as text"),
+        ('{{ "a" | round }}', "text cannot be rounded"),
+        ("{{ none | length }}", "none has no length"),
+        ('{{ 1 + "a" }}', "+ cannot combine a number and text"),
+        ("{% for x in 5 %}{% endfor %}", "a number cannot be looped over or listed"),
+        ('{{ "ab"[1:"b"] }}', "a slice [start:end] takes whole numbers"),
+        ('{{ lipsum("many") }}', "lipsum takes a whole number of paragraphs, not text"),
     ],
 )
 def test_template_errors_are_in_plain_words(
@@ -99,7 +108,7 @@ def test_template_errors_are_in_plain_words(
     result = run_cli("-C", root, "validate")
     assert result.exit_code == 1
     assert f"config/t.yaml:3: error: template: {message}" in result.stderr, result.stderr
-    for internal in ("Error:", "MAX_RANGE", ".;"):
+    for internal in ("Error:", "MAX_RANGE", ".;", "sys.", "'int'", "'str'", "NoneType", "object"):
         assert internal not in result.stderr
 
 
@@ -143,3 +152,63 @@ def test_file_names_not_in_utf8_or_holding_bidi_controls_are_shown_escaped(
     (root / "config" / "ev\u202eil.yaml").write_text("teams:\n  y: {description: two}\n")
     assert run_cli("-C", root, "apply", "--auto-approve").exit_code == 0
     assert run_cli("-C", root, "plan", "--detailed-exitcode").exit_code == 0
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names not in UTF-8")
+def test_a_file_name_is_escaped_the_same_way_in_every_message(
+    root: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    latin1 = os.fsencode(root / "config") + b"/a\xe9.yaml"  # sorted before base.yaml
+    with open(latin1, "w", encoding="utf-8") as file:
+        file.write("teams:\n  tier1: {}\n")
+    result = run_cli("-C", root, "validate")
+    assert result.exit_code == 1, result.output
+    # The file a message names is written as its location would be.
+    assert "is already declared in config/a\\xe9.yaml:2;" in result.stderr, result.stderr
+    os.remove(latin1)
+    for typed in ("ev\u202eil", os.fsdecode(b"caf\xe9")):
+        missing = run_cli("-C", tmp_path / typed, "validate")
+        assert missing.exit_code == 1
+        assert "\u202e" not in missing.stderr and "\\udc" not in missing.stderr
+        assert f"no gladcfg.yaml in {tmp_path}/" in missing.stderr
+        assert ("ev\\u202eil" if "\u202e" in typed else "caf\\xe9") in missing.stderr
+    planned = run_cli("-C", root, "plan", "--format", "json", "--target", "teams.*")
+    saved = render_markdown(parse_plan(planned.stdout), limit=700, saved_as="caf\udce9\u202e.json")
+    assert "`gladcfg show 'caf\\xe9\\u202e.json' --format json`" in saved
+
+
+def test_a_missing_secret_names_its_object_and_its_instance_once(
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fleet = """\
+version: 1
+resources: ["config/**/*.yaml"]
+instances:
+  staging: {}
+  prod: {adapter: gladly, base_url: "https://acme.gladly.com", user: ops@acme.example,
+         token_env: ACME_PROD_TOKEN}
+"""
+    hook = """\
+webhooks:
+  events:
+    url: https://hooks.example.com/gladly
+    events: [CONVERSATION/CLOSED]
+    headers_env: {X-Key: ACME_HOOK_KEY}
+"""
+    root = make_project({"config/hooks.yaml": hook}, project_yaml=fleet)
+    monkeypatch.delenv("ACME_PROD_TOKEN", raising=False)
+    monkeypatch.delenv("ACME_HOOK_KEY", raising=False)
+    applied = run_cli("-C", root, "apply", "-i", "staging", "--auto-approve")
+    assert applied.exit_code == 1
+    assert "webhooks.events: the environment variable ACME_HOOK_KEY" in applied.stdout
+    assert "webhooks.events: webhooks.events" not in applied.output
+    token = "the environment variable ACME_PROD_TOKEN (its API token) is not set"
+    alone = run_cli("-C", root, "plan", "-i", "prod")
+    assert alone.exit_code == 1 and f"error: instance 'prod': {token}" in alone.stderr
+    text = run_cli("-C", root, "plan", "--all")
+    assert f"prod:\nerror: {token}\n" in text.stderr
+    documents = json.loads(run_cli("-C", root, "plan", "--all", "--format", "json").stdout)
+    assert {"instance": "prod", "error": token} in documents
+    status = run_cli("-C", root, "status", "--all")
+    assert f"prod: error\n  {token}" in status.stdout
+    assert "instance 'prod'" not in text.stderr + status.output

@@ -56,10 +56,20 @@ def _configure_logging(verbose: int) -> None:
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_ShownFormatter("%(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+
+
+class _ShownFormatter(logging.Formatter):
+    """Log lines as errors are shown: a path or value they quote (a file name holding a
+    bidi override, or bytes that are not UTF-8) escaped, never able to reorder the line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from gladcfg.cli.output import shown_lines
+
+        return shown_lines(super().format(record))
 
 
 def _register() -> None:
@@ -132,7 +142,13 @@ def _run(args: list[str], *, verbose: bool, color: bool | None) -> int:
     except click.exceptions.Abort:  # a prompt met Ctrl-C, SIGTERM or the end of its input
         return _stopped(interrupts.received() or signal.SIGINT)
     except click.ClickException as exc:
-        exc.show()
+        import io
+
+        from gladcfg.cli.output import shown_lines
+
+        shown = io.StringIO()
+        exc.show(file=shown)  # it quotes what was typed (a path, a value): shown escaped
+        click.echo(shown_lines(shown.getvalue()), err=True, nl=False, color=color)
         return EXIT_ERROR
     except KeyboardInterrupt as exc:
         return _stopped(signal.SIGTERM if isinstance(exc, interrupts.Terminated) else signal.SIGINT)
@@ -147,8 +163,10 @@ def _run(args: list[str], *, verbose: bool, color: bool | None) -> int:
             import traceback
 
             traceback.print_exc()
+        from gladcfg.cli.output import shown_lines
+
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc}"
+            f"internal error: {type(exc).__name__}: {shown_lines(str(exc))}"
             + ("" if verbose else " (run with -v for details)"),
             err=True,
             color=color,

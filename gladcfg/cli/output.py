@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gladcfg.errors import ConfigError, GladcfgError, Problem
+from gladcfg.errors import ConfigError, GladcfgError, Problem, under_instance
 
 if TYPE_CHECKING:
     from gladcfg.engine.fleet import InstanceResult
@@ -21,8 +21,8 @@ def format_problem(problem: Problem, all_instances: Collection[str] = ()) -> str
     styled = click.style(severity, fg="red" if problem.is_error else "yellow", bold=True)
     parts = [f"{where}: " if where else "", f"{styled}: "]
     if problem.address:
-        parts.append(click.style(problem.address, bold=True) + ": ")
-    parts.append(problem.message)
+        parts.append(click.style(shown_lines(problem.address), bold=True) + ": ")
+    parts.append(shown_lines(problem.message))
     if problem.instances and set(problem.instances) != set(all_instances):
         parts.append(click.style(f" [{', '.join(problem.instances)}]", dim=True))
     return "".join(parts)
@@ -48,14 +48,32 @@ def report_error(exc: GladcfgError, *, color: bool | None = None) -> None:
         summary = count(errors, "error") + (f", {count(warnings, 'warning')}" if warnings else "")
         click.echo(click.style(f"invalid: {summary}", fg="red", bold=True), err=True, color=color)
         return
-    click.echo(f"{click.style('error', fg='red', bold=True)}: {exc}", err=True, color=color)
+    _echo_error(str(exc), color)
+
+
+def _echo_error(message: str, color: bool | None) -> None:
+    error = click.style("error", fg="red", bold=True)
+    click.echo(f"{error}: {shown_lines(message)}", err=True, color=color)
+
+
+def shown_lines(text: str) -> str:
+    """``text`` with what would not show as itself escaped, line by line: a message quotes
+    paths and values the user gave, which may hold bytes that are not UTF-8 or a bidi
+    override that reverses the line in a terminal."""
+    if text.isascii() and text.isprintable():
+        return text
+    from gladcfg.model.names import escaped  # not at the top: it imports the models
+
+    return "\n".join(escaped(line) for line in text.split("\n"))
 
 
 def echo_instance_error(instance: str, error: GladcfgError | None, *, color: bool | None) -> None:
     """One instance of a fleet failed: say which, then the error as usual."""
-    click.echo(click.style(f"{instance}:", bold=True), err=True, color=color)
-    if error is not None:
+    click.echo(click.style(f"{shown_lines(instance)}:", bold=True), err=True, color=color)
+    if isinstance(error, ConfigError):
         report_error(error, color=color)
+    elif error is not None:
+        _echo_error(under_instance(instance, error), color)
 
 
 def fleet_summary(results: Sequence[InstanceResult[Plan]], format_: str) -> str:
@@ -79,7 +97,7 @@ def fleet_summary(results: Sequence[InstanceResult[Plan]], format_: str) -> str:
 def error_document(instance: str, error: GladcfgError | None) -> dict[str, Any]:
     """A fleet member that failed, for JSON output: the error and, for invalid files,
     every problem as ``file:line:col: severity: address: message``."""
-    document: dict[str, Any] = {"instance": instance, "error": str(error)}
+    document: dict[str, Any] = {"instance": instance, "error": under_instance(instance, error)}
     if isinstance(error, ConfigError):
         document["problems"] = [click.unstyle(format_problem(p)) for p in error.problems]
     return document

@@ -21,6 +21,7 @@ from typing import Any
 from gladcfg.config.budget import BINOPS, BudgetExceeded, Guard, checkpoint, memory_message
 from gladcfg.config.files import read_text
 from gladcfg.config.templatecache import TemplateCache, default_folder
+from gladcfg.config.templatewords import plain, value_words
 from gladcfg.errors import FileProblem, TemplateProblem
 from gladcfg.model.project import RenderBudget
 from gladcfg.model.types import suggest
@@ -155,7 +156,7 @@ class Renderer:
             raise TemplateProblem(f"template: {message}{hint}", _template_line(exc, rel)) from None
         except SecurityError as exc:
             raise TemplateProblem(
-                f"template: {str(exc).rstrip('.')}: templates cannot reach Python internals, "
+                f"template: {plain(exc)}: templates cannot reach Python internals, "
                 "files or the environment",
                 _template_line(exc, rel),
             ) from None
@@ -354,7 +355,7 @@ def _render_bounded(template: Any, context: Mapping[str, Any]) -> str:
 
 def _include_problem(name: object) -> str | None:
     if not isinstance(name, str):
-        return f"an include names a file by a string, not {type(name).__name__}"
+        return f"an include names a file by its path as text, not {value_words(name)}"
     if len(name) > MAX_INCLUDE_NAME:
         return f"an include name is {len(name)} characters long; the limit is {MAX_INCLUDE_NAME}"
     bad = _UNSAFE_NAME.search(name)
@@ -363,27 +364,13 @@ def _include_problem(name: object) -> str | None:
     return None
 
 
-def plain(exc: Exception) -> str:
-    """What went wrong in a template, in words rather than Python's exception names."""
-    text = str(exc).rstrip(".")
-    if isinstance(exc, OverflowError) and "MAX_RANGE" in text:
-        from jinja2.sandbox import MAX_RANGE
-
-        return f"range() of more than {MAX_RANGE:,} numbers is refused"
-    if isinstance(exc, KeyError):
-        return f"no key {text} in the mapping"
-    if isinstance(exc, IndexError):
-        return f"an index past the end of a list ({text})"
-    if isinstance(exc, ZeroDivisionError):
-        return "a division by zero"
-    return text or "the template could not be rendered"
-
-
 def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
     from jinja2.utils import generate_lorem_ipsum
 
-    if not isinstance(n, int) or n > MAX_LIPSUM_PARAGRAPHS:
-        raise ValueError(f"lipsum makes at most {MAX_LIPSUM_PARAGRAPHS} paragraphs")
+    if not isinstance(n, int):
+        raise ValueError(f"lipsum takes a whole number of paragraphs, not {value_words(n)}")
+    if n > MAX_LIPSUM_PARAGRAPHS:
+        raise ValueError(f"lipsum makes at most {MAX_LIPSUM_PARAGRAPHS} paragraphs, not {n:,}")
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 

@@ -74,7 +74,9 @@ def shown(text: str) -> str:
 
 def escaped(text: str) -> str:
     """``text`` with the characters that do not show as themselves escaped (as Python
-    writes them), so that a message never hides or reorders what it quotes."""
+    writes them), so that a message never hides or reorders what it quotes. A byte that
+    is not UTF-8 in a file name, argument or variable (which Python holds as a lone
+    surrogate, U+DC80 to U+DCFF) shows as that byte: ``caf\\xe9.yaml``."""
     if text.isascii() and text.isprintable():
         return text
     return "".join(_escaped(char) for char in text)
@@ -83,6 +85,8 @@ def escaped(text: str) -> str:
 def _escaped(char: str) -> str:
     if hidden_character(char) is None and (char == " " or not char.isspace()):
         return char
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
     return _code_point(char)
 
 

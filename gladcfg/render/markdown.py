@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 
+from gladcfg.errors import path_shown
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.render.values import (
     ROLLBACK_NOTE,
@@ -131,7 +132,10 @@ def _details(change: Change) -> str | None:
 def _full_plan(plan: Plan, saved_as: str | None) -> str:
     """The command that shows all of ``plan``: of its file, if it was saved to one."""
     if saved_as is not None:
-        return code(f"gladcfg show {shlex.quote(saved_as)} --format json", table=False)
+        # As every message shows a file name: ``code`` alone shows a byte that is not UTF-8
+        # as the surrogate Python holds it in (``\udce9``), not as the byte (``\xe9``).
+        shown = shlex.quote(path_shown(saved_as))
+        return code(f"gladcfg show {shown} --format json", table=False)
     targets = "".join(f" --target {shlex.quote(target)}" for target in plan.targets)
     command = f"gladcfg plan -i {shlex.quote(plan.instance)}{targets} --format json"
     return code(command, table=False)
