@@ -26,6 +26,7 @@ and no user error ever ends in a traceback::
         ├── LockedError          the instance is busy (another writer held it too long)
         ├── GoneError            the object no longer exists: plan again
         ├── ChangedError         the object changed since it was read: plan again
+        ├── ExistsError          a create found the name taken (made meanwhile, or unseen)
         ├── AuthError            the credentials were refused (HTTP 401/403)
         ├── NotFoundError        no such object (HTTP 404): absent, or gone
         ├── BadResponseError     an answer that is not what the API documents
@@ -154,6 +155,13 @@ class GoneError(AdapterError):
 class ChangedError(AdapterError):
     """The object was changed on the instance since it was read: writing it would overwrite
     someone else's edit."""
+
+
+class ExistsError(AdapterError):
+    """A create (or a rename to a new name) found the name taken on the instance: someone
+    made an object of that name since the plan read it, or the plan never saw it. An apply
+    looks the object up to tell the object it meant to make, made by another apply
+    meanwhile, from a different one."""
 
 
 class AuthError(AdapterError):

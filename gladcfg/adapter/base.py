@@ -14,7 +14,7 @@ import json.scanner
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from gladcfg.errors import AdapterError
 from gladcfg.model.kinds import KINDS
@@ -199,11 +199,26 @@ class Adapter(Protocol):
     def locked(self) -> AbstractContextManager[None]:
         """Held for the length of an apply. Neither adapter has a lock to hold: the mock's
         database serialises each write and refuses one whose object changed since it was
-        read, and Gladly versions what it can; the plan's fingerprint covers the rest."""
+        read (or, for a create, whose name is taken: ``ExistsError``), and Gladly versions
+        what it can. A saved plan's fingerprint covers the rest; a plan made by the same
+        run is rechecked change by change instead (:func:`gladcfg.engine.apply.apply_changes`)."""
         ...
 
     def close(self) -> None:
         """Release connections; the adapter is not used afterwards."""
+        ...
+
+
+@runtime_checkable
+class LooksUp(Protocol):
+    """An adapter that can read one object by name, cheaply and as it is now. When a write
+    finds the instance not as the plan read it (``ExistsError``, ``GoneError``,
+    ``ChangedError``), the apply looks: an instance that already holds what the change
+    makes (another apply made it meanwhile) has the change done, not failed. An adapter
+    without it reports such writes as failed."""
+
+    def lookup(self, kind: str, name: str) -> RemoteObject | None:
+        """The object of ``kind`` named ``name`` as the instance holds it now, or None."""
         ...
 
 

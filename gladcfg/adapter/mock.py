@@ -7,7 +7,9 @@ It behaves like a careful remote so the engine can be tested against it for real
 * every write is one transaction of the store (:mod:`.mockstore`): a write that fails
   changes nothing, one reported done is kept; writers in other processes are serialised by
   the database, and a write names the version of the object it read, so an object someone
-  else changed meanwhile is never overwritten;
+  else changed meanwhile is never overwritten; a create of a name taken meanwhile is an
+  :class:`~gladcfg.errors.ExistsError`, and ``lookup`` reads the one object, so an
+  apply tells the object another apply made from a different one;
 * it can play a less capable API (``read_only``, ``hidden``) and inject faults
   (``fail_every``, ``rate_limit_every``, ``latency_ms``).
 """
@@ -123,6 +125,12 @@ class MockAdapter:
 
     def delete(self, kind: str, obj: RemoteObject) -> None:
         self._writing(kind).delete(obj, kind)
+
+    def lookup(self, kind: str, name: str) -> RemoteObject | None:
+        """One object as the store holds it now (:class:`~gladcfg.adapter.base.LooksUp`):
+        one query, as a read of one object by id is one request to an API."""
+        self._pause()
+        return self._opened().get(kind, name)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from gladcfg.fileio import real_path
 APPLICATION_ID = 0x676C6164  # "glad": tells gladcfg's databases from other programs'
 FORMAT = 1
 BUSY_TIMEOUT_SECONDS = 30.0
+WAL_RETRY_SECONDS = 0.01
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 _SCHEMA = (
@@ -67,7 +69,7 @@ def open_database(path: Path, where: str, *, instance: str) -> sqlite3.Connectio
         # Small pages: a write commits a few of them to the log (meta, the object, its key).
         db.execute("PRAGMA page_size = 1024")  # only takes effect in a new database
         _check_or_create(db, where, instance)  # first: another program's file is only read
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db)
         # Committed writes survive the process being killed; a power cut may lose the last
         # ones (never tear the file): the price of not syncing the disk on every write.
         db.execute("PRAGMA synchronous = NORMAL")
@@ -75,6 +77,22 @@ def open_database(path: Path, where: str, *, instance: str) -> sqlite3.Connectio
         db.close()
         raise
     return db
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (it stays so). Two processes opening a new store at once
+    meet in the switch to it, where SQLite answers busy at once instead of calling its busy
+    handler: the switch is tried again, for as long as a write would wait."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(WAL_RETRY_SECONDS)
 
 
 def _check_or_create(db: sqlite3.Connection, where: str, instance: str) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.mockdb import clean_errors, open_database, transaction
-from gladcfg.errors import AdapterError, ChangedError, GoneError
+from gladcfg.errors import AdapterError, ChangedError, ExistsError, GoneError
 from gladcfg.fileio import real_path
 from gladcfg.model.kinds import address_of, references_in, rename_references
 
@@ -144,7 +144,7 @@ class Store:
         with self._transaction() as (db, version, _):
             self._current(db, kind, obj)
             if _row(db, kind, new_name) is not None:
-                raise AdapterError(f"{address_of(kind, new_name)} already exists")
+                raise ExistsError(f"{address_of(kind, new_name)} already exists")
             self._check_references(db, kind, spec)
             db.execute("DELETE FROM refs WHERE kind = ? AND name = ?", (kind, obj.name))
             db.execute(
@@ -285,7 +285,7 @@ def _insert(
             (kind, name, object_id, canonical(spec), version),
         )
     except sqlite3.IntegrityError:
-        raise AdapterError(f"{address_of(kind, name)} already exists") from None
+        raise ExistsError(f"{address_of(kind, name)} already exists") from None
     _add_references(db, kind, name, spec)
 
 

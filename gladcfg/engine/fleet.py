@@ -196,7 +196,9 @@ def apply_fleet(
             confirm(ready)
 
         def work(name: str) -> ApplyReport:
-            return apply_watched(sessions[name], plans[name], parallelism, watch, label=name)
+            return apply_watched(
+                sessions[name], plans[name], parallelism, watch, label=name, fresh=True
+            )
 
         # The instances are applied on worker threads: from here a signal asks each to stop
         # and finish what it started, and the outcome is reported before the run ends.

@@ -2,7 +2,9 @@
 
 Only changes that were applied are undone: a create becomes a delete, an update restores the
 fields it changed, a rename goes back (with the values from before), a delete recreates the
-object. The result is an ordinary saved plan, fingerprinted with the state the apply left and
+object. A change found already done (another apply made it meanwhile) is not this apply's
+to undo: what another apply made, updated or deleted, this one's rollback leaves as it is.
+The result is an ordinary saved plan, fingerprinted with the state the apply left and
 judged by the same safety limits and plan-file checks, so applying it later is refused if
 anything has changed since, or without --force past the limits, like any saved plan.
 
@@ -52,7 +54,7 @@ def rollback_plan(
     changes = [
         change
         for outcome in report.outcomes
-        if outcome.status is Status.APPLIED
+        if outcome.status is Status.APPLIED and not outcome.already
         for change in [undo.of(outcome)]
         if change is not None
     ]

@@ -145,7 +145,8 @@ def apply_instance(
         check_allowed(plan, allow_delete=allow_delete, force=force)
         if confirm is not None:
             confirm([plan.instance])
-        return _finished(plan, apply_watched(session, plan, parallelism, watch, rollback=rollback))
+        applied = apply_watched(session, plan, parallelism, watch, rollback=rollback, fresh=True)
+        return _finished(plan, applied)
 
 
 def apply_saved(
@@ -223,10 +224,13 @@ def apply_watched(
     label: str | None = None,
     rollback: KeepRollback | None = None,
     sources: Sources | None = None,
+    fresh: bool = False,
 ) -> ApplyReport:
-    """Apply and report; stopped by a signal once writing, it still reports, hands over the
-    rollback plan, and then lets the signal end the run (see :mod:`gladcfg.interrupts`).
-    An error after changes were made is raised once they are reported."""
+    """Apply and report (``fresh``: ``plan`` was made by this run, see
+    :func:`~gladcfg.engine.session.apply_plan`); stopped by a signal once writing, it
+    still reports, hands over the rollback plan, and then lets the signal end the run (see
+    :mod:`gladcfg.interrupts`). An error after changes were made is raised once they are
+    reported."""
     progress = watch(plan, label)
     with interrupts.guarded() as stop:
         with progress:
@@ -237,6 +241,7 @@ def apply_watched(
                 rollback=rollback is not None,
                 stop=stop,
                 sources=sources,
+                fresh=fresh,
             )
         progress.report(report, plan)
         if rollback is not None and report.rollback is not None:

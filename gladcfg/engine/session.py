@@ -188,6 +188,7 @@ class Session:
         rollback: bool = False,
         stop: StopRequest | None = None,
         sources: Sources | None = None,
+        fresh: bool = False,
     ) -> ApplyReport:
         """Apply exactly ``plan`` to this instance (:func:`apply_plan`)."""
         return apply_plan(
@@ -198,6 +199,7 @@ class Session:
             rollback=rollback,
             stop=stop,
             sources=sources,
+            fresh=fresh,
         )
 
 
@@ -229,9 +231,16 @@ def apply_plan(
     rollback: bool = False,
     stop: StopRequest | None = None,
     sources: Sources | None = None,
+    fresh: bool = False,
 ) -> ApplyReport:
     """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read
     and, with ``sources``, if the files make exactly ``plan`` of it (a saved plan).
+
+    A ``fresh`` plan (made by this run, moments ago) still applies when another writer
+    changed the instance in between, as two applies of the same files at once do: each
+    change whose object is as planned is sent, one whose object already holds what it
+    makes is done, any other is a conflict (``recheck`` in :func:`apply_changes`). Nothing
+    outside the plan is ever sent, so what was shown and confirmed bounds what is written.
 
     With ``rollback``, the instance is read again before the lock is released and the
     report carries the plan that undoes what was applied (see :mod:`.rollback`), however
@@ -241,14 +250,17 @@ def apply_plan(
     try:
         with adapter.locked():
             remote = adapter.read(plan.read_hints)
-            if remote.fingerprint() != plan.fingerprint:
+            changed = remote.fingerprint() != plan.fingerprint
+            if changed and not fresh:
                 raise RefusedError(
                     f"{plan.instance} is not as this plan found it (fingerprint "
                     f"{plan.fingerprint[:15]}… no longer matches): it changed since this plan "
                     "was made, or this plan file was modified or belongs elsewhere; run plan "
                     "again"
                 )
-            reasons = remote_problems(plan, remote, adapter.access)
+            # The plan's befores are checked against the instance it was made from; once
+            # that changed, each change is checked on its own as it is sent (recheck).
+            reasons = [] if changed else remote_problems(plan, remote, adapter.access)
             if reasons:
                 raise refuse(reasons)
             changes = plan.changes
@@ -263,6 +275,7 @@ def apply_plan(
                 parallelism=parallelism,
                 listener=listener,
                 stop=stop,
+                recheck=changed,
             )
             if rollback:
                 from gladcfg.engine.rollback import rollback_plan

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.adapter.base import Access, RemoteObject
+from gladcfg.adapter.base import Access, LooksUp, RemoteObject
 from gladcfg.adapter.mock import MockAdapter
-from gladcfg.errors import AdapterError, ChangedError, GoneError
+from gladcfg.errors import AdapterError, ChangedError, ExistsError, GoneError
 from gladcfg.model.project import MockInstance
 
 
@@ -62,6 +62,23 @@ def test_vanished_objects_say_plan_again(tmp_path: Path) -> None:
     ):
         with pytest.raises(GoneError, match="no longer exists; plan again"):
             call()
+
+
+def test_a_name_taken_meanwhile_says_so_and_the_object_can_be_looked_up(tmp_path: Path) -> None:
+    """What an apply needs to tell an object another apply made from a different one."""
+    mock, other = adapter(tmp_path), adapter(tmp_path)
+    assert isinstance(mock, LooksUp)
+    assert mock.lookup("teams", "a") is None
+    made = other.create("teams", "a", {"description": "theirs"})
+    mock.create("teams", "b", {})
+    with pytest.raises(ExistsError, match=r"^teams\.a already exists$"):
+        mock.create("teams", "a", {"description": "ours"})
+    with pytest.raises(ExistsError, match=r"^teams\.a already exists$"):
+        mock.rename("teams", mock.read().of("teams")["b"], "a", {})
+    found = mock.lookup("teams", "a")
+    assert found == made and found is not None and found.version == made.version
+    other.delete("teams", made)
+    assert mock.lookup("teams", "a") is None
 
 
 def test_capabilities_are_data(tmp_path: Path) -> None:

@@ -137,6 +137,49 @@ def test_a_writer_waits_for_another_then_gives_up_cleanly(
     assert set(held(tmp_path)["teams"]) == {"a", "c"}
 
 
+class SwitchingAtOnce:
+    """A connection to a store another process is creating at this moment: its switch to WAL
+    is answered busy at once, without SQLite's busy handler, ``times`` times (as two
+    applies starting on a new store at once meet it)."""
+
+    def __init__(self, db: sqlite3.Connection, times: float) -> None:
+        self._db = db
+        self.times = times
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "PRAGMA journal_mode = WAL" and self.times > 0:
+            self.times -= 1
+            busy = sqlite3.OperationalError("database is locked")
+            busy.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+            raise busy
+        return self._db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._db, name)
+
+
+def test_a_new_store_opened_by_two_processes_at_once_waits_for_the_switch_to_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect = mockdb.connect
+    opened: list[SwitchingAtOnce] = []
+    busy = {"times": 3.0}
+
+    def switching(path: Path) -> sqlite3.Connection:
+        opened.append(SwitchingAtOnce(connect(path), busy["times"]))
+        return opened[-1]  # type: ignore[return-value]
+
+    monkeypatch.setattr(mockdb, "connect", switching)
+    monkeypatch.setattr(mockdb, "BUSY_TIMEOUT_SECONDS", 0.2)
+    adapter(tmp_path / "new").create("teams", "a", {})
+    assert opened[0].times == 0
+    (mode,) = opened[0].execute("PRAGMA journal_mode").fetchone()
+    assert mode == "wal" and set(held(tmp_path / "new")["teams"]) == {"a"}
+    busy["times"] = float("inf")  # the other process never finishes: given up, cleanly
+    with pytest.raises(LockedError, match=r"test\.db is busy: another process kept it"):
+        adapter(tmp_path / "stuck").create("teams", "a", {})
+
+
 # -- JSON stores: converted once, on first use -----------------------------------------------
 
 LEGACY = {

@@ -96,16 +96,10 @@ def test_two_applies_at_once_lose_nothing(tmp_path: Path) -> None:
     results = [finish(first), finish(second)]
     for code, output in results:
         assert "Traceback" not in output and "internal error" not in output
-        # The second refuses its stale plan, or proceeds and finds each object the first
-        # made already there.
-        assert code == 0 or (
-            code == 1
-            and ("changed since this plan was made" in output or "already exists" in output)
-        ), output
+        # The second finds each object the first made already there, as the files declare
+        # it: done, not failed.
+        assert code == 0, output
     code, output = finish(gladcfg(root, "plan", "--detailed-exitcode"))
-    if code != 0:  # both stopped on each other: running apply again finishes it
-        assert finish(gladcfg(root, "apply", "--auto-approve"))[0] == 0
-        code, output = finish(gladcfg(root, "plan", "--detailed-exitcode"))
     assert code == 0, output
     assert check_whole(root / ".gladcfg/state/staging.db") == TEAMS + TEAMS // 4
 
