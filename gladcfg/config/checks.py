@@ -8,10 +8,10 @@ checked by every check that does not read them (:func:`_usable`).
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any, cast
 
 from gladcfg.config.desired import Declared, DesiredState
@@ -174,33 +174,59 @@ def _renames(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 def _hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     for declared in _usable(state, "business_hours").values():
         hours = cast(BusinessHours, declared.model)
-        taken: dict[str, list[tuple[int, int, str]]] = {}
-        for spec, ranges in hours.weekly.items():
-            for index, text in enumerate(ranges):
-                start, stop = range_minutes(text)
-                for day in expand_days(spec):
-                    clash = next(
-                        (o for o in taken.get(day, []) if o[0] < stop and start < o[1]), None
-                    )
-                    if clash is not None:
-                        yield declared.source.problem(
-                            f"'{text}' on {day} overlaps '{clash[2]}'",
-                            (*declared.path, "weekly", spec, index),
-                        )
-                        break
-                    taken.setdefault(day, []).append((start, stop, text))
-        dates: set[object] = set()
-        for index, holiday in enumerate(hours.holidays):
-            if holiday.date in dates:
+        yield from _weekly_overlaps(declared, hours)
+        yield from _holiday_problems(declared, hours)
+
+
+def _weekly_overlaps(declared: Declared, hours: BusinessHours) -> Iterator[Problem]:
+    """Each range that overlaps one before it, once, naming every day and range it
+    overlaps. A range that overlaps still counts for the ranges after it, so one overlap
+    never hides the next."""
+    taken: dict[str, list[tuple[int, int, str]]] = {}
+    for spec, ranges in hours.weekly.items():
+        for index, text in enumerate(ranges):
+            start, stop = range_minutes(text)
+            days_by_clash: dict[str, list[str]] = {}  # range overlapped → the days it is
+            for day in expand_days(spec):
+                for other in taken.get(day, []):
+                    if other[0] < stop and start < other[1]:
+                        days_by_clash.setdefault(other[2], []).append(day)
+                taken.setdefault(day, []).append((start, stop, text))
+            if days_by_clash:
                 yield declared.source.problem(
-                    f"{holiday.date} is listed twice", (*declared.path, "holidays", index, "date")
+                    f"'{text}' {_overlaps(days_by_clash)}", (*declared.path, "weekly", spec, index)
                 )
-            dates.add(holiday.date)
-            spans = sorted(range_minutes(r) for r in holiday.hours)
-            if any(a[1] > b[0] for a, b in itertools.pairwise(spans)):
+
+
+def _overlaps(days_by_clash: Mapping[str, list[str]]) -> str:
+    """``on mon, tue overlaps '09:00-12:00' and '10:00-11:00'; on wed overlaps …``"""
+    clashes_by_days: dict[tuple[str, ...], list[str]] = {}
+    for other, days in days_by_clash.items():
+        clashes_by_days.setdefault(tuple(dict.fromkeys(days)), []).append(f"'{other}'")
+    return "; ".join(
+        f"on {', '.join(days)} overlaps {' and '.join(others)}"
+        for days, others in clashes_by_days.items()
+    )
+
+
+def _holiday_problems(declared: Declared, hours: BusinessHours) -> Iterator[Problem]:
+    """A date listed twice, and each range of a holiday that overlaps one before it."""
+    dates: set[date] = set()
+    for index, holiday in enumerate(hours.holidays):
+        where: FieldPath = (*declared.path, "holidays", index)
+        if holiday.date in dates:
+            yield declared.source.problem(f"{holiday.date} is listed twice", (*where, "date"))
+        dates.add(holiday.date)
+        spans: list[tuple[int, int, str]] = []
+        for position, text in enumerate(holiday.hours):
+            start, stop = range_minutes(text)
+            overlapped = [f"'{o[2]}'" for o in spans if o[0] < stop and start < o[1]]
+            if overlapped:
                 yield declared.source.problem(
-                    "holiday hours overlap", (*declared.path, "holidays", index, "hours")
+                    f"'{text}' overlaps {' and '.join(overlapped)} on {holiday.date}",
+                    (*where, "hours", position),
                 )
+            spans.append((start, stop, text))
 
 
 def _addresses(state: DesiredState, _: Invalid) -> Iterator[Problem]:
@@ -326,13 +352,13 @@ def _self_service(state: DesiredState, _: Invalid) -> Iterator[Problem]:
         if content is None:
             return  # unknown answers are reported as references
         lacking = [lang for lang in languages if needed not in content.get(lang, {})]
-        if len(lacking) == len(languages):
+        if not any(needed in given for given in content.values()):
             yield declared.source.problem(f"answer '{name}' has no {needed} content", path)
-        elif lacking:
+        elif lacking:  # an error when none of the languages offered has it
             yield declared.source.problem(
                 f"answer '{name}' has no {needed} content in {', '.join(lacking)}",
                 path,
-                severity=Severity.WARNING,
+                severity=Severity.ERROR if lacking == languages else Severity.WARNING,
             )
 
     entry_points = _usable(state, "entry_points", "channel")

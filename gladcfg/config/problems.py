@@ -7,7 +7,7 @@ import functools
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +28,16 @@ class Source:
 
     ``origin``, for a rendered template, gives the template line of each rendered line, so
     errors point into the file the user edits; it is only called when an error is reported.
+    ``renumbered`` gives, for lists a salvaged model lost items of, the index as written of
+    each item kept, so a path into that model is reported as the file has it.
     """
 
     rel: str
     text: str
     origin: Callable[[], list[int]] | None = field(default=None, compare=False, repr=False)
+    renumbered: Mapping[FieldPath, Sequence[int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @functools.cached_property
     def _template_lines(self) -> list[int] | None:
@@ -41,7 +46,7 @@ class Source:
     def position(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int | None]:
         """1-based line and column of ``path`` in the file as written. For a rendered
         template whose lines moved, the column is left out: it is the rendered one."""
-        line, column = yamlio.locate(self.text, path, key=key)
+        line, column = yamlio.locate(self.text, original_path(self.renumbered, path), key=key)
         lines = self._template_lines
         if lines is None or line > len(lines):
             return line, column
@@ -60,6 +65,7 @@ class Source:
         instance: str | None = None,
     ) -> Problem:
         line, column = self.position(path, key=key)
+        path = original_path(self.renumbered, path)
         return Problem(
             message=escaped(message),  # a quoted value never hides or reorders the report
             file=self.rel,
@@ -69,6 +75,23 @@ class Source:
             severity=severity,
             instances=(instance,) if instance else (),
         )
+
+
+def original_path(
+    renumbered: Mapping[FieldPath, Sequence[int]], path: Sequence[str | int]
+) -> FieldPath:
+    """``path`` into a model whose lists lost items (``renumbered``, see :class:`Source`),
+    as the file has it."""
+    if not renumbered:
+        return tuple(path)
+    written: list[str | int] = []
+    for step in path:
+        kept = renumbered.get(tuple(written))
+        if kept is not None and isinstance(step, int) and 0 <= step < len(kept):
+            written.append(kept[step])
+        else:
+            written.append(step)
+    return tuple(written)
 
 
 def resource_address(path: Sequence[str | int]) -> str | None:

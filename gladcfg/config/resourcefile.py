@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import ValidationError, create_model
@@ -19,8 +19,9 @@ from pydantic_core import ErrorDetails
 
 from gladcfg import yamlio
 from gladcfg.config.duplicates import language_twins
-from gladcfg.config.problems import Source, problems_from_validation
+from gladcfg.config.problems import Source, original_path, problems_from_validation
 from gladcfg.errors import Problem, Severity, YamlError
+from gladcfg.fieldpath import FieldPath
 from gladcfg.model.kinds import KIND_MODELS, KINDS, is_singleton
 from gladcfg.model.names import shown
 from gladcfg.model.project import ResourceFile
@@ -41,6 +42,13 @@ class ParsedFile:
     # Invalid ones whose required fields could not all be read, built without those (None
     # there): the checks that do not read them still run (kind → name → partial model).
     partial: dict[str, dict[str, Resource | Settings]] = field(default_factory=dict)
+    # Where a salvaged model lost list items: each shortened list's path, as written, and
+    # the index as written of each item kept, so checks of it point at what the file says.
+    renumbered: dict[FieldPath, list[int]] = field(default_factory=dict)
+
+    def checked_in(self, source: Source) -> Source:
+        """``source`` for the problems checks find in these models (:attr:`renumbered`)."""
+        return replace(source, renumbered=self.renumbered) if self.renumbered else source
 
 
 def parse_resource_file(source: Source, document: yamlio.Document | YamlError) -> ParsedFile:
@@ -90,7 +98,7 @@ def _salvage(data: dict[Any, Any], parsed: ParsedFile) -> None:
     remembered as declared-but-invalid, so nothing reports it as missing, and kept as a
     partial model where only required fields are lacking."""
     if isinstance(data.get("settings"), dict):
-        settings = _lenient(Settings, data["settings"])
+        settings = _lenient(Settings, data["settings"], ("settings",), parsed)
         if settings is None:
             parsed.invalid.add(("settings", "settings"))
             _keep_partial(parsed, "settings", "settings", Settings, data["settings"])
@@ -104,7 +112,7 @@ def _salvage(data: dict[Any, Any], parsed: ParsedFile) -> None:
             if not is_name(name):
                 parsed.invalid.add((kind, str(name)))
                 continue
-            resource = _lenient(model, body)
+            resource = _lenient(model, body, (kind, name), parsed)
             if resource is None:
                 parsed.invalid.add((kind, name))
                 _keep_partial(parsed, kind, name, model, body)
@@ -115,31 +123,39 @@ def _salvage(data: dict[Any, Any], parsed: ParsedFile) -> None:
 def _keep_partial(
     parsed: ParsedFile, kind: str, name: str, model: type[Resource] | type[Settings], body: Any
 ) -> None:
-    partial = _lenient(_partial_model(model), body)
+    where: FieldPath = ("settings",) if kind == "settings" else (kind, name)
+    partial = _lenient(_partial_model(model), body, where, parsed)
     if partial is not None:
         parsed.partial.setdefault(kind, {})[name] = partial
 
 
-def _lenient(model: type[M], body: Any) -> M | None:
-    """``body`` as ``model``, without the fields (or, in lists, the items) that fail
-    validation; None when that still fails."""
+def _lenient(model: type[M], body: Any, where: FieldPath, parsed: ParsedFile) -> M | None:
+    """``body`` (at ``where`` in the file) as ``model``, without the fields (or, in lists,
+    the items) that fail validation; None when that still fails. The items' indices as
+    written, where lists lost some, go to ``parsed.renumbered``."""
+    renumbered = _Renumbered(where)
     for _ in range(6):  # an item dropped can make its list too short: then the list goes
         try:
-            return model.model_validate(body)
+            built = model.model_validate(body)
         except ValidationError as exc:
             if not isinstance(body, dict):
                 return None
-            pruned = _without_errors(body, exc.errors())
+            pruned = _without_errors(body, exc.errors(), renumbered)
             if pruned is None:
                 return None
             body = pruned
+        else:
+            parsed.renumbered.update(renumbered.kept)
+            return built
     return None
 
 
-def _without_errors(body: dict[Any, Any], errors: Sequence[ErrorDetails]) -> dict[Any, Any] | None:
+def _without_errors(
+    body: dict[Any, Any], errors: Sequence[ErrorDetails], renumbered: _Renumbered
+) -> dict[Any, Any] | None:
     """``body`` without what ``errors`` point at, each removed as deep as it is found (one
     day's range, not the whole week; one language, not the list); None when that removes
-    nothing."""
+    nothing. The lists shortened are recorded in ``renumbered``."""
     removals: dict[tuple[Any, ...], set[Any]] = {}
     for error in errors:
         path = _present(body, error["loc"])
@@ -147,8 +163,33 @@ def _without_errors(body: dict[Any, Any], errors: Sequence[ErrorDetails]) -> dic
             removals.setdefault(path[:-1], set()).add(path[-1])
     if not removals:
         return None
+    for path, dropped in removals.items():
+        value = _at(body, path)
+        if isinstance(value, list):
+            renumbered.shorten(path, [i for i in range(len(value)) if i not in dropped])
     kept: dict[Any, Any] = _pruned(body, (), removals)
     return kept
+
+
+class _Renumbered:
+    """The lists of one model (at ``where`` in its file) that lost items while it was
+    salvaged: by each list's path as written, the index as written of each item kept."""
+
+    def __init__(self, where: FieldPath) -> None:
+        self._where = where
+        self.kept: dict[FieldPath, list[int]] = {}
+
+    def shorten(self, path: tuple[Any, ...], kept: list[int]) -> None:
+        """The list at ``path`` (in the body as pruned so far) keeps the items ``kept``."""
+        written = original_path(self.kept, (*self._where, *path))
+        before = self.kept.get(written)
+        self.kept[written] = kept if before is None else [before[i] for i in kept]
+
+
+def _at(body: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        body = body[step]
+    return body
 
 
 def _present(body: Any, loc: Sequence[Any]) -> tuple[Any, ...]:

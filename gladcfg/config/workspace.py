@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gladcfg import yamlio
+from gladcfg.config.checks import check_desired_state
 from gladcfg.config.desired import Declared, DesiredState
 from gladcfg.config.duplicates import twin, twin_note
 from gladcfg.config.files import match_resource_files, read_text
@@ -38,10 +39,20 @@ from gladcfg.errors import (
     TemplateProblem,
     UnknownInstanceError,
     YamlError,
+    merge_problems,
 )
 from gladcfg.model.kinds import KIND_MODELS, address_of
 from gladcfg.model.names import same_name_key, shown
-from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project
+from gladcfg.model.project import (
+    GladlyInstance,
+    Instance,
+    MockInstance,
+    Place,
+    Project,
+    places_as_written,
+    salvaged_project,
+    valid_resource_globs,
+)
 from gladcfg.model.types import suggest
 
 PROJECT_FILE = "gladcfg.yaml"
@@ -51,9 +62,18 @@ log = logging.getLogger(__name__)
 class Workspace:
     """A project opened from its folder: ``gladcfg.yaml`` validated, resource files found."""
 
-    def __init__(self, root: Path, project: Project, files: list[str], warnings: list[Problem]):
+    def __init__(
+        self,
+        root: Path,
+        project: Project,
+        files: list[str],
+        warnings: list[Problem],
+        declared_instances: Iterable[str] = (),
+    ):
         self.root = root
         self.project = project
+        # Every instance gladcfg.yaml names, valid or not: `instances:` globs match them.
+        self._declared_instances = [*project.instances, *declared_instances]
         self.files = files
         self.warnings = warnings
         self._renderer = Renderer(root, project.render_budget)
@@ -81,48 +101,43 @@ class Workspace:
         except YamlError as exc:
             raise ConfigError([Problem(exc.message, PROJECT_FILE, exc.line, exc.column)]) from None
         problems = duplicate_key_problems(source, document)
+        # What makes sense on its own is checked even when the project is not valid: one
+        # instance's error never hides another's, nor a glob's.
+        problems += _place_problems(source, places_as_written(document.data))
         try:
-            project = Project.model_validate(document.data)
+            project: Project | None = Project.model_validate(document.data)
         except ValidationError as exc:
             problems += problems_from_validation(exc, Project, source, data=document.data)
-            raise ConfigError(problems) from None
-        match, outside = match_resource_files(root, project.resources)
-        for index, why in match.escapes:
-            problems.append(
-                source.problem(f"'{project.resources[index]}' {why}", ("resources", index))
-            )
-        for rel in outside:
-            problems.append(
-                Problem("symlink leaves the project folder and is refused", rel, address=None)
-            )
-        for name, instance in project.instances.items():
-            if isinstance(instance, MockInstance) and instance.path is not None:
-                state = Path(instance.path)
-                if state.is_absolute() or ".." in state.parts:
-                    problems.append(
-                        source.problem(
-                            f"'{instance.path}' leaves the project folder; the state file's "
-                            "path is relative to the project",
-                            ("instances", name, "path"),
-                        )
-                    )
-        warnings = [
-            source.problem(
-                f"'{project.resources[index]}' matches no file",
-                ("resources", index),
-                severity=Severity.WARNING,
-            )
-            for index in match.empty
-        ]
+            project = salvaged_project(document.data)
+        if project is None:
+            globs = valid_resource_globs(document.data)
+            if globs is not None:
+                problems += _resource_problems(root, source, globs)[0]
+            raise ConfigError(merge_problems(problems))
+        found, files = _resource_problems(root, source, project.resources)
+        problems += found
         if any(p.is_error for p in problems):
-            raise ConfigError(problems + warnings)
+            # The resource files are still validated, against what of the project is valid.
+            declared = document.data["instances"]
+            opened = cls(root, project, files, [], [str(name) for name in declared])
+            raise ConfigError(merge_problems(problems + opened.validation_problems()))
         log.info(
             "%s: %d resource file(s), %d instance(s)",
             root,
-            len(match.files),
+            len(files),
             len(project.instances),
         )
-        return cls(root, project, match.files, problems + warnings)
+        return cls(root, project, files, problems)
+
+    def validation_problems(self) -> list[Problem]:
+        """Every problem of every instance's resource files; for a project whose
+        ``gladcfg.yaml`` is in error, whose run reports them with its own."""
+        problems: list[Problem] = []
+        for name in self.project.instances:
+            state, found, invalid = self.load(name)
+            problems += found
+            problems += check_desired_state(state, invalid, self.project.policy_of(name))
+        return problems
 
     def select(self, names: Iterable[str] = ()) -> list[str]:
         """The instances named, checked; all of them when none are named."""
@@ -153,24 +168,33 @@ class Workspace:
         invalid: set[tuple[str, str]] = set()
         settings: Declared | None = None
         resources: dict[str, dict[str, Declared]] = {kind: {} for kind in KIND_MODELS}
-        # Per kind, the NFC form of each name outside ASCII → the name as declared.
-        normal: dict[str, dict[str, str]] = {kind: {} for kind in KIND_MODELS}
-        protected: set[str] = set()
+        # Resources declared with errors in required fields, built without them: a name is
+        # unique per kind across all files, valid or not, so these count as declared too.
         partial: dict[str, dict[str, Declared]] = {}
-        for source, parsed in self._parse(context, name, problems):
+        names = _Names(resources, partial)
+        protected: set[str] = set()
+        for written, parsed in self._parse(context, name, problems):
             problems.extend(replace(p, instances=(name,)) for p in parsed.problems)
+            source = parsed.checked_in(written)
             invalid |= parsed.invalid
             for kind, lacking in parsed.partial.items():
                 for lacking_name, built in lacking.items():
                     if _selected(built.instances, name):
-                        declared = Declared(kind, lacking_name, built, source)
-                        partial.setdefault(kind, {}).setdefault(lacking_name, declared)
+                        here = Declared(kind, lacking_name, built, source)
+                        first = settings if kind == "settings" else None
+                        first = first or names.first(here)
+                        if first is not None:
+                            problems.append(_duplicate(here, first, name))
+                        else:
+                            names.add(here, partial.setdefault(kind, {}))
             if parsed.settings is not None and _selected(parsed.settings.instances, name):
                 here = Declared("settings", "settings", parsed.settings, source)
-                if settings is not None:
-                    problems.append(_duplicate(here, settings, name))
-                else:
-                    settings = here
+                first = settings or names.first(here)
+                if first is not None:
+                    problems.append(_duplicate(here, first, name))
+                # A valid declaration after a partial one is checked in its place: it can be
+                # checked further.
+                settings = settings or here
             for kind, by_name in parsed.resources.items():
                 for resource_name, model in by_name.items():
                     if model.protect:
@@ -178,15 +202,11 @@ class Workspace:
                     if not _selected(model.instances, name):
                         continue
                     here = Declared(kind, resource_name, model, source)
-                    first = resources[kind].get(resource_name)
-                    if first is None and (normal[kind] or not resource_name.isascii()):
-                        first = twin(resources[kind], normal[kind], resource_name)
+                    first = names.first(here)
                     if first is not None:
                         problems.append(_duplicate(here, first, name))
-                    else:
-                        resources[kind][resource_name] = here
-                        if not resource_name.isascii():
-                            normal[kind][same_name_key(resource_name)] = resource_name
+                    if first is None or names.is_partial(first):
+                        names.add(here, resources[kind])
         state = DesiredState(name, settings, resources, frozenset(protected), partial)
         log.info("%s: %d resource(s) declared", name, len(state))
         return state, problems, invalid
@@ -277,10 +297,107 @@ class Workspace:
                 else:
                     parsed = parse_resource_file(source, parsed())
                     parsed.problems.extend(
-                        unmatched_instance_globs(source, parsed, self.project.instances)
+                        unmatched_instance_globs(source, parsed, self._declared_instances)
                     )
                     self._parsed[(source.rel, source.text)] = parsed
                 yield source, parsed
+
+
+def _resource_problems(
+    root: Path, source: Source, resources: list[str]
+) -> tuple[list[Problem], list[str]]:
+    """The problems of the resource globs (warnings among them), and the files they match."""
+    match, outside = match_resource_files(root, resources)
+    problems = [
+        source.problem(f"'{resources[index]}' {why}", ("resources", index))
+        for index, why in match.escapes
+    ]
+    problems += [
+        Problem("symlink leaves the project folder and is refused", rel, address=None)
+        for rel in outside
+    ]
+    problems += [
+        source.problem(
+            f"'{resources[index]}' matches no file",
+            ("resources", index),
+            severity=Severity.WARNING,
+        )
+        for index in match.empty
+    ]
+    return problems, match.files
+
+
+def _place_problems(source: Source, places: Mapping[str, Place]) -> list[Problem]:
+    """Every mock store outside the project, and every tenant more than one instance is."""
+    problems = []
+    by_tenant: dict[str, list[str]] = {}
+    for name, place in places.items():
+        by_tenant.setdefault(place.tenant, []).append(name)
+        if place.field == "path" and place.written is not None:
+            state = Path(place.written)
+            if state.is_absolute() or ".." in state.parts:
+                problems.append(
+                    source.problem(
+                        f"'{place.written}' leaves the project folder; the state file's "
+                        "path is relative to the project",
+                        ("instances", name, "path"),
+                    )
+                )
+    for tenant, names in by_tenant.items():
+        if len(names) > 1:
+            problems.append(_shared_tenant(source, tenant, names, places[names[1]]))
+    return problems
+
+
+def _shared_tenant(source: Source, tenant: str, names: list[str], second: Place) -> Problem:
+    """Two names for one instance would make each one's objects the other's unmanaged ones,
+    and an apply to one a change to both: tenant isolation is a promise. Reported once per
+    tenant, naming every instance, at what makes the second one that tenant."""
+    if len(names) > 2:
+        who = f"{' and '.join(repr(name) for name in names)} are all {tenant}"
+    else:
+        who = f"{names[0]!r} and {names[1]!r} are both {tenant}"
+    written = second.written is not None
+    return source.problem(
+        f"{who}: each instance needs its own (give one another path: or base_url:)",
+        ("instances", names[1], second.field) if written else ("instances", names[1]),
+        key=not written,
+    )
+
+
+class _Names:
+    """The names declared so far for one instance, valid resources and partial ones alike,
+    with the NFC form of each name outside ASCII (two spellings of one name are one)."""
+
+    def __init__(
+        self,
+        resources: Mapping[str, Mapping[str, Declared]],
+        partial: Mapping[str, Mapping[str, Declared]],
+    ) -> None:
+        self._resources = resources
+        self._partial = partial
+        self._normal: dict[str, dict[str, str]] = {}  # kind → NFC form → name as declared
+
+    def first(self, here: Declared) -> Declared | None:
+        """The declaration of ``here``'s name that came before it, if any."""
+        kind, name = here.kind, here.name
+        normal = self._normal.get(kind)
+        for declared in (self._resources.get(kind), self._partial.get(kind)):
+            if declared:
+                first = declared.get(name)
+                if first is None and (normal or not name.isascii()):
+                    first = twin(declared, normal or {}, name)
+                if first is not None:
+                    return first
+        return None
+
+    def is_partial(self, declared: Declared) -> bool:
+        return self._partial.get(declared.kind, {}).get(declared.name) is declared
+
+    def add(self, here: Declared, into: dict[str, Declared]) -> None:
+        into[here.name] = here
+        if not here.name.isascii():
+            self._normal.setdefault(here.kind, {})[same_name_key(here.name)] = here.name
 
 
 def _duplicate(here: Declared, first: Declared, instance: str) -> Problem:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
@@ -15,8 +16,9 @@ from pydantic import (
     JsonValue,
     StringConstraints,
     Tag,
+    TypeAdapter,
+    ValidationError,
     create_model,
-    field_validator,
 )
 
 from gladcfg.model.kinds import KINDS, REGISTRY, is_singleton
@@ -168,11 +170,18 @@ class InstanceBase(Model):
 DEFAULT_STORE = ".gladcfg/state/{instance}.db"  # a mock instance's database, by default
 
 
+StorePath = str | None
+
+
+def _store_path(path: str | None, instance: str) -> str:
+    return posixpath.normpath(path or DEFAULT_STORE.format(instance=instance))
+
+
 class MockInstance(InstanceBase):
     """An instance simulated in a local SQLite database: the embedded default adapter."""
 
     adapter: Literal["mock"] = "mock"
-    path: str | None = Field(
+    path: StorePath = Field(
         default=None,
         description=(
             "SQLite database of the instance, relative to the project; default "
@@ -183,11 +192,7 @@ class MockInstance(InstanceBase):
 
     def store_path(self, instance: str) -> str:
         """The database, relative to the project, as one spelling (``a/../b.db`` is ``b.db``)."""
-        return posixpath.normpath(self.path or DEFAULT_STORE.format(instance=instance))
-
-    def tenant(self, instance: str) -> str:
-        """What this instance is, whatever it is called: its store."""
-        return f"the mock store {self.store_path(instance)}"
+        return _store_path(self.path, instance)
 
     read_only: list[KindName] = Field(
         default_factory=list,
@@ -223,35 +228,52 @@ def shown_url(value: str) -> str:
 
 def _check_base_url(value: str) -> str:
     """Gladly's address, and nothing else: the user and token are separate fields, so
-    credentials in the URL are refused (they would be printed, logged and committed)."""
+    credentials in the URL are refused (they would be printed, logged and committed).
+    Every reason a URL is refused is given at once."""
     shown = shown_url(value)
+    reasons = []
     if "@" in value:
-        raise ValueError(
-            f"{shown} must not carry credentials (user:password@); the API user goes in "
+        reasons.append(
+            "must not carry credentials (user:password@); the API user goes in "
             "'user' and the token in the environment variable named by 'token_env'"
         )
     if "?" in value or "#" in value:
-        raise ValueError(f"{shown} must not have a query string or fragment; give the host only")
+        reasons.append("must not have a query string or fragment; give the host only")
     if any(not c.isprintable() or c.isspace() for c in value):
-        raise ValueError(f"{shown} contains a space or a control character")
+        reasons.append("contains a space or a control character")
+    if reasons:  # the address is not parsed then (a password may hold '/', '?' or ':')
+        scheme = value.partition("://")[0].lower() if "://" in value else ""
+        if scheme not in ("https", "http"):
+            reasons.append("must use https")
+    else:
+        reasons.extend(_address_problems(value))
+    if reasons:
+        raise ValueError(f"{shown} " + ". It also ".join(reasons))
+    return value.rstrip("/")
+
+
+def _address_problems(value: str) -> list[str]:
+    """Why ``value``, free of credentials, query and odd characters, is not an address of
+    Gladly (none when it is one)."""
     try:
         parts = urlsplit(value)
         port = parts.port  # raises ValueError on a port that is not a number in range
     except ValueError as exc:
-        raise ValueError(
-            f"{shown} is not a URL ({exc}); write e.g. https://acme.gladly.com"
-        ) from None
+        return [f"is not a URL ({exc}); write e.g. https://acme.gladly.com"]
     if parts.scheme and parts.scheme not in ("https", "http"):
-        raise ValueError(f"{shown} must use https")
+        return ["must use https"]
     host = parts.netloc.rpartition(":")[0] if port is not None else parts.netloc
     if parts.scheme not in ("https", "http") or not parts.hostname or not _HOST.fullmatch(host):
-        raise ValueError(f"{shown} is not a URL; write e.g. https://acme.gladly.com")
+        return ["is not a URL; write e.g. https://acme.gladly.com"]
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
-        raise ValueError(
-            f"{shown} must use https (plain http is allowed for localhost only): "
+        return [
+            "must use https (plain http is allowed for localhost only): "
             "the API token travels in every request"
-        )
-    return value.rstrip("/")
+        ]
+    return []
+
+
+BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
 
 
 def tenant_url(base_url: str) -> str:
@@ -273,12 +295,8 @@ _DEFAULT_PORTS = {"https": 443, "http": 80}
 class GladlyInstance(InstanceBase):
     """A real Gladly instance, reached over its REST API."""
 
-    def tenant(self, instance: str) -> str:
-        """What this instance is, whatever it is called: the organisation its URL reaches."""
-        return f"the Gladly organisation at {tenant_url(self.base_url)}"
-
     adapter: Literal["gladly"]
-    base_url: Annotated[str, AfterValidator(_check_base_url)]
+    base_url: BaseUrl
     user: EmailAddress = Field(description="The API user's email address.")
     token_env: str = Field(
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
@@ -318,13 +336,15 @@ class RenderBudget(Model):
     )
 
 
+ResourceGlobs = Annotated[list[str], Field(min_length=1)]
+
+
 class Project(Model):
     """``gladcfg.yaml``: where the resource files are, and the instances they configure."""
 
     version: Literal[1]
-    resources: list[str] = Field(
+    resources: ResourceGlobs = Field(
         default_factory=lambda: ["config/**/*.yaml"],
-        min_length=1,
         description="Globs of resource files, relative to the project folder.",
     )
     vars: dict[str, JsonValue] = Field(
@@ -333,29 +353,6 @@ class Project(Model):
     instances: dict[InstanceName, Instance] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
     render_budget: RenderBudget = Field(default_factory=RenderBudget)
-
-    @field_validator("instances")
-    @classmethod
-    def _one_instance_per_tenant(cls, instances: dict[str, Instance]) -> dict[str, Instance]:
-        # Two names for one instance would make each one's objects the other's unmanaged
-        # ones, and an apply to one a change to both: tenant isolation is a promise.
-        # Every clash is named at once: one found never hides another.
-        by_tenant: dict[str, list[str]] = {}
-        for name, instance in instances.items():
-            by_tenant.setdefault(instance.tenant(name), []).append(name)
-        clashes = [
-            f"{' and '.join(repr(name) for name in names)} are all {tenant}"
-            if len(names) > 2
-            else f"{names[0]!r} and {names[1]!r} are both {tenant}"
-            for tenant, names in by_tenant.items()
-            if len(names) > 1
-        ]
-        if clashes:
-            raise ValueError(
-                "; ".join(clashes) + ": each instance needs its own (give one another "
-                "path: or base_url:)"
-            )
-        return instances
 
     def policy_of(self, instance: str) -> Policy:
         """The project's policy with the instance's own keys in place of the project's."""
@@ -366,6 +363,123 @@ class Project(Model):
         return self.policy.model_copy(
             update={key: getattr(own, key) for key in own.model_fields_set}
         )
+
+
+class Place(NamedTuple):
+    """What an instance is, whatever it is called (its tenant: a mock store, a Gladly
+    organisation), and the field that makes it so."""
+
+    tenant: str
+    field: Literal["path", "base_url"]
+    written: str | None  # the field as written; None when left to its default
+
+
+def places_as_written(data: Any) -> dict[str, Place]:
+    """The place of each instance in a ``gladcfg.yaml`` as loaded whose place can be read,
+    whether the rest of it is valid or not: only the adapter and the one field that says
+    where the instance is are read, so that an error elsewhere (in it or in another
+    instance) never hides that two instances are one, or that a store is outside the
+    project."""
+    instances = data.get("instances") if isinstance(data, dict) else None
+    places: dict[str, Place] = {}
+    for name, body in instances.items() if isinstance(instances, dict) else ():
+        if not isinstance(name, str) or not isinstance(body, dict):
+            continue
+        place = _place(name, body)
+        if place is not None:
+            places[name] = place
+    return places
+
+
+def _place(name: str, body: dict[Any, Any]) -> Place | None:
+    adapters = _part_adapters()
+    adapter = body.get("adapter", "mock")
+    try:
+        if adapter == "mock":
+            path = adapters.path.validate_python(body.get("path"))
+            return Place(f"the mock store {_store_path(path, name)}", "path", path)
+        if adapter == "gladly" and "base_url" in body:
+            base_url = adapters.base_url.validate_python(body["base_url"])
+            tenant = f"the Gladly organisation at {tenant_url(base_url)}"
+            return Place(tenant, "base_url", base_url)
+    except ValidationError:
+        pass  # reported by the project's own validation
+    return None
+
+
+def valid_resource_globs(data: Any) -> list[str] | None:
+    """The resource globs of a ``gladcfg.yaml`` as loaded, when they are valid in themselves
+    (the project may not be): their own checks still run."""
+    if not isinstance(data, dict):
+        return None
+    default = Project.model_fields["resources"].get_default(call_default_factory=True)
+    try:
+        return _part_adapters().resources.validate_python(data.get("resources", default))
+    except ValidationError:
+        return None
+
+
+# Without these, the resource files cannot be found, rendered or read as meant.
+_ESSENTIAL = frozenset({"version", "resources", "vars", "instances"})
+
+
+def salvaged_project(data: Any) -> Project | None:
+    """The valid project a ``gladcfg.yaml`` that is not valid still holds: its invalid
+    instances left out, and its other invalid settings (policy, render_budget, …) at their
+    defaults. None when nothing is left to validate against: the version, the globs or the
+    template values are wrong, or no instance is valid. Validation runs the resource files
+    against it, so that an error in one instance never hides the errors of the others;
+    nothing else ever uses it."""
+    if not isinstance(data, dict):
+        return None
+    body = dict(data)
+    instances = body.get("instances")
+    if isinstance(instances, dict):
+        body["instances"] = {
+            name: instance
+            for name, instance in instances.items()
+            if _valid_instance(name, instance)
+        }
+    for _ in range(len(Project.model_fields)):
+        try:
+            return Project.model_validate(body)
+        except ValidationError as exc:
+            locations = [error["loc"] for error in exc.errors()]
+            wrong = {loc[0] for loc in locations if loc}
+            if not all(locations) or wrong & _ESSENTIAL:
+                return None
+            body = {key: value for key, value in body.items() if key not in wrong}
+    return None
+
+
+def _valid_instance(name: Any, body: Any) -> bool:
+    adapters = _part_adapters()
+    try:
+        adapters.name.validate_python(name)
+        adapters.instance.validate_python(body)
+    except ValidationError:
+        return False
+    return True
+
+
+class _PartAdapters(NamedTuple):
+    name: TypeAdapter[str]
+    instance: TypeAdapter[MockInstance | GladlyInstance]
+    path: TypeAdapter[str | None]
+    base_url: TypeAdapter[str]
+    resources: TypeAdapter[list[str]]
+
+
+@functools.cache
+def _part_adapters() -> _PartAdapters:
+    """Each part validated as the project's model does it; built once, when first needed."""
+    return _PartAdapters(
+        TypeAdapter(InstanceName),
+        TypeAdapter(Instance),
+        TypeAdapter(StorePath),
+        TypeAdapter(BaseUrl),
+        TypeAdapter(ResourceGlobs),
+    )
 
 
 def _resource_file() -> type[Model]:

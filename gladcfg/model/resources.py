@@ -14,6 +14,7 @@ from pydantic import (
     AfterValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
     model_validator,
     with_config,
@@ -33,6 +34,7 @@ from gladcfg.model.types import (
     TimeZone,
     hours_by_day,
     padded_time_range,
+    raise_with_field_errors,
     spelled_as,
 )
 
@@ -316,11 +318,14 @@ class QuickAction(Model):
     answer: Name | None = Field(default=None, description="An answer with public content.")
     url: HttpsUrl | None = None
 
-    @model_validator(mode="after")
-    def _answer_or_url(self) -> QuickAction:
-        if (self.answer is None) == (self.url is None):
-            raise ValueError("give exactly one of answer or url")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _answer_or_url(cls, data: Any, handler: ModelWrapValidatorHandler[QuickAction]) -> Any:
+        # Checked on the data as given, beside the fields' own validation: an error in the
+        # label (or in the answer or url themselves) never hides this one.
+        if isinstance(data, dict) and (data.get("answer") is None) == (data.get("url") is None):
+            raise_with_field_errors(cls, "give exactly one of answer or url", data, handler)
+        return handler(data)
 
 
 class GladApp(Resource):

@@ -8,7 +8,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +19,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from gladcfg.model.names import hidden_character, name_problem, shown
 
@@ -27,6 +28,29 @@ class Model(BaseModel):
     """Base of every model read from a file: unknown fields are errors, values immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def raise_with_field_errors(
+    model: type[BaseModel], message: str, data: Any, handler: Callable[[Any], Any]
+) -> NoReturn:
+    """Refuse ``data`` as a whole ``model`` with ``message``, and with every error the
+    model's own validation (``handler``, a wrap validator's) finds in its fields: a check of
+    the whole model never hides an error in one field, nor one field's error that check."""
+    errors: list[InitErrorDetails] = []
+    try:
+        handler(data)
+    except ValidationError as exc:
+        errors = [
+            # Each error as reported: its type, message and context kept as they are.
+            {
+                "type": PydanticCustomError(error["type"], error["msg"], error.get("ctx")),
+                "loc": error["loc"],
+                "input": error["input"],
+            }
+            for error in exc.errors(include_url=False)
+        ]
+    errors.append({"type": PydanticCustomError("value_error", message), "loc": (), "input": data})
+    raise ValidationError.from_exception_data(model.__name__, errors)
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
