@@ -2,9 +2,10 @@
 
 Everything is computed from the files (never the remote): each inbox's business hours, with
 that week's holidays, become open intervals; a language is open while any inbox serving it
-is. Gaps are the stretches of the coverage target (``policy.coverage``, or else the hours
-when any inbox is open) with no open inbox for a language. Follow-the-sun teams check with
-this that regions hand over without a hole.
+is. A gap is one promised language without an open inbox over one stretch of the coverage
+target (``policy.coverage``, or else the hours when any inbox is open), counted by
+:func:`find_gaps` alone. Follow-the-sun teams check with this that regions hand over
+without a hole.
 
 Intervals are minutes from the start of the week (Monday 00:00 in the display time zone).
 """
@@ -27,14 +28,16 @@ from gladcfg.model.types import WEEKDAYS, hours_by_day, range_minutes
 WEEK_MINUTES = 7 * 24 * 60
 Interval = tuple[int, int]  # [start, end) in minutes from the start of the week
 
+# The Mondays of the first and last weeks whose days, and a day either side for time zones
+# ahead of or behind the one shown, Python's calendar (years 1 to 9999) holds.
+FIRST_MONDAY = date(1, 1, 8)
+LAST_MONDAY = date(9999, 12, 20)
+
 
 @dataclass(frozen=True)
 class Gap:
-    """One coverage gap: one language with no open inbox over one stretch (as long as it
-    lasts) of the hours ``target`` covers. A stretch that leaves three languages without an
-    inbox is three gaps. This is the one count of gaps: the coverage text and JSON, status
-    and the report all count ``Coverage.gaps``, and group them by stretch only to show
-    them."""
+    """One coverage gap, as :func:`find_gaps` defines it: ``language`` has no open inbox
+    from ``start`` to ``end``."""
 
     language: str
     start: int
@@ -55,6 +58,7 @@ class Coverage:
     target: list[Interval]
     target_source: str  # "policy" or "open hours"
     gaps: list[Gap] = field(default_factory=list)
+    promised: list[str] = field(default_factory=list)  # the languages gaps are looked for in
     silent: list[SilentEntryPoint] = field(default_factory=list)
 
     def at(self, minute: int) -> datetime:
@@ -62,8 +66,14 @@ class Coverage:
 
 
 def week_start(day: date, zone: ZoneInfo) -> datetime:
-    """Monday 00:00 of the week holding ``day``, in ``zone``."""
+    """Monday 00:00 of the week holding ``day``, in ``zone``; a ValueError for a week
+    outside :data:`FIRST_MONDAY` to :data:`LAST_MONDAY`, whose days could not be counted."""
     monday = day - timedelta(days=day.weekday())
+    if not FIRST_MONDAY <= monday <= LAST_MONDAY:
+        raise ValueError(
+            f"the week of {day.isoformat()} is outside the weeks gladcfg can show: give a day "
+            f"from {FIRST_MONDAY.isoformat()} to {(LAST_MONDAY + timedelta(days=6)).isoformat()}"
+        )
     return datetime.combine(monday, time(0), tzinfo=zone)
 
 
@@ -85,22 +95,43 @@ def compute(
     if target is not None and target.weekly:
         schedule = BusinessHours(timezone=target.timezone, weekly=target.weekly)
         wanted, source = open_intervals(schedule, start), "policy"
-        promised = target.languages or list(languages)
     else:
         wanted, source = merge(i for opened in inboxes.values() for i in opened), "open hours"
-        promised = list(languages)
-    gaps = [
-        Gap(language, a, b)
-        for language in promised
-        for a, b in subtract(wanted, languages.get(language, []))
-    ]
+    # The languages policy.coverage promises (each once, however often written), else all.
+    wanted_languages = target.languages if target is not None and target.languages else languages
+    promised = list(dict.fromkeys(wanted_languages))
+    gaps = find_gaps(wanted, languages, promised)
     silent = [
         SilentEntryPoint(entry_point=declared.name, channel=entry.channel, inbox=entry.inbox)
         for declared, entry in silent_after_hours(state)
     ]
     return Coverage(
-        state.instance, start, timezone, inboxes, languages, wanted, source, gaps, silent
+        state.instance, start, timezone, inboxes, languages, wanted, source, gaps, promised, silent
     )
+
+
+def find_gaps(
+    target: Sequence[Interval], languages: dict[str, list[Interval]], promised: Sequence[str]
+) -> list[Gap]:
+    """The one count of coverage gaps. A gap is one promised language over one maximal
+    stretch of ``target`` (the hours policy.coverage promises, in its own time zone, or
+    without it the hours some inbox is open) during which no inbox serving that language is
+    open. Maximal: it lasts as long as the language stays unanswered, across midnight and
+    across promised ranges that meet (Monday 00:00-24:00 and Tuesday 00:00-24:00 make one
+    stretch), cut only at the edges of the week shown; minutes count, not whole hours.
+
+    Each language is its own promise, answered by its own agents and fixed on its own, so a
+    stretch that leaves three languages unanswered is three gaps; a language promised twice
+    (``en-US`` and ``en-us``) is one. The coverage text and JSON, status and the report all
+    count these gaps, in time order per language, and group them by stretch only to show
+    them. A week shown in another time zone starts at another instant, so its gaps may
+    differ at the week's edges.
+    """
+    return [
+        Gap(language, a, b)
+        for language in dict.fromkeys(promised)
+        for a, b in subtract(target, languages.get(language, []))
+    ]
 
 
 def inbox_schedules(state: DesiredState) -> dict[str, BusinessHours | None]:
@@ -160,7 +191,12 @@ def gap_causes(state: DesiredState, coverage: Coverage, gap: Gap) -> list[GapCau
             continue
         closed.extend(lost)
         zone = ZoneInfo(schedule.timezone)
+        # Only the holidays of the days open_intervals looks at: the week and a day either
+        # side (a holiday in year 9999 must not be counted a day past the calendar).
+        first = coverage.week_start.astimezone(zone).date() - timedelta(days=1)
         for holiday in schedule.holidays:
+            if not 0 <= (holiday.date - first).days < 9:
+                continue
             midnight = datetime.combine(holiday.date, time(0), tzinfo=zone)
             opens = _minutes(midnight - coverage.week_start)
             closes = _minutes(_local(midnight, 1440) - coverage.week_start)

@@ -180,11 +180,15 @@ def _week(state: DesiredState, coverage: Coverage) -> Week:
 
 
 def follow_the_sun(instances: Sequence[InstanceReport]) -> list[LanguageCover]:
-    """Per language any instance serves, which instances cover each hour of the UTC week."""
+    """Per language any instance serves or promises, which instances cover each hour of the
+    UTC week; a language is promised by the instances whose coverage target is for it (as
+    their gaps are counted: :func:`~gladcfg.coverage.find_gaps`)."""
     from gladcfg.coverage import open_minutes
 
     weeks = [(r.name, r.utc) for r in instances if r.utc is not None]
-    languages = sorted({language for _, week in weeks for language in week.languages})
+    languages = sorted(
+        {language for _, week in weeks for language in (*week.languages, *week.promised)}
+    )
     covers = []
     for language in languages:
         served = [
@@ -196,7 +200,7 @@ def follow_the_sun(instances: Sequence[InstanceReport]) -> list[LanguageCover]:
         ]
         anyone = merge(interval for _, opened in served for interval in opened)
         promised = merge(
-            interval for _, week in weeks if language in week.languages for interval in week.target
+            interval for _, week in weeks if language in week.promised for interval in week.target
         )
         uncovered = list(subtract([(0, WEEK_MINUTES)], anyone))
         covers.append(LanguageCover(language, hours, uncovered, promised))

@@ -63,6 +63,21 @@ auto_reply_rules:
     answer: closed
 """
 
+# BASE_RESOURCES with a Spanish inbox open 09-17 of the English inbox's 08-20.
+BILINGUAL_RESOURCES = (
+    BASE_RESOURCES.replace("languages: [en-US]", "languages: [en-US, es-US]")
+    .replace(
+        "  support: {teams: [tier1], business_hours: support}",
+        "  support: {teams: [tier1], business_hours: support, languages: [en-US]}\n"
+        "  spanish: {teams: [tier1], business_hours: short, languages: [es-US]}",
+    )
+    .replace(
+        "business_hours:\n",
+        "business_hours:\n  short:\n    timezone: America/New_York\n"
+        '    weekly: {mon-fri: ["09:00-17:00"]}\n',
+    )
+)
+
 
 @dataclass
 class Result:

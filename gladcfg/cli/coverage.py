@@ -33,6 +33,10 @@ def coverage(
     gaps: hours when no inbox serving a language is open (within policy.coverage, if set),
     and sms or chat entry points whose customers get no after-hours reply.
 
+    A gap is one language without an open inbox over one stretch of the hours
+    policy.coverage promises (without it, of the hours some inbox is open), for as long as
+    that lasts: a stretch that leaves three languages unanswered is three gaps.
+
     Computed from the files; the instance is never contacted.
     """
     from gladcfg.config import Workspace, load_desired

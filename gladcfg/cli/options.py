@@ -54,12 +54,6 @@ def target_option(func: F) -> F:
     )(func)
 
 
-# A week is shown with a day's margin each side for time zones: the days whose weeks fit
-# in the calendar Python (and any time zone) can count.
-FIRST_WEEK_DAY = "0001-01-10"
-LAST_WEEK_DAY = "9999-12-20"
-
-
 def week_option(help_text: str) -> Callable[[F], F]:
     """``--week DATE``: any day of the week to show, within the calendar gladcfg can count."""
 
@@ -75,13 +69,17 @@ def week_option(help_text: str) -> Callable[[F], F]:
 
 
 def _check_week(context: click.Context, parameter: click.Parameter, week: Any) -> Any:
+    """A week is shown with a day's margin each side for time zones: only the weeks whose
+    days, margins included, fit in the calendar Python (and any time zone) can count."""
     import datetime as dt
 
-    first, last = dt.date.fromisoformat(FIRST_WEEK_DAY), dt.date.fromisoformat(LAST_WEEK_DAY)
+    from gladcfg.coverage import FIRST_MONDAY, LAST_MONDAY
+
+    first, last = FIRST_MONDAY, LAST_MONDAY + dt.timedelta(days=6)
     if week is not None and not first <= week.date() <= last:
         raise click.BadParameter(
             f"{week.date().isoformat()} is outside the weeks gladcfg can show: give a day "
-            f"from {FIRST_WEEK_DAY} to {LAST_WEEK_DAY}"
+            f"from {first.isoformat()} to {last.isoformat()}"
         )
     return week
 

@@ -28,7 +28,15 @@ from gladcfg.coverage import (
 )
 from gladcfg.model.types import WEEKDAYS
 from gladcfg.plan.model import Action, Plan
-from gladcfg.render.values import diff_lines, manual_item, snapshot_note, summary_line, visible
+from gladcfg.render.coverage import day_label, gap_summary
+from gladcfg.render.values import (
+    diff_lines,
+    duration,
+    manual_item,
+    snapshot_note,
+    summary_line,
+    visible,
+)
 from gladcfg.report import FleetReport, InstanceReport, LanguageCover, Week
 
 
@@ -75,7 +83,7 @@ class Grid:
     inboxes: list[Day]
     inbox_count: int
     gaps: list[GapLine]  # grouped by stretch and cause
-    gap_count: int  # gaps counted as everywhere (:class:`~gladcfg.coverage.Gap`)
+    gap_summary: str  # the count, as the coverage text gives it: "3, in 1 stretch"
 
 
 @dataclass(frozen=True)
@@ -88,24 +96,26 @@ class Sun:
     unpromised: list[str]  # nobody covers it, and no instance promises it
 
 
-def anchors(names: list[str]) -> dict[str, str]:
-    """Each instance's anchor in the page, from its name: letters, digits, ``-`` and ``_``
-    kept, anything else (``.``, spaces, other scripts, bidi controls) as its code point, so
-    two names never share one (``prod.us`` is ``prod-2e-us``, ``prod-us`` itself); one
-    that would still clash (a name spelt as another's escape) takes a number."""
-    found: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in names:
-        slug = "i-" + "".join(
-            char if (char.isascii() and (char.isalnum() or char in "-_")) else f"-{ord(char):x}-"
-            for char in name
-        )
-        anchor, number = slug, 2
-        while anchor in taken:
-            anchor, number = f"{slug}-{number}", number + 1
-        taken.add(anchor)
-        found[name] = anchor
-    return found
+def anchors(names: Sequence[str]) -> dict[str, str]:
+    """Each instance's anchor in the page: ``i-`` and its name, which an instance name
+    (letters, digits, ``.``, ``_``, ``-``) already is safe as, both as an HTML id and in a
+    URL fragment. Any other character (a space, another script, a bidirectional control,
+    ``%``, which browsers decode in fragments, and ``~`` itself) is written as its code
+    point between tildes (U+202E as ``~202e~``). So two names never share an anchor
+    (``prod.us`` is ``i-prod.us``, ``prod-us`` is ``i-prod-us``), and a name's anchor does
+    not depend on which other instances the report shows. Only these anchors start with
+    ``i-``: :func:`week_anchor` and the page's own sections (``main``, ``fleet``, ``sun``)
+    never clash with them."""
+    return {name: "i-" + "".join(_anchor_char(char) for char in name) for name in names}
+
+
+def _anchor_char(char: str) -> str:
+    return char if char.isascii() and (char.isalnum() or char in "._-") else f"~{ord(char):x}~"
+
+
+def week_anchor(anchor: str, index: int) -> str:
+    """The anchor of an instance's ``index``-th week (1: its own time zone, or UTC)."""
+    return f"w{index}-{anchor}"
 
 
 def render_report_html(report: FleetReport) -> str:
@@ -132,6 +142,8 @@ def render_report_html(report: FleetReport) -> str:
         style_hash=base64.b64encode(digest).decode(),
         keys=keys,
         anchor=anchors([record.name for record in report.instances]),
+        week_anchor=week_anchor,
+        day_label=day_label,
         level=level,
         grids=grids,
         plan_view=plan_view,
@@ -187,7 +199,7 @@ def grid(week: Week) -> Grid:
                 opened = week_minutes[WEEKDAYS[day]]
                 states = [_state(opened[hour], open_minutes(gap, day, hour)) for hour in range(24)]
                 lines.append(Row(name, _runs(states, opened)))
-            found.append(Day(f"{coverage.at(day * 1440):%a %Y-%m-%d}", lines))
+            found.append(Day(day_label(coverage.at(day * 1440)), lines))
         return found
 
     stretches: dict[tuple[int, int, tuple[str, ...]], list[str]] = {}
@@ -197,16 +209,16 @@ def grid(week: Week) -> Grid:
     lines = [
         GapLine(
             languages,
-            f"{coverage.at(start):%a %Y-%m-%d %H:%M}",
+            _moment(coverage.at(start)),
             _end(coverage, start, end),
-            _duration(end - start),
+            duration(end - start),
             list(words),
         )
         for (start, end, words), languages in sorted(stretches.items())
     ]
     return Grid(
         timezone=coverage.timezone,
-        week=f"{coverage.week_start:%a %Y-%m-%d}",
+        week=day_label(coverage.week_start),
         target=(
             "the hours policy.coverage promises"
             if coverage.target_source == "policy"
@@ -216,7 +228,7 @@ def grid(week: Week) -> Grid:
         inboxes=days(document["inboxes"], gapped=False),
         inbox_count=len(document["inboxes"]),
         gaps=lines,
-        gap_count=len(coverage.gaps),
+        gap_summary=gap_summary(coverage),
     )
 
 
@@ -251,14 +263,11 @@ def _cause(coverage: Coverage, start: int, end: int, cause: GapCause) -> str:
 
 def _end(coverage: Coverage, start: int, end: int) -> str:
     first, last = coverage.at(start), coverage.at(end)
-    return f"{last:%a %Y-%m-%d %H:%M}" if last.date() != first.date() else f"{last:%H:%M}"
+    return _moment(last) if last.date() != first.date() else f"{last:%H:%M}"
 
 
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest}m"
-    return f"{hours}h" + (f" {rest}m" if rest else "")
+def _moment(moment: datetime) -> str:
+    return f"{day_label(moment)} {moment:%H:%M}"
 
 
 def sun_view(cover: LanguageCover, start: datetime, keys: dict[str, str]) -> Sun:
@@ -286,7 +295,7 @@ def sun_view(cover: LanguageCover, start: datetime, keys: dict[str, str]) -> Sun
             text = f"{who} {first:02}:00–{hour:02}:00"
             runs.append(Run(state, first, hour - first, text, mark))
             first = hour
-        label = f"{start + timedelta(days=day):%a %Y-%m-%d}"
+        label = day_label(start + timedelta(days=day))
         days.append(Day(label, [Row(cover.language, runs)]))
     missed = cover.missed
     unpromised = list(subtract(cover.uncovered, missed))
@@ -301,9 +310,9 @@ def sun_view(cover: LanguageCover, start: datetime, keys: dict[str, str]) -> Sun
 def _stretch(start: datetime, a: int, b: int) -> str:
     begin, end = start + timedelta(minutes=a), start + timedelta(minutes=b)
     return (
-        f"{begin:%a %Y-%m-%d %H:%M} → "
-        + (f"{end:%a %Y-%m-%d %H:%M}" if end.date() != begin.date() else f"{end:%H:%M}")
-        + f" UTC ({_duration(b - a)})"
+        f"{_moment(begin)} → "
+        + (_moment(end) if end.date() != begin.date() else f"{end:%H:%M}")
+        + f" UTC ({duration(b - a)})"
     )
 
 

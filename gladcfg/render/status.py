@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from gladcfg.model.status import StatusDocument
-from gladcfg.render.values import snapshot_note
+from gladcfg.model.status import CoverageGap, StatusDocument
+from gladcfg.render.values import duration, snapshot_note
 
 _COLOURS = {"healthy": "green", "drift": "yellow", "error": "red"}
 
@@ -36,8 +36,7 @@ def render_status_text(document: StatusDocument) -> str:
         lines.append(f"  warnings: {len(record.warnings)}")
         gaps = record.coverage_gaps
         lines.append(
-            f"  coverage gaps this week: {len(gaps)}"
-            + (f" ({sum(g.minutes for g in gaps) // 60}h in all)" if gaps else "")
+            f"  coverage gaps this week: {len(gaps)}" + (f" ({_uncovered(gaps)})" if gaps else "")
         )
         if record.silent_after_hours:
             silent = ", ".join(s.entry_point for s in record.silent_after_hours)
@@ -45,6 +44,22 @@ def render_status_text(document: StatusDocument) -> str:
         if record.snapshot is not None:
             lines.append(f"  snapshot: {snapshot_note(record.snapshot)}")
     return "\n".join(lines) + "\n"
+
+
+def _uncovered(gaps: list[CoverageGap]) -> str:
+    """``9h in all, 2 languages``: the time some language is uncovered (gaps of several
+    languages at once counted once) and how many languages."""
+    from datetime import datetime
+
+    spans = sorted((datetime.fromisoformat(g.start), datetime.fromisoformat(g.end)) for g in gaps)
+    minutes, reach = 0, spans[0][0]
+    for start, end in spans:
+        counted_from = max(start, reach)
+        if end > counted_from:
+            minutes += int((end - counted_from).total_seconds()) // 60
+            reach = end
+    languages = len({g.language for g in gaps})
+    return f"{duration(minutes)} in all, {languages} language" + ("s" if languages > 1 else "")
 
 
 def _listed(addresses: list[str], limit: int = 8) -> str:

@@ -210,3 +210,11 @@ def manual_item(
             return item + f"; and {len(steps) - index} more field(s), in its detail"
         item += ("; " if index else ": ") + step
     return item
+
+
+def duration(minutes: int) -> str:
+    """``2h 30m``, ``45m``, ``3h``."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h" + (f" {rest}m" if rest else "")

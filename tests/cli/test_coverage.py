@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+from tests.conftest import BILINGUAL_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 PLAIN_WEEK = "2026-11-11"  # no holiday in any region
@@ -53,7 +53,7 @@ def test_removing_one_regions_hours_opens_a_gap(example: Path, run_cli: RunCli) 
     # Between APAC closing (10:00 UTC) and the Americas opening (13:00 UTC, winter).
     for day in ("Mon 2026-11-09", "Fri 2026-11-13"):
         assert f"  {day} 10:00 → {day[:3]} 13:00 UTC (3h): en-US, es-US, fr-CA" in result.stdout
-    assert "Gaps (15, in 5 stretch(es)): no inbox open for the language" in result.stdout
+    assert "Gaps (15, in 5 stretches): no inbox open for the language" in result.stdout
 
 
 def test_holidays_count(example: Path, run_cli: RunCli) -> None:
@@ -70,17 +70,7 @@ def test_holidays_count(example: Path, run_cli: RunCli) -> None:
 def test_languages_inboxes_and_silent_entry_points(
     make_project: MakeProject, run_cli: RunCli
 ) -> None:
-    resources = BASE_RESOURCES.replace("languages: [en-US]", "languages: [en-US, es-US]")
-    resources = resources.replace(
-        "  support: {teams: [tier1], business_hours: support}",
-        "  support: {teams: [tier1], business_hours: support, languages: [en-US]}\n"
-        "  spanish: {teams: [tier1], business_hours: short, languages: [es-US]}",
-    )
-    resources = resources.replace(
-        "business_hours:\n",
-        "business_hours:\n  short:\n    timezone: America/New_York\n"
-        '    weekly: {mon-fri: ["09:00-17:00"]}\n',
-    )
+    resources = BILINGUAL_RESOURCES
     sms = (
         "entry_points:\n  text-us:\n    channel: sms\n    address: '+14155550100'\n"
         "    inbox: support\n"
@@ -128,3 +118,37 @@ def test_an_instance_can_promise_its_own_coverage(example: Path, run_cli: RunCli
     assert result.exit_code == 0, result.output
     # Saturday 10-12 UTC: only the Americas would be open, and they open at 15:00 UTC.
     assert "Sat 2026-11-14 10:00 → Sat 12:00 UTC (2h): en-GB, fr-FR, de-DE" in result.stdout
+
+
+@pytest.mark.parametrize("week", ["0001-01-10", "9999-12-20"])
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_the_first_and_last_weeks_show_in_any_time_zone(
+    example: Path, run_cli: RunCli, tmp_path: Path, week: str, zone: str
+) -> None:
+    hours = example / "config/hours.yaml"  # inboxes as far ahead and behind as zones go
+    text = hours.read_text()
+    moved = text.replace("Europe/Dublin", "Etc/GMT-14").replace("Asia/Singapore", "Etc/GMT+12")
+    assert moved.count("Etc/GMT") == 2
+    hours.write_text(moved)
+    for form in ("text", "json", "markdown"):
+        args = ("-i", "prod-us", "--week", week, "--timezone", zone, "--format", form)
+        result = run_cli("-C", example, "coverage", *args)
+        assert result.exit_code == 0, result.output
+    out = tmp_path / "r.html"
+    result = run_cli("-C", example, "report", "-i", "prod-us", "--week", week, "--out", out)
+    assert result.exit_code == 2, result.output  # drift: nothing applied
+    assert out.exists()
+
+
+def test_the_promised_languages_hold_without_promised_hours(
+    make_project: MakeProject, run_cli: RunCli
+) -> None:
+    # Spanish is open 09-17 of the 08-20 the English inbox is: a gap only if promised.
+    resources = BILINGUAL_RESOURCES
+    policy = "policy:\n  coverage: {languages: [en-US]}\n"
+    root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + policy)
+    args = ("-C", root, "coverage", "-i", "staging", "--week", PLAIN_WEEK, "--format", "json")
+    document = json.loads(run_cli(*args).stdout)
+    assert document["target"] == "open hours" and document["gaps"] == []
+    text = run_cli(*args[:-2]).stdout  # es-US is not said to be answered all along
+    assert "No gaps: en-US, as promised, has an open inbox across the hours some inbox" in text

@@ -13,7 +13,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
+from tests.conftest import BASE_RESOURCES, BILINGUAL_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 FLEET = ("staging", "prod-us", "prod-eu")
@@ -357,3 +357,104 @@ def test_a_part_open_hour_says_how_much_of_it_is_open(
     ]
     # Without policy.coverage the target is the hours some inbox is open: no gap.
     assert "the hours some inbox is open" in text_of(document)
+
+
+def test_anchors_are_the_instances_names_and_every_reference_resolves(
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    # Names that a numbering or a lossy slug would confuse: "prod-w1" next to prod's
+    # weeks, "prod.us" next to "prod-us".
+    names = ["prod", "prod-w1", "w1-i-prod", "prod.us", "prod-us", "prod_us"]
+    project = "version: 1\nresources: ['config/**/*.yaml']\nvars: {brand: Acme}\ninstances:\n"
+    project += "".join(
+        f"  {name}:\n    vars: {{support_email: support@acme.example}}\n" for name in names
+    )
+    root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=project)
+    out = tmp_path / "r.html"
+    code, document, _ = report(run_cli, root, out, "--all", "--week", THANKSGIVING_WEEK)
+    assert code == 2  # nothing applied: drift everywhere
+    ids = [element.get("id", "") for element in document.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    by_id = {element.get("id"): element for element in document.iter() if element.get("id")}
+    for element in document.iter():
+        if element.tag == "a":
+            assert element.get("href", "")[1:] in by_id, element.get("href")
+        labelled = element.get("aria-labelledby")
+        if labelled is not None:
+            assert labelled in by_id, labelled
+    for name in names:
+        part = section(document, name)
+        heading = by_id[part.get("aria-labelledby")]
+        assert heading.get("id") == f"i-{name}" and heading.tag == "h2"
+        assert f"Instance {name}" in text_of(heading)
+        links = [a for a in document.iter("a") if a.get("href") == f"#i-{name}"]
+        assert len(links) == 2  # from the contents and from the fleet table
+
+
+def test_a_holiday_at_the_calendars_end_is_no_internal_error(
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    resources = BASE_RESOURCES.replace(
+        '    weekly: {mon-fri: ["08:00-20:00"]}',
+        '    weekly: {mon-fri: ["08:00-20:00"]}\n'
+        "    holidays:\n"
+        "      - {date: 0001-01-01, name: First}\n"
+        "      - {date: 2026-11-26, name: Thanksgiving}\n"
+        "      - {date: 9999-12-31, name: Last}",
+    )
+    policy = (
+        "policy:\n  coverage:\n    timezone: America/New_York\n"
+        '    weekly: {mon-fri: ["08:00-20:00"]}\n'
+    )
+    root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + policy)
+    # The policy's hours are the inbox's: only Thanksgiving leaves a gap.
+    for week, causes_shown in (
+        (THANKSGIVING_WEEK, ["holiday: Thanksgiving (support)"] * 2),  # New York, UTC
+        ("0001-01-10", []),
+        ("9999-12-20", []),
+    ):
+        out = tmp_path / f"{week}.html"
+        code, document, _ = report(run_cli, root, out, "-i", "prod", "--week", week)
+        assert code == 2, week  # nothing applied yet; the report is written
+        causes = [
+            text_of(row.findall("td")[-1])
+            for table in section(document, "prod").iter("table")
+            if table.get("class") == "list gaps"
+            for row in table.findall("./tbody/tr")
+        ]
+        assert causes == causes_shown, week
+
+
+def test_an_error_of_several_lines_reads_as_lines(
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    resources = BASE_RESOURCES.replace("{{ support_email }}", "not-an-address")
+    root = make_project({"config/base.yaml": resources})
+    code, document, text = report(run_cli, root, tmp_path / "r.html", "-i", "prod")
+    assert code == 1
+    error = section(document, "prod").find(".//p[@class='error-text']")
+    assert error is not None
+    lines = "".join(error.itertext()).splitlines()
+    assert lines[0] == "1 error(s) in the project files", lines
+    assert "not-an-address" in lines[1] and "\\u000a" not in text
+
+
+def test_follow_the_sun_holds_each_instance_to_the_languages_it_promises(
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+) -> None:
+    # prod promises English 08-20 (New York); its Spanish inbox is open 09-17, unpromised.
+    resources = BILINGUAL_RESOURCES
+    policy = (
+        "policy:\n  coverage:\n    timezone: America/New_York\n"
+        '    weekly: {mon-fri: ["08:00-20:00"]}\n    languages: [en-US]\n'
+    )
+    root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + policy)
+    _, document, _ = report(
+        run_cli, root, tmp_path / "r.html", "-i", "prod", "--week", "2026-11-09"
+    )
+    sun = next(t for t in document.iter("table") if t.get("data-kind") == "sun")
+    monday = heat_states(sun)
+    # 08:00-09:00 New York is 13:00-14:00 UTC: Spanish is closed then, and nobody promised it.
+    assert monday[("Mon 2026-11-09", "es-US")][13] == "closed"
+    assert monday[("Mon 2026-11-09", "es-US")][14] == "one"
+    assert monday[("Mon 2026-11-09", "en-US")][13] == "one"

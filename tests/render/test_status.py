@@ -3,6 +3,8 @@ record that was printed, and the text view reads the same from either."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from gladcfg.render.status import render_status_json, render_status_text
 TEXT = st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=12)
 WORDS = st.lists(TEXT, max_size=10)
 COUNTS = st.integers(0, 50)
+MOMENT = st.datetimes(timezones=st.just(dt.UTC)).map(lambda moment: moment.isoformat())
 
 records = st.builds(
     InstanceStatus,
@@ -38,7 +41,9 @@ records = st.builds(
     unmanaged=WORDS,
     warnings=WORDS,
     coverage_gaps=st.lists(
-        st.builds(CoverageGap, language=TEXT, start=TEXT, end=TEXT, minutes=st.integers(0, 10_080)),
+        st.builds(
+            CoverageGap, language=TEXT, start=MOMENT, end=MOMENT, minutes=st.integers(0, 10_080)
+        ),
         max_size=3,
     ),
     silent_after_hours=st.lists(
@@ -57,3 +62,28 @@ def test_every_view_reads_the_same_after_the_json_is_read_back(document: StatusD
     assert loaded == document
     assert render_status_text(loaded) == render_status_text(document)
     assert render_status_json(loaded) == render_status_json(document)
+
+
+def test_the_hours_in_all_count_a_stretch_once_however_many_languages_it_leaves() -> None:
+    """Two languages uncovered 09:00-18:00 and one 20:00-20:30: 9h 30m in all, not 18h
+    30m; a gap inside another counts nothing more."""
+
+    def gap(language: str, start: str, end: str, minutes: int) -> CoverageGap:
+        day = "2026-03-02T"
+        return CoverageGap(
+            language=language, start=f"{day}{start}Z", end=f"{day}{end}Z", minutes=minutes
+        )
+
+    gaps = [
+        gap("en-US", "09:00", "18:00", 540),
+        gap("fr-FR", "09:00", "18:00", 540),
+        gap("fr-FR", "10:00", "11:00", 60),
+        gap("en-US", "20:00", "20:30", 30),
+    ]
+    record = InstanceStatus(instance="prod", status="healthy", coverage_gaps=gaps)
+    document = StatusDocument(checked_at="", week_start="", instances=[record])
+    text = render_status_text(document)
+    assert "coverage gaps this week: 4 (9h 30m in all, 2 languages)" in text, text
+    one = InstanceStatus(instance="prod", status="healthy", coverage_gaps=gaps[3:])
+    text = render_status_text(StatusDocument(checked_at="", week_start="", instances=[one]))
+    assert "coverage gaps this week: 1 (30m in all, 1 language)" in text, text
