@@ -23,6 +23,7 @@ from pydantic import (
 
 from gladcfg.model.kinds import KINDS, REGISTRY, is_singleton
 from gladcfg.model.names import check_visible
+from gladcfg.model.schedule import Freeze, Wave, merged_freezes
 from gladcfg.model.types import (
     MAX_GLOB_CHARS,
     DaySpec,
@@ -119,6 +120,11 @@ class Policy(Model):
         description="Hours that must be covered; without it, coverage reports only hours when "
         "some inbox is open but none for a language.",
     )
+    coverage_impact: Literal["warn", "refuse"] = Field(
+        default="warn",
+        description="A change that opens a gap in the promised coverage: a warning in the "
+        "plan (warn), or also refused by apply without --force (refuse).",
+    )
 
 
 class SafetyLimits(Model):
@@ -164,6 +170,11 @@ class InstanceBase(Model):
     )
     ignore: list[AddressGlob] = Field(
         default_factory=list, description="Addresses (globs) never read, planned or touched."
+    )
+    freeze: list[Freeze] = Field(
+        default_factory=list,
+        description="When apply refuses to change this instance (with the project's freezes; "
+        "one of the same name replaces the project's).",
     )
 
 
@@ -353,6 +364,18 @@ class Project(Model):
     instances: dict[InstanceName, Instance] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
     render_budget: RenderBudget = Field(default_factory=RenderBudget)
+    freeze: list[Freeze] = Field(
+        default_factory=list, description="When apply refuses to change any instance."
+    )
+    rollout: list[Wave] | None = Field(
+        default=None,
+        description="The fleet's waves: apply --all applies them in order, each verified "
+        "before the next starts.",
+    )
+
+    def freezes_of(self, instance: str) -> list[Freeze]:
+        """The freezes that hold for ``instance``: the project's, and its own."""
+        return merged_freezes(self.freeze, self.instances[instance].freeze)
 
     def policy_of(self, instance: str) -> Policy:
         """The project's policy with the instance's own keys in place of the project's."""
