@@ -15,8 +15,10 @@ from gladcfg.errors import RefusedError
 
 if TYPE_CHECKING:
     from gladcfg.cli.progress import Progress
+    from gladcfg.config import Workspace
     from gladcfg.engine import ApplyReport
     from gladcfg.engine.fleet import FleetApply, InstanceResult
+    from gladcfg.model.schedule import Wave
     from gladcfg.plan.model import Plan
     from gladcfg.render.fleet import FleetRow
 
@@ -47,6 +49,11 @@ if TYPE_CHECKING:
     help="PLANFILE is a rollback plan (from --rollback-out): apply it, though it restores "
     "what the instance held rather than what the files declare.",
 )
+@click.option(
+    "--wave",
+    metavar="NAME",
+    help="Apply only this wave of the rollout in gladcfg.yaml, and verify it.",
+)
 @target_option
 @click.pass_obj
 def apply(
@@ -60,6 +67,7 @@ def apply(
     parallelism: int,
     rollback_out: Path | None,
     undo: bool,
+    wave: str | None,
     targets: tuple[str, ...],
 ) -> int:
     """Apply a fresh plan (shown, then confirmed), or exactly the saved PLANFILE.
@@ -70,6 +78,9 @@ def apply(
     With several instances (repeated
     -i, or --all) every plan is shown, one confirmation covers them all, and each instance
     is applied on its own with its own credentials.
+    With a rollout in gladcfg.yaml, --all applies it wave by wave (each wave shown,
+    confirmed, applied, then verified by a fresh plan) and stops at the first wave that
+    fails; running it again resumes there. --wave NAME applies that wave only.
     """
     from gladcfg.config import Workspace
     from gladcfg.engine import apply_instance, apply_saved
@@ -89,6 +100,8 @@ def apply(
     watch = partial(_progress, color)
     if undo and planfile is None:
         raise click.UsageError("--rollback applies a saved rollback plan: give its file")
+    if wave is not None and (instance or planfile is not None):
+        raise click.UsageError("--wave applies a wave of the rollout: leave out -i and PLANFILE")
     if planfile is not None:
         if targets:
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
@@ -108,10 +121,25 @@ def apply(
         if applied.report is None:
             click.echo(f"Nothing to apply to {applied.plan.instance}.")
         return 0
-    names = selected_instances(workspace, instance, all_, require_choice=True)
-    if len(names) > 1 and rollback_out is not None:
+    waves = _waves(workspace, wave) if all_ or wave is not None else None
+    names = selected_instances(workspace, instance, all_ or waves is not None, require_choice=True)
+    if (len(names) > 1 or waves is not None) and rollback_out is not None:
         raise click.UsageError("--rollback-out records one instance's apply; choose it with -i")
     confirm = None if auto_approve else _confirm
+    if waves is not None:
+        from gladcfg.cli.rollout import apply_waves
+
+        return apply_waves(
+            workspace,
+            waves,
+            targets=targets,
+            allow_delete=allow_delete,
+            force=force,
+            parallelism=parallelism,
+            confirm=confirm,
+            watch=watch,
+            color=color,
+        )
     if len(names) > 1:
         from gladcfg.engine.fleet import apply_fleet
 
@@ -185,7 +213,7 @@ def _save_rollback(path: Path, rollback: Plan) -> None:
     )
 
 
-def _echo_fleet(color: bool | None, fleet: FleetApply) -> None:
+def _echo_fleet(color: bool | None, fleet: FleetApply, title: str | None = None) -> None:
     """After a fleet apply: the errors that stopped instances, then a row per instance."""
     from gladcfg.cli.output import echo_instance_error
     from gladcfg.render.fleet import APPLY_COLUMNS, render_fleet_text
@@ -196,7 +224,7 @@ def _echo_fleet(color: bool | None, fleet: FleetApply) -> None:
     rows = [_fleet_row(result, fleet.applied.get(result.instance)) for result in fleet.planned]
     click.echo()
     click.echo(
-        render_fleet_text(f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
+        render_fleet_text(title or f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
         nl=False,
         color=color,
     )
@@ -213,6 +241,33 @@ def _fleet_row(
     if applied is None or applied.value is None:
         return FleetRow(planned.instance, dict.fromkeys(APPLY_COLUMNS, 0), "nothing to apply")
     return FleetRow.of_apply(planned.instance, applied.value)
+
+
+def _waves(workspace: Workspace, name: str | None) -> list[tuple[Wave, list[str]]] | None:
+    """The rollout's waves, each with its instances (only the wave ``name``, if given);
+    None when gladcfg.yaml declares no rollout and no wave is asked for."""
+    from gladcfg.config.workspace import PROJECT_FILE
+    from gladcfg.model.names import shown
+    from gladcfg.model.schedule import waves_of
+    from gladcfg.model.types import suggest
+
+    rollout = workspace.project.rollout
+    if rollout is None:
+        if name is None:
+            return None
+        raise click.BadParameter(f"{PROJECT_FILE} declares no rollout", param_hint="'--wave'")
+    waves = waves_of(rollout, list(workspace.project.instances))
+    if name is None:
+        return waves
+    chosen = [(wave, names) for wave, names in waves if wave.name == name]
+    if not chosen:
+        known = [wave.name for wave, _ in waves]
+        raise click.BadParameter(
+            f"unknown wave {shown(name)}{suggest(name, known)}; the rollout in {PROJECT_FILE} "
+            f"has: {', '.join(known)}",
+            param_hint="'--wave'",
+        )
+    return chosen
 
 
 def is_terminal() -> bool:

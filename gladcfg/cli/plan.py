@@ -15,6 +15,7 @@ from gladcfg.cli.options import (
     target_option,
 )
 from gladcfg.cli.output import echo_instance_error, error_document, fleet_summary
+from gladcfg.cli.rollout import render_waves, rollout_waves, wave_headings
 
 if TYPE_CHECKING:
     from gladcfg.plan.model import Plan
@@ -60,6 +61,9 @@ def plan(
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_, require_choice=True)
+    waves = rollout_waves(workspace) if all_ else None
+    if waves:
+        names = [name for _, members in waves for name in members]  # in the waves' order
     if out is not None and len(names) > 1:
         raise click.UsageError("--out saves one instance's plan; choose it with -i NAME")
     if out is not None:
@@ -76,10 +80,19 @@ def plan(
             to_document(r.value) if r.value else error_document(r.instance, r.error)
             for r in results
         ]
+        if waves:
+            wave_of = {name: wave.name for wave, members in waves for name in members}
+            documents = [
+                {**document, "wave": wave_of[document["instance"]]} for document in documents
+            ]
         click.echo(json_text(documents, indent=2))
     else:
+        headings = wave_headings(waves, format_) if waves else {}
         for index, result in enumerate(results):
             if index:
+                click.echo()
+            if result.instance in headings:
+                click.echo(headings[result.instance], color=app.use_color)
                 click.echo()
             if result.value is not None:
                 text = _rendered(result.value, format_, out)
@@ -89,6 +102,8 @@ def plan(
         if len(results) > 1:
             click.echo()
             click.echo(fleet_summary(results, format_), nl=False, color=app.use_color)
+            if waves:
+                click.echo(render_waves(waves, format_), nl=False, color=app.use_color)
     if out is not None:
         from gladcfg.fileio import save
 

@@ -30,6 +30,7 @@ from gladcfg.config.resourcefile import (
     parse_resource_file,
     unmatched_instance_globs,
 )
+from gladcfg.config.rollout import rollout_problems
 from gladcfg.errors import (
     ConfigError,
     FileProblem,
@@ -109,6 +110,9 @@ class Workspace:
         except ValidationError as exc:
             problems += problems_from_validation(exc, Project, source, data=document.data)
             project = salvaged_project(document.data)
+        if project is not None and project.rollout is not None:
+            declared_names = [str(name) for name in document.data["instances"]]
+            problems += rollout_problems(source, project.rollout, declared_names)
         if project is None:
             globs = valid_resource_globs(document.data)
             if globs is not None:

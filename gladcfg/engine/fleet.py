@@ -94,10 +94,13 @@ def plan_fleet(
     *,
     targets: Sequence[str] = (),
     refresh: bool = True,
+    instances_at_once: int = FLEET_PARALLELISM,
 ) -> list[InstanceResult[Plan]]:
     """Plan every instance in ``names``; each instance's session ends with its plan.
     Without ``refresh``, a plan may take from the last read what is costly to read again."""
-    return _plan_each(workspace, names, targets, refresh=refresh)
+    return _plan_each(
+        workspace, names, targets, refresh=refresh, instances_at_once=instances_at_once
+    )
 
 
 def _plan_each(
@@ -107,6 +110,7 @@ def _plan_each(
     keep: dict[str, Session] | None = None,
     *,
     refresh: bool = True,
+    instances_at_once: int = FLEET_PARALLELISM,
 ) -> list[InstanceResult[Plan]]:
     """Plan every instance in ``names``; with ``keep``, the session of each instance planned
     stays open there, for the caller to apply with and close.
@@ -133,7 +137,7 @@ def _plan_each(
             keep[name] = session
         return plan
 
-    return for_each_instance(names, work)
+    return for_each_instance(names, work, parallelism=instances_at_once)
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ def apply_fleet(
     allow_delete: bool = False,
     force: bool = False,
     parallelism: int = 4,
+    instances_at_once: int = FLEET_PARALLELISM,
     show: Callable[[InstanceResult[Plan]], None],
     confirm: Confirm | None,
     watch: WatchFactory,
@@ -171,15 +176,18 @@ def apply_fleet(
     plan of any instance that has something to write is refused (:func:`check_allowed`),
     nothing is applied anywhere. ``confirm`` (None: approved already) is asked once, for
     every instance with something to write; then each is applied on its own, a few at once,
-    with ``parallelism`` changes at once within each. ``report`` is given the outcome before
-    a signal received meanwhile ends the run."""
+    with ``parallelism`` changes at once within each and ``instances_at_once`` instances
+    planned and applied at once. ``report`` is given the outcome before a signal received
+    meanwhile ends the run."""
     from gladcfg import interrupts
     from gladcfg.engine.run import apply_watched, check_allowed
     from gladcfg.errors import RefusedError
 
     sessions: dict[str, Session] = {}
     try:
-        planned = _plan_each(workspace, names, targets, keep=sessions)
+        planned = _plan_each(
+            workspace, names, targets, keep=sessions, instances_at_once=instances_at_once
+        )
         for result in planned:
             show(result)
         plans = {result.instance: result.value for result in planned if result.value is not None}
@@ -204,7 +212,10 @@ def apply_fleet(
         # and finish what it started, and the outcome is reported before the run ends.
         with interrupts.guarded() as stop:
             stop.hold()
-            applied = {result.instance: result for result in for_each_instance(ready, work)}
+            applied = {
+                result.instance: result
+                for result in for_each_instance(ready, work, parallelism=instances_at_once)
+            }
             outcome = FleetApply(planned, applied)
             report(outcome)
     finally:

@@ -9,7 +9,10 @@ fleet's waves, applied one after the other.
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -145,3 +148,45 @@ class Wave(Model):
         description="Instance names or globs; an instance is in the first wave that matches.",
     )
     parallel: int = Field(default=1, ge=1, le=64, description="Instances applied at once.")
+
+
+@dataclass(frozen=True)
+class WaveAssignment:
+    """Which instances each wave holds, and what makes the rollout wrong: instances no wave
+    takes, globs that match no instance at all (a typo), waves named twice."""
+
+    waves: list[tuple[Wave, list[str]]]
+    unplaced: list[str]
+    unmatched: list[tuple[int, int]]  # (wave, glob) indexes as written
+    repeated: list[tuple[int, int]]  # (wave, the earlier wave of the same name) indexes
+
+
+def assign_waves(rollout: Sequence[Wave], instances: Sequence[str]) -> WaveAssignment:
+    """Each instance in the first wave one of whose globs matches it, in ``instances``
+    order. A wave named twice keeps its place: the assignment is the same either way."""
+    taken: set[str] = set()
+    waves: list[tuple[Wave, list[str]]] = []
+    unmatched: list[tuple[int, int]] = []
+    repeated: list[tuple[int, int]] = []
+    first_named: dict[str, int] = {}
+    for index, wave in enumerate(rollout):
+        earlier = first_named.setdefault(wave.name, index)
+        if earlier != index:
+            repeated.append((index, earlier))
+        for glob_index, glob in enumerate(wave.instances):
+            if not any(fnmatch.fnmatchcase(name, glob) for name in instances):
+                unmatched.append((index, glob_index))
+        members = [
+            name
+            for name in instances
+            if name not in taken and any(fnmatch.fnmatchcase(name, g) for g in wave.instances)
+        ]
+        taken.update(members)
+        waves.append((wave, members))
+    unplaced = [name for name in instances if name not in taken]
+    return WaveAssignment(waves, unplaced, unmatched, repeated)
+
+
+def waves_of(rollout: Sequence[Wave], instances: Sequence[str]) -> list[tuple[Wave, list[str]]]:
+    """The waves of a validated rollout, each with its instances (``gladcfg.yaml`` order)."""
+    return assign_waves(rollout, instances).waves

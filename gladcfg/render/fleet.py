@@ -1,4 +1,5 @@
-"""The fleet summary: one row per instance, after the instances' own plans or reports."""
+"""The fleet summary: one row per instance, after the instances' own plans or reports; and
+a rollout's: a line per wave."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import click
 
 from gladcfg.engine.apply import ApplyReport, Status
+from gladcfg.engine.rollout import RolloutApply, WaveRun
 from gladcfg.plan.model import Action, Plan
 from gladcfg.render.markdown import cell, code
 
@@ -76,3 +78,76 @@ def render_fleet_markdown(title: str, rows: Sequence[FleetRow], columns: Sequenc
 
 def _count(row: FleetRow, column: str) -> str:
     return str(row.counts[column]) if column in row.counts else "–"
+
+
+def wave_states(run: WaveRun) -> dict[str, str]:
+    """Each instance of a wave, by what became of it: applied, up to date, failed (and how),
+    not verified, not started."""
+    if run.fleet is None:
+        state = "not applied" if run.refused is not None else "not started"
+        return dict.fromkeys(run.instances, state)
+    states = {}
+    for planned in run.fleet.planned:
+        applied = run.fleet.applied.get(planned.instance)
+        if planned.error is not None:
+            states[planned.instance] = "failed: not planned"
+        elif applied is None:
+            states[planned.instance] = "up to date"
+        elif applied.value is None or not applied.value.ok:
+            states[planned.instance] = "failed: apply incomplete"
+        elif planned.instance in run.unverified:
+            states[planned.instance] = "applied, not verified"
+        else:
+            states[planned.instance] = "applied"
+    return states
+
+
+def _wave_state(run: WaveRun) -> str:
+    if run.refused is not None:
+        return "refused"
+    if not run.started:
+        return "not started"
+    if run.failed:
+        return "failed"
+    return "verified" if run.applied else "up to date"
+
+
+def render_rollout_text(rollout: RolloutApply) -> str:
+    """After a rollout: a line per wave (what it did to each of its instances), then what
+    was applied, what failed and the waves not started."""
+    names = [run.wave.name for run in rollout.waves]
+    width = max(len(name) for name in names)
+    states = [_wave_state(run) for run in rollout.waves]
+    state_width = max(len(state) for state in states)
+    stopped = rollout.stopped_at
+    title = (
+        f"Rollout: stopped at wave {stopped.wave.name}"
+        if stopped is not None
+        else f"Rollout: {len(rollout.waves)} wave{'s' if len(rollout.waves) > 1 else ''} done"
+    )
+    lines = [click.style(title, bold=True)]
+    for run, state in zip(rollout.waves, states, strict=True):
+        if run.started and run.instances:
+            detail = "; ".join(f"{name}: {s}" for name, s in wave_states(run).items())
+        else:
+            detail = ", ".join(run.instances) or "no instance"
+        text = f"  {run.wave.name.ljust(width)}  {state.ljust(state_width)}  {detail}"
+        lines.append(click.style(text, fg="red") if run.failed else text)
+    if stopped is not None:
+        applied = [name for run in rollout.waves for name in run.applied]
+        failed = [
+            name
+            for run in rollout.waves
+            for name, state in wave_states(run).items()
+            if state.startswith(("failed", "applied, not verified", "not applied"))
+        ]
+        waiting = [
+            f"{run.wave.name} ({', '.join(run.instances)})"
+            for run in rollout.waves
+            if not run.started and run.instances
+        ]
+        lines.append(f"Applied: {', '.join(applied) or 'nothing'}.")
+        lines.append(f"Failed: {', '.join(failed)}.")
+        lines.append(f"Not started: {', '.join(waiting) or 'no wave'}.")
+        lines.append("Run the same command again to resume: up-to-date instances are skipped.")
+    return "\n".join(lines) + "\n"
