@@ -40,6 +40,7 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 REPOSITORY = "acme/support-config"
 INSTANCES = ("staging", "prod-us", "prod-eu")
 TOKENS = {name: f"GLADLY_{name.upper().replace('-', '_')}_TOKEN" for name in INSTANCES}
+WAVES = {"canary": ["staging"], "first": ["prod-us"], "rest": ["prod-eu"]}
 
 
 def load(path: Path) -> Any:
@@ -55,6 +56,7 @@ def test_there_are_workflows_for_plan_apply_and_drift() -> None:
         "gladcfg-apply.yml",
         "gladcfg-apply-instance.yml",
         "gladcfg-drift.yml",
+        "gladcfg-rollout.yml",
     }
 
 
@@ -105,6 +107,13 @@ def test_each_job_sees_only_its_own_instances_token() -> None:
         named = {f"secrets.{token}" for token in TOKENS.values()}
         assert used <= {"secrets[matrix.token_env]", "secrets[inputs.token_env]", *named}
     for workflow, name, job in _jobs():
+        if workflow == "gladcfg-rollout.yml":  # a wave sees its own instances' tokens only
+            (step,) = [s for s in job["steps"] if "env" in s]
+            assert step["env"] == {
+                TOKENS[name]: f"${{{{ secrets.{TOKENS[name]} }}}}" for name in WAVES[name]
+            }
+            assert "env" not in job and job["environment"] == f"rollout-{name}"
+            continue
         if "secrets." in json.dumps(job):  # every instance's token: the fleet report only
             assert (workflow, name, job["environment"]) == (
                 "gladcfg-drift.yml",
@@ -778,3 +787,57 @@ def test_pull_request_plans_start_from_the_cache_the_nightly_full_read_left(ci: 
     assert all(job.ok for job in jobs.values())
     assert ci.restored[-3:] == [f"gladcfg-cache-{name}-{drift.id}" for name in INSTANCES]
     assert sorted(p.name for p in ci.caches.iterdir()) == saved  # a pull request saves none
+
+
+# --- The rollout, wave by wave ----------------------------------------------------------
+
+
+def test_the_rollout_workflow_has_a_gated_job_per_wave_in_order() -> None:
+    from gladcfg.model.project import Project
+    from gladcfg.model.schedule import waves_of
+
+    project = Project.model_validate(load(ACME / "gladcfg.yaml"))
+    assert project.rollout is not None
+    waves = {w.name: names for w, names in waves_of(project.rollout, list(project.instances))}
+    assert waves == {**WAVES, "sandbox": ["sandbox"]}  # the local sandbox is not CI's
+    workflow = load(WORKFLOW_DIR / "gladcfg-rollout.yml")
+    assert workflow["concurrency"] == {"group": "gladcfg-rollout", "cancel-in-progress": False}
+    jobs = workflow["jobs"]
+    assert list(jobs) == list(WAVES)
+    assert [jobs[name].get("needs") for name in WAVES] == [None, "canary", "first"]
+    for name, job in jobs.items():
+        (command,) = [c for s in job["steps"] if "run" in s for c in gladcfg_commands(s["run"])]
+        assert command == ["-C", ".", "--no-color", "apply", "--wave", name, "--auto-approve"]
+
+
+def test_a_failing_canary_stops_every_wave_after_it_and_a_rerun_resumes(ci: Ci) -> None:
+    ci.open_pull_request()
+    ci.edit(
+        "gladcfg.yaml",
+        "  staging:\n    adapter: mock\n",
+        "  staging:\n    adapter: mock\n    faults: {fail_every: 1}\n",
+    )
+    ci.git("commit", "-q", "-am", "Staging fails every write")
+    merged = ci.merge(ci.git("rev-parse", "HEAD"))
+
+    _, jobs = ci.run("gladcfg-rollout.yml", event="workflow_dispatch", sha=merged)
+    assert list(jobs) == ["canary"]  # first and rest never start
+    canary = jobs["canary"]
+    assert not canary.ok
+    assert "Rollout: stopped at wave canary" in canary.log
+    assert "  canary  failed  staging: failed: apply incomplete" in canary.log
+    for instance in INSTANCES:
+        left = ci.gladcfg("plan", "-i", instance, "--format", "json")
+        assert {c["address"] for c in json.loads(left.stdout)["changes"]} == PR_CHANGES
+
+    ci.edit("gladcfg.yaml", "    faults: {fail_every: 1}\n", "")
+    ci.git("commit", "-q", "-am", "Staging writes again")
+    fixed = ci.git("rev-parse", "HEAD")
+    _, jobs = ci.run("gladcfg-rollout.yml", event="workflow_dispatch", sha=fixed)
+    assert list(jobs) == list(WAVES)
+    assert all(job.ok for job in jobs.values()), [job.log for job in jobs.values()]
+    for name, instances in WAVES.items():
+        assert f"Wave {name} verified: a fresh plan of {instances[0]} has nothing to write." in (
+            jobs[name].log
+        )
+    assert_up_to_date(ci)
