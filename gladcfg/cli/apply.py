@@ -23,12 +23,32 @@ if TYPE_CHECKING:
     from gladcfg.render.fleet import FleetRow
 
 
+def _check_reason(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    """A reason for breaking a freeze: words a reader of the apply report can read."""
+    if value is None:
+        return None
+    reason = " ".join(value.split())
+    if not reason or not reason.isprintable() or len(reason) > 500:
+        raise click.BadParameter(
+            "give the reason in words (printable, at most 500 characters), e.g. "
+            "--break-glass 'INC-123: the holiday greeting is wrong'"
+        )
+    return reason
+
+
 @click.command()
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @instance_options
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--allow-delete", is_flag=True, help="Allow a plan that deletes objects.")
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
+@click.option(
+    "--break-glass",
+    metavar="REASON",
+    callback=_check_reason,
+    help="Apply even while a freeze in gladcfg.yaml holds; REASON is printed in the apply "
+    "report and kept in the rollback plan.",
+)
 @click.option(
     "--parallelism",
     type=click.IntRange(1, 64),
@@ -64,6 +84,7 @@ def apply(
     auto_approve: bool,
     allow_delete: bool,
     force: bool,
+    break_glass: str | None,
     parallelism: int,
     rollback_out: Path | None,
     undo: bool,
@@ -81,6 +102,8 @@ def apply(
     With a rollout in gladcfg.yaml, --all applies it wave by wave (each wave shown,
     confirmed, applied, then verified by a fresh plan) and stops at the first wave that
     fails; running it again resumes there. --wave NAME applies that wave only.
+    While a freeze in gladcfg.yaml holds, apply refuses to start writing, unless
+    --break-glass gives the reason.
     """
     from gladcfg.config import Workspace
     from gladcfg.engine import apply_instance, apply_saved
@@ -117,6 +140,7 @@ def apply(
             watch=watch,
             rollback=rollback,
             undo=undo,
+            break_glass=break_glass,
         )
         if applied.report is None:
             click.echo(f"Nothing to apply to {applied.plan.instance}.")
@@ -139,6 +163,7 @@ def apply(
             confirm=confirm,
             watch=watch,
             color=color,
+            break_glass=break_glass,
         )
     if len(names) > 1:
         from gladcfg.engine.fleet import apply_fleet
@@ -154,6 +179,7 @@ def apply(
             confirm=confirm,
             watch=watch,
             report=partial(_echo_fleet, color),
+            break_glass=break_glass,
         )
         return 1 if fleet.failed else 0
     apply_instance(
@@ -167,6 +193,7 @@ def apply(
         confirm=confirm,
         watch=watch,
         rollback=rollback,
+        break_glass=break_glass,
     )
     return 0
 

@@ -89,6 +89,12 @@ class Progress:
             click.style(f"\n{heading}: {summary}.", fg=colour, bold=True),
             color=self._color,
         )
+        if report.break_glass is not None:
+            click.echo(
+                click.style("Break-glass: ", fg="yellow", bold=True)
+                + report.break_glass.describe(),
+                color=self._color,
+            )
         if report.interrupted:
             click.echo(
                 "Everything applied is saved. Run plan to see what is left, and apply again "

@@ -68,6 +68,7 @@ def apply_waves(
     confirm: Confirm | None,
     watch: WatchFactory,
     color: bool | None,
+    break_glass: str | None = None,
 ) -> int:
     """Apply ``waves`` in order; 1 when one failed (the rest are then not started)."""
     from gladcfg.engine.rollout import apply_rollout
@@ -89,6 +90,7 @@ def apply_waves(
         watch=watch,
         report_apply=echo.applied,
         report=echo.verified,
+        break_glass=break_glass,
     )
     click.echo()
     click.echo(render_rollout_text(rollout), nl=False, color=color)

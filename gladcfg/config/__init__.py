@@ -35,6 +35,10 @@ def validate(workspace: Workspace, instances: Iterable[str]) -> ValidationReport
         state, problems, invalid = workspace.load(name)
         found.extend(problems)
         found.extend(check_desired_state(state, invalid, workspace.project.policy_of(name)))
+        if workspace.project.freezes_of(name):
+            from gladcfg.config.freezes import freeze_problems
+
+            found.extend(freeze_problems(workspace, state))
         states[name] = state
     return ValidationReport(states, merge_problems(found))
 

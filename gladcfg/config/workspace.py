@@ -70,9 +70,12 @@ class Workspace:
         files: list[str],
         warnings: list[Problem],
         declared_instances: Iterable[str] = (),
+        *,
+        source: Source | None = None,
     ):
         self.root = root
         self.project = project
+        self.source = source  # gladcfg.yaml as read, for problems found in it later
         # Every instance gladcfg.yaml names, valid or not: `instances:` globs match them.
         self._declared_instances = [*project.instances, *declared_instances]
         self.files = files
@@ -123,7 +126,7 @@ class Workspace:
         if any(p.is_error for p in problems):
             # The resource files are still validated, against what of the project is valid.
             declared = document.data["instances"]
-            opened = cls(root, project, files, [], [str(name) for name in declared])
+            opened = cls(root, project, files, [], [str(name) for name in declared], source=source)
             raise ConfigError(merge_problems(problems + opened.validation_problems()))
         log.info(
             "%s: %d resource file(s), %d instance(s)",
@@ -131,7 +134,7 @@ class Workspace:
             len(files),
             len(project.instances),
         )
-        return cls(root, project, files, problems)
+        return cls(root, project, files, problems, source=source)
 
     def validation_problems(self) -> list[Problem]:
         """Every problem of every instance's resource files; for a project whose

@@ -23,13 +23,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gladcfg.adapter.base import Adapter, LooksUp, RemoteObject, RemoteState
 from gladcfg.errors import ChangedError, ExistsError, GladcfgError, GoneError
 from gladcfg.model.kinds import address_of, comparable, references_in, rename_references
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
+
+if TYPE_CHECKING:
+    from gladcfg.freezes import BrokenGlass
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class ApplyReport:
     interrupted: bool = False
     # What went wrong once the changes were made (saving them, reading for the rollback).
     error: GladcfgError | None = None
+    # Made while a freeze held, with --break-glass: the reason, and which freezes.
+    break_glass: BrokenGlass | None = None
 
     def of(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status is status]

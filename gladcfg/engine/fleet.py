@@ -169,6 +169,7 @@ def apply_fleet(
     confirm: Confirm | None,
     watch: WatchFactory,
     report: Callable[[FleetApply], None],
+    break_glass: str | None = None,
 ) -> FleetApply:
     """Plan every instance, refuse before anything changes, confirm once, apply each.
 
@@ -205,7 +206,13 @@ def apply_fleet(
 
         def work(name: str) -> ApplyReport:
             return apply_watched(
-                sessions[name], plans[name], parallelism, watch, label=name, fresh=True
+                sessions[name],
+                plans[name],
+                parallelism,
+                watch,
+                label=name,
+                fresh=True,
+                break_glass=break_glass,
             )
 
         # The instances are applied on worker threads: from here a signal asks each to stop

@@ -140,6 +140,7 @@ def apply_rollout(
     watch: WatchFactory,
     report_apply: Callable[[Wave, FleetApply], None],
     report: Callable[[WaveRun], None],
+    break_glass: str | None = None,
 ) -> RolloutApply:
     """Apply ``waves`` (each with its instances) in order, each verified before the next
     starts; stop at the first that fails.
@@ -170,6 +171,7 @@ def apply_rollout(
             confirm=None if confirm is None else partial(confirm, wave),
             watch=watch,
             report=partial(report_apply, wave),
+            break_glass=break_glass,
         )
         report(run)
         runs.append(run)
@@ -189,6 +191,7 @@ def _apply_wave(
     confirm: Callable[[Sequence[str]], None] | None,
     watch: WatchFactory,
     report: Callable[[FleetApply], None],
+    break_glass: str | None,
 ) -> WaveRun:
     try:
         fleet = apply_fleet(
@@ -203,6 +206,7 @@ def _apply_wave(
             confirm=confirm,
             watch=watch,
             report=report,
+            break_glass=break_glass,
         )
     except RefusedError as exc:  # refused or not confirmed: nothing of this wave changed
         return WaveRun(wave, names, refused=str(exc))

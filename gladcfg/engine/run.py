@@ -131,6 +131,7 @@ def apply_instance(
     confirm: Confirm | None,
     watch: WatchFactory,
     rollback: KeepRollback | None = None,
+    break_glass: str | None = None,
 ) -> Applied:
     """Make ``instance`` match the files: plan (releasing the files once planned), ``show``
     the plan, refuse what is not allowed, ``confirm`` (None: approved already), apply.
@@ -145,7 +146,15 @@ def apply_instance(
         check_allowed(plan, allow_delete=allow_delete, force=force)
         if confirm is not None:
             confirm([plan.instance])
-        applied = apply_watched(session, plan, parallelism, watch, rollback=rollback, fresh=True)
+        applied = apply_watched(
+            session,
+            plan,
+            parallelism,
+            watch,
+            rollback=rollback,
+            fresh=True,
+            break_glass=break_glass,
+        )
         return _finished(plan, applied)
 
 
@@ -160,6 +169,7 @@ def apply_saved(
     watch: WatchFactory,
     rollback: KeepRollback | None = None,
     undo: bool = False,
+    break_glass: str | None = None,
 ) -> Applied:
     """Apply exactly the plan saved in ``path`` (:func:`load_saved_plan`): it was reviewed
     already, so nothing is asked, but what is not allowed is still refused, and it applies
@@ -181,9 +191,19 @@ def apply_saved(
         session.connect()
         if not plan.writes:
             return Applied(plan, None)
-        sources = None if plan.rollback else session.sources(str(path))
+        sources = None
+        if plan.rollback:  # no files bind it; its freezes are the project's all the same
+            session.load_freezes()
+        else:
+            sources = session.sources(str(path))
         applied = apply_watched(
-            session, plan, parallelism, watch, rollback=rollback, sources=sources
+            session,
+            plan,
+            parallelism,
+            watch,
+            rollback=rollback,
+            sources=sources,
+            break_glass=break_glass,
         )
         return _finished(plan, applied)
 
@@ -225,6 +245,7 @@ def apply_watched(
     rollback: KeepRollback | None = None,
     sources: Sources | None = None,
     fresh: bool = False,
+    break_glass: str | None = None,
 ) -> ApplyReport:
     """Apply and report (``fresh``: ``plan`` was made by this run, see
     :func:`~gladcfg.engine.session.apply_plan`); stopped by a signal once writing, it
@@ -242,6 +263,7 @@ def apply_watched(
                 stop=stop,
                 sources=sources,
                 fresh=fresh,
+                break_glass=break_glass,
             )
         progress.report(report, plan)
         if rollback is not None and report.rollback is not None:

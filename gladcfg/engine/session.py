@@ -35,6 +35,7 @@ from gladcfg.plan.verify import load_problems, refuse, remote_problems
 
 if TYPE_CHECKING:
     from gladcfg.config import DesiredState
+    from gladcfg.freezes import BrokenGlass, Schedule
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Sources:
         differences. Its changes, gladcfg's own, are what is sent."""
         workspace, instance = self._session.workspace, self._session.instance
         report = load_desired(workspace, instance)
+        self._session.load_freezes(report)
         workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=True, where=True)
         config = workspace.instance(instance)
@@ -102,6 +104,8 @@ class Session:
         self.workspace = workspace
         self.instance = instance
         self._adapter: Adapter | None = None
+        # The instance's freezes, computed when its files are validated (None: it has none).
+        self.freezes: Schedule | None = None
 
     def __enter__(self) -> Session:
         return self
@@ -127,6 +131,24 @@ class Session:
         adapter, self._adapter = self._adapter, None
         if adapter is not None:
             adapter.close()
+
+    def load_freezes(self, report: ValidationReport | None = None) -> Schedule | None:
+        """The instance's freezes from now on (:mod:`gladcfg.freezes`), kept for the apply
+        to enforce; its files are validated (or ``report`` read) only for freezes that
+        follow inboxes' open hours."""
+        from gladcfg import clock
+        from gladcfg.freezes import needs_state, schedule_of
+
+        freezes = self.workspace.project.freezes_of(self.instance)
+        if not freezes:
+            return None
+        state = None
+        if needs_state(freezes):
+            if report is None:
+                report = load_desired(self.workspace, self.instance)
+            state = report.states[self.instance]
+        self.freezes = schedule_of(self.instance, freezes, state, clock.now())
+        return self.freezes
 
     def read(self, desired: Callable[[], DesiredSpecs], *, refresh: bool = True) -> RemoteRead:
         """The instance as it is now. An adapter that cannot list some kind (Gladly's
@@ -160,12 +182,13 @@ class Session:
         if report is None:
             report = load_desired(workspace, instance)
         warnings = [_warning(p) for p in report.warnings]
+        self.load_freezes(report)
         if release:
             workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=release)
         remote = self.read(lambda: desired, refresh=refresh)
         log.info("%s: read the instance in %d request(s)", instance, remote.state.requests)
-        return plan_instance(
+        plan = plan_instance(
             desired,
             remote.state,
             remote.capabilities,
@@ -174,6 +197,20 @@ class Session:
             warnings=warnings,
             reads=remote.hints,
         )
+        return self._frozen_warning(plan)
+
+    def _frozen_warning(self, plan: Plan) -> Plan:
+        """``plan``, saying so if applying it now would be refused for a freeze."""
+        if self.freezes is None or not plan.writes:
+            return plan
+        from gladcfg import clock
+        from gladcfg.freezes import frozen_message
+
+        message = frozen_message(self.freezes, clock.now())
+        if message is None:
+            return plan
+        warning = f"applying now would be refused: {message}; --break-glass REASON applies anyway"
+        return plan.model_copy(update={"warnings": (*plan.warnings, warning)})
 
     def sources(self, where: str) -> Sources:
         """The instance's files, to bind the saved plan in ``where`` to (:class:`Sources`)."""
@@ -189,8 +226,12 @@ class Session:
         stop: StopRequest | None = None,
         sources: Sources | None = None,
         fresh: bool = False,
+        break_glass: str | None = None,
     ) -> ApplyReport:
-        """Apply exactly ``plan`` to this instance (:func:`apply_plan`)."""
+        """Apply exactly ``plan`` to this instance (:func:`apply_plan`), unless one of its
+        freezes holds as writing would start and ``break_glass`` gives no reason to."""
+        from gladcfg.freezes import enforce
+
         return apply_plan(
             self.connect(),
             plan,
@@ -200,6 +241,7 @@ class Session:
             stop=stop,
             sources=sources,
             fresh=fresh,
+            gate=lambda: enforce(self.freezes, break_glass=break_glass),
         )
 
 
@@ -232,6 +274,7 @@ def apply_plan(
     stop: StopRequest | None = None,
     sources: Sources | None = None,
     fresh: bool = False,
+    gate: Callable[[], BrokenGlass | None] | None = None,
 ) -> ApplyReport:
     """Apply exactly ``plan``, under the instance's lock, if the remote is as it was read
     and, with ``sources``, if the files make exactly ``plan`` of it (a saved plan).
@@ -245,7 +288,9 @@ def apply_plan(
     With ``rollback``, the instance is read again before the lock is released and the
     report carries the plan that undoes what was applied (see :mod:`.rollback`), however
     the apply ended. Until the first write, a stop (``stop``) is the caller's to raise;
-    from then on the apply finishes what it started, persists, and reports."""
+    from then on the apply finishes what it started, persists, and reports. ``gate`` is
+    asked last before the first write (a freeze refuses there; a broken one is recorded in
+    the report and the rollback plan)."""
     report: ApplyReport | None = None
     try:
         with adapter.locked():
@@ -266,6 +311,7 @@ def apply_plan(
             changes = plan.changes
             if sources is not None:
                 changes = sources.check(plan, remote, capabilities_of(adapter)).changes
+            broken = gate() if gate is not None else None
             if stop is not None:
                 stop.hold()
             report = apply_changes(
@@ -277,6 +323,7 @@ def apply_plan(
                 stop=stop,
                 recheck=changed,
             )
+            report = replace(report, break_glass=broken)
             if rollback:
                 from gladcfg.engine.rollback import rollback_plan
 
@@ -284,6 +331,8 @@ def apply_plan(
                 undo = rollback_plan(
                     plan, report, remote, after, adapter.access, unsettable=adapter.unsettable
                 )
+                if broken is not None:
+                    undo = undo.model_copy(update={"break_glass": broken.describe()})
                 report = replace(report, rollback=undo)
     except GladcfgError as exc:
         if report is None:

@@ -308,6 +308,12 @@ class Plan(_Strict):
         description="This plan undoes an apply (gladcfg apply --rollback-out): it restores "
         "what the instance held, not what the files declare.",
     )
+    break_glass: str | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="The apply this rollback plan undoes was made during a freeze, with "
+        "--break-glass: when, during which freezes, and the reason given.",
+    )
 
     @classmethod
     def of(
