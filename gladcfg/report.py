@@ -157,7 +157,7 @@ def instance_report(
     zone = instance_zone(state)
     zones = [compute(state, target, day=day, timezone=zone)] if zone != "UTC" else []
     return InstanceReport(
-        status=status_record(name, plan, utc),
+        status=status_record(name, plan, utc, session.freezes),
         plan=plan,
         read_at=read_at,
         weeks=[_week(state, coverage) for coverage in [*zones, utc]],

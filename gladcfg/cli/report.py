@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gladcfg import clock
 from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, refresh_option, selected_instances, week_option
 
@@ -48,7 +49,7 @@ def report(
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_)
     check_writable(out, "the report", project_inputs(workspace))
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     day = week.date() if week is not None else now.date()
     fleet = build_report(workspace, names, now=now, day=day, explain=error_text, refresh=refresh)
     save(out, render_report_html(fleet), "the report")

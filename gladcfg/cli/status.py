@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
+from gladcfg import clock
 from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, refresh_option, selected_instances
 
@@ -30,9 +29,7 @@ def status(
 
     workspace = Workspace.open(app.root)
     names = selected_instances(workspace, instance, all_)
-    document = check_status(
-        workspace, names, now=dt.datetime.now(dt.UTC), explain=error_text, refresh=refresh
-    )
+    document = check_status(workspace, names, now=clock.now(), explain=error_text, refresh=refresh)
     render = render_status_json if format_ == "json" else render_status_text
     click.echo(render(document), nl=False, color=app.use_color)
     states = {record.status for record in document.instances}

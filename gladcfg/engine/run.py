@@ -145,6 +145,9 @@ def apply_instance(
             return Applied(plan, None)
         check_allowed(plan, allow_delete=allow_delete, force=force)
         if confirm is not None:
+            from gladcfg.freezes import enforce
+
+            enforce(session.freezes, break_glass=break_glass)  # not worth asking, if frozen
             confirm([plan.instance])
         applied = apply_watched(
             session,

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gladcfg.errors import GladcfgError
-from gladcfg.model.status import Drift, InstanceStatus, StatusDocument
+from gladcfg.model.status import Drift, FreezeStatus, InstanceStatus, StatusDocument
 
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport, Workspace
     from gladcfg.coverage import Coverage
+    from gladcfg.freezes import Schedule
     from gladcfg.plan.model import Plan
 
 # The text of a failed check: which instance, and the error that stopped it.
@@ -74,12 +75,15 @@ def instance_status(
     with open_instance(workspace, name) as session:
         plan = session.plan(report=report, refresh=refresh)
     coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
-    return status_record(name, plan, coverage)
+    return status_record(name, plan, coverage, session.freezes)
 
 
-def status_record(name: str, plan: Plan, coverage: Coverage) -> InstanceStatus:
-    """The record of an instance whose plan and week of coverage (in UTC) are made: the one
-    place a plan becomes drift and a coverage week becomes gaps (``status``, ``report``)."""
+def status_record(
+    name: str, plan: Plan, coverage: Coverage, freezes: Schedule | None = None
+) -> InstanceStatus:
+    """The record of an instance whose plan, week of coverage (in UTC) and freezes are
+    made: the one place a plan becomes drift, a coverage week gaps, and a schedule of
+    freezes the next window open for changes (``status``, ``report``)."""
     from gladcfg.coverage import gap_records
 
     summary = plan.summary
@@ -102,4 +106,33 @@ def status_record(name: str, plan: Plan, coverage: Coverage) -> InstanceStatus:
         coverage_gaps=gap_records(coverage),
         silent_after_hours=coverage.silent,
         snapshot=plan.snapshot,
+        **_freeze_fields(freezes),
     )
+
+
+def _freeze_fields(schedule: Schedule | None) -> dict[str, Any]:
+    if schedule is None:
+        return {}
+    at = schedule.since
+    freezes: dict[str, FreezeStatus] = {}
+    for stretch in schedule.upcoming(at):
+        end = None if stretch.end >= schedule.horizon else _iso(stretch.end)
+        freezes.setdefault(
+            stretch.freeze,
+            FreezeStatus(
+                name=stretch.freeze,
+                what=stretch.what,
+                in_force=stretch.start <= at,
+                start=_iso(max(stretch.start, at)),
+                end=end,
+            ),
+        )
+    opens = schedule.open_at(at)
+    return {
+        "freezes": list(freezes.values()),
+        "open_for_changes": None if opens is None else _iso(opens),
+    }
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")

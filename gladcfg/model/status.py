@@ -35,6 +35,16 @@ class SilentEntryPoint(Model):
     inbox: str
 
 
+class FreezeStatus(Model):
+    """One of the instance's freezes: the stretch of it that holds now, or its next."""
+
+    name: str
+    what: str = Field(description="Its window, or the inboxes whose open hours it follows.")
+    in_force: bool
+    start: str = Field(description="ISO 8601, UTC.")
+    end: str | None = Field(description="ISO 8601, UTC; null: not within the horizon.")
+
+
 class InstanceStatus(Model):
     instance: str
     adapter: str | None = None
@@ -56,6 +66,15 @@ class InstanceStatus(Model):
     snapshot: Snapshot | None = Field(
         default=None,
         description="What the check did not read again (--refresh=false), and how old it is.",
+    )
+    freezes: list[FreezeStatus] = Field(
+        default_factory=list,
+        description="Each freeze that holds now or later within the next 35 days.",
+    )
+    open_for_changes: str | None = Field(
+        default=None,
+        description="With freezes: when apply may next write (ISO 8601, UTC; the check's "
+        "time when none holds then); null when no window opens within the next 35 days.",
     )
 
 

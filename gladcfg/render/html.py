@@ -32,6 +32,7 @@ from gladcfg.render.coverage import day_label, gap_summary
 from gladcfg.render.values import (
     diff_lines,
     duration,
+    freeze_line,
     manual_item,
     snapshot_note,
     summary_line,
@@ -155,6 +156,7 @@ def render_report_html(report: FleetReport) -> str:
         ],
         visible=visible,
         snapshot_note=snapshot_note,
+        freeze_line=freeze_line,
         when=lambda text: text.replace("T", " ").replace("+00:00", " UTC"),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from gladcfg.model.status import CoverageGap, StatusDocument
-from gladcfg.render.values import duration, snapshot_note
+from gladcfg.render.values import duration, freeze_line, snapshot_note
 
 _COLOURS = {"healthy": "green", "drift": "yellow", "error": "red"}
 
@@ -41,6 +41,8 @@ def render_status_text(document: StatusDocument) -> str:
         if record.silent_after_hours:
             silent = ", ".join(s.entry_point for s in record.silent_after_hours)
             lines.append(f"  no after-hours reply: {silent}")
+        if record.open_for_changes is not None or record.freezes:
+            lines.append(f"  {freeze_line(record)}")
         if record.snapshot is not None:
             lines.append(f"  snapshot: {snapshot_note(record.snapshot)}")
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from gladcfg.model.names import hidden_character
 from gladcfg.plan.model import Action
 
 if TYPE_CHECKING:
+    from gladcfg.model.status import InstanceStatus
     from gladcfg.plan.model import Change, Plan, Snapshot, Summary
 
 
@@ -218,3 +219,25 @@ def duration(minutes: int) -> str:
     if not hours:
         return f"{rest}m"
     return f"{hours}h" + (f" {rest}m" if rest else "")
+
+
+def freeze_line(record: InstanceStatus) -> str:
+    """``frozen until …: names`` or ``open for changes; next freeze …``."""
+    held = [f for f in record.freezes if f.in_force]
+    opens = _shown(record.open_for_changes) if record.open_for_changes else None
+    if held:
+        names = ", ".join(f"{f.name} ({f.what})" for f in held)
+        until = f"until {opens}" if opens else "for at least the next 35 days"
+        return f"frozen {until}: {names}"
+    coming = [f for f in record.freezes if not f.in_force]
+    if not coming:
+        return "open for changes; no freeze in the next 35 days"
+    first = min(coming, key=lambda f: f.start)
+    ends = f" to {_shown(first.end)}" if first.end else ""
+    return f"open for changes; next freeze: {first.name} from {_shown(first.start)}{ends}"
+
+
+def _shown(moment: str) -> str:
+    from gladcfg.freezes import shown_time
+
+    return shown_time(dt.datetime.fromisoformat(moment))

@@ -213,3 +213,38 @@ def test_freeze_errors_name_the_line_and_field(make_project: MakeProject, run_cl
     ):
         assert reported in result.stderr, result.stderr
     assert "Traceback" not in result.output
+
+
+def test_status_and_the_report_show_the_freezes_and_the_next_open_window(
+    make_project: MakeProject, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = frozen(make_project, BLACK_FRIDAY, LIVE_HOURS)
+    at(monkeypatch, "2026-11-28T12:00")  # Saturday: the inbox is closed, Black Friday holds
+    document = json.loads(run_cli("-C", root, "status", "--format", "json").stdout)
+    staging, prod = document["instances"]
+    assert staging["freezes"] == [
+        {
+            "name": "Black Friday",
+            "what": "2026-11-27 00:00 to 2026-11-30 23:59 America/New_York",
+            "in_force": True,
+            "start": "2026-11-28T12:00:00+00:00",
+            "end": "2026-12-01T05:00:00+00:00",
+        },
+        {
+            "name": "live hours",
+            "what": "while inboxes.support is open",
+            "in_force": False,
+            "start": "2026-11-30T13:00:00+00:00",
+            "end": "2026-12-01T01:00:00+00:00",
+        },
+    ]
+    # Monday's open hours end at 01:00 UTC, as Black Friday's last minute ends at 05:00.
+    assert staging["open_for_changes"] == "2026-12-01T05:00:00+00:00"
+    assert prod["freezes"] == [] and "open_for_changes" not in prod
+    text = run_cli("-C", root, "status", "-i", "staging").stdout
+    assert "  frozen until 2026-12-01 05:00 UTC: Black Friday (2026-11-27 00:00 to " in text
+    out = tmp_path / "r.html"
+    assert run_cli("-C", root, "report", "-i", "staging", "--out", out).exit_code == 2
+    assert "<strong>Changes:</strong> frozen until 2026-12-01 05:00 UTC: Black Friday" in (
+        out.read_text()
+    )
