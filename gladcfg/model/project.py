@@ -120,11 +120,6 @@ class Policy(Model):
         description="Hours that must be covered; without it, coverage reports only hours when "
         "some inbox is open but none for a language.",
     )
-    coverage_impact: Literal["warn", "refuse"] = Field(
-        default="warn",
-        description="A change that opens a gap in the promised coverage: a warning in the "
-        "plan (warn), or also refused by apply without --force (refuse).",
-    )
 
 
 class SafetyLimits(Model):
