@@ -196,7 +196,12 @@ def apply_fleet(
         refusals = []
         for name in ready:
             try:
-                check_allowed(plans[name], allow_delete=allow_delete, force=force)
+                check_allowed(
+                    plans[name],
+                    allow_delete=allow_delete,
+                    force=force,
+                    policy=workspace.project.policy_of(name),
+                )
             except RefusedError as exc:
                 refusals.append(f"{name}: {exc}")
         if refusals:

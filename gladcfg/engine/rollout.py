@@ -82,12 +82,14 @@ class RolloutApply:
 
 
 def opened_coverage_gaps(applied: Plan, fresh: Plan) -> list[str]:
-    """Hook for SPEC §10's second verification of a wave, "no new coverage gap": the gaps
-    ``applied`` (the plan the wave applied to one instance) opened, as lines to show, read
-    from the plan's coverage impact once the coverage-impact feature gives plans one.
-    ``fresh`` is the instance's plan after the apply. Until then, none: only the empty
-    fresh plan is verified."""
-    return []
+    """The second verification of a wave, "no new coverage gap": the gaps ``applied`` (the
+    plan the wave applied to one instance) opened in the coming 7 days, from its coverage
+    impact (:mod:`gladcfg.impact`), as lines to show. ``fresh``, the instance's plan after
+    the apply, has been verified empty already."""
+    from gladcfg.impact import gap_text
+
+    impact = applied.coverage_impact
+    return [] if impact is None else [gap_text(gap) for gap in impact.gaps_opened]
 
 
 def verify_wave(

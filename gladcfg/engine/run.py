@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gladcfg import interrupts
 from gladcfg.config import Workspace
@@ -20,6 +20,9 @@ from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.session import Session, Sources, open_instance
 from gladcfg.errors import ApplyFailedError, RefusedError
 from gladcfg.plan.model import Action, Plan
+
+if TYPE_CHECKING:
+    from gladcfg.model.project import Policy
 
 
 class Watch(Protocol):
@@ -103,8 +106,11 @@ def load_saved_plan(
     return plan
 
 
-def check_allowed(plan: Plan, *, allow_delete: bool, force: bool) -> None:
-    """Refuse, before anything changes, what the user has not explicitly allowed."""
+def check_allowed(
+    plan: Plan, *, allow_delete: bool, force: bool, policy: Policy | None = None
+) -> None:
+    """Refuse, before anything changes, what the user has not explicitly allowed; with a
+    ``policy`` whose coverage_impact is refuse, a plan opening a gap in the promised hours."""
     if plan.deletes and not allow_delete:
         names = ", ".join(c.address for c in plan.deletes[:5])
         more = f" and {len(plan.deletes) - 5} more" if len(plan.deletes) > 5 else ""
@@ -116,6 +122,22 @@ def check_allowed(plan: Plan, *, allow_delete: bool, force: bool) -> None:
         raise RefusedError(
             "; ".join(plan.safety.violations) + " (safety thresholds in gladcfg.yaml); "
             "pass --force to apply it anyway"
+        )
+    if policy is not None and not force:
+        refuse_gaps(plan, policy)
+
+
+def refuse_gaps(plan: Plan, policy: Policy) -> None:
+    """Refuse ``plan`` if it opens a gap in the promised hours and ``policy`` says so."""
+    from gladcfg.impact import opened_in_promise
+
+    if policy.coverage_impact != "refuse" or plan.coverage_impact is None:
+        return
+    opened = opened_in_promise(plan.coverage_impact)
+    if opened is not None:
+        raise RefusedError(
+            f"{opened} (policy.coverage_impact: refuse in gladcfg.yaml); pass --force to "
+            "apply it anyway"
         )
 
 
@@ -143,7 +165,12 @@ def apply_instance(
         show(plan)
         if not plan.writes:
             return Applied(plan, None)
-        check_allowed(plan, allow_delete=allow_delete, force=force)
+        check_allowed(
+            plan,
+            allow_delete=allow_delete,
+            force=force,
+            policy=workspace.project.policy_of(instance),
+        )
         if confirm is not None:
             from gladcfg.freezes import enforce
 
@@ -184,7 +211,12 @@ def apply_saved(
     plan = load_saved_plan(workspace, path, instance=instance, bound=True)
     _check_purpose(plan, path, undo=undo)
     try:
-        check_allowed(plan, allow_delete=allow_delete, force=force)
+        check_allowed(
+            plan,
+            allow_delete=allow_delete,
+            force=force,
+            policy=workspace.project.policy_of(plan.instance),
+        )
     except RefusedError:
         _refuse_if_edited(plan, path)  # the better message, for an edited file
         raise
@@ -198,7 +230,7 @@ def apply_saved(
         if plan.rollback:  # no files bind it; its freezes are the project's all the same
             session.load_freezes()
         else:
-            sources = session.sources(str(path))
+            sources = session.sources(str(path), force=force)
         applied = apply_watched(
             session,
             plan,

@@ -68,9 +68,10 @@ class Sources:
     its lock and found as the plan found it, to plan again against that very state
     (:mod:`gladcfg.plan.binding`)."""
 
-    def __init__(self, session: Session, where: str) -> None:
+    def __init__(self, session: Session, where: str, *, force: bool = False) -> None:
         self._session = session
         self.where = where  # the plan file, for messages
+        self.force = force  # --force: a gap opened in the promised hours is allowed
 
     def check(self, saved: Plan, remote: RemoteState, capabilities: Capabilities) -> Plan:
         """The plan the files (validated now: invalid files are reported as such) make of
@@ -80,6 +81,9 @@ class Sources:
         workspace, instance = self._session.workspace, self._session.instance
         report = load_desired(workspace, instance)
         self._session.load_freezes(report)
+        from gladcfg.impact import keep
+
+        kept = keep(report.states[instance])
         workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=True, where=True)
         config = workspace.instance(instance)
@@ -90,6 +94,11 @@ class Sources:
         else:
             found = binding_problems(saved, fresh, desired.files)
             if not found:
+                if not self.force:  # the impact as it is now, not as the file says
+                    from gladcfg.engine.run import refuse_gaps
+
+                    policy = workspace.project.policy_of(instance)
+                    refuse_gaps(self._session.impact(fresh, kept), policy)
                 return fresh
         edited = load_problems(saved)
         if edited:
@@ -183,6 +192,9 @@ class Session:
             report = load_desired(workspace, instance)
         warnings = [_warning(p) for p in report.warnings]
         self.load_freezes(report)
+        from gladcfg.impact import keep
+
+        kept = keep(report.states[instance])  # what coverage reads, before it is drained
         if release:
             workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=release)
@@ -197,7 +209,24 @@ class Session:
             warnings=warnings,
             reads=remote.hints,
         )
-        return self._frozen_warning(plan)
+        return self._frozen_warning(self.impact(plan, kept))
+
+    def impact(self, plan: Plan, kept: DesiredState) -> Plan:
+        """``plan`` with what it does to coverage, if it changes what coverage reads, and a
+        warning for each gap it opens in the promised hours."""
+        from gladcfg.impact import coverage_impact, opened_in_promise, touches_coverage
+
+        if not touches_coverage(plan):
+            return plan
+        from gladcfg import clock
+
+        target = self.workspace.project.policy_of(self.instance).coverage
+        impact = coverage_impact(kept, plan, target, clock.now())
+        if impact is None:
+            return plan
+        warning = opened_in_promise(impact)
+        warnings = plan.warnings if warning is None else (*plan.warnings, warning)
+        return plan.model_copy(update={"coverage_impact": impact, "warnings": warnings})
 
     def _frozen_warning(self, plan: Plan) -> Plan:
         """``plan``, saying so if applying it now would be refused for a freeze."""
@@ -212,9 +241,9 @@ class Session:
         warning = f"applying now would be refused: {message}; --break-glass REASON applies anyway"
         return plan.model_copy(update={"warnings": (*plan.warnings, warning)})
 
-    def sources(self, where: str) -> Sources:
+    def sources(self, where: str, *, force: bool = False) -> Sources:
         """The instance's files, to bind the saved plan in ``where`` to (:class:`Sources`)."""
-        return Sources(self, where)
+        return Sources(self, where, force=force)
 
     def apply(
         self,

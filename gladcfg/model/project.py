@@ -120,6 +120,11 @@ class Policy(Model):
         description="Hours that must be covered; without it, coverage reports only hours when "
         "some inbox is open but none for a language.",
     )
+    coverage_impact: Literal["warn", "refuse"] = Field(
+        default="warn",
+        description="A plan that opens a gap in policy.coverage's hours within 7 days: a "
+        "warning (warn), or also refused by apply without --force (refuse).",
+    )
 
 
 class SafetyLimits(Model):

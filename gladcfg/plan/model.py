@@ -180,6 +180,40 @@ class Change(_Strict):
 _CHANGE_FIELDS = set(Change.model_fields)  # every one is given: model_construct need not count
 
 
+class LanguageImpact(_Strict):
+    """How much longer or shorter one language is answered, over the impact's window."""
+
+    language: str
+    gained_minutes: int = Field(ge=0)
+    lost_minutes: int = Field(ge=0)
+
+
+class GapChange(_Strict):
+    """A stretch a language goes unanswered that the plan opens or closes."""
+
+    language: str
+    start: str = Field(description="ISO 8601, UTC.")
+    end: str = Field(description="ISO 8601, UTC.")
+    minutes: int = Field(ge=1)
+
+
+class CoverageImpact(_Strict):
+    """What applying the plan does to coverage from ``start`` to ``end`` (7 days), as
+    gladcfg coverage computes it: the instance as read before, as the plan leaves it after
+    (its manual changes not made)."""
+
+    start: str = Field(description="ISO 8601, UTC.")
+    end: str = Field(description="ISO 8601, UTC.")
+    promised: bool = Field(
+        description="Gaps are stretches of policy.coverage (else of the hours some inbox is open)."
+    )
+    languages: tuple[LanguageImpact, ...] = Field(
+        description="The languages whose open hours change."
+    )
+    gaps_opened: tuple[GapChange, ...]
+    gaps_closed: tuple[GapChange, ...]
+
+
 class Summary(_Strict):
     create: int = Field(ge=0)
     update: int = Field(ge=0)
@@ -307,6 +341,12 @@ class Plan(_Strict):
         exclude_if=_is_false,
         description="This plan undoes an apply (gladcfg apply --rollback-out): it restores "
         "what the instance held, not what the files declare.",
+    )
+    coverage_impact: CoverageImpact | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="What the changes do to coverage over the coming 7 days; only plans "
+        "that change hours, inboxes, entry points, teams, auto-reply rules or settings.",
     )
     break_glass: str | None = Field(
         default=None,

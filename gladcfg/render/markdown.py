@@ -13,10 +13,11 @@ import re
 import shlex
 
 from gladcfg.errors import path_shown
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.model import Action, Change, CoverageImpact, Plan
 from gladcfg.render.values import (
     ROLLBACK_NOTE,
     diff_lines,
+    duration,
     manual_item,
     snapshot_note,
     summary_line,
@@ -164,6 +165,8 @@ def _tail(plan: Plan, full: str) -> list[str]:
             + _html(visible(", ".join(plan.not_managed))),
             "",
         ]
+    if plan.coverage_impact is not None:
+        tail += _impact(plan.coverage_impact)
     notes = [f"⛔ {v}; apply refuses without `--force`" for v in plan.safety.violations]
     notes += [f"⚠️ {w}" for w in plan.warnings]
     if notes:
@@ -172,6 +175,29 @@ def _tail(plan: Plan, full: str) -> list[str]:
             tail.append(f"- … and {len(notes) - 100} more")
         tail.append("")
     return tail
+
+
+def _impact(impact: CoverageImpact) -> list[str]:
+    """A table of the languages whose hours change, then the gaps (ten of each at most)."""
+    from gladcfg.impact import gap_text
+
+    start = impact.start.replace("T", " ").removesuffix("+00:00")
+    lines = [f"#### Coverage impact, the 7 days from {start} UTC", ""]
+    if not (impact.languages or impact.gaps_opened or impact.gaps_closed):
+        return [*lines, "No change to the hours any language is answered.", ""]
+    if impact.languages:
+        lines += ["| Language | Gained | Lost |", "|---|---|---|"]
+        lines += [
+            f"| {cell(language.language)} | {duration(language.gained_minutes)} "
+            f"| {duration(language.lost_minutes)} |"
+            for language in impact.languages
+        ]
+        lines.append("")
+    for word, gaps in (("opened", impact.gaps_opened), ("closed", impact.gaps_closed)):
+        lines += [f"- gap {word}: {_html(visible(gap_text(gap)))}" for gap in gaps[:10]]
+        if len(gaps) > 10:
+            lines.append(f"- … and {len(gaps) - 10} more gaps {word}")
+    return [*lines, ""]
 
 
 def cell(text: str) -> str:

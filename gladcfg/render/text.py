@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import click
 
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.plan.model import Action, Change, CoverageImpact, Plan
 from gladcfg.render.values import (
     ROLLBACK_NOTE,
     leaves,
@@ -92,6 +92,9 @@ def text_lines(plan: Plan) -> Iterator[str]:
             click.style("Unsafe: ", fg="red", bold=True)
             + f"{visible(violation)}; apply refuses without --force."
         )
+    if plan.coverage_impact is not None:
+        yield ""
+        yield from impact_lines(plan.coverage_impact)
     if plan.warnings:
         yield ""
         yield click.style("Warnings:", fg="yellow", bold=True)
@@ -126,3 +129,26 @@ def _change(change: Change) -> list[str]:
         else:
             lines.append(f"      {visible(diff.path)}: {old} → {new}")
     return lines
+
+
+def impact_lines(impact: CoverageImpact) -> Iterator[str]:
+    """The coverage impact: a line per language whose hours change, then each gap."""
+    from gladcfg.impact import gap_text
+    from gladcfg.render.values import duration
+
+    start = impact.start.replace("T", " ").removesuffix("+00:00")
+    yield click.style(f"Coverage impact, the 7 days from {start} UTC:", bold=True)
+    if not (impact.languages or impact.gaps_opened or impact.gaps_closed):
+        yield "  no change to the hours any language is answered"
+    for language in impact.languages:
+        parts = [
+            f"{duration(minutes)} {word}"
+            for minutes, word in (
+                (language.gained_minutes, "gained"),
+                (language.lost_minutes, "lost"),
+            )
+            if minutes
+        ]
+        yield f"  {visible(language.language)}: " + ", ".join(parts)
+    yield from (f"  gap opened: {visible(gap_text(gap))}" for gap in impact.gaps_opened)
+    yield from (f"  gap closed: {visible(gap_text(gap))}" for gap in impact.gaps_closed)
