@@ -9,20 +9,30 @@ undone (apply cannot make them). Only plans that change a kind coverage reads co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, cast
 
 from pydantic import ValidationError
 
 from gladcfg.config.desired import Declared, DesiredState
 from gladcfg.config.problems import Source
 from gladcfg.model.kinds import REGISTRY, is_singleton
-from gladcfg.plan.model import Action, Change, CoverageImpact, GapChange, LanguageImpact, Plan
+from gladcfg.plan.model import (
+    Action,
+    Change,
+    CoverageImpact,
+    GapChange,
+    InboxImpact,
+    LanguageImpact,
+    Plan,
+    RoutedEntryPoint,
+)
 
 if TYPE_CHECKING:
-    from gladcfg.coverage import Interval
+    from gladcfg.coverage import Coverage, Interval
     from gladcfg.model.project import CoverageTarget
+    from gladcfg.model.resources import EntryPoint, Inbox, Settings
 
 # The kinds coverage reads: a plan that changes none of them leaves coverage as it is.
 COVERAGE_KINDS = frozenset(
@@ -45,6 +55,15 @@ def touches_coverage(plan: Plan) -> bool:
     return any(change.kind in COVERAGE_KINDS for change in plan.changes)
 
 
+def window_start(kept: DesiredState, week: date | None, now: datetime) -> datetime:
+    """Where the impact's 7 days begin: ``now``, or ``week`` 00:00 in the instance's zone."""
+    if week is None:
+        return now
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(week, time(0), tzinfo=ZoneInfo(_zone(kept)))
+
+
 def coverage_impact(
     kept: DesiredState, plan: Plan, target: CoverageTarget | None, since: datetime
 ) -> CoverageImpact | None:
@@ -53,28 +72,37 @@ def coverage_impact(
     changes = [c for c in plan.changes if c.kind in COVERAGE_KINDS]
     if not changes:
         return None
-    since = since.replace(second=0, microsecond=0)  # coverage counts whole minutes
+    since = since.astimezone(UTC).replace(second=0, microsecond=0)  # whole minutes
     try:
         before = _undone(kept, changes)
         after = _undone(kept, [c for c in changes if c.action is Action.MANUAL])
     except ValidationError:
         return None
-    was, now = _window(before, target, since), _window(after, target, since)
-    languages = []
-    for language in sorted(set(was.opened) | set(now.opened)):
-        old, new = was.opened.get(language, []), now.opened.get(language, [])
-        gained, lost = _total(_subtract(new, old)), _total(_subtract(old, new))
-        if gained or lost:
-            languages.append(
-                LanguageImpact(language=language, gained_minutes=gained, lost_minutes=lost)
-            )
+    was, now = _Week(before, target, since), _Week(after, target, since)
+    made = [c for c in changes if c.action is not Action.MANUAL]
+    renamed = {c.renamed_from: c.name for c in made if c.kind == "inboxes" and c.renamed_from}
+    was_inboxes = {renamed.get(name, name): i for name, i in was.inboxes.items()}
+    gaps = _Gaps(since, _zone(after), made, was, now)
     return CoverageImpact(
         start=_iso(since),
         end=_iso(since + WINDOW),
+        timezone=gaps.zone.key,
         promised=target is not None and bool(target.weekly),
-        languages=tuple(languages),
-        gaps_opened=_gap_changes(now.gaps, was.gaps, since),
-        gaps_closed=_gap_changes(was.gaps, now.gaps, since),
+        languages=tuple(
+            LanguageImpact(language=name, gained_minutes=gained, lost_minutes=lost)
+            for name, gained, lost in _changed(was.opened, now.opened)
+        ),
+        inboxes=tuple(
+            InboxImpact(inbox=name, gained_minutes=gained, lost_minutes=lost)
+            for name, gained, lost in _changed(was_inboxes, now.inboxes)
+        ),
+        gaps_opened=gaps.changed(now, was),
+        gaps_closed=gaps.changed(was, now),
+        inboxes_without_team=tuple(
+            sorted(_teamless(after) - {renamed.get(n, n) for n in _teamless(before)})
+        ),
+        entry_points_never_open=_new(_never_open(after, now), _never_open(before, was)),
+        after_hours_replies_lost=_new(_silent(after), _silent(before)),
     )
 
 
@@ -97,35 +125,161 @@ def _undone(kept: DesiredState, changes: Iterable[Change]) -> DesiredState:
     return DesiredState(kept.instance, settings, resources)
 
 
+def _zone(state: DesiredState) -> str:
+    if state.settings is None:
+        return "UTC"
+    return cast("Settings", state.settings.model).timezone
+
+
 class _Week:
-    """Coverage over the window: open stretches per language and gaps, in minutes from
-    the window's start."""
+    """``state``'s coverage over the window from ``since``: open stretches per language
+    and per inbox, and gaps per language, in minutes from ``since``; and the weeks of
+    :func:`gladcfg.coverage.compute` they were cut from, each with its offset."""
 
-    def __init__(self, opened: dict[str, list[Interval]], gaps: dict[str, list[Interval]]):
-        self.opened = opened
-        self.gaps = gaps
+    def __init__(self, state: DesiredState, target: CoverageTarget | None, since: datetime):
+        from gladcfg.coverage import compute, merge
+
+        self.state = state
+        self.weeks: list[tuple[Coverage, int]] = []
+        span = int(WINDOW.total_seconds() // 60)
+        opened: dict[str, list[Interval]] = {}
+        inboxes: dict[str, list[Interval]] = {}
+        gaps: dict[str, list[Interval]] = {}
+        for day in (since.date(), (since + WINDOW).date()):
+            try:
+                coverage = compute(state, target, day=day)
+            except ValueError:  # a week outside the calendar gladcfg can show
+                continue
+            shift = int((coverage.week_start - since).total_seconds() // 60)
+            self.weeks.append((coverage, shift))
+            for rows, found in ((coverage.languages, opened), (coverage.inboxes, inboxes)):
+                for name, intervals in rows.items():
+                    found.setdefault(name, []).extend(_clipped(intervals, shift, span))
+            for gap in coverage.gaps:
+                stretch = [(gap.start, gap.end)]
+                gaps.setdefault(gap.language, []).extend(_clipped(stretch, shift, span))
+        self.opened = {name: merge(i) for name, i in opened.items()}
+        self.inboxes = {name: merge(i) for name, i in inboxes.items()}
+        self.gaps = {name: merge(i) for name, i in gaps.items()}
+
+    def causes(self, language: str, a: int, b: int) -> tuple[str, ...]:
+        """Why ``language`` is unanswered from minute ``a`` to ``b``, as the coverage report
+        says it: each cause once, in time order."""
+        from gladcfg.coverage import WEEK_MINUTES, Gap, gap_causes
+
+        found: dict[str, None] = {}
+        for coverage, shift in self.weeks:
+            lo, hi = max(a - shift, 0), min(b - shift, WEEK_MINUTES)
+            if lo < hi:
+                for cause in gap_causes(self.state, coverage, Gap(language, lo, hi)):
+                    found[cause.cause + (f": {cause.detail}" if cause.detail else "")] = None
+        return tuple(found)
 
 
-def _window(state: DesiredState, target: CoverageTarget | None, since: datetime) -> _Week:
-    from gladcfg.coverage import compute, merge
+class _Gaps:
+    """The gaps one coverage has and another has not, with their times, causes and the
+    changes behind them."""
 
-    span = int(WINDOW.total_seconds() // 60)
-    opened: dict[str, list[Interval]] = {}
-    gaps: dict[str, list[Interval]] = {}
-    for day in (since.date(), (since + WINDOW).date()):
-        try:
-            coverage = compute(state, target, day=day)
-        except ValueError:  # a week outside the calendar gladcfg can show
-            continue
-        shift = int((coverage.week_start - since).total_seconds() // 60)
-        for language, intervals in coverage.languages.items():
-            opened.setdefault(language, []).extend(_clipped(intervals, shift, span))
-        for gap in coverage.gaps:
-            gaps.setdefault(gap.language, []).extend(_clipped([(gap.start, gap.end)], shift, span))
-    return _Week(
-        {language: merge(i) for language, i in opened.items()},
-        {language: merge(i) for language, i in gaps.items()},
-    )
+    def __init__(
+        self, since: datetime, zone: str, made: list[Change], was: _Week, now: _Week
+    ) -> None:
+        from zoneinfo import ZoneInfo
+
+        self.since, self.zone = since, ZoneInfo(zone)
+        self.behind: dict[str, list[str]] = {}  # language → the changes to what serves it
+        changed = {c.address: c for c in made}
+        for state in (was.state, now.state):
+            from gladcfg.coverage import served_by
+
+            for language, names in served_by(state).items():
+                found = self.behind.setdefault(language, [])
+                for name in names:
+                    inbox = cast("Inbox", state.declared("inboxes")[name].model)
+                    for address in (
+                        f"inboxes.{name}",
+                        f"business_hours.{inbox.business_hours}",
+                        "settings",
+                    ):
+                        if address in changed and address not in found:
+                            found.append(address)
+        for change in made:  # a rename's old name reaches its change too
+            if change.kind == "inboxes" and change.renamed_from:
+                for found in self.behind.values():
+                    if f"inboxes.{change.renamed_from}" in found:
+                        found.append(change.address)
+
+    def changed(self, these: _Week, those: _Week) -> tuple[GapChange, ...]:
+        """The stretches of ``these`` gaps not in ``those``, per language then in time."""
+        return tuple(
+            GapChange(
+                language=language,
+                start=_iso(self.since + timedelta(minutes=a)),
+                end=_iso(self.since + timedelta(minutes=b)),
+                local_start=self._local(a),
+                local_end=self._local(b),
+                minutes=b - a,
+                causes=these.causes(language, a, b),
+                changes=tuple(sorted(set(self.behind.get(language, [])))),
+            )
+            for language in sorted(these.gaps)
+            for a, b in _subtract(these.gaps[language], those.gaps.get(language, []))
+        )
+
+    def _local(self, minute: int) -> str:
+        moment = self.since + timedelta(minutes=minute)
+        return moment.astimezone(self.zone).isoformat(timespec="minutes")
+
+
+def _changed(
+    was: Mapping[str, list[Interval]], now: Mapping[str, list[Interval]]
+) -> Iterator[tuple[str, int, int]]:
+    """Each name whose open stretches differ, with the minutes gained and lost."""
+    for name in sorted(set(was) | set(now)):
+        old, new = was.get(name, []), now.get(name, [])
+        gained, lost = _total(_subtract(new, old)), _total(_subtract(old, new))
+        if gained or lost:
+            yield name, gained, lost
+
+
+def _teamless(state: DesiredState) -> set[str]:
+    teams = state.declared("teams")
+    return {
+        name
+        for name, declared in state.declared("inboxes").items()
+        if not any(team in teams for team in cast("Inbox", declared.model).teams)
+    }
+
+
+def _never_open(state: DesiredState, week: _Week) -> list[RoutedEntryPoint]:
+    """The entry points routed to an inbox with hours that are not open in the window."""
+    closed = {name for name, opened in week.inboxes.items() if not opened}
+    return [
+        RoutedEntryPoint(entry_point=name, channel=entry.channel, inbox=entry.inbox)
+        for name, declared in state.declared("entry_points").items()
+        for entry in [cast("EntryPoint", declared.model)]
+        if entry.inbox in closed
+    ]
+
+
+def _silent(state: DesiredState) -> list[RoutedEntryPoint]:
+    from gladcfg.config.checks import silent_after_hours
+
+    return [
+        RoutedEntryPoint(entry_point=declared.name, channel=entry.channel, inbox=entry.inbox)
+        for declared, entry in silent_after_hours(state)
+    ]
+
+
+def _new(
+    these: Iterable[RoutedEntryPoint], those: Iterable[RoutedEntryPoint]
+) -> tuple[RoutedEntryPoint, ...]:
+    """``these`` whose entry points are not in ``those``, by name."""
+    known = {entry.entry_point for entry in those}
+    return tuple(sorted((e for e in these if e.entry_point not in known), key=_name))
+
+
+def _name(entry: RoutedEntryPoint) -> str:
+    return entry.entry_point
 
 
 def _clipped(intervals: Iterable[Interval], shift: int, span: int) -> list[Interval]:
@@ -146,25 +300,7 @@ def _total(intervals: Iterable[Interval]) -> int:
     return sum(b - a for a, b in intervals)
 
 
-def _gap_changes(
-    these: Mapping[str, list[Interval]], those: Mapping[str, list[Interval]], since: datetime
-) -> tuple[GapChange, ...]:
-    """The stretches of ``these`` gaps not in ``those``, per language then in time order."""
-    return tuple(
-        GapChange(
-            language=language,
-            start=_iso(since + timedelta(minutes=a)),
-            end=_iso(since + timedelta(minutes=b)),
-            minutes=b - a,
-        )
-        for language in sorted(these)
-        for a, b in _subtract(these[language], those.get(language, []))
-    )
-
-
 def _iso(moment: datetime) -> str:
-    from datetime import UTC
-
     return moment.astimezone(UTC).isoformat(timespec="minutes")
 
 
@@ -172,19 +308,32 @@ def opened_in_promise(impact: CoverageImpact) -> str | None:
     """The warning for gaps the plan opens in the hours policy.coverage promises."""
     if not impact.promised or not impact.gaps_opened:
         return None
-    shown = "; ".join(gap_text(gap) for gap in impact.gaps_opened[:5])
-    more = len(impact.gaps_opened) - 5
+    shown = "; ".join(gap_text(gap, "UTC") for gap in impact.gaps_opened[:3])
+    more = len(impact.gaps_opened) - 3
     rest = f"; and {more} more" if more > 0 else ""
     count = len(impact.gaps_opened)
     return (
         f"the plan opens {count} coverage gap(s) in the hours policy.coverage promises, "
-        f"in the next 7 days: {shown}{rest}"
+        f"in the 7 days from {shown_moment(impact.start)} UTC: {shown}{rest}"
     )
 
 
-def gap_text(gap: GapChange) -> str:
+def gap_text(gap: GapChange, zone: str) -> str:
+    """``en-US 2026-11-30 22:00 → 2026-12-01 01:00 UTC (3h)``, then the same stretch in
+    ``zone`` unless it is UTC."""
     from gladcfg.render.values import duration
 
-    start = gap.start.replace("T", " ").removesuffix("+00:00")
-    end = gap.end.replace("T", " ").removesuffix("+00:00")
-    return f"{gap.language} {start} → {end} UTC ({duration(gap.minutes)})"
+    text = (
+        f"{gap.language} {shown_moment(gap.start)} → {shown_moment(gap.end)} UTC "
+        f"({duration(gap.minutes)})"
+    )
+    if zone == "UTC":
+        return text
+    start, end = datetime.fromisoformat(gap.local_start), datetime.fromisoformat(gap.local_end)
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{text}, {start:%Y-%m-%d %H:%M} → {until} {zone}"
+
+
+def shown_moment(iso: str) -> str:
+    """An ISO 8601 moment of the impact as plans show it: ``2026-11-30 22:00``."""
+    return f"{datetime.fromisoformat(iso):%Y-%m-%d %H:%M}"

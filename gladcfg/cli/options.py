@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -54,28 +55,33 @@ def target_option(func: F) -> F:
     )(func)
 
 
-def week_option(help_text: str) -> Callable[[F], F]:
-    """``--week DATE``: any day of the week to show, within the calendar gladcfg can count."""
+def week_option(help_text: str, *, margin: int = 0) -> Callable[[F], F]:
+    """``--week DATE``: any day of the week to show, within the calendar gladcfg can count;
+    with ``margin``, so many days inside it either side (the 7 days from a day, in any
+    time zone, are two weeks of it)."""
 
     def decorate(func: F) -> F:
         return click.option(
             "--week",
             type=click.DateTime(["%Y-%m-%d"]),
-            callback=_check_week,
+            callback=functools.partial(_check_week, margin=margin),
             help=help_text,
         )(func)
 
     return decorate
 
 
-def _check_week(context: click.Context, parameter: click.Parameter, week: Any) -> Any:
+def _check_week(
+    context: click.Context, parameter: click.Parameter, week: Any, *, margin: int
+) -> Any:
     """A week is shown with a day's margin each side for time zones: only the weeks whose
     days, margins included, fit in the calendar Python (and any time zone) can count."""
     import datetime as dt
 
     from gladcfg.coverage import FIRST_MONDAY, LAST_MONDAY
 
-    first, last = FIRST_MONDAY, LAST_MONDAY + dt.timedelta(days=6)
+    first = FIRST_MONDAY + dt.timedelta(days=margin)
+    last = LAST_MONDAY + dt.timedelta(days=6 - margin)
     if week is not None and not first <= week.date() <= last:
         raise click.BadParameter(
             f"{week.date().isoformat()} is outside the weeks gladcfg can show: give a day "

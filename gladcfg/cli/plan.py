@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from gladcfg.cli.options import (
     refresh_option,
     selected_instances,
     target_option,
+    week_option,
 )
 from gladcfg.cli.output import echo_instance_error, error_document, fleet_summary
 from gladcfg.cli.rollout import render_waves, rollout_waves, wave_headings
@@ -38,6 +40,11 @@ FORMAT = click.Choice(["text", "markdown", "json"])
 )
 @target_option
 @refresh_option
+@week_option(
+    "Show the coverage impact over the 7 days from this day, 00:00 in the instance's time "
+    "zone (default: from now).",
+    margin=7,
+)
 @click.pass_obj
 def plan(
     app: AppContext,
@@ -48,6 +55,7 @@ def plan(
     detailed_exitcode: bool,
     targets: tuple[str, ...],
     refresh: bool,
+    week: dt.datetime | None,
 ) -> int:
     """Read the instance, compare it with the files, and show what apply would change.
 
@@ -71,7 +79,8 @@ def plan(
         from gladcfg.fileio import check_writable
 
         check_writable(out, "the plan", project_inputs(workspace))
-    results = plan_fleet(workspace, names, targets=targets, refresh=refresh)
+    day = None if week is None else week.date()
+    results = plan_fleet(workspace, names, targets=targets, refresh=refresh, week=day)
     if len(results) == 1 and results[0].error is not None:
         raise results[0].error
     plans = [r.value for r in results if r.value is not None]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from gladcfg.errors import GladcfgError
@@ -95,11 +96,18 @@ def plan_fleet(
     targets: Sequence[str] = (),
     refresh: bool = True,
     instances_at_once: int = FLEET_PARALLELISM,
+    week: date | None = None,
 ) -> list[InstanceResult[Plan]]:
     """Plan every instance in ``names``; each instance's session ends with its plan.
-    Without ``refresh``, a plan may take from the last read what is costly to read again."""
+    Without ``refresh``, a plan may take from the last read what is costly to read again;
+    ``week``, the day the plans' coverage impact starts (default: now)."""
     return _plan_each(
-        workspace, names, targets, refresh=refresh, instances_at_once=instances_at_once
+        workspace,
+        names,
+        targets,
+        refresh=refresh,
+        instances_at_once=instances_at_once,
+        week=week,
     )
 
 
@@ -111,6 +119,7 @@ def _plan_each(
     *,
     refresh: bool = True,
     instances_at_once: int = FLEET_PARALLELISM,
+    week: date | None = None,
 ) -> list[InstanceResult[Plan]]:
     """Plan every instance in ``names``; with ``keep``, the session of each instance planned
     stays open there, for the caller to apply with and close.
@@ -127,7 +136,9 @@ def _plan_each(
         report = valid(validated.pop(name))
         session = open_instance(workspace, name)
         try:
-            plan = session.plan(targets=targets, report=report, release=True, refresh=refresh)
+            plan = session.plan(
+                targets=targets, report=report, release=True, refresh=refresh, week=week
+            )
         except BaseException:
             session.close()
             raise

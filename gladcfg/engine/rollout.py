@@ -89,7 +89,7 @@ def opened_coverage_gaps(applied: Plan, fresh: Plan) -> list[str]:
     from gladcfg.impact import gap_text
 
     impact = applied.coverage_impact
-    return [] if impact is None else [gap_text(gap) for gap in impact.gaps_opened]
+    return [] if impact is None else [gap_text(gap, impact.timezone) for gap in impact.gaps_opened]
 
 
 def verify_wave(

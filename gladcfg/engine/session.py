@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -177,9 +178,11 @@ class Session:
         report: ValidationReport | None = None,
         release: bool = False,
         refresh: bool = True,
+        week: date | None = None,
     ) -> Plan:
         """Validate the instance's files (never touching the remote if they are invalid),
-        read the remote, and plan.
+        read the remote, and plan; its coverage impact is of the 7 days from now, or from
+        ``week`` 00:00 in the instance's time zone.
 
         ``report`` is the instance's validation, when the caller made it already. With
         ``release`` the caller needs neither the files nor the desired state once planned:
@@ -209,19 +212,24 @@ class Session:
             warnings=warnings,
             reads=remote.hints,
         )
-        return self._frozen_warning(self.impact(plan, kept))
+        return self._frozen_warning(self.impact(plan, kept, week))
 
-    def impact(self, plan: Plan, kept: DesiredState) -> Plan:
+    def impact(self, plan: Plan, kept: DesiredState, week: date | None = None) -> Plan:
         """``plan`` with what it does to coverage, if it changes what coverage reads, and a
         warning for each gap it opens in the promised hours."""
-        from gladcfg.impact import coverage_impact, opened_in_promise, touches_coverage
+        from gladcfg.impact import (
+            coverage_impact,
+            opened_in_promise,
+            touches_coverage,
+            window_start,
+        )
 
         if not touches_coverage(plan):
             return plan
         from gladcfg import clock
 
         target = self.workspace.project.policy_of(self.instance).coverage
-        impact = coverage_impact(kept, plan, target, clock.now())
+        impact = coverage_impact(kept, plan, target, window_start(kept, week, clock.now()))
         if impact is None:
             return plan
         warning = opened_in_promise(impact)

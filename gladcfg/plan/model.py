@@ -188,13 +188,40 @@ class LanguageImpact(_Strict):
     lost_minutes: int = Field(ge=0)
 
 
+class InboxImpact(_Strict):
+    """How much longer or shorter one inbox is open, over the impact's window."""
+
+    inbox: str
+    gained_minutes: int = Field(ge=0)
+    lost_minutes: int = Field(ge=0)
+
+
 class GapChange(_Strict):
     """A stretch a language goes unanswered that the plan opens or closes."""
 
     language: str
     start: str = Field(description="ISO 8601, UTC.")
     end: str = Field(description="ISO 8601, UTC.")
+    local_start: str = Field(description="ISO 8601, in the impact's time zone.")
+    local_end: str = Field(description="ISO 8601, in the impact's time zone.")
     minutes: int = Field(ge=1)
+    causes: tuple[str, ...] = Field(
+        description="Why no inbox serving the language is open then, once the plan is applied "
+        "(a gap opened) or as the instance is (a gap closed): 'holiday: NAME (inboxes)', "
+        "'no hours' or 'language missing'."
+    )
+    changes: tuple[str, ...] = Field(
+        description="The plan's changes to what serves the language: its inboxes, their "
+        "business hours, the settings."
+    )
+
+
+class RoutedEntryPoint(_Strict):
+    """An entry point and the inbox its conversations go to."""
+
+    entry_point: str
+    channel: str
+    inbox: str
 
 
 class CoverageImpact(_Strict):
@@ -204,14 +231,39 @@ class CoverageImpact(_Strict):
 
     start: str = Field(description="ISO 8601, UTC.")
     end: str = Field(description="ISO 8601, UTC.")
+    timezone: str = Field(description="The instance's time zone (its settings'), or UTC.")
     promised: bool = Field(
         description="Gaps are stretches of policy.coverage (else of the hours some inbox is open)."
     )
     languages: tuple[LanguageImpact, ...] = Field(
         description="The languages whose open hours change."
     )
+    inboxes: tuple[InboxImpact, ...] = Field(description="The inboxes whose open hours change.")
     gaps_opened: tuple[GapChange, ...]
     gaps_closed: tuple[GapChange, ...]
+    inboxes_without_team: tuple[str, ...] = Field(
+        description="Inboxes the plan leaves with no team to answer them."
+    )
+    entry_points_never_open: tuple[RoutedEntryPoint, ...] = Field(
+        description="Entry points the plan leaves routed to an inbox not open at all in the 7 days."
+    )
+    after_hours_replies_lost: tuple[RoutedEntryPoint, ...] = Field(
+        description="sms and chat entry points whose customers the plan leaves with no "
+        "after-hours reply."
+    )
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing coverage shows changes."""
+        return not (
+            self.languages
+            or self.inboxes
+            or self.gaps_opened
+            or self.gaps_closed
+            or self.inboxes_without_team
+            or self.entry_points_never_open
+            or self.after_hours_replies_lost
+        )
 
 
 class Summary(_Strict):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 
@@ -29,6 +29,7 @@ from gladcfg.coverage import (
 from gladcfg.model.types import WEEKDAYS
 from gladcfg.plan.model import Action, Plan
 from gladcfg.render.coverage import day_label, gap_summary
+from gladcfg.render.impact import ImpactItem, impact_head, impact_items
 from gladcfg.render.values import (
     diff_lines,
     duration,
@@ -335,6 +336,8 @@ class PlanView:
     unmanaged: list[str]
     not_managed: list[str]
     notes: list[str]
+    impact_head: str | None = None  # the plan's coverage impact, if it has one
+    impact: list[ImpactItem] = field(default_factory=list)
 
 
 ICONS = {
@@ -366,6 +369,7 @@ def plan_view(plan: Plan) -> PlanView:
         )
     notes = [f"{v}; apply refuses without --force" for v in plan.safety.violations]
     notes += list(plan.warnings)
+    impact = plan.coverage_impact
     return PlanView(
         summary=summary_line(plan.summary)
         if plan.changes
@@ -375,4 +379,9 @@ def plan_view(plan: Plan) -> PlanView:
         unmanaged=list(plan.unmanaged),
         not_managed=list(plan.not_managed),
         notes=notes,
+        impact_head=None if impact is None else impact_head(impact),
+        impact=[] if impact is None else list(impact_items(impact, _IMPACT_SHOWN)),
     )
+
+
+_IMPACT_SHOWN = 50

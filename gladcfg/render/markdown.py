@@ -178,26 +178,45 @@ def _tail(plan: Plan, full: str) -> list[str]:
 
 
 def _impact(impact: CoverageImpact) -> list[str]:
-    """A table of the languages whose hours change, then the gaps (ten of each at most)."""
-    from gladcfg.impact import gap_text
+    """A table of the languages whose hours change, the gaps and what is left unanswered
+    as a list, and the inboxes' hours folded: a few of each, each item cut short, so the
+    section stays small whatever the plan."""
+    from gladcfg.render.impact import impact_head, impact_items
 
-    start = impact.start.replace("T", " ").removesuffix("+00:00")
-    lines = [f"#### Coverage impact, the 7 days from {start} UTC", ""]
-    if not (impact.languages or impact.gaps_opened or impact.gaps_closed):
+    lines = [f"#### {_html(visible(impact_head(impact)))}", ""]
+    if impact.unchanged:
         return [*lines, "No change to the hours any language is answered.", ""]
-    if impact.languages:
-        lines += ["| Language | Gained | Lost |", "|---|---|---|"]
-        lines += [
-            f"| {cell(language.language)} | {duration(language.gained_minutes)} "
-            f"| {duration(language.lost_minutes)} |"
-            for language in impact.languages
-        ]
-        lines.append("")
-    for word, gaps in (("opened", impact.gaps_opened), ("closed", impact.gaps_closed)):
-        lines += [f"- gap {word}: {_html(visible(gap_text(gap)))}" for gap in gaps[:10]]
-        if len(gaps) > 10:
-            lines.append(f"- … and {len(gaps) - 10} more gaps {word}")
+    languages = [(row.language, row.gained_minutes, row.lost_minutes) for row in impact.languages]
+    lines += _hours_table("Language", languages)
+    for item in impact_items(impact, _IMPACT_SHOWN):
+        if item.group in ("languages", "inboxes"):
+            continue
+        text = item.text + "".join(f" — {line}" for line in item.detail)
+        if len(text) > _ITEM_LENGTH:
+            text = text[: _ITEM_LENGTH - 1] + "…"
+        lines.append(f"- {_html(visible(text))}")
+    if impact.inboxes:
+        inboxes = [(row.inbox, row.gained_minutes, row.lost_minutes) for row in impact.inboxes]
+        lines += ["", f"<details><summary>Hours by inbox ({len(inboxes)})</summary>", ""]
+        lines += [*_hours_table("Inbox", inboxes), "</details>"]
     return [*lines, ""]
+
+
+def _hours_table(heading: str, rows: list[tuple[str, int, int]]) -> list[str]:
+    """Gained and lost hours of the first rows, and how many more there are."""
+    if not rows:
+        return []
+    table = [f"| {heading} | Gained | Lost |", "|---|---|---|"]
+    table += [
+        f"| {cell(name)} | {duration(gained)} | {duration(lost)} |"
+        for name, gained, lost in rows[:_IMPACT_SHOWN]
+    ]
+    if len(rows) > _IMPACT_SHOWN:
+        table.append(f"| … and {len(rows) - _IMPACT_SHOWN} more | | |")
+    return [*table, ""]
+
+
+_IMPACT_SHOWN = 10
 
 
 def cell(text: str) -> str:

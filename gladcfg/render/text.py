@@ -132,23 +132,17 @@ def _change(change: Change) -> list[str]:
 
 
 def impact_lines(impact: CoverageImpact) -> Iterator[str]:
-    """The coverage impact: a line per language whose hours change, then each gap."""
-    from gladcfg.impact import gap_text
-    from gladcfg.render.values import duration
+    """The coverage impact: a line per language and per inbox whose hours change, each gap
+    with its causes, then the inboxes and entry points the plan leaves unanswered (twenty of
+    each at most: the JSON plan lists them all)."""
+    from gladcfg.render.impact import impact_head, impact_items
 
-    start = impact.start.replace("T", " ").removesuffix("+00:00")
-    yield click.style(f"Coverage impact, the 7 days from {start} UTC:", bold=True)
-    if not (impact.languages or impact.gaps_opened or impact.gaps_closed):
+    yield click.style(visible(impact_head(impact)) + ":", bold=True)
+    if impact.unchanged:
         yield "  no change to the hours any language is answered"
-    for language in impact.languages:
-        parts = [
-            f"{duration(minutes)} {word}"
-            for minutes, word in (
-                (language.gained_minutes, "gained"),
-                (language.lost_minutes, "lost"),
-            )
-            if minutes
-        ]
-        yield f"  {visible(language.language)}: " + ", ".join(parts)
-    yield from (f"  gap opened: {visible(gap_text(gap))}" for gap in impact.gaps_opened)
-    yield from (f"  gap closed: {visible(gap_text(gap))}" for gap in impact.gaps_closed)
+    for item in impact_items(impact, _SHOWN):
+        yield f"  {visible(item.text)}"
+        yield from (f"      {visible(line)}" for line in item.detail)
+
+
+_SHOWN = 20
