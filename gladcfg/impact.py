@@ -321,12 +321,14 @@ def opened_in_promise(impact: CoverageImpact) -> str | None:
 def gap_text(gap: GapChange, zone: str) -> str:
     """``en-US 2026-11-30 22:00 → 2026-12-01 01:00 UTC (3h)``, then the same stretch in
     ``zone`` unless it is UTC."""
+    return f"{gap.language} {stretch_text(gap, zone)}"
+
+
+def stretch_text(gap: GapChange, zone: str) -> str:
+    """:func:`gap_text` without the language."""
     from gladcfg.render.values import duration
 
-    text = (
-        f"{gap.language} {shown_moment(gap.start)} → {shown_moment(gap.end)} UTC "
-        f"({duration(gap.minutes)})"
-    )
+    text = f"{shown_moment(gap.start)} → {shown_moment(gap.end)} UTC ({duration(gap.minutes)})"
     if zone == "UTC":
         return text
     start, end = datetime.fromisoformat(gap.local_start), datetime.fromisoformat(gap.local_end)

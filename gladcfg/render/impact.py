@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gladcfg.impact import gap_text, shown_moment
+from gladcfg.impact import shown_moment, stretch_text
 from gladcfg.plan.model import CoverageImpact, GapChange, InboxImpact, LanguageImpact
 from gladcfg.render.values import duration
 
@@ -37,8 +37,8 @@ def impact_items(impact: CoverageImpact, shown: int) -> Iterator[ImpactItem]:
     groups: list[tuple[str, list[ImpactItem]]] = [
         ("language(s)", [_hours(row) for row in impact.languages]),
         ("inbox(es)", [_hours(row) for row in impact.inboxes]),
-        ("gap(s) opened", [_gap(gap, "opened", zone) for gap in impact.gaps_opened]),
-        ("gap(s) closed", [_gap(gap, "closed", zone) for gap in impact.gaps_closed]),
+        ("stretch(es) of gaps opened", _gaps(impact.gaps_opened, "opened", zone)),
+        ("stretch(es) of gaps closed", _gaps(impact.gaps_closed, "closed", zone)),
         (
             "inbox(es) with no team",
             [
@@ -89,9 +89,18 @@ def _hours(row: LanguageImpact | InboxImpact) -> ImpactItem:
     return ImpactItem(group, f"{name}: " + ", ".join(parts))
 
 
-def _gap(gap: GapChange, word: str, zone: str) -> ImpactItem:
-    parts = [f"cause: {'; '.join(gap.causes)}"] if gap.causes else []
-    if gap.changes:
-        parts.append("changed: " + ", ".join(gap.changes))
-    why = " · ".join(parts)
-    return ImpactItem(f"gaps {word}", f"gap {word}: {gap_text(gap, zone)}", (why,) if why else ())
+def _gaps(gaps: tuple[GapChange, ...], word: str, zone: str) -> list[ImpactItem]:
+    """One item per stretch, naming every language it leaves unanswered (or answers) for
+    the same causes, in time order: the gaps are counted per language, shown per stretch."""
+    stretches: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], list[GapChange]] = {}
+    for gap in gaps:
+        stretches.setdefault((gap.start, gap.end, gap.causes, gap.changes), []).append(gap)
+    items = []
+    for (_, _, causes, changes), same in sorted(stretches.items()):
+        parts = [f"cause: {'; '.join(causes)}"] if causes else []
+        if changes:
+            parts.append("changed: " + ", ".join(changes))
+        languages = ", ".join(gap.language for gap in same)
+        text = f"gap {word}: {languages} {stretch_text(same[0], zone)}"
+        items.append(ImpactItem(f"gaps {word}", text, (" · ".join(parts),) if parts else ()))
+    return items

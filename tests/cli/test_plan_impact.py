@@ -327,17 +327,22 @@ def test_the_markdown_section_stays_small_however_many_gaps(
     root = applied(make_project, run_cli, PROJECT_YAML + PROMISE)
     (root / "config/base.yaml").write_text(resources)
     assert run_cli("-C", root, "apply", "-i", "staging", "--auto-approve").exit_code == 0
-    (root / "config/base.yaml").write_text(resources.replace("08:00-20:00", "09:00-17:00"))
+    split = resources.replace('"08:00-20:00"', '"09:00-12:00", "13:00-17:00"')
+    (root / "config/base.yaml").write_text(split)
     impact = plan_json(run_cli, root)["coverage_impact"]
-    assert len(impact["gaps_opened"]) == 150 * 10  # each language, mornings and evenings
+    # Each language, each weekday: 08-09, 12-13 and 17-20 New York time.
+    assert len(impact["gaps_opened"]) == 150 * 15
     markdown = run_cli("-C", root, "plan", "-i", "staging", "--format", "markdown").stdout
     section = markdown[markdown.index("#### Coverage impact") : markdown.index("#### Warnings")]
-    assert section.count("\n- gap opened: ") == 10
-    assert "- … and 1490 more gap(s) opened\n" in section
+    bullets = [line for line in section.splitlines() if line.startswith("- gap opened: ")]
+    assert len(bullets) == 10 and all(len(line) <= 402 for line in bullets)
+    assert bullets[0].startswith("- gap opened: aa-US, ab-US, ")
+    assert "- … and 5 more stretch(es) of gaps opened\n" in section
     assert "| … and 140 more | | |" in section
-    assert len(section.encode()) < 6000
+    assert len(section.encode()) < 8000
     text = run_cli("-C", root, "plan", "-i", "staging").stdout
-    assert text.count("\n  gap opened: ") == 20 and "  … and 1480 more gap(s) opened\n" in text
+    assert text.count("\n  gap opened: ") == 15  # a stretch each, every language on it
+    assert "more stretch(es)" not in text
 
 
 def test_the_report_shows_the_pending_plans_impact(
