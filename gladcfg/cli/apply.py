@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from gladcfg.config import Workspace
     from gladcfg.engine import ApplyReport
     from gladcfg.engine.fleet import FleetApply, InstanceResult
+    from gladcfg.engine.run import KeepRollback, WatchFactory
     from gladcfg.model.schedule import Wave
     from gladcfg.plan.model import Plan
     from gladcfg.render.fleet import FleetRow
@@ -47,7 +49,7 @@ def _check_reason(_: click.Context, __: click.Parameter, value: str | None) -> s
     metavar="REASON",
     callback=_check_reason,
     help="Apply even while a freeze in gladcfg.yaml holds; REASON is printed in the apply "
-    "report and kept in the rollback plan.",
+    "report and kept in the JSON report (--report-out) and the rollback plan.",
 )
 @click.option(
     "--parallelism",
@@ -74,6 +76,13 @@ def _check_reason(_: click.Context, __: click.Parameter, value: str | None) -> s
     metavar="NAME",
     help="Apply only this wave of the rollout in gladcfg.yaml, and verify it.",
 )
+@click.option(
+    "--report-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the apply report as JSON (schemas/apply-report.schema.json), however the "
+    "apply ends.",
+)
 @target_option
 @click.pass_obj
 def apply(
@@ -89,6 +98,7 @@ def apply(
     rollback_out: Path | None,
     undo: bool,
     wave: str | None,
+    report_out: Path | None,
     targets: tuple[str, ...],
 ) -> int:
     """Apply a fresh plan (shown, then confirmed), or exactly the saved PLANFILE.
@@ -106,21 +116,69 @@ def apply(
     --break-glass gives the reason.
     """
     from gladcfg.config import Workspace
-    from gladcfg.engine import apply_instance, apply_saved
 
     workspace = Workspace.open(app.root)
     color = app.use_color
-    rollback = None
-    if rollback_out is not None:
+    rollback = record = None
+    if rollback_out is not None or report_out is not None:
         from gladcfg.cli.options import project_inputs
         from gladcfg.fileio import check_writable
 
         inputs = project_inputs(workspace)
         if planfile is not None:
             inputs[planfile] = "the plan being applied"
-        check_writable(rollback_out, "the rollback plan", inputs)
-        rollback = partial(_save_rollback, rollback_out)
-    watch = partial(_progress, color)
+        if rollback_out is not None:
+            check_writable(rollback_out, "the rollback plan", inputs)
+            rollback = partial(_save_rollback, rollback_out)
+            inputs[rollback_out] = "the rollback plan"
+        if report_out is not None:
+            from gladcfg.cli.applied import ApplyRecord
+
+            check_writable(report_out, "the apply report", inputs)
+            record = ApplyRecord(report_out)
+    watch = partial(_progress, color, keep=None if record is None else record.keep)
+    with nullcontext() if record is None else record.written():
+        return _apply(
+            workspace,
+            planfile,
+            instance,
+            all_,
+            auto_approve=auto_approve,
+            allow_delete=allow_delete,
+            force=force,
+            break_glass=break_glass,
+            parallelism=parallelism,
+            rollback_out=rollback_out,
+            rollback=rollback,
+            undo=undo,
+            wave=wave,
+            targets=targets,
+            watch=watch,
+            color=color,
+        )
+
+
+def _apply(
+    workspace: Workspace,
+    planfile: Path | None,
+    instance: tuple[str, ...],
+    all_: bool,
+    *,
+    auto_approve: bool,
+    allow_delete: bool,
+    force: bool,
+    break_glass: str | None,
+    parallelism: int,
+    rollback_out: Path | None,
+    rollback: KeepRollback | None,
+    undo: bool,
+    wave: str | None,
+    targets: tuple[str, ...],
+    watch: WatchFactory,
+    color: bool | None,
+) -> int:
+    from gladcfg.engine import apply_instance, apply_saved
+
     if undo and planfile is None:
         raise click.UsageError("--rollback applies a saved rollback plan: give its file")
     if wave is not None and (instance or planfile is not None):
@@ -218,13 +276,20 @@ def _echo_planned(first: str, color: bool | None, result: InstanceResult[Plan]) 
         echo_instance_error(result.instance, result.error, color=color)
 
 
-def _progress(color: bool | None, plan: Plan, label: str | None) -> Progress:
+def _progress(
+    color: bool | None,
+    plan: Plan,
+    label: str | None,
+    *,
+    keep: Callable[[ApplyReport, Plan], None] | None = None,
+) -> Progress:
     """How an apply is followed: a bar on a terminal, except for a fleet's instances, which
-    apply at once and print a line per change, each marked with its instance."""
+    apply at once and print a line per change, each marked with its instance; ``keep`` is
+    handed each report as it is printed."""
     from gladcfg.cli.progress import Progress
 
     interactive = False if label else None
-    return Progress(len(plan.writes), color=color, interactive=interactive, label=label)
+    return Progress(len(plan.writes), color=color, interactive=interactive, label=label, keep=keep)
 
 
 def _save_rollback(path: Path, rollback: Plan) -> None:

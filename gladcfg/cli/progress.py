@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -24,8 +25,10 @@ class Progress:
         color: bool | None,
         interactive: bool | None = None,
         label: str | None = None,
+        keep: Callable[[ApplyReport, Plan], None] | None = None,
     ) -> None:
         self._total = total
+        self._keep = keep
         self._prefix = f"[{label}] " if label else ""
         self._color = color
         self._bar: Any = None
@@ -75,6 +78,8 @@ class Progress:
         return f"{self._prefix}{status} {symbol} {address}{reason}"
 
     def report(self, report: ApplyReport, plan: Plan) -> None:
+        if self._keep is not None:
+            self._keep(report, plan)
         applied, failed, skipped = (report.of(s) for s in Status)
         if self._bar is not None:
             for outcome in failed + skipped:

@@ -10,6 +10,7 @@ import json
 
 from pydantic import BaseModel
 
+from gladcfg.model.applied import ApplyDocument
 from gladcfg.model.project import Project, ResourceFile
 from gladcfg.model.status import StatusDocument
 from gladcfg.plan.model import Plan
@@ -19,6 +20,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "resources.schema.json": (ResourceFile, "gladcfg resource file"),
     "plan.schema.json": (Plan, "gladcfg plan (format_version 1)"),
     "status.schema.json": (StatusDocument, "gladcfg status (format_version 1)"),
+    "apply-report.schema.json": (ApplyDocument, "gladcfg apply --report-out (format_version 1)"),
 }
 
 

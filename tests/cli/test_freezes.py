@@ -99,12 +99,18 @@ def test_break_glass_applies_and_the_reason_is_in_the_report_and_the_rollback_pl
 ) -> None:
     root = frozen(make_project, BLACK_FRIDAY)
     at(monkeypatch, "2026-11-28T15:00")
-    undo = tmp_path / "undo.json"
+    undo, kept = tmp_path / "undo.json", tmp_path / "report.json"
     result = run_cli(
         "-C", root, "apply", "-i", "staging", "--auto-approve", "--rollback-out", undo,
-        "--break-glass", "INC-42:  the closed  reply is wrong",
+        "--break-glass", "INC-42:  the closed  reply is wrong", "--report-out", kept,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    (instance,) = json.loads(kept.read_text())["instances"]
+    assert instance["break_glass"] == {
+        "reason": "INC-42: the closed reply is wrong",
+        "freezes": ["Black Friday"],
+        "at": "2026-11-28T15:00:00+00:00",
+    }
     record = (
         "applied at 2026-11-28 15:00 UTC during Black Friday with --break-glass: "
         "INC-42: the closed reply is wrong"
