@@ -13,7 +13,8 @@ and no user error ever ends in a traceback::
     ├── ProjectError             no project here, or gladcfg.yaml unusable before validation
     ├── ConfigError              the project files are invalid: carries every Problem found
     ├── UnknownInstanceError     -i names an instance gladcfg.yaml does not declare
-    ├── ScaffoldError            init or export would overwrite existing files
+    ├── ScaffoldError            init, export or import would overwrite files, or cannot
+    │                            write what was asked where it was asked
     ├── PlanFileError            a saved plan cannot be read, or is not for this project
     ├── RefusedError             apply said no before changing anything (deletes without
     │                            --allow-delete, safety thresholds, stale plan, no terminal)
@@ -91,7 +92,8 @@ class UnknownInstanceError(GladcfgError):
 
 
 class ScaffoldError(GladcfgError):
-    """``init`` or ``export`` refused: neither ever overwrites a file."""
+    """``init``, ``export`` or ``import`` refused: none ever overwrites a file, nor writes
+    anything when part of what was asked cannot be written."""
 
 
 class PlanFileError(GladcfgError):

@@ -35,32 +35,42 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
     for kind in KINDS:
         if access_of(access, kind) is Access.HIDDEN or not remote.of(kind):
             continue
-        model = model_of(kind)
-        assert model is not None
         body: dict[str, Any] = {}
         for name in sorted(remote.of(kind)):
-            spec = remote.of(kind)[name].spec
-            shown_only = _write_only_shown(kind, spec)
-            if shown_only:
-                spec = {key: value for key, value in spec.items() if key not in shown_only}
-                skipped.append(
-                    f"{address_of(kind, name)}: {', '.join(shown_only)} not written (the "
-                    "instance shows which are set, never their secrets): add them by hand, "
-                    "naming the environment variables that hold the secrets"
-                )
-            try:
-                validated = model.model_validate(model.as_read(spec))
-            except ValidationError as exc:
-                what = address_of(kind, name)
-                skipped.append(f"{what}: {_why_not_written(exc)}; declare it by hand")
-                continue
-            body[name] = _as_written(validated)
+            written, notes = exported(kind, name, remote.of(kind)[name].spec)
+            skipped += notes
+            if written is not None:
+                body[name] = written
         if not body:
             continue
         document = {kind: body[kind] if is_singleton(kind) else body}
         # A value holding template syntax ({{ in an answer, say) must read back as itself.
         files[f"{kind}.yaml"] = header + escape_template(yamlio.dump(document))
     return Export(files, skipped)
+
+
+def exported(
+    kind: str, name: str, spec: Mapping[str, Any]
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """``spec``, an instance's object of ``kind``, as a file declares it, and why any of it
+    could not be written: None, with the reason, when none of it can."""
+    notes = []
+    shown_only = _write_only_shown(kind, spec)
+    if shown_only:
+        spec = {key: value for key, value in spec.items() if key not in shown_only}
+        notes.append(
+            f"{address_of(kind, name)}: {', '.join(shown_only)} not written (the "
+            "instance shows which are set, never their secrets): add them by hand, "
+            "naming the environment variables that hold the secrets"
+        )
+    model = model_of(kind)
+    assert model is not None
+    try:
+        validated = model.model_validate(model.as_read(dict(spec)))
+    except ValidationError as exc:
+        notes.append(f"{address_of(kind, name)}: {_why_not_written(exc)}; declare it by hand")
+        return None, notes
+    return _as_written(validated), notes
 
 
 def _write_only_shown(kind: str, spec: Mapping[str, Any]) -> list[str]:

@@ -4,7 +4,9 @@ closed.
 
 "Before" is the instance as the plan read it: the files' state with every change of the
 plan undone. "After" is what the plan leaves: the files' state with only its manual changes
-undone (apply cannot make them). Only plans that change a kind coverage reads compute it.
+undone (apply cannot make them). Only plans that change a kind coverage reads compute it,
+and only they build the files' state of those kinds again, from the specs the plan compared:
+a plan that leaves coverage alone keeps nothing for it and spends nothing on it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from gladcfg.coverage import Coverage, Interval
     from gladcfg.model.project import CoverageTarget
     from gladcfg.model.resources import EntryPoint, Inbox, Settings
+    from gladcfg.plan.desired import DesiredSpecs
 
 # The kinds coverage reads: a plan that changes none of them leaves coverage as it is.
 COVERAGE_KINDS = frozenset(
@@ -40,14 +43,25 @@ COVERAGE_KINDS = frozenset(
 )
 WINDOW = timedelta(days=7)
 _REMOTE = Source("(the instance)", "")
+_FILES = Source("(the files)", "")
 
 
-def keep(desired: DesiredState) -> DesiredState:
-    """The part of ``desired`` coverage reads, kept apart from it (planning may drain it)."""
+def files_state(desired: DesiredSpecs) -> DesiredState:
+    """What coverage reads of the files, from the specs a plan compared them by (each one
+    a valid model's canonical form, so read back as that model)."""
+
+    def declared(kind: str, name: str, spec: dict[str, object]) -> Declared:
+        return Declared(kind, name, REGISTRY[kind].model.model_validate(spec), _FILES)
+
+    settings = desired.of_kind("settings").get("settings")
     return DesiredState(
         desired.instance,
-        desired.settings,
-        {kind: dict(desired.declared(kind)) for kind in COVERAGE_KINDS if kind != "settings"},
+        None if settings is None else declared("settings", "settings", settings),
+        {
+            kind: {name: declared(kind, name, spec) for name, spec in desired.of_kind(kind).items()}
+            for kind in COVERAGE_KINDS
+            if kind != "settings"
+        },
     )
 
 

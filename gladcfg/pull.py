@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gladcfg.config.files import read_text
-from gladcfg.config.render import escape_template, has_template_syntax
+from gladcfg.config.render import escape_values, has_template_syntax
 from gladcfg.errors import FileProblem
 from gladcfg.export import fold_days
 from gladcfg.fieldpath import FieldPath, format_path
@@ -168,18 +168,8 @@ def _set(
         document.remove(holder, key)
     else:
         # Template syntax in a value ({{ in an answer) is written to render back as itself.
-        document.write(holder, key, _escaped(value))
+        document.write(holder, key, escape_values(value))
     return written, before, value
-
-
-def _escaped(value: Any) -> Any:
-    if isinstance(value, str):
-        return escape_template(value)
-    if isinstance(value, list):
-        return [_escaped(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _escaped(item) for key, item in value.items()}
-    return value
 
 
 def _whole_fields(kind: str, paths: Iterable[FieldPath]) -> Iterator[FieldPath]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gladcfg import __version__
 from gladcfg.adapter.base import (
@@ -41,14 +41,20 @@ def access_for(name: str, instance: Instance) -> Mapping[str, Access]:
     return access
 
 
-def write_limits_for(
-    name: str, instance: Instance
-) -> tuple[Mapping[str, frozenset[str]], frozenset[str]]:
-    """What ``instance``'s adapter cannot write, known without connecting: per kind the
-    fields it sets but never clears, and the kinds of which it cannot delete some objects
-    (what a saved plan may hold as manual changes of a writable kind)."""
+class WriteLimits(NamedTuple):
+    """What an adapter cannot write as asked, known without connecting: per kind the
+    fields it sets but never clears, the kinds of which it cannot delete some objects (what
+    a saved plan may hold as manual changes of a writable kind), and the kinds a delete
+    only disables."""
+
+    unsettable: Mapping[str, frozenset[str]]
+    undeletable: frozenset[str]
+    disables: frozenset[str]
+
+
+def write_limits_for(name: str, instance: Instance) -> WriteLimits:
     factory = _factory(name, instance)
-    return factory.unsettable, factory.undeletable
+    return WriteLimits(factory.unsettable, factory.undeletable, factory.disables)
 
 
 def _factory(name: str, instance: Instance) -> Any:
@@ -70,6 +76,7 @@ __all__ = [
     "ReadHints",
     "RemoteObject",
     "RemoteState",
+    "WriteLimits",
     "access_for",
     "access_of",
     "capabilities_of",

@@ -172,7 +172,13 @@ class Adapter(Protocol):
     # The kinds of which the instance refuses to delete some objects (each such object says
     # why: RemoteObject.undeletable).
     undeletable: frozenset[str]
-    # True when some kind cannot be listed and is read by name from ReadHints instead.
+    # The kinds the instance never deletes: a delete disables the object, which stays on the
+    # instance, disabled, out of gladcfg's view (:attr:`Capabilities.disables`).
+    disables: frozenset[str]
+    # The kinds that cannot be listed: each is read by name from ReadHints instead, so the
+    # instance's objects of them that no file names are never seen (Gladly's answers).
+    unlisted: frozenset[str]
+    # True when some kind is unlisted.
     reads_by_name: bool
     # True when a write waits on something outside this process (a network): an apply then
     # sends up to --parallelism of them at once. Otherwise writes are sent one by one.
@@ -245,6 +251,11 @@ class Capabilities:
     # ``parentId`` is a string, never null): a change that takes one from set to unset is a
     # manual change, never sent. Kinds missing: every field can be cleared.
     unsettable: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The writable kinds a delete only disables (Gladly keeps every topic): the plan shows
+    # such a delete as what it is.
+    disables: frozenset[str] = frozenset()
+    # The kinds only read by the names the files declare (:attr:`Adapter.unlisted`).
+    unlisted: frozenset[str] = frozenset()
 
     def access_of(self, kind: str) -> Access:
         return access_of(self.access, kind)
@@ -259,4 +270,11 @@ class Capabilities:
 
 
 def capabilities_of(adapter: Adapter) -> Capabilities:
-    return Capabilities(adapter.name, adapter.access, adapter.fields, adapter.unsettable)
+    return Capabilities(
+        adapter.name,
+        adapter.access,
+        adapter.fields,
+        adapter.unsettable,
+        adapter.disables,
+        adapter.unlisted,
+    )

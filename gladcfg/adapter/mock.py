@@ -66,6 +66,8 @@ class MockAdapter:
     # Every field can be cleared; known without opening the store, as ``access_for`` is.
     unsettable: Mapping[str, frozenset[str]] = MappingProxyType({})
     undeletable: frozenset[str] = frozenset()  # it deletes whatever it holds
+    disables: frozenset[str] = frozenset()  # and a delete is a delete
+    unlisted: frozenset[str] = frozenset()  # every kind is listed
 
     def __init__(self, instance: str, config: MockInstance, root: Path) -> None:
         self.instance = instance

@@ -84,6 +84,7 @@ def instance_record(report: ApplyReport, plan: Plan) -> InstanceApply:
                 status=outcome.status.value,
                 reason=outcome.reason or None,
                 already=outcome.already,
+                disables=outcome.change.disables,
             )
             for outcome in report.outcomes
         ],

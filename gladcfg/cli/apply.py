@@ -6,12 +6,12 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances, target_option
+from gladcfg.cli.options import instance_options, selected_instances, target_option, var_option
 from gladcfg.errors import RefusedError
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ def _check_reason(_: click.Context, __: click.Parameter, value: str | None) -> s
     "apply ends.",
 )
 @target_option
+@var_option
 @click.pass_obj
 def apply(
     app: AppContext,
@@ -100,6 +101,7 @@ def apply(
     wave: str | None,
     report_out: Path | None,
     targets: tuple[str, ...],
+    variables: dict[str, Any],
 ) -> int:
     """Apply a fresh plan (shown, then confirmed), or exactly the saved PLANFILE.
 
@@ -117,7 +119,11 @@ def apply(
     """
     from gladcfg.config import Workspace
 
-    workspace = Workspace.open(app.root)
+    if planfile is not None and variables:
+        raise click.UsageError(
+            "a saved plan applies with the vars it was made with: leave out --var"
+        )
+    workspace = Workspace.open(app.root, variables)
     color = app.use_color
     rollback = record = None
     if rollback_out is not None or report_out is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances, week_option
+from gladcfg.cli.options import instance_options, selected_instances, var_option, week_option
 
 
 @click.command()
@@ -20,6 +21,7 @@ from gladcfg.cli.options import instance_options, selected_instances, week_optio
 @click.option(
     "--timezone", "timezone", default="UTC", show_default=True, help="Show the grid in this zone."
 )
+@var_option
 @click.pass_obj
 def coverage(
     app: AppContext,
@@ -28,6 +30,7 @@ def coverage(
     format_: str,
     week: dt.datetime | None,
     timezone: str,
+    variables: dict[str, Any],
 ) -> int:
     """Show, hour by hour over a week, which inboxes and languages are open, and list the
     gaps: hours when no inbox serving a language is open (within policy.coverage, if set),
@@ -48,7 +51,7 @@ def coverage(
         check_time_zone(timezone)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--timezone") from None
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_, require_choice=True)
     day = (week or dt.datetime.now(dt.UTC)).date()
     reports = []

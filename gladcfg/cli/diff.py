@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gladcfg.cli.context import AppContext
+from gladcfg.cli.options import var_option
 
 
 @click.command()
@@ -19,15 +22,22 @@ from gladcfg.cli.context import AppContext
     show_default=True,
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when they differ.")
+@var_option
 @click.pass_obj
 def diff(
-    app: AppContext, left: str, right: str, remote: bool, format_: str, detailed_exitcode: bool
+    app: AppContext,
+    left: str,
+    right: str,
+    remote: bool,
+    format_: str,
+    detailed_exitcode: bool,
+    variables: dict[str, Any],
 ) -> int:
     """Show, per resource and field, what differs between instances A and B."""
     from gladcfg import compare
     from gladcfg.config import Workspace
 
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     names = workspace.select([left, right])
     specs = [compare.instance_specs(workspace, name, remote=remote) for name in names]
     result = compare.compare(

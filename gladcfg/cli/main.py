@@ -74,10 +74,13 @@ class _ShownFormatter(logging.Formatter):
 
 def _register() -> None:
     from gladcfg.cli import (
+        adopt,
         apply,
         coverage,
         diff,
         export,
+        fmt,
+        graph,
         init,
         plan,
         pull,
@@ -95,10 +98,13 @@ def _register() -> None:
     cli.add_command(apply.apply)
     cli.add_command(plan.show)
     cli.add_command(export.export)
+    cli.add_command(adopt.adopt)
     cli.add_command(pull.pull)
     cli.add_command(status.status)
     cli.add_command(report.report)
     cli.add_command(diff.diff)
+    cli.add_command(graph.graph)
+    cli.add_command(fmt.fmt)
     cli.add_command(coverage.coverage)
     cli.add_command(state.state)
     cli.add_command(schema.schema)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -53,6 +54,54 @@ def target_option(func: F) -> F:
         callback=_check_targets,
         help="Only these addresses (globs), with what they need.",
     )(func)
+
+
+def var_option(func: F) -> F:
+    """``--var KEY=VALUE`` (repeatable): a template var for this run, over gladcfg.yaml's."""
+    return click.option(
+        "--var",
+        "variables",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=_parse_vars,
+        help="Set the var KEY, declared in gladcfg.yaml, to VALUE (a YAML scalar: 3, true, "
+        "text) for this run, over every instance's own (repeatable).",
+    )(func)
+
+
+def _parse_vars(
+    context: click.Context, parameter: click.Parameter, given: tuple[str, ...]
+) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs as template values: each VALUE read as YAML reads a scalar
+    (``3`` a number, ``true`` a boolean, ``"3"`` text, nothing the empty text)."""
+    from gladcfg import yamlio
+    from gladcfg.errors import YamlError
+    from gladcfg.model.names import check_visible
+
+    variables: dict[str, Any] = {}
+    for pair in given:
+        key, equals, text = pair.partition("=")
+        if not equals or not _VAR_NAME.fullmatch(key):
+            raise click.BadParameter(f"{pair!r}: expected KEY=VALUE, KEY a name like brand_name")
+        if key == "instance":
+            raise click.BadParameter("'instance' is the instance's own name, not a var to set")
+        try:
+            check_visible(text)
+            value = yamlio.load(text).data if text.strip() else text
+        except ValueError as exc:
+            raise click.BadParameter(f"{key}: {exc}") from None
+        except YamlError as exc:
+            raise click.BadParameter(f"{key}: {exc.message}") from None
+        if isinstance(value, dict | list):
+            raise click.BadParameter(
+                f"{key}: a YAML {'mapping' if isinstance(value, dict) else 'list'} where a "
+                f"scalar goes (quote it to give text: {key}='\"{text}\"')"
+            )
+        variables[key] = value
+    return variables
+
+
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def week_option(help_text: str, *, margin: int = 0) -> Callable[[F], F]:
@@ -119,8 +168,11 @@ def selected_instances(
         raise click.UsageError("give -i/--instance or --all, not both")
     declared = list(workspace.project.instances)
     if require_choice and not names and not all_ and len(declared) > 1:
+        command = click.get_current_context().command
+        takes_all = any(param.name == "all_" for param in command.params)
         raise click.UsageError(
-            f"choose the instance with -i NAME (one of: {', '.join(declared)}), or --all"
+            f"choose the instance with -i NAME (one of: {', '.join(declared)})"
+            + (", or --all" if takes_all else "")
         )
     return workspace.select(() if all_ else names)
 

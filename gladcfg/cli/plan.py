@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,7 @@ from gladcfg.cli.options import (
     refresh_option,
     selected_instances,
     target_option,
+    var_option,
     week_option,
 )
 from gladcfg.cli.output import echo_instance_error, error_document, fleet_summary
@@ -45,6 +46,7 @@ FORMAT = click.Choice(["text", "markdown", "json"])
     "zone (default: from now).",
     margin=7,
 )
+@var_option
 @click.pass_obj
 def plan(
     app: AppContext,
@@ -56,6 +58,7 @@ def plan(
     targets: tuple[str, ...],
     refresh: bool,
     week: dt.datetime | None,
+    variables: dict[str, Any],
 ) -> int:
     """Read the instance, compare it with the files, and show what apply would change.
 
@@ -67,7 +70,7 @@ def plan(
     from gladcfg.plan.document import dumps, to_document
     from gladcfg.render.values import json_text
 
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_, require_choice=True)
     waves = rollout_waves(workspace) if all_ else None
     if waves:

@@ -1,4 +1,5 @@
-"""Apply progress: a bar on a terminal, one line per change otherwise (logs and CI)."""
+"""Apply progress: one line per change, kept above a bar on a terminal (only the lines in
+logs and CI)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import click
 from gladcfg.cli.context import is_terminal
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.plan.model import Action, Plan
-from gladcfg.render.text import SYMBOLS
+from gladcfg.render.text import DISABLE, SYMBOLS
 
 _STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow"}
 
@@ -63,13 +64,18 @@ class Progress:
             self._bar.__exit__(kind, error, tb)
 
     def update(self, outcome: Outcome) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=outcome.change.address)
+        if self._bar is None:
+            click.echo(self._line(outcome), color=self._color)
             return
-        click.echo(self._line(outcome), color=self._color)
+        from rich.text import Text
+
+        # Printed through the bar's console, a line stays above the bar as it moves on.
+        self._bar.console.print(Text.from_ansi(self._line(outcome)))
+        self._bar.update(self._task, advance=1, description=outcome.change.address)
 
     def _line(self, outcome: Outcome) -> str:
-        symbol, _ = SYMBOLS[outcome.change.action]
+        change = outcome.change
+        symbol, _ = DISABLE if change.disables else SYMBOLS[change.action]
         status = click.style(f"{outcome.status.value:<8}", fg=_STYLE[outcome.status])
         address = outcome.change.address
         # A reason that names the object already (raised where no line names it) says it once.
@@ -81,9 +87,6 @@ class Progress:
         if self._keep is not None:
             self._keep(report, plan)
         applied, failed, skipped = (report.of(s) for s in Status)
-        if self._bar is not None:
-            for outcome in failed + skipped:
-                click.echo(self._line(outcome), color=self._color)
         summary = f"{len(applied)} applied, {len(failed)} failed, {len(skipped)} skipped"
         colour = "green" if report.ok else "red"
         heading = f"Apply to {plan.instance}"

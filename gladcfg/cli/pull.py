@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gladcfg.cli.context import AppContext
+from gladcfg.cli.options import var_option
 
 
 @click.command()
 @click.option("-i", "--instance", metavar="NAME", help="Instance to pull from.")
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@var_option
 @click.pass_obj
-def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
+def pull(app: AppContext, instance: str | None, dry_run: bool, variables: dict[str, Any]) -> int:
     """Write the instance's values into the files, field by field, in place.
 
     Comments, key order and formatting are kept. A field whose value comes from a template
@@ -23,7 +27,7 @@ def pull(app: AppContext, instance: str | None, dry_run: bool) -> int:
     from gladcfg.pull import REMOVED, pull_instance, write
     from gladcfg.render.values import show, visible
 
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     (name,) = selected_instances(
         workspace, (instance,) if instance else (), False, require_choice=True
     )

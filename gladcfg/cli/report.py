@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
 from gladcfg import clock
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, refresh_option, selected_instances, week_option
+from gladcfg.cli.options import (
+    instance_options,
+    refresh_option,
+    selected_instances,
+    var_option,
+    week_option,
+)
 
 
 @click.command()
@@ -23,6 +30,7 @@ from gladcfg.cli.options import instance_options, refresh_option, selected_insta
 )
 @week_option("Any day of the week to show coverage for (default: this week). Holidays count.")
 @refresh_option
+@var_option
 @click.pass_obj
 def report(
     app: AppContext,
@@ -31,6 +39,7 @@ def report(
     out: Path,
     week: dt.datetime | None,
     refresh: bool,
+    variables: dict[str, Any],
 ) -> int:
     """Write one HTML file, readable offline and on paper: a row of health per instance
     (drift, unmanaged, warnings, coverage gaps), each instance's week of coverage in its own
@@ -46,7 +55,7 @@ def report(
     from gladcfg.render.html import render_report_html
     from gladcfg.report import build_report
 
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_)
     check_writable(out, "the report", project_inputs(workspace))
     now = clock.now()

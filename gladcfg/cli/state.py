@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gladcfg.cli.context import AppContext, Group
-from gladcfg.errors import GladcfgError
+from gladcfg.errors import GladcfgError, RefusedError
 
 if TYPE_CHECKING:
     from gladcfg.adapter.mockstore import Store
@@ -113,13 +113,18 @@ def delete(app: AppContext, instance: str, address: str) -> int:
 @state.command("import")
 @_instance
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace a non-empty instance without asking.")
 @click.pass_obj
-def import_(app: AppContext, instance: str, source: Path) -> int:
-    """Replace everything the instance holds with the document in SOURCE (as export writes)."""
+def import_(app: AppContext, instance: str, source: Path, yes: bool) -> int:
+    """Replace everything the instance holds with the document in SOURCE (as export writes);
+    over an instance that holds anything, only once confirmed (or with --yes)."""
     from gladcfg.adapter.mockjson import read_document
 
     store = _store(app, instance)
     document = read_document(source, str(source))
+    held = sum(len(objects) for objects in store.read()[1].values())
+    if held and not yes:
+        _confirm_replace(instance, held, len(document.objects))
     count = store.load(document.objects, next_id=document.next_id, replace=True)
     click.echo(f"imported {count} object(s) into {instance}")
     return 0
@@ -141,6 +146,19 @@ def export_(app: AppContext, instance: str, out: Path | None) -> int:
         save(out, text, f"the export of {instance}")
         click.echo(f"wrote {out}")
     return 0
+
+
+def _confirm_replace(instance: str, held: int, incoming: int) -> None:
+    from gladcfg.cli import context
+
+    what = f"{instance} holds {held} object(s); importing replaces them all with {incoming}"
+    if not context.stdin_is_terminal():
+        raise RefusedError(f"{what}, and there is no terminal to ask on; pass --yes")
+    answer = click.prompt(
+        f"{what}. Replace them? Only 'yes' is accepted", default="", show_default=False
+    )
+    if answer.strip() != "yes":
+        raise RefusedError(f"import cancelled; {instance} is unchanged")
 
 
 def _store(app: AppContext, instance: str) -> Store:

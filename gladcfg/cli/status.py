@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gladcfg import clock
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, refresh_option, selected_instances
+from gladcfg.cli.options import instance_options, refresh_option, selected_instances, var_option
 
 
 @click.command()
 @instance_options
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
 @refresh_option
+@var_option
 @click.pass_obj
 def status(
-    app: AppContext, instance: tuple[str, ...], all_: bool, format_: str, refresh: bool
+    app: AppContext,
+    instance: tuple[str, ...],
+    all_: bool,
+    format_: str,
+    refresh: bool,
+    variables: dict[str, Any],
 ) -> int:
     """Check each instance: drift (what a plan would change), unmanaged objects,
     validation warnings and this week's coverage gaps.
@@ -27,7 +35,7 @@ def status(
     from gladcfg.engine.status import check_status
     from gladcfg.render.status import render_status_json, render_status_text
 
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_)
     document = check_status(workspace, names, now=clock.now(), explain=error_text, refresh=refresh)
     render = render_status_json if format_ == "json" else render_status_text

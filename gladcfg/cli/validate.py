@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gladcfg.cli.context import AppContext
-from gladcfg.cli.options import instance_options, selected_instances
+from gladcfg.cli.options import instance_options, selected_instances, var_option
 
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport
@@ -16,8 +16,11 @@ if TYPE_CHECKING:
 @click.command()
 @instance_options
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@var_option
 @click.pass_obj
-def validate(app: AppContext, instance: tuple[str, ...], all_: bool, strict: bool) -> int:
+def validate(
+    app: AppContext, instance: tuple[str, ...], all_: bool, strict: bool, variables: dict[str, Any]
+) -> int:
     """Check the project's files for every selected instance (default: all).
 
     Reports every problem found, each with file, line, column and address.
@@ -27,7 +30,7 @@ def validate(app: AppContext, instance: tuple[str, ...], all_: bool, strict: boo
     from gladcfg.config import Workspace
     from gladcfg.config import validate as validate_instances
 
-    workspace = Workspace.open(app.root)
+    workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_)
     report = validate_instances(workspace, names)
     echo_problems(report.problems, names, color=app.use_color)

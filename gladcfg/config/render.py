@@ -60,6 +60,17 @@ def escape_template(text: str) -> str:
     return _STATEMENT_STARTS.sub(lambda m: m.group(1) + "#{{ '%' }}", text)
 
 
+def escape_values(value: Any) -> Any:
+    """``value`` (YAML data) with :func:`escape_template` applied to every string in it."""
+    if isinstance(value, str):
+        return escape_template(value)
+    if isinstance(value, list):
+        return [escape_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: escape_values(item) for key, item in value.items()}
+    return value
+
+
 class Renderer:
     """Compiles each file once and renders it for as many instances as needed, each render
     within ``budget``."""

@@ -72,9 +72,12 @@ class Workspace:
         declared_instances: Iterable[str] = (),
         *,
         source: Source | None = None,
+        variables: Mapping[str, Any] | None = None,
     ):
         self.root = root
         self.project = project
+        # Vars given for this run (--var KEY=VALUE), over every instance's own.
+        self.variables: Mapping[str, Any] = variables or {}
         self.source = source  # gladcfg.yaml as read, for problems found in it later
         # Every instance gladcfg.yaml names, valid or not: `instances:` globs match them.
         self._declared_instances = [*project.instances, *declared_instances]
@@ -88,7 +91,10 @@ class Workspace:
         self._out_of_time: dict[str, tuple[str, int | None]] = {}
 
     @classmethod
-    def open(cls, root: Path) -> Workspace:
+    def open(cls, root: Path, variables: Mapping[str, Any] | None = None) -> Workspace:
+        """The project in ``root``; ``variables`` (``--var``) must each be a var
+        gladcfg.yaml declares, for the project or some instance, so a typo sets nothing
+        unnoticed."""
         path = root / PROJECT_FILE
         if not os.path.lexists(path):  # anything else there is read, or said why it cannot be
             raise ProjectError(
@@ -134,7 +140,21 @@ class Workspace:
             len(files),
             len(project.instances),
         )
-        return cls(root, project, files, problems, source=source)
+        _check_variables(project, variables or {})
+        return cls(root, project, files, problems, source=source, variables=variables)
+
+    def with_variables(self, variables: Mapping[str, Any]) -> Workspace:
+        """This project, its files rendered with ``variables`` for the run instead (a
+        saved plan's, to make that plan again)."""
+        _check_variables(self.project, variables)
+        return type(self)(
+            self.root,
+            self.project,
+            self.files,
+            self.warnings,
+            source=self.source,
+            variables=variables,
+        )
 
     def validation_problems(self) -> list[Problem]:
         """Every problem of every instance's resource files; for a project whose
@@ -162,8 +182,10 @@ class Workspace:
         return self.project.instances[name]
 
     def context(self, name: str) -> dict[str, Any]:
-        """The template values of an instance: project vars, deep-merged with its own."""
+        """The template values of an instance: project vars, deep-merged with its own, then
+        those given for the run (``--var``)."""
         merged = _deep_merge(self.project.vars, self.project.instances[name].vars)
+        merged.update(self.variables)
         merged["instance"] = name
         return merged
 
@@ -431,6 +453,16 @@ def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[st
         else:
             merged[key] = value
     return merged
+
+
+def _check_variables(project: Project, variables: Mapping[str, Any]) -> None:
+    declared = set(project.vars).union(*(i.vars for i in project.instances.values()))
+    for key in variables:
+        if key not in declared:
+            raise ProjectError(
+                f"--var {key}: {PROJECT_FILE} declares no var {shown(key)}"
+                f"{suggest(key, sorted(declared))}; give it a default under vars: first"
+            )
 
 
 __all__ = [

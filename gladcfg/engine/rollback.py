@@ -46,11 +46,13 @@ def rollback_plan(
     access: Mapping[str, Access],
     *,
     unsettable: Mapping[str, frozenset[str]] | None = None,
+    disables: frozenset[str] = frozenset(),
 ) -> Plan:
     """The plan that takes the instance from ``after`` back to ``before``, for what
     ``report`` says was applied of ``plan`` (through an adapter with ``access``, which sets
-    but cannot clear the ``unsettable`` fields of each kind)."""
-    undo = _Undo(before, after, unsettable or {})
+    but cannot clear the ``unsettable`` fields of each kind, and deletes the ``disables``
+    kinds only by disabling them)."""
+    undo = _Undo(before, after, unsettable or {}, disables)
     changes = [
         change
         for outcome in report.outcomes
@@ -81,11 +83,16 @@ class _Undo:
     """The change that undoes each applied one, and what it cannot restore (``notes``)."""
 
     def __init__(
-        self, before: RemoteState, after: RemoteState, unsettable: Mapping[str, frozenset[str]]
+        self,
+        before: RemoteState,
+        after: RemoteState,
+        unsettable: Mapping[str, frozenset[str]],
+        disables: frozenset[str],
     ) -> None:
         self.before = before
         self.after = after
         self.unsettable = unsettable
+        self.disables = disables
         self.notes: list[str] = []
 
     def of(self, outcome: Outcome) -> Change | None:
@@ -98,7 +105,14 @@ class _Undo:
             if outcome.adopted is not None:
                 # The create took over an object already there: restore it, never delete it.
                 return self._restore(kind, change.name, now, outcome.adopted.spec, change.after)
-            delete = Change.of(kind, change.name, Action.DELETE, before=now.spec, remote_id=now.id)
+            delete = Change.of(
+                kind,
+                change.name,
+                Action.DELETE,
+                before=now.spec,
+                remote_id=now.id,
+                disables=kind in self.disables,
+            )
             if now.undeletable is None:
                 return delete
             self.notes.append(f"{change.address}: {now.undeletable}")

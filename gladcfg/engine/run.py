@@ -83,13 +83,14 @@ def load_saved_plan(
             [f"made for {plan.instance}, an instance gladcfg.yaml does not declare"], str(path)
         )
     config = workspace.instance(plan.instance)
-    unsettable, undeletable = write_limits_for(plan.instance, config)
+    limits = write_limits_for(plan.instance, config)
     reasons = project_problems(
         plan,
         config,
         access_for(plan.instance, config),
-        unsettable=unsettable,
-        undeletable=undeletable,
+        unsettable=limits.unsettable,
+        undeletable=limits.undeletable,
+        disables=limits.disables,
     )
     if reasons:
         raise refuse(reasons, str(path))
@@ -114,8 +115,14 @@ def check_allowed(
     if plan.deletes and not allow_delete:
         names = ", ".join(c.address for c in plan.deletes[:5])
         more = f" and {len(plan.deletes) - 5} more" if len(plan.deletes) > 5 else ""
+        disabling = {c.disables for c in plan.deletes}  # Gladly's topics it only disables
+        verb = (
+            "deletes or disables"
+            if len(disabling) > 1
+            else ("deletes", "disables")[True in disabling]
+        )
         raise RefusedError(
-            f"the plan deletes {len(plan.deletes)} object(s) ({names}{more}); "
+            f"the plan {verb} {len(plan.deletes)} object(s) ({names}{more}); "
             "pass --allow-delete to apply it"
         )
     if plan.safety.violations and not force:
@@ -210,6 +217,8 @@ def apply_saved(
     user said it is one), and is bound to the instance by its fingerprint alone."""
     plan = load_saved_plan(workspace, path, instance=instance, bound=True)
     _check_purpose(plan, path, undo=undo)
+    if plan.vars and not plan.rollback:  # the files are rendered as when it was made
+        workspace = workspace.with_variables(plan.vars)
     try:
         check_allowed(
             plan,

@@ -82,9 +82,6 @@ class Sources:
         workspace, instance = self._session.workspace, self._session.instance
         report = load_desired(workspace, instance)
         self._session.load_freezes(report)
-        from gladcfg.impact import keep
-
-        kept = keep(report.states[instance])
         workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=True, where=True)
         config = workspace.instance(instance)
@@ -99,7 +96,7 @@ class Sources:
                     from gladcfg.engine.run import refuse_gaps
 
                     policy = workspace.project.policy_of(instance)
-                    refuse_gaps(self._session.impact(fresh, kept), policy)
+                    refuse_gaps(self._session.impact(fresh, desired), policy)
                 return fresh
         edited = load_problems(saved)
         if edited:
@@ -195,9 +192,6 @@ class Session:
             report = load_desired(workspace, instance)
         warnings = [_warning(p) for p in report.warnings]
         self.load_freezes(report)
-        from gladcfg.impact import keep
-
-        kept = keep(report.states[instance])  # what coverage reads, before it is drained
         if release:
             workspace.release()
         desired = DesiredSpecs.of(report.states[instance], drain=release)
@@ -212,13 +206,16 @@ class Session:
             warnings=warnings,
             reads=remote.hints,
         )
-        return self._frozen_warning(self.impact(plan, kept, week))
+        if workspace.variables:
+            plan = plan.model_copy(update={"vars": dict(workspace.variables)})
+        return self._frozen_warning(self.impact(plan, desired, week))
 
-    def impact(self, plan: Plan, kept: DesiredState, week: date | None = None) -> Plan:
-        """``plan`` with what it does to coverage, if it changes what coverage reads, and a
-        warning for each gap it opens in the promised hours."""
+    def impact(self, plan: Plan, desired: DesiredSpecs, week: date | None = None) -> Plan:
+        """``plan`` (made from ``desired``) with what it does to coverage, if it changes
+        what coverage reads, and a warning for each gap it opens in the promised hours."""
         from gladcfg.impact import (
             coverage_impact,
+            files_state,
             opened_in_promise,
             touches_coverage,
             window_start,
@@ -228,6 +225,7 @@ class Session:
             return plan
         from gladcfg import clock
 
+        kept = files_state(desired)
         target = self.workspace.project.policy_of(self.instance).coverage
         impact = coverage_impact(kept, plan, target, window_start(kept, week, clock.now()))
         if impact is None:
@@ -366,7 +364,13 @@ def apply_plan(
 
                 after = adapter.read(plan.read_hints)
                 undo = rollback_plan(
-                    plan, report, remote, after, adapter.access, unsettable=adapter.unsettable
+                    plan,
+                    report,
+                    remote,
+                    after,
+                    adapter.access,
+                    unsettable=adapter.unsettable,
+                    disables=adapter.disables,
                 )
                 if broken is not None:
                     undo = undo.model_copy(update={"break_glass": broken.describe()})

@@ -20,6 +20,10 @@ class ChangeOutcome(Model):
         default=False,
         description="Applied without being sent: the instance held what it makes already.",
     )
+    disables: bool = Field(
+        default=False,
+        description="A delete the instance makes by disabling the object (Gladly's topics).",
+    )
 
 
 class BreakGlass(Model):

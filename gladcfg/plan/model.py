@@ -125,6 +125,12 @@ class Change(_Strict):
         description="For a manual change: what to do in the admin UI.",
     )
     renamed_from: str | None = Field(default=None, exclude_if=_is_none)
+    disables: bool = Field(
+        default=False,
+        exclude_if=_is_false,
+        description="A delete the instance carries out by disabling the object (Gladly "
+        "never deletes a topic): it stays on the instance, disabled, out of gladcfg's view.",
+    )
     remote_id: str | None = Field(default=None, exclude_if=_is_none)
     before: _Spec | None = None
     after: _Spec | None = None
@@ -143,6 +149,7 @@ class Change(_Strict):
         renamed_from: str | None = None,
         remote_id: str | None = None,
         manual_action: Action | None = None,
+        disables: bool = False,
     ) -> Change:
         """A change gladcfg computed (not validated again)."""
         return cls.model_construct(
@@ -153,6 +160,7 @@ class Change(_Strict):
             action=action,
             manual_action=manual_action,
             renamed_from=renamed_from,
+            disables=disables,
             remote_id=remote_id,
             before=before,
             after=after,
@@ -273,6 +281,12 @@ class Summary(_Strict):
     delete: int = Field(ge=0)
     manual: int = Field(ge=0)
     unchanged: int = Field(ge=0)
+    disable: int = Field(
+        default=0,
+        ge=0,
+        exclude_if=_is_zero,
+        description="Of the deletes, those the instance carries out by disabling the object.",
+    )
 
     @classmethod
     def of(cls, changes: tuple[Change, ...], unchanged: int) -> Summary:
@@ -284,6 +298,7 @@ class Summary(_Strict):
             delete=counts[Action.DELETE],
             manual=counts[Action.MANUAL],
             unchanged=unchanged,
+            disable=sum(1 for change in changes if change.disables),
         )
 
 
@@ -356,6 +371,12 @@ class Plan(_Strict):
     created_at: str = ""
     gladcfg_version: str = ""
     targets: tuple[str, ...] = Field(default_factory=tuple)
+    vars: dict[str, _Value] | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="Vars given on the command line (--var KEY=VALUE) over gladcfg.yaml's: "
+        "applying the saved plan renders the files with them again.",
+    )
     ignore: tuple[str, ...] = Field(
         description="The instance's ignore globs when the plan was made (gladcfg.yaml)."
     )

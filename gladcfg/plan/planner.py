@@ -108,10 +108,17 @@ def plan_instance(
                 notes.append(f"{address} is not declared but protected: not deleted")
                 unmanaged.append(address)
             else:
-                delete = Change.of(kind, name, Action.DELETE, before=obj.spec, remote_id=obj.id)
+                unwritable = mode is Access.READ_ONLY or obj.undeletable is not None
+                delete = Change.of(
+                    kind,
+                    name,
+                    Action.DELETE,
+                    before=obj.spec,
+                    remote_id=obj.id,
+                    disables=not unwritable and kind in capabilities.disables,
+                )
                 if obj.undeletable is not None:
                     notes.append(f"{address}: {obj.undeletable}")
-                unwritable = mode is Access.READ_ONLY or obj.undeletable is not None
                 changes.append(_as_manual(delete) if unwritable else delete)
     untargeted = 0
     if targets:
@@ -262,7 +269,7 @@ def _check_targets(
         return
     lines = [
         f"--target {shown(glob)} matches nothing in {escaped(desired.instance)}"
-        + _nearest(glob, addresses)
+        + nearest(glob, addresses)
         for glob in unmatched
     ]
     raise TargetError(
@@ -271,7 +278,7 @@ def _check_targets(
     )
 
 
-def _nearest(glob: str, addresses: list[str]) -> str:
+def nearest(glob: str, addresses: list[str]) -> str:
     """The addresses most like ``glob``, to say what it may have meant."""
     literal = glob.replace("*", "").replace("?", "")
     kind = glob.partition(".")[0]

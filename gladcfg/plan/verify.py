@@ -85,11 +85,11 @@ def load_problems(plan: Plan, *, thorough: bool = True) -> list[str]:
         for index, c in enumerate(plan.changes)
         if c.address != address_of(c.kind, c.name)
     ]
-    counted = Summary.of(plan.changes, plan.unchanged).model_dump()
+    counted = Summary.of(plan.changes, plan.unchanged)
     reasons += [
-        f"summary: {count} to {action}, but the changes hold {counted[action]}"
-        for action, count in plan.summary.model_dump().items()
-        if count != counted[action]
+        f"summary: {getattr(plan.summary, action)} to {action}, but the changes hold {count}"
+        for action in Summary.model_fields
+        if getattr(plan.summary, action) != (count := getattr(counted, action))
     ]
     if plan.untargeted and not plan.targets:
         reasons.append(f"untargeted: {plan.untargeted} change(s) outside targets it has none of")
@@ -144,6 +144,8 @@ def change_problems(change: Change, *, thorough: bool = True) -> list[str]:
         change.renamed_from == change.name or is_singleton(change.kind)
     ):
         reasons.append("renames nothing")
+    if change.disables and change.action is not Action.DELETE:
+        reasons.append("only a delete the instance makes can be made by disabling")
     if not thorough:
         return reasons
     before = comparable(change.kind, change.before)
@@ -165,6 +167,7 @@ def project_problems(
     *,
     unsettable: Mapping[str, frozenset[str]] | None = None,
     undeletable: frozenset[str] | None = None,
+    disables: frozenset[str] | None = None,
 ) -> list[str]:
     """``plan`` against the instance ``gladcfg.yaml`` declares under ``plan.instance``,
     whose adapter has ``access`` and sets but cannot clear the ``unsettable`` fields
@@ -172,7 +175,8 @@ def project_problems(
     manual change of a writable kind is taken as one if it clears some field: it is
     never sent, and the adapter refuses a write that would clear what it cannot. Likewise
     a manual delete of a writable kind is taken as one only of a kind in ``undeletable``
-    (without it, of any kind)."""
+    (without it, of any kind), and a delete says it disables exactly when the adapter's
+    delete of its kind does (``disables``; without it, not checked)."""
     reasons = []
     if plan.adapter != config.adapter:
         reasons.append(f"made for a {plan.adapter} instance; {plan.instance} is {config.adapter}")
@@ -211,6 +215,14 @@ def project_problems(
             problem = f"a {change.action.value} change, but {config.adapter} {can} {change.kind}"
         elif any(_ignored(address, config.ignore) for address in _addresses(change)):
             problem = "ignored in gladcfg.yaml: never planned or touched"
+        elif (
+            disables is not None
+            and change.action is Action.DELETE
+            and change.disables != (change.kind in disables)
+        ):
+            said = "only disables" if change.disables else "deletes"
+            does = "only disables" if change.kind in disables else "deletes"
+            problem = f"says the delete {said}, but {config.adapter} {does} {change.kind}"
         else:
             continue
         reasons.append(f"changes[{index}] ({change.address}): {problem}")

@@ -31,6 +31,7 @@ from gladcfg.plan.model import Action, Plan
 from gladcfg.render.coverage import day_label, gap_summary
 from gladcfg.render.impact import ImpactItem, impact_head, impact_items
 from gladcfg.render.values import (
+    action_label,
     diff_lines,
     duration,
     freeze_line,
@@ -352,16 +353,13 @@ ICONS = {
 def plan_view(plan: Plan) -> PlanView:
     changes = []
     for change in plan.changes:
-        action = change.action.value
-        if change.action is Action.MANUAL and change.manual_action is not None:
-            action = f"manual ({change.manual_action.value})"
         address = change.address
         if change.renamed_from:
             address = f"{change.kind}.{change.renamed_from} → {address}"
         changes.append(
             ChangeView(
-                action,
-                ICONS[change.action],
+                action_label(change),
+                "⊘" if change.disables else ICONS[change.action],
                 address,
                 [d.path for d in change.diff],
                 diff_lines(change),

@@ -16,12 +16,14 @@ from gladcfg.errors import path_shown
 from gladcfg.plan.model import Action, Change, CoverageImpact, Plan
 from gladcfg.render.values import (
     ROLLBACK_NOTE,
+    action_label,
     diff_lines,
     duration,
     manual_item,
     snapshot_note,
     summary_line,
     untargeted_note,
+    vars_line,
     visible,
 )
 
@@ -51,12 +53,7 @@ def render_markdown(plan: Plan, limit: int = LIMIT, *, saved_as: str | None = No
     else:
         head.append(f"**No changes.** ({plan.unchanged} unchanged)")
     head.append("")
-    if outside:
-        head += [f"> 🎯 {_html(outside)}.", ""]
-    if plan.rollback:
-        head += [f"> ↩️ {ROLLBACK_NOTE}.", ""]
-    if plan.snapshot is not None:
-        head += [f"> 🕓 {snapshot_note(plan.snapshot)}.", ""]
+    head += _notes(plan, outside)
     tail = _tail(plan, full)
     budget = limit - _size("\n".join(head + tail)) - 400  # room for the truncation note
     rows = ["| | action | address | fields |", "|---|---|---|---|"]
@@ -102,17 +99,30 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def _notes(plan: Plan, outside: str) -> list[str]:
+    """What the plan's head says of how it was made, a quoted line each."""
+    notes = []
+    if plan.vars:
+        notes.append(f"> 🔧 vars given with `--var`: {_html(vars_line(plan))}")
+    if outside:
+        notes.append(f"> 🎯 {_html(outside)}.")
+    if plan.rollback:
+        notes.append(f"> ↩️ {ROLLBACK_NOTE}.")
+    if plan.snapshot is not None:
+        notes.append(f"> 🕓 {snapshot_note(plan.snapshot)}.")
+    return [line for note in notes for line in (note, "")]
+
+
 def _row(change: Change) -> str:
-    action = change.action.value
-    if change.action is Action.MANUAL and change.manual_action is not None:
-        action = f"manual ({change.manual_action.value})"
+    action = action_label(change)
     fields = ", ".join(code(d.path) for d in change.diff[:8])
     if len(change.diff) > 8:
         fields += f", … ({len(change.diff)} fields)"
     address = code(change.address)
     if change.renamed_from:
         address = f"{code(change.kind + '.' + change.renamed_from)} → {address}"
-    return f"| {_ICONS[change.action]} | {action} | {address} | {fields} |"
+    icon = "🚫" if change.disables else _ICONS[change.action]
+    return f"| {icon} | {action} | {address} | {fields} |"
 
 
 def _has_details(change: Change) -> bool:
@@ -124,7 +134,7 @@ def _details(change: Change) -> str | None:
         return None
     content = "\n".join(diff_lines(change))
     fence = "`" * max(3, _longest_backtick_run(content) + 1)
-    summary = f"<code>{_html(visible(change.address))}</code> ({change.action.value})"
+    summary = f"<code>{_html(visible(change.address))}</code> ({action_label(change)})"
     return (
         f"<details><summary>{summary}</summary>\n\n{fence}diff\n{content}\n{fence}\n\n</details>\n"
     )

@@ -8,6 +8,7 @@ import click
 
 from gladcfg.plan.model import Action, Change, CoverageImpact, Plan
 from gladcfg.render.values import (
+    DISABLED_NOTE,
     ROLLBACK_NOTE,
     leaves,
     manual_steps,
@@ -15,6 +16,7 @@ from gladcfg.render.values import (
     snapshot_note,
     summary_line,
     untargeted_note,
+    vars_line,
     visible,
 )
 
@@ -25,6 +27,7 @@ SYMBOLS = {
     Action.DELETE: ("-", "red"),
     Action.MANUAL: ("!", "magenta"),
 }
+DISABLE = ("⊘", "red")  # a delete the instance makes by disabling the object
 _MANUAL_VERBS = {
     Action.CREATE: "create it",
     Action.UPDATE: "change it",
@@ -56,6 +59,8 @@ def text_lines(plan: Plan) -> Iterator[str]:
     )
     if plan.targets:
         yield f"targets: {visible(', '.join(plan.targets))}"
+    if plan.vars:
+        yield f"vars (--var): {vars_line(plan)}"
     if plan.snapshot is not None:
         yield click.style("Snapshot: ", fg="yellow", bold=True) + snapshot_note(plan.snapshot)
     if plan.rollback:
@@ -102,8 +107,10 @@ def text_lines(plan: Plan) -> Iterator[str]:
 
 
 def _change(change: Change) -> list[str]:
-    symbol, colour = SYMBOLS[change.action]
+    symbol, colour = DISABLE if change.disables else SYMBOLS[change.action]
     head = f"  {symbol} {visible(change.address)}"
+    if change.disables:
+        head += f"  ({DISABLED_NOTE})"
     if change.action is Action.RENAME or change.manual_action is Action.RENAME:
         old = visible(f"{change.kind}.{change.renamed_from}")
         head = f"  {symbol} {old} → {visible(change.address)}"

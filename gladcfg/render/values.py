@@ -97,7 +97,25 @@ ACTION_WORDS = {
 
 def summary_line(summary: Summary) -> str:
     parts = [f"{getattr(summary, action)} {word}" for action, word in ACTION_WORDS.items()]
+    if summary.disable:
+        parts[3] += f" ({summary.disable} by disabling)"
     return ", ".join(parts) + f", {summary.unchanged} unchanged"
+
+
+def vars_line(plan: Plan) -> str:
+    """The vars given on the command line the plan was made with: ``brand="Globex", x=3``."""
+    return ", ".join(f"{visible(key)}={show(value)}" for key, value in (plan.vars or {}).items())
+
+
+DISABLED_NOTE = "disabled, not deleted: it stays on the instance, disabled"
+
+
+def action_label(change: Change) -> str:
+    """What a change does, in a word or two: ``update``, ``disable`` (a delete the instance
+    makes by disabling), ``manual (rename)``."""
+    if change.action is Action.MANUAL and change.manual_action is not None:
+        return f"manual ({change.manual_action.value})"
+    return "disable" if change.disables else change.action.value
 
 
 def untargeted_note(plan: Plan) -> str:

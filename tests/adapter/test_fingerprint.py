@@ -88,7 +88,7 @@ def test_the_same_content_in_another_layout_keeps_a_saved_plan_valid(
     exported = json.loads(run_cli("-C", root, "state", "export", "-i", "staging").stdout)
     same = tmp_path / "same.json"
     same.write_text(relaid(exported))
-    assert run_cli("-C", root, "state", "import", "-i", "staging", same).exit_code == 0
+    assert run_cli("-C", root, "state", "import", "-i", "staging", same, "--yes").exit_code == 0
 
     applied = run_cli("-C", root, "apply", root / "plan.json")
     assert applied.exit_code == 0, applied.output
@@ -100,7 +100,7 @@ def test_the_same_content_in_another_layout_keeps_a_saved_plan_valid(
     exported["objects"]["audiences"]["acme"]["spec"] = {"description": "changed in the UI"}
     changed = tmp_path / "changed.json"
     changed.write_text(relaid(exported))
-    assert run_cli("-C", root, "state", "import", "-i", "staging", changed).exit_code == 0
+    assert run_cli("-C", root, "state", "import", "-i", "staging", changed, "--yes").exit_code == 0
     refused = run_cli("-C", root, "apply", root / "plan.json")
     assert refused.exit_code == 1
     assert "changed since this plan" in refused.stderr

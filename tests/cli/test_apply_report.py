@@ -111,7 +111,7 @@ def test_a_fleet_and_a_rollout_report_every_instance(
     instances = report(out)["instances"]
     assert [i["instance"] for i in instances] == ["staging", "prod"]  # wave by wave
     update = {"address": "answers.closed", "action": "update", "status": "applied"}
-    assert all(i["changes"] == [{**update, "already": False}] for i in instances)
+    assert all(i["changes"] == [{**update, "already": False, "disables": False}] for i in instances)
 
 
 @pytest.mark.parametrize(

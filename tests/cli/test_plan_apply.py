@@ -290,7 +290,13 @@ def test_instance_choice_and_multi_instance_plans(
 ) -> None:
     root = make_project({"config/base.yaml": BASE_RESOURCES})  # staging and prod
     ambiguous = run_cli("-C", root, "plan")
-    assert ambiguous.exit_code == 1 and "choose the instance with -i NAME" in ambiguous.stderr
+    assert ambiguous.exit_code == 1
+    assert "choose the instance with -i NAME (one of: staging, prod), or --all" in (
+        ambiguous.stderr
+    )
+    # A command of one instance never suggests --all, which it does not take.
+    pulled = run_cli("-C", root, "pull")
+    assert pulled.exit_code == 1 and "(one of: staging, prod)\n" in pulled.stderr
     both = run_cli("-C", root, "plan", "--all", "--format", "json")
     assert [d["instance"] for d in json.loads(both.stdout)] == ["staging", "prod"]
     text = run_cli("-C", root, "plan", "--all", "--detailed-exitcode")

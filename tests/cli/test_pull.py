@@ -182,7 +182,7 @@ def test_three_fields_changed_from_another_project(
     (other / "config/base.yaml").write_text(changed)
     assert run_cli("-C", other, "apply", "--auto-approve").exit_code == 0
     assert run_cli("-C", other, "state", "export", "-i", "staging", "--out", moved).exit_code == 0
-    assert run_cli("-C", root, "state", "import", "-i", "staging", moved).exit_code == 0
+    assert run_cli("-C", root, "state", "import", "-i", "staging", moved, "--yes").exit_code == 0
     pulled = run_cli("-C", root, "pull", "-i", "staging")
     assert pulled.exit_code == 0, pulled.output
     assert "Pulled 3 field(s) from staging into 1 file(s)." in pulled.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_plan_apply import project
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli, stored
 
@@ -51,7 +53,7 @@ def test_show_edit_set_and_delete(make_project: MakeProject, run_cli: RunCli) ->
 
 
 def test_export_and_import_move_a_whole_instance(
-    make_project: MakeProject, run_cli: RunCli, tmp_path: Path
+    make_project: MakeProject, run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_project({"config/base.yaml": BASE_RESOURCES})
     assert run_cli("-C", root, "apply", "-i", "staging", "--auto-approve").exit_code == 0
@@ -65,7 +67,34 @@ def test_export_and_import_move_a_whole_instance(
     assert stored(root, "prod") == stored(root, "staging")
     emptied = tmp_path / "empty.json"
     emptied.write_text('{"format_version": 1, "objects": {}}')
-    state(run_cli, root, "import", emptied)
+    # Over an instance that holds anything, only once confirmed.
+    refused = run_cli("-C", root, "state", "import", "-i", "staging", emptied)
+    assert refused.exit_code == 1 and stored(root)["objects"] != {}
+    assert refused.stderr == (
+        "error: staging holds 8 object(s); importing replaces them all with 0, "
+        "and there is no terminal to ask on; pass --yes\n"
+    )
+    asked: list[str] = []
+    answers = iter(["no", "yes"])
+    monkeypatch.setattr("gladcfg.cli.context.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("click.prompt", lambda text, **_: asked.append(text) or next(answers))
+    declined = run_cli("-C", root, "state", "import", "-i", "staging", emptied)
+    assert declined.exit_code == 1 and stored(root)["objects"] != {}
+    assert declined.stderr == "error: import cancelled; staging is unchanged\n"
+    confirmed = run_cli("-C", root, "state", "import", "-i", "staging", emptied)
+    assert confirmed.exit_code == 0 and stored(root)["objects"] == {}
+    assert (
+        asked
+        == [
+            "staging holds 8 object(s); importing replaces them all with 0. "
+            "Replace them? Only 'yes' is accepted"
+        ]
+        * 2
+    )
+    monkeypatch.undo()
+    state(run_cli, root, "import", out, "--yes")
+    assert stored(root) == stored(root, "prod")
+    state(run_cli, root, "import", emptied, "--yes")
     assert stored(root)["objects"] == {}
     assert stored(root)["next_id"] == json.loads(printed)["next_id"]  # ids are never reused
 

@@ -105,26 +105,44 @@ def test_two_applies_at_once_lose_nothing(tmp_path: Path) -> None:
 
 
 APPLIED = re.compile(r"^applied  ~ teams\.(t\d+)$", re.MULTILINE)
+PLANNED = re.compile(r'^  ~ teams\.(t\d+)\n      description: "([^"]*)" → ', re.MULTILINE)
 
 
 def test_two_applies_of_different_edits_never_overwrite_each_other(tmp_path: Path) -> None:
-    """Each object is updated by at most one of them: the other read it before that update
-    and is refused; what the store holds is what the apply that reported it wrote."""
+    """No update is lost and none is claimed that was not made. An object both applies
+    report updating was updated by one of them after the other's update, which its plan
+    shows it read (they ran one after the other there, as a loaded machine may run them);
+    otherwise the later write would have overwritten an edit it never saw, and is refused."""
     roots = [tmp_path / "first", tmp_path / "second"]
     project(roots[0])
     assert finish(gladcfg(roots[0], "apply", "--auto-approve"))[0] == 0
-    for root, description in zip(roots, ("from-first", "from-second"), strict=True):
+    store = roots[0] / ".gladcfg/state/staging.db"
+    before = teams_held(store)
+    values = ("from-first", "from-second")
+    for root, description in zip(roots, values, strict=True):
         project(root, description)
     (roots[1] / ".gladcfg").symlink_to(roots[0] / ".gladcfg")  # one instance, two projects
     processes = [gladcfg(root, "apply", "--auto-approve", "--force") for root in roots]
     results = [finish(process) for process in processes]
     updated = [set(APPLIED.findall(output)) for _, output in results]
+    planned_from = [dict(PLANNED.findall(output)) for _, output in results]
     for _, output in results:
         assert "Traceback" not in output and "internal error" not in output, output
-    assert not updated[0] & updated[1]
-    with contextlib.closing(sqlite3.connect(roots[0] / ".gladcfg/state/staging.db")) as db:
-        rows = db.execute("SELECT name, spec FROM objects WHERE kind = 'teams'").fetchall()
-    held = {name: json.loads(spec)["description"] for name, spec in rows}
-    for name, description in held.items():
-        assert (name in updated[0]) == (description == "from-first"), name
-        assert (name in updated[1]) == (description == "from-second"), name
+    held = teams_held(store)
+    for name, (description, version) in held.items():
+        reported = [i for i in (0, 1) if name in updated[i]]
+        # An update reported was made; an object no apply reports was never written.
+        assert (version != before[name][1]) == bool(reported), name
+        if not reported:
+            assert description == "first", name
+        elif len(reported) == 1:
+            assert description == values[reported[0]], name
+        else:  # the one that wrote last planned it from the other's value, and holds its own
+            last = values.index(description)
+            assert planned_from[last][name] == values[1 - last], name
+
+
+def teams_held(store: Path) -> dict[str, tuple[str, int]]:
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        rows = db.execute("SELECT name, spec, version FROM objects WHERE kind = 'teams'")
+        return {name: (json.loads(spec)["description"], version) for name, spec, version in rows}

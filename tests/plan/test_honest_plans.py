@@ -14,7 +14,13 @@ from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.planner import plan_instance
-from gladcfg.plan.verify import plan_problems, project_problems, remote_problems
+from gladcfg.plan.verify import (
+    change_problems,
+    load_problems,
+    plan_problems,
+    project_problems,
+    remote_problems,
+)
 
 CONFIG = MockInstance.model_validate({})
 SETTINGS = {
@@ -297,3 +303,43 @@ def test_a_manual_delete_of_what_the_instance_deletes_is_refused() -> None:
     )
     assert any("deletes it when asked" in p for p in remote_problems(plan, deletable, access))
     assert not any("deletes it when asked" in p for p in remote_problems(plan, primary, access))
+
+
+def removed_topic(capabilities: Capabilities) -> Plan:
+    return plan_instance(
+        desired({"topics": {}}),
+        remote({"topics": {"old": {"disabled": False}}}),
+        capabilities,
+        MockInstance.model_validate({"prune": True}),
+    )
+
+
+def test_a_delete_the_adapter_makes_by_disabling_says_so_and_a_forged_one_is_refused() -> None:
+    writes = {"topics": Access.WRITE}
+    disabling = removed_topic(Capabilities("gladly", writes, disables=frozenset({"topics"})))
+    (change,) = disabling.changes
+    assert (change.action, change.disables, disabling.summary.disable) == (Action.DELETE, True, 1)
+    deleting = removed_topic(Capabilities("mock", writes))
+    assert [c.disables for c in deleting.changes] == [False] and deleting.summary.disable == 0
+
+    def problems(plan: Plan, disables: frozenset[str]) -> list[str]:
+        reasons = project_problems(plan, CONFIG, writes, disables=disables)
+        return [r for r in reasons if r.startswith("changes[")]
+
+    assert problems(disabling, frozenset({"topics"})) == []
+    assert problems(deleting, frozenset()) == []
+    # Each one read as a plan for the other adapter: the display would lie.
+    assert problems(disabling, frozenset()) == [
+        "changes[0] (topics.old): says the delete only disables, but mock deletes topics"
+    ]
+    assert problems(deleting, frozenset({"topics"})) == [
+        "changes[0] (topics.old): says the delete deletes, but mock only disables topics"
+    ]
+    # Only a delete can be one; a summary that miscounts them is an edited file.
+    (forged,) = unparent(Action.UPDATE).changes
+    forged = forged.model_copy(update={"disables": True})
+    assert "only a delete the instance makes can be made by disabling" in change_problems(forged)
+    edited = disabling.model_copy(
+        update={"summary": disabling.summary.model_copy(update={"disable": 0})}
+    )
+    assert "summary: 0 to disable, but the changes hold 1" in load_problems(edited)

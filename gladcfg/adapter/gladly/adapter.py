@@ -56,6 +56,12 @@ UNDELETABLE = frozenset(
     for kind, handler in HANDLERS.items()
     if isinstance(handler, Writable) and handler.refuses_some_deletes
 )
+# The writable kinds the API never deletes: a delete disables the object.
+DISABLES = frozenset(
+    kind
+    for kind, handler in HANDLERS.items()
+    if isinstance(handler, Writable) and handler.deletes_by_disabling
+)
 READ_WORKERS = 8
 
 
@@ -111,8 +117,10 @@ class GladlyAdapter:
     fields = FIELDS
     unsettable = UNSETTABLE
     undeletable = UNDELETABLE
+    disables = DISABLES
     # Some kind has no list (answers): it is read by name from the read hints.
-    reads_by_name = any(handler.listing is None for handler in HANDLERS.values())
+    unlisted = frozenset(kind for kind, handler in HANDLERS.items() if handler.listing is None)
+    reads_by_name = bool(unlisted)
     concurrent_writes = True  # each write waits on the network
 
     def __init__(

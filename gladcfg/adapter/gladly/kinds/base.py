@@ -98,6 +98,9 @@ class Writable(Handler):
     # hours): each such object says so when read (``RemoteObject.undeletable``), and a
     # delete of it is a manual change.
     refuses_some_deletes: ClassVar[bool] = False
+    # Whether a delete only disables the object (Gladly keeps every topic): it stays on the
+    # instance, disabled, and is read as gone unless declared.
+    deletes_by_disabling: ClassVar[bool] = False
 
     def refuse_clearing(self, obj: RemoteObject, spec: Mapping[str, Any]) -> None:
         """Refuse, before any request, a write of ``spec`` that would clear a field of

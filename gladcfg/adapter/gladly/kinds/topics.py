@@ -31,6 +31,7 @@ class Topics(Writable):
     listing = TOPICS
     uses = ("topics",)  # parents
     unsettable = frozenset({"parent"})
+    deletes_by_disabling = True
 
     def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
         topics: list[Topic] = reading.listed
