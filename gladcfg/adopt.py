@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState, access_of
-from gladcfg.config.files import glob_matcher, read_text
+from gladcfg.config.files import SKIPPED_DIRS, glob_matcher, read_text
 from gladcfg.config.render import escape_template, escape_values, has_template_syntax
+from gladcfg.config.workspace import PROJECT_FILE
 from gladcfg.errors import FileProblem, ScaffoldError, TargetError, YamlError
 from gladcfg.export import exported
 from gladcfg.fileio import real_path
@@ -244,6 +245,16 @@ def check_file(root: Path, rel: str, globs: Sequence[str]) -> None:
         )
     if not real_path(root / rel).is_relative_to(real_path(root)):
         raise ScaffoldError(f"{escaped(rel)} leads outside the project (a symlink)")
+    if real_path(root / rel) == real_path(root / PROJECT_FILE):
+        raise ScaffoldError(
+            f"{escaped(rel)} is the project's {PROJECT_FILE}: import into a resource file"
+        )
+    skipped = SKIPPED_DIRS.intersection(parts[:-1])
+    if skipped:
+        raise ScaffoldError(
+            f"{escaped(rel)} is in {', '.join(sorted(skipped))}, a folder gladcfg never reads "
+            "resource files from"
+        )
     posix = Path(rel).as_posix()
     if not any(glob_matcher(g.removeprefix("./")).fullmatch(posix) for g in globs):
         raise ScaffoldError(

@@ -20,7 +20,7 @@ from gladcfg.errors import FileProblem
 from gladcfg.patterns import Matcher, PatternError, compile_pattern
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
-_SKIPPED_DIRS = frozenset({".git", ".gladcfg", ".venv", "node_modules", "__pycache__"})
+SKIPPED_DIRS = frozenset({".git", ".gladcfg", ".venv", "node_modules", "__pycache__"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def match_resource_files(root: Path, patterns: Sequence[str]) -> tuple[Match, li
     for folder, dirnames, filenames in os.walk(root):
         rel_folder = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel_folder == "." else rel_folder + "/"
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
         for name in dirnames:
             full = Path(folder, name)
             if full.is_symlink() and not _inside(full, root_real):

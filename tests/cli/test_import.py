@@ -245,6 +245,12 @@ def _linked(root: Path) -> None:
     (root / "notes").symlink_to(outside)
 
 
+def _everything(root: Path) -> None:
+    """Resource globs that match gladcfg.yaml too."""
+    text = (root / "gladcfg.yaml").read_text()
+    (root / "gladcfg.yaml").write_text(text.replace('["config/**/*.yaml"]', '["**/*.yaml"]'))
+
+
 def _folder(root: Path) -> None:
     (root / "config/folder.yaml").mkdir()
 
@@ -258,6 +264,9 @@ def _folder(root: Path) -> None:
         ("notes/adopted.yaml", _linked, "leads outside the project (a symlink)"),
         ("config/templated.yaml", _templated, "is not plain YAML before rendering"),
         ("config/folder.yaml", _folder, "config/folder.yaml: it is not a regular file"),
+        ("gladcfg.yaml", _everything, "gladcfg.yaml is the project's gladcfg.yaml"),
+        ("./gladcfg.yaml", _everything, "./gladcfg.yaml is the project's gladcfg.yaml"),
+        (".gladcfg/state/x.yaml", _everything, "is in .gladcfg, a folder gladcfg never reads"),
     ],
 )
 def test_a_file_the_objects_cannot_go_into_is_refused(
