@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.config.files import SKIPPED_DIRS, glob_matcher, read_text
-from gladcfg.config.render import escape_template, escape_values, has_template_syntax
+from gladcfg.config.render import escape_values, has_template_syntax
 from gladcfg.config.workspace import PROJECT_FILE
 from gladcfg.errors import FileProblem, ScaffoldError, TargetError, YamlError
-from gladcfg.export import exported
+from gladcfg.export import exported, resource_yaml
 from gladcfg.fileio import real_path
 from gladcfg.model.kinds import KINDS, address_of, is_singleton, references_in
 from gladcfg.model.names import escaped, shown
@@ -164,11 +164,8 @@ def adopt(
     addresses = [address_of(kind, name) for kind, name in objects]
     path = root / rel
     if not path.exists():
-        document = bodies_as_document(bodies)
         header = f"# Imported by gladcfg from instance {instance}.\n"
-        # A value holding template syntax ({{ in an answer, say) must read back as itself.
-        text = header + escape_template(yamlio.dump(document))
-        return Adoption(text, True, addresses, notes)
+        return Adoption(header + resource_yaml(bodies), True, addresses, notes)
     return Adoption(_added(path, rel, bodies), False, addresses, notes)
 
 
@@ -180,11 +177,7 @@ def _added(path: Path, rel: str, bodies: Mapping[str, Mapping[str, Any]]) -> str
     document = EditableDocument.parse(text)
     if document is None:
         if _holds_nothing(text):  # empty, or only comments: the objects go after them
-            return (
-                text
-                + ("\n" if text.strip() else "")
-                + escape_template(yamlio.dump(bodies_as_document(bodies)))
-            )
+            return text + ("\n" if text.strip() else "") + resource_yaml(bodies)
         raise ScaffoldError(
             f"{escaped(rel)} is not plain YAML before rendering (template lines?): import "
             "into a new file, or add the objects by hand. Nothing was imported"
@@ -210,14 +203,6 @@ def _added(path: Path, rel: str, bodies: Mapping[str, Mapping[str, Any]]) -> str
                 raise _taken(rel, address_of(kind, name))
             document.write(holder, name, escape_values(body))
     return document.dump()
-
-
-def bodies_as_document(bodies: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """A resource file's data holding ``bodies`` (kind → name → body)."""
-    return {
-        kind: by_name[kind] if is_singleton(kind) else dict(by_name)
-        for kind, by_name in bodies.items()
-    }
 
 
 def _holds_nothing(text: str) -> bool:

@@ -43,10 +43,19 @@ def export_state(remote: RemoteState, access: Mapping[str, Access], *, instance:
                 body[name] = written
         if not body:
             continue
-        document = {kind: body[kind] if is_singleton(kind) else body}
-        # A value holding template syntax ({{ in an answer, say) must read back as itself.
-        files[f"{kind}.yaml"] = header + escape_template(yamlio.dump(document))
+        files[f"{kind}.yaml"] = header + resource_yaml({kind: body})
     return Export(files, skipped)
+
+
+def resource_yaml(bodies: Mapping[str, Mapping[str, Any]]) -> str:
+    """A resource file's YAML declaring ``bodies`` (kind → name → body; the settings under
+    their one name), as export and import write it."""
+    document = {
+        kind: by_name[kind] if is_singleton(kind) else dict(by_name)
+        for kind, by_name in bodies.items()
+    }
+    # A value holding template syntax ({{ in an answer, say) must read back as itself.
+    return escape_template(yamlio.dump(document))
 
 
 def exported(

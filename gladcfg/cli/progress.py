@@ -13,7 +13,7 @@ import click
 from gladcfg.cli.context import is_terminal
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.plan.model import Action, Plan
-from gladcfg.render.text import DISABLE, SYMBOLS
+from gladcfg.render.text import symbol_of
 
 _STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow"}
 
@@ -74,8 +74,7 @@ class Progress:
         self._bar.update(self._task, advance=1, description=outcome.change.address)
 
     def _line(self, outcome: Outcome) -> str:
-        change = outcome.change
-        symbol, _ = DISABLE if change.disables else SYMBOLS[change.action]
+        symbol, _ = symbol_of(outcome.change)
         status = click.style(f"{outcome.status.value:<8}", fg=_STYLE[outcome.status])
         address = outcome.change.address
         # A reason that names the object already (raised where no line names it) says it once.

@@ -28,6 +28,13 @@ SYMBOLS = {
     Action.MANUAL: ("!", "magenta"),
 }
 DISABLE = ("⊘", "red")  # a delete the instance makes by disabling the object
+
+
+def symbol_of(change: Change) -> tuple[str, str]:
+    """The symbol a change is shown by, and its colour."""
+    return DISABLE if change.disables else SYMBOLS[change.action]
+
+
 _MANUAL_VERBS = {
     Action.CREATE: "create it",
     Action.UPDATE: "change it",
@@ -107,7 +114,7 @@ def text_lines(plan: Plan) -> Iterator[str]:
 
 
 def _change(change: Change) -> list[str]:
-    symbol, colour = DISABLE if change.disables else SYMBOLS[change.action]
+    symbol, colour = symbol_of(change)
     head = f"  {symbol} {visible(change.address)}"
     if change.disables:
         head += f"  ({DISABLED_NOTE})"

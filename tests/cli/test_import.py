@@ -33,15 +33,12 @@ auto_reply_rules:
     entry_points: [support-email]
     when: outside_business_hours
     answer: refund
-entry_points:
-  support-email:
-    channel: email
-    address: "{{ support_email }}"
-    inbox: support
-    audience: acme
 """
-
-ENTRY_POINTS = ANSWERS[ANSWERS.index("\nentry_points:") + 1 :]
+# The organisation's entry point, which the rule refers to: the files keep it.
+ENTRY_POINTS = BASE_RESOURCES[
+    BASE_RESOURCES.index("entry_points:") : BASE_RESOURCES.index("answers:")
+]
+ANSWERS += ENTRY_POINTS
 
 
 @pytest.fixture
