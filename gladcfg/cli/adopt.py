@@ -15,7 +15,7 @@ from gladcfg.cli.options import refresh_option, var_option
 @click.argument("addresses", nargs=-1, required=True, metavar="ADDR…")
 @click.option("-i", "--instance", metavar="NAME", help="Instance to import from.")
 @click.option(
-    "--file",
+    "--out",
     "file",
     required=True,
     metavar="FILE",

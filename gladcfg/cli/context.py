@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
@@ -16,6 +17,8 @@ class AppContext:
     root: Path
     color: bool | None  # None: colour when the stream is a terminal
     verbose: int
+    # --var KEY=VALUE given before the command; a command's own --var is over these.
+    variables: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def use_color(self) -> bool | None:

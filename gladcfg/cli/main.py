@@ -13,12 +13,13 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from gladcfg import __version__
 from gladcfg.cli.context import AppContext, Group
+from gladcfg.cli.options import VAR_HELP, parse_vars
 from gladcfg.errors import GladcfgError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -36,9 +37,19 @@ EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 
 )
 @click.option("--no-color", is_flag=True, help="Plain output, no ANSI colours (also: NO_COLOR).")
 @click.option("-v", "--verbose", count=True, help="More detail; never secrets. Repeat for more.")
+@click.option(
+    "--var",
+    "variables",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=parse_vars,
+    help=VAR_HELP + " Taken by the commands that render the files.",
+)
 @click.version_option(__version__, "--version", prog_name="gladcfg")
 @click.pass_context
-def cli(ctx: click.Context, project: Path, no_color: bool, verbose: int) -> None:
+def cli(
+    ctx: click.Context, project: Path, no_color: bool, verbose: int, variables: dict[str, Any]
+) -> None:
     """Configuration as code for Gladly: plan and apply instances from YAML in git.
 
     \b
@@ -46,8 +57,20 @@ def cli(ctx: click.Context, project: Path, no_color: bool, verbose: int) -> None
     present (with --detailed-exitcode), 1 any error or refusal, 130 interrupted
     (Ctrl-C), 143 terminated (SIGTERM).
     """
-    ctx.obj = AppContext(root=project, color=False if no_color else None, verbose=verbose)
+    ctx.obj = AppContext(
+        root=project, color=False if no_color else None, verbose=verbose, variables=variables
+    )
     _configure_logging(verbose)
+    command = cli.get_command(ctx, ctx.invoked_subcommand or "")
+    if variables and command is not None and not _renders(command):
+        raise click.UsageError(f"{ctx.invoked_subcommand} renders no files: --var sets nothing")
+
+
+def _renders(command: click.Command) -> bool:
+    """Whether ``command``, or some command of its group, takes ``--var``."""
+    if isinstance(command, click.Group):
+        return any(_renders(c) for c in command.commands.values())
+    return any(param.name == "variables" for param in command.params)
 
 
 def _configure_logging(verbose: int) -> None:

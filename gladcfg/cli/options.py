@@ -63,13 +63,29 @@ def var_option(func: F) -> F:
         "variables",
         multiple=True,
         metavar="KEY=VALUE",
-        callback=_parse_vars,
-        help="Set the var KEY, declared in gladcfg.yaml, to VALUE (a YAML scalar: 3, true, "
-        "text) for this run, over every instance's own (repeatable).",
+        callback=_command_vars,
+        help=VAR_HELP,
     )(func)
 
 
-def _parse_vars(
+VAR_HELP = (
+    "Set the var KEY, declared in gladcfg.yaml, to VALUE (a YAML scalar: 3, true, text) "
+    "for this run, over every instance's own (repeatable)."
+)
+
+
+def _command_vars(
+    context: click.Context, parameter: click.Parameter, given: tuple[str, ...]
+) -> dict[str, Any]:
+    """A command's ``--var``s, over those given before the command (``gladcfg --var …``)."""
+    from gladcfg.cli.context import AppContext
+
+    app = context.find_object(AppContext)
+    inherited = app.variables if app is not None else {}
+    return {**inherited, **parse_vars(context, parameter, given)}
+
+
+def parse_vars(
     context: click.Context, parameter: click.Parameter, given: tuple[str, ...]
 ) -> dict[str, Any]:
     """``KEY=VALUE`` pairs as template values: each VALUE read as YAML reads a scalar

@@ -72,7 +72,7 @@ def test_imported_objects_plan_unchanged_and_leave_other_instances_alone(
     ]
     result = run_cli(
         "-C", adoptable, "import", "-i", "staging", "answers.*", "auto_reply_rules.closed",
-        "--file", "config/adopted.yaml",
+        "--out", "config/adopted.yaml",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -103,7 +103,7 @@ def test_template_syntax_held_by_the_instance_reads_back_as_itself(
 ) -> None:
     """The answer says ``{{days}}`` literally: written as is, rendering would eat it."""
     args = ("-C", adoptable, "import", "-i", "staging", "answers.refund")
-    assert run_cli(*args, "--file", "config/adopted.yaml").exit_code == 0
+    assert run_cli(*args, "--out", "config/adopted.yaml").exit_code == 0
     assert "{{days}}" not in (adoptable / "config/adopted.yaml").read_text()
     # Rendered for staging it is the instance's text again: the plan finds nothing to do.
     assert run_cli("-C", adoptable, "plan", "-i", "staging", "--detailed-exitcode").exit_code == 0
@@ -116,7 +116,7 @@ def test_objects_are_added_to_an_existing_file_keeping_its_comments(
     existing += "  old: {content: {en-US: {messaging: Old.}}, instances: [prod]}  # prod only\n"
     (adoptable / "config/adopted.yaml").write_text(existing)
     args = ("-C", adoptable, "import", "-i", "staging", "answers.shipping")
-    result = run_cli(*args, "--file", "config/adopted.yaml")
+    result = run_cli(*args, "--out", "config/adopted.yaml")
     assert result.exit_code == 0, result.output
     assert "added to config/adopted.yaml: answers.shipping" in result.stdout
     text = (adoptable / "config/adopted.yaml").read_text()
@@ -130,7 +130,7 @@ def test_a_file_of_only_comments_gets_the_objects_after_them(
 ) -> None:
     (adoptable / "config/adopted.yaml").write_text("# Adopted objects.\n")
     args = ("-C", adoptable, "import", "-i", "staging", "answers.shipping")
-    assert run_cli(*args, "--file", "config/adopted.yaml").exit_code == 0
+    assert run_cli(*args, "--out", "config/adopted.yaml").exit_code == 0
     text = (adoptable / "config/adopted.yaml").read_text()
     assert text.startswith("# Adopted objects.\n\nanswers:\n  shipping:\n")
 
@@ -146,7 +146,7 @@ def test_a_single_instance_project_declares_objects_for_every_instance(
     assert run_cli("-C", root, "apply", "-i", "staging", "--auto-approve").exit_code == 0
     (root / "config/answers.yaml").write_text(ENTRY_POINTS)
     # One instance: -i may be left out.
-    result = run_cli("-C", root, "import", "answers.shipping", "--file", "config/new.yaml")
+    result = run_cli("-C", root, "import", "answers.shipping", "--out", "config/new.yaml")
     assert result.exit_code == 0, result.output
     assert "instances" not in (root / "config/new.yaml").read_text()
 
@@ -158,7 +158,7 @@ def test_settings_the_files_leave_out_are_imported_as_the_singleton(
     (adoptable / "config/organisation.yaml").write_text(organisation)
     (adoptable / "config/answers.yaml").write_text(ANSWERS)
     args = ("-C", adoptable, "import", "-i", "staging", "settings")
-    result = run_cli(*args, "--file", "config/settings.yaml")
+    result = run_cli(*args, "--out", "config/settings.yaml")
     assert result.exit_code == 0, result.output
     assert yamlio.load((adoptable / "config/settings.yaml").read_text()).data["settings"] == {
         "default_language": "en-US",
@@ -171,14 +171,14 @@ def test_settings_the_files_leave_out_are_imported_as_the_singleton(
     other = "settings: {default_language: en-US, languages: [en-US], timezone: UTC, "
     (adoptable / "config/other.yaml").write_text(other + "instances: [prod]}\n")
     (adoptable / "config/settings.yaml").unlink()
-    refused = run_cli(*args, "--file", "config/other.yaml")
+    refused = run_cli(*args, "--out", "config/other.yaml")
     assert refused.exit_code == 1
     assert "config/other.yaml already holds settings" in refused.stderr
 
 
 def test_dry_run_shows_the_file_and_writes_nothing(adoptable: Path, run_cli: RunCli) -> None:
     args = ("-C", adoptable, "import", "-i", "staging", "answers.shipping", "--dry-run")
-    result = run_cli(*args, "--file", "config/adopted.yaml")
+    result = run_cli(*args, "--out", "config/adopted.yaml")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Imported by gladcfg from instance staging.\nanswers:\n")
     assert "Dry run: 1 object(s) would be written to config/adopted.yaml." in result.stderr
@@ -210,7 +210,7 @@ def test_refusals_write_nothing(
 ) -> None:
     before = sorted(p.name for p in (adoptable / "config").iterdir())
     args = ("-C", adoptable, "import", "-i", "staging", *addresses)
-    result = run_cli(*args, "--file", "config/adopted.yaml")
+    result = run_cli(*args, "--out", "config/adopted.yaml")
     assert result.exit_code == 1
     assert says in result.stderr and "Nothing was imported" in result.stderr
     assert "Traceback" not in result.output
@@ -223,7 +223,7 @@ def test_a_name_the_file_holds_for_other_instances_is_never_overwritten(
     held = "answers:\n  shipping: {content: {en-US: {messaging: Prod's.}}, instances: [prod]}\n"
     (adoptable / "config/prod.yaml").write_text(held)
     args = ("-C", adoptable, "import", "-i", "staging", "answers.shipping")
-    result = run_cli(*args, "--file", "config/prod.yaml")
+    result = run_cli(*args, "--out", "config/prod.yaml")
     assert result.exit_code == 1
     assert "config/prod.yaml already holds answers.shipping (for other instances?)" in (
         result.stderr
@@ -277,7 +277,7 @@ def test_a_file_the_objects_cannot_go_into_is_refused(
         setup(adoptable)
     before = {p: p.read_bytes() for p in adoptable.rglob("*") if p.is_file()}
     args = ("-C", adoptable, "import", "-i", "staging", "answers.shipping")
-    result = run_cli(*args, "--file", file)
+    result = run_cli(*args, "--out", file)
     assert result.exit_code == 1, result.output
     assert says in result.stderr and "Traceback" not in result.output
     assert {p: p.read_bytes() for p in adoptable.rglob("*") if p.is_file()} == before

@@ -116,3 +116,32 @@ def test_a_saved_plan_is_applied_with_the_vars_it_was_made_with(
         "-C", root, "plan", "-i", "prod", "--var", "brand=Globex", "--detailed-exitcode"
     )
     assert after.exit_code == 0, after.output
+
+
+def test_a_var_before_the_command_is_a_global_option_the_commands_own_wins_over(
+    root: Path, run_cli: RunCli
+) -> None:
+    result = run_cli(
+        "--var", "brand=Globex", "-C", root, "plan", "-i", "staging", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["vars"] == {"brand": "Globex"}
+    assert afters(plan)["teams.tier1"] == "Globex tier 2"
+    both = run_cli(
+        "--var", "brand=Globex", "--var", "tiers=2", "-C", root,
+        "plan", "-i", "staging", "--format", "json", "--var", "brand=Initech",
+    )  # fmt: skip
+    assert both.exit_code == 0, both.output
+    assert json.loads(both.stdout)["vars"] == {"brand": "Initech", "tiers": 2}
+    assert run_cli("--var", "nope=1", "-C", root, "validate").exit_code == 1
+
+
+@pytest.mark.parametrize("command", [["schema", "--out", "schemas"], ["state", "show"]])
+def test_a_var_before_a_command_that_renders_no_files_is_refused(
+    root: Path, run_cli: RunCli, command: list[str]
+) -> None:
+    result = run_cli("--var", "brand=Globex", "-C", root, *command)
+    assert result.exit_code == 1
+    assert f"{command[0]} renders no files: --var sets nothing" in result.stderr
+    assert not (root / "schemas").exists()

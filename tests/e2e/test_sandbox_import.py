@@ -38,7 +38,7 @@ def test_objects_the_files_forgot_are_imported_and_plan_unchanged(
 
         imported = run_cli(
             "-C", root, "import", "teams.*", "topics.*", "business_hours.support",
-            "inboxes.support", "--file", "config/adopted.yaml",
+            "inboxes.support", "--out", "config/adopted.yaml",
         )  # fmt: skip
         assert imported.exit_code == 0, imported.output
         assert "Imported 6 object(s) from sandbox; wrote config/adopted.yaml" in imported.stdout
@@ -53,7 +53,7 @@ def test_objects_the_files_forgot_are_imported_and_plan_unchanged(
 
         # Gladly lists no answers: one no file names cannot be found to import.
         (root / "config/all.yaml").write_text(yamlio.dump({"audiences": kept["audiences"]}))
-        args = ("-C", root, "import", "answers.refunds", "--file", "config/answers.yaml")
+        args = ("-C", root, "import", "answers.refunds", "--out", "config/answers.yaml")
         unlisted = run_cli(*args)
         assert unlisted.exit_code == 1
         assert "'answers.refunds' matches nothing on sandbox" in unlisted.stderr
