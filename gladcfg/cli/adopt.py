@@ -45,7 +45,7 @@ def adopt(
     from gladcfg.adopt import adopt, check_file, chosen
     from gladcfg.cli.options import selected_instances
     from gladcfg.config import Workspace, load_desired
-    from gladcfg.engine import open_instance
+    from gladcfg.engine import read_remote
     from gladcfg.fileio import check_writable, save
     from gladcfg.plan.desired import DesiredSpecs
     from gladcfg.render.values import snapshot_note, visible
@@ -58,9 +58,9 @@ def adopt(
     path = workspace.root / file
     if not dry_run:
         check_writable(path, "the imported objects")
-    declared = DesiredSpecs.of(load_desired(workspace, name).states[name], where=True)
-    with open_instance(workspace, name) as session:
-        found = session.read(lambda: declared, refresh=refresh)
+    state = load_desired(workspace, name).states[name]
+    declared = DesiredSpecs.of(state, where=True)
+    found = read_remote(workspace, name, lambda: state, refresh=refresh)
     if found.state.snapshot is not None:
         from gladcfg.plan.model import Snapshot
 
