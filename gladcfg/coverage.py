@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from gladcfg.config.checks import silent_after_hours
-from gladcfg.config.workspace import DesiredState
+from gladcfg.config.routing import Routing
 from gladcfg.model.project import CoverageTarget
-from gladcfg.model.resources import BusinessHours, Inbox, Settings
+from gladcfg.model.resources import BusinessHours
 from gladcfg.model.status import CoverageGap, SilentEntryPoint
 from gladcfg.model.types import WEEKDAYS, hours_by_day, range_minutes
 
@@ -78,16 +77,12 @@ def week_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 def compute(
-    state: DesiredState, target: CoverageTarget | None, *, day: date, timezone: str = "UTC"
+    routing: Routing, target: CoverageTarget | None, *, day: date, timezone: str = "UTC"
 ) -> Coverage:
     zone = ZoneInfo(timezone)
     start = week_start(day, zone)
-    schedules = inbox_schedules(state)
-    inboxes = {
-        name: [(0, WEEK_MINUTES)] if schedule is None else open_intervals(schedule, start)
-        for name, schedule in schedules.items()
-    }
-    served = served_by(state)
+    inboxes = _opened(inbox_schedules(routing), start)
+    served = served_by(routing)
     languages = {
         language: merge(i for inbox in names for i in inboxes[inbox])
         for language, names in served.items()
@@ -102,12 +97,48 @@ def compute(
     promised = list(dict.fromkeys(wanted_languages))
     gaps = find_gaps(wanted, languages, promised)
     silent = [
-        SilentEntryPoint(entry_point=declared.name, channel=entry.channel, inbox=entry.inbox)
-        for declared, entry in silent_after_hours(state)
+        SilentEntryPoint(entry_point=name, channel=channel, inbox=inbox)
+        for name, channel, inbox in routing.silent()
     ]
     return Coverage(
-        state.instance, start, timezone, inboxes, languages, wanted, source, gaps, promised, silent
+        routing.instance,
+        start,
+        timezone,
+        inboxes,
+        languages,
+        wanted,
+        source,
+        gaps,
+        promised,
+        silent,
     )
+
+
+def _opened(
+    schedules: dict[str, BusinessHours | None], start: datetime
+) -> dict[str, list[Interval]]:
+    """Each inbox's open intervals in the week from ``start``. Inboxes keeping the same
+    hours (one schedule, or schedules alike but for their holidays' names) share one list:
+    a large instance has many inboxes and few ways of keeping hours."""
+    always = [(0, WEEK_MINUTES)]
+    by_schedule: dict[object, list[Interval]] = {}
+    opened: dict[str, list[Interval]] = {}
+    for name, schedule in schedules.items():
+        if schedule is None:
+            opened[name] = always
+            continue
+        key = _hours_key(schedule)
+        if key not in by_schedule:
+            by_schedule[key] = open_intervals(schedule, start)
+        opened[name] = by_schedule[key]
+    return opened
+
+
+def _hours_key(schedule: BusinessHours) -> object:
+    """What :func:`open_intervals` reads of ``schedule``, hashable."""
+    weekly = tuple((day, tuple(ranges)) for day, ranges in schedule.weekly.items())
+    holidays = tuple((holiday.date, tuple(holiday.hours)) for holiday in schedule.holidays)
+    return schedule.timezone, weekly, holidays
 
 
 def find_gaps(
@@ -134,29 +165,20 @@ def find_gaps(
     ]
 
 
-def inbox_schedules(state: DesiredState) -> dict[str, BusinessHours | None]:
+def inbox_schedules(routing: Routing) -> dict[str, BusinessHours | None]:
     """Each inbox's business hours, by inbox name in order (None: open around the clock)."""
-    hours = {
-        name: cast(BusinessHours, declared.model)
-        for name, declared in state.declared("business_hours").items()
+    return {
+        name: routing.hours.get(inbox.business_hours) if inbox.business_hours else None
+        for name, inbox in sorted(routing.inboxes.items())
     }
-    schedules: dict[str, BusinessHours | None] = {}
-    for name, declared in sorted(state.declared("inboxes").items()):
-        inbox = cast(Inbox, declared.model)
-        schedules[name] = hours.get(inbox.business_hours) if inbox.business_hours else None
-    return schedules
 
 
-def served_by(state: DesiredState) -> dict[str, list[str]]:
+def served_by(routing: Routing) -> dict[str, list[str]]:
     """The inboxes serving each language: an inbox serves its ``languages``, or all of the
     instance's; a configured language no inbox serves has none."""
-    configured = (
-        list(cast(Settings, state.settings.model).languages) if state.settings is not None else []
-    )
-    served: dict[str, list[str]] = {language: [] for language in configured}
-    for name, declared in sorted(state.declared("inboxes").items()):
-        inbox = cast(Inbox, declared.model)
-        for language in inbox.languages if inbox.languages is not None else configured:
+    served: dict[str, list[str]] = {language: [] for language in routing.languages}
+    for name, inbox in sorted(routing.inboxes.items()):
+        for language in inbox.languages if inbox.languages is not None else routing.languages:
             served.setdefault(language, []).append(name)
     return served
 
@@ -173,19 +195,20 @@ class GapCause:
     detail: str = ""
 
 
-def gap_causes(state: DesiredState, coverage: Coverage, gap: Gap) -> list[GapCause]:
-    """``gap`` of ``coverage`` cut into stretches of one cause each, in time order."""
-    inboxes = served_by(state).get(gap.language, [])
+def gap_causes(routing: Routing, week_start: datetime, gap: Gap) -> list[GapCause]:
+    """``gap`` of the week from ``week_start`` (a :class:`Coverage`'s) cut into stretches
+    of one cause each, in time order."""
+    inboxes = served_by(routing).get(gap.language, [])
     if not inboxes:
         return [GapCause(gap.start, gap.end, "language missing")]
-    schedules = inbox_schedules(state)
+    schedules = inbox_schedules(routing)
     closed: list[Interval] = []
     holidays: dict[str, list[str]] = {}  # holiday → the inboxes it closed
     for inbox in inboxes:
         schedule = schedules[inbox]
         if schedule is None or not schedule.holidays:
             continue
-        usual = open_intervals(schedule.model_copy(update={"holidays": []}), coverage.week_start)
+        usual = open_intervals(schedule.model_copy(update={"holidays": []}), week_start)
         lost = list(intersect([(gap.start, gap.end)], usual))
         if not lost:
             continue
@@ -193,13 +216,13 @@ def gap_causes(state: DesiredState, coverage: Coverage, gap: Gap) -> list[GapCau
         zone = ZoneInfo(schedule.timezone)
         # Only the holidays of the days open_intervals looks at: the week and a day either
         # side (a holiday in year 9999 must not be counted a day past the calendar).
-        first = coverage.week_start.astimezone(zone).date() - timedelta(days=1)
+        first = week_start.astimezone(zone).date() - timedelta(days=1)
         for holiday in schedule.holidays:
             if not 0 <= (holiday.date - first).days < 9:
                 continue
             midnight = datetime.combine(holiday.date, time(0), tzinfo=zone)
-            opens = _minutes(midnight - coverage.week_start)
-            closes = _minutes(_local(midnight, 1440) - coverage.week_start)
+            opens = _minutes(midnight - week_start)
+            closes = _minutes(_local(midnight, 1440) - week_start)
             if any(a < closes and opens < b for a, b in lost):
                 holidays.setdefault(holiday.name or holiday.date.isoformat(), []).append(inbox)
     held = merge(closed)

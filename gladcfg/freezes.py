@@ -132,12 +132,13 @@ def _utc(local: datetime, zone: ZoneInfo) -> datetime:
 def _open_hours(
     freeze: OpenHoursFreeze, state: DesiredState, since: datetime, until: datetime
 ) -> Iterator[Stretch]:
+    from gladcfg.config.routing import Routing
     from gladcfg.coverage import inbox_schedules, merge, open_intervals, week_start
 
     inboxes = matched_inboxes(freeze, state)
     what = f"while {', '.join(f'inboxes.{name}' for name in inboxes)} "
     what += "is open" if len(inboxes) == 1 else "are open"
-    schedules = inbox_schedules(state)
+    schedules = inbox_schedules(Routing.of(state))
     if any(schedules.get(name) is None for name in inboxes):  # open around the clock
         yield Stretch(freeze.name, _EARLIEST, _LATEST, what)
         return

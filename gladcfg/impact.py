@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
-from gladcfg.config.desired import Declared, DesiredState
-from gladcfg.config.problems import Source
+from gladcfg.config.routing import KINDS, Routing, record_of
 from gladcfg.model.kinds import REGISTRY, is_singleton
 from gladcfg.plan.model import (
     Action,
@@ -32,36 +31,22 @@ from gladcfg.plan.model import (
 )
 
 if TYPE_CHECKING:
-    from gladcfg.coverage import Coverage, Interval
+    from gladcfg.coverage import Interval
     from gladcfg.model.project import CoverageTarget
-    from gladcfg.model.resources import EntryPoint, Inbox, Settings
+    from gladcfg.model.resources import Settings
     from gladcfg.plan.desired import DesiredSpecs
 
-# The kinds coverage reads: a plan that changes none of them leaves coverage as it is.
-COVERAGE_KINDS = frozenset(
-    {"business_hours", "inboxes", "entry_points", "teams", "auto_reply_rules", "settings"}
-)
+COVERAGE_KINDS = KINDS  # a plan that changes none of them leaves coverage as it is
 WINDOW = timedelta(days=7)
-_REMOTE = Source("(the instance)", "")
-_FILES = Source("(the files)", "")
 
 
-def files_state(desired: DesiredSpecs) -> DesiredState:
+def files_state(desired: DesiredSpecs) -> Routing:
     """What coverage reads of the files, from the specs a plan compared them by (each one
-    a valid model's canonical form, so read back as that model)."""
-
-    def declared(kind: str, name: str, spec: dict[str, object]) -> Declared:
-        return Declared(kind, name, REGISTRY[kind].model.model_validate(spec), _FILES)
-
-    settings = desired.of_kind("settings").get("settings")
-    return DesiredState(
+    a valid model's canonical form)."""
+    return Routing.of_specs(
         desired.instance,
-        None if settings is None else declared("settings", "settings", settings),
-        {
-            kind: {name: declared(kind, name, spec) for name, spec in desired.of_kind(kind).items()}
-            for kind in COVERAGE_KINDS
-            if kind != "settings"
-        },
+        desired.of_kind("settings").get("settings"),
+        {kind: desired.of_kind(kind) for kind in KINDS - {"settings"}},
     )
 
 
@@ -69,17 +54,17 @@ def touches_coverage(plan: Plan) -> bool:
     return any(change.kind in COVERAGE_KINDS for change in plan.changes)
 
 
-def window_start(kept: DesiredState, week: date | None, now: datetime) -> datetime:
+def window_start(kept: Routing, week: date | None, now: datetime) -> datetime:
     """Where the impact's 7 days begin: ``now``, or ``week`` 00:00 in the instance's zone."""
     if week is None:
         return now
     from zoneinfo import ZoneInfo
 
-    return datetime.combine(week, time(0), tzinfo=ZoneInfo(_zone(kept)))
+    return datetime.combine(week, time(0), tzinfo=ZoneInfo(kept.timezone))
 
 
 def coverage_impact(
-    kept: DesiredState, plan: Plan, target: CoverageTarget | None, since: datetime
+    kept: Routing, plan: Plan, target: CoverageTarget | None, since: datetime
 ) -> CoverageImpact | None:
     """The impact of ``plan`` from ``since`` (aware); None if it changes nothing coverage
     reads, or if what it read cannot be read as the files' models."""
@@ -96,7 +81,7 @@ def coverage_impact(
     made = [c for c in changes if c.action is not Action.MANUAL]
     renamed = {c.renamed_from: c.name for c in made if c.kind == "inboxes" and c.renamed_from}
     was_inboxes = {renamed.get(name, name): i for name, i in was.inboxes.items()}
-    gaps = _Gaps(since, _zone(after), made, was, now)
+    gaps = _Gaps(since, after.timezone, made, was, now)
     return CoverageImpact(
         start=_iso(since),
         end=_iso(since + WINDOW),
@@ -120,61 +105,75 @@ def coverage_impact(
     )
 
 
-def _undone(kept: DesiredState, changes: Iterable[Change]) -> DesiredState:
+def _undone(kept: Routing, changes: Iterable[Change]) -> Routing:
     """``kept`` with ``changes`` undone: each object as the plan found it on the instance."""
-    settings = kept.settings
-    resources = {kind: dict(by_name) for kind, by_name in kept.resources.items()}
+    timezone, languages = kept.timezone, kept.languages
+    tables: dict[str, dict[str, Any]] = {
+        "business_hours": dict(kept.hours),
+        "inboxes": dict(kept.inboxes),
+        "teams": dict.fromkeys(kept.teams),
+        "entry_points": dict(kept.entry_points),
+        "auto_reply_rules": dict(kept.replies),
+    }
     for change in changes:
         model = None
         if change.before is not None:
             model = REGISTRY[change.kind].model.model_validate(change.before)
         if is_singleton(change.kind):
-            settings = None if model is None else Declared("settings", "settings", model, _REMOTE)
+            settings = cast("Settings | None", model)
+            timezone = "UTC" if settings is None else settings.timezone
+            languages = () if settings is None else tuple(settings.languages)
             continue
-        by_name = resources.setdefault(change.kind, {})
-        by_name.pop(change.name, None)
+        table = tables[change.kind]
+        table.pop(change.name, None)
         if model is not None:
-            name = change.renamed_from or change.name
-            by_name[name] = Declared(change.kind, name, model, _REMOTE)
-    return DesiredState(kept.instance, settings, resources)
-
-
-def _zone(state: DesiredState) -> str:
-    if state.settings is None:
-        return "UTC"
-    return cast("Settings", state.settings.model).timezone
+            table[change.renamed_from or change.name] = record_of(change.kind, model)
+    return Routing(
+        kept.instance,
+        timezone,
+        languages,
+        tables["business_hours"],
+        tables["inboxes"],
+        frozenset(tables["teams"]),
+        tables["entry_points"],
+        tables["auto_reply_rules"],
+    )
 
 
 class _Week:
     """``state``'s coverage over the window from ``since``: open stretches per language
-    and per inbox, and gaps per language, in minutes from ``since``; and the weeks of
-    :func:`gladcfg.coverage.compute` they were cut from, each with its offset."""
+    and per inbox, and gaps per language, in minutes from ``since``; and where each week of
+    :func:`gladcfg.coverage.compute` they were cut from starts, with its offset.
 
-    def __init__(self, state: DesiredState, target: CoverageTarget | None, since: datetime):
-        from gladcfg.coverage import compute, merge
+    Inboxes keeping the same hours share their lists, as :func:`~gladcfg.coverage.compute`
+    makes them: a large instance's inboxes cost their schedules, not their number."""
+
+    def __init__(self, state: Routing, target: CoverageTarget | None, since: datetime):
+        from gladcfg.coverage import compute
 
         self.state = state
-        self.weeks: list[tuple[Coverage, int]] = []
+        self.weeks: list[tuple[datetime, int]] = []
         span = int(WINDOW.total_seconds() // 60)
-        opened: dict[str, list[Interval]] = {}
-        inboxes: dict[str, list[Interval]] = {}
-        gaps: dict[str, list[Interval]] = {}
+        opened: dict[str, list[list[Interval]]] = {}
+        inboxes: dict[str, list[list[Interval]]] = {}
+        gaps: dict[str, list[list[Interval]]] = {}
         for day in (since.date(), (since + WINDOW).date()):
             try:
                 coverage = compute(state, target, day=day)
             except ValueError:  # a week outside the calendar gladcfg can show
                 continue
             shift = int((coverage.week_start - since).total_seconds() // 60)
-            self.weeks.append((coverage, shift))
+            self.weeks.append((coverage.week_start, shift))
+            clipped: dict[int, list[Interval]] = {}  # by the id of a list of this week's
             for rows, found in ((coverage.languages, opened), (coverage.inboxes, inboxes)):
                 for name, intervals in rows.items():
-                    found.setdefault(name, []).extend(_clipped(intervals, shift, span))
+                    if id(intervals) not in clipped:
+                        clipped[id(intervals)] = _clipped(intervals, shift, span)
+                    found.setdefault(name, []).append(clipped[id(intervals)])
             for gap in coverage.gaps:
                 stretch = [(gap.start, gap.end)]
-                gaps.setdefault(gap.language, []).extend(_clipped(stretch, shift, span))
-        self.opened = {name: merge(i) for name, i in opened.items()}
-        self.inboxes = {name: merge(i) for name, i in inboxes.items()}
-        self.gaps = {name: merge(i) for name, i in gaps.items()}
+                gaps.setdefault(gap.language, []).append(_clipped(stretch, shift, span))
+        self.opened, self.inboxes, self.gaps = _merged(opened), _merged(inboxes), _merged(gaps)
 
     def causes(self, language: str, a: int, b: int) -> tuple[str, ...]:
         """Why ``language`` is unanswered from minute ``a`` to ``b``, as the coverage report
@@ -182,12 +181,26 @@ class _Week:
         from gladcfg.coverage import WEEK_MINUTES, Gap, gap_causes
 
         found: dict[str, None] = {}
-        for coverage, shift in self.weeks:
+        for week_start, shift in self.weeks:
             lo, hi = max(a - shift, 0), min(b - shift, WEEK_MINUTES)
             if lo < hi:
-                for cause in gap_causes(self.state, coverage, Gap(language, lo, hi)):
+                for cause in gap_causes(self.state, week_start, Gap(language, lo, hi)):
                     found[cause.cause + (f": {cause.detail}" if cause.detail else "")] = None
         return tuple(found)
+
+
+def _merged(pieces: Mapping[str, list[list[Interval]]]) -> dict[str, list[Interval]]:
+    """Each name's pieces merged into one list; names with the same pieces share it."""
+    from gladcfg.coverage import merge
+
+    shared: dict[tuple[int, ...], list[Interval]] = {}
+    merged: dict[str, list[Interval]] = {}
+    for name, lists in pieces.items():
+        key = tuple(map(id, lists))
+        if key not in shared:
+            shared[key] = merge(i for intervals in lists for i in intervals)
+        merged[name] = shared[key]
+    return merged
 
 
 class _Gaps:
@@ -200,27 +213,27 @@ class _Gaps:
         from zoneinfo import ZoneInfo
 
         self.since, self.zone = since, ZoneInfo(zone)
-        self.behind: dict[str, list[str]] = {}  # language → the changes to what serves it
-        changed = {c.address: c for c in made}
+        # language → the changes to what serves it, each once
+        self.behind: dict[str, dict[str, None]] = {}
+        changed = {c.address for c in made}
         for state in (was.state, now.state):
             from gladcfg.coverage import served_by
 
             for language, names in served_by(state).items():
-                found = self.behind.setdefault(language, [])
+                found = self.behind.setdefault(language, {})
                 for name in names:
-                    inbox = cast("Inbox", state.declared("inboxes")[name].model)
                     for address in (
                         f"inboxes.{name}",
-                        f"business_hours.{inbox.business_hours}",
+                        f"business_hours.{state.inboxes[name].business_hours}",
                         "settings",
                     ):
-                        if address in changed and address not in found:
-                            found.append(address)
+                        if address in changed:
+                            found[address] = None
         for change in made:  # a rename's old name reaches its change too
             if change.kind == "inboxes" and change.renamed_from:
                 for found in self.behind.values():
                     if f"inboxes.{change.renamed_from}" in found:
-                        found.append(change.address)
+                        found[change.address] = None
 
     def changed(self, these: _Week, those: _Week) -> tuple[GapChange, ...]:
         """The stretches of ``these`` gaps not in ``those``, per language then in time."""
@@ -233,7 +246,7 @@ class _Gaps:
                 local_end=self._local(b),
                 minutes=b - a,
                 causes=these.causes(language, a, b),
-                changes=tuple(sorted(set(self.behind.get(language, [])))),
+                changes=tuple(sorted(self.behind.get(language, {}))),
             )
             for language in sorted(these.gaps)
             for a, b in _subtract(these.gaps[language], those.gaps.get(language, []))
@@ -255,32 +268,28 @@ def _changed(
             yield name, gained, lost
 
 
-def _teamless(state: DesiredState) -> set[str]:
-    teams = state.declared("teams")
+def _teamless(state: Routing) -> set[str]:
     return {
         name
-        for name, declared in state.declared("inboxes").items()
-        if not any(team in teams for team in cast("Inbox", declared.model).teams)
+        for name, inbox in state.inboxes.items()
+        if not any(team in state.teams for team in inbox.teams)
     }
 
 
-def _never_open(state: DesiredState, week: _Week) -> list[RoutedEntryPoint]:
+def _never_open(state: Routing, week: _Week) -> list[RoutedEntryPoint]:
     """The entry points routed to an inbox with hours that are not open in the window."""
     closed = {name for name, opened in week.inboxes.items() if not opened}
     return [
         RoutedEntryPoint(entry_point=name, channel=entry.channel, inbox=entry.inbox)
-        for name, declared in state.declared("entry_points").items()
-        for entry in [cast("EntryPoint", declared.model)]
-        if entry.inbox in closed
+        for name, entry in state.entry_points.items()
+        if entry.inbox is not None and entry.inbox in closed
     ]
 
 
-def _silent(state: DesiredState) -> list[RoutedEntryPoint]:
-    from gladcfg.config.checks import silent_after_hours
-
+def _silent(state: Routing) -> list[RoutedEntryPoint]:
     return [
-        RoutedEntryPoint(entry_point=declared.name, channel=entry.channel, inbox=entry.inbox)
-        for declared, entry in silent_after_hours(state)
+        RoutedEntryPoint(entry_point=name, channel=channel, inbox=inbox)
+        for name, channel, inbox in state.silent()
     ]
 
 

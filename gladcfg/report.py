@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
+from gladcfg.config.routing import Routing
 from gladcfg.coverage import (
     WEEK_MINUTES,
     Coverage,
@@ -28,7 +29,6 @@ from gladcfg.model.status import InstanceStatus
 
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport, Workspace
-    from gladcfg.config.workspace import DesiredState
     from gladcfg.engine.status import Explain
     from gladcfg.plan.model import Plan
 
@@ -151,10 +151,10 @@ def instance_report(
     with open_instance(workspace, name) as session:
         plan = session.plan(report=report, refresh=refresh)
     read_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    state = report.states[name]
+    state = Routing.of(report.states[name])
     target = workspace.project.policy_of(name).coverage
     utc = compute(state, target, day=day)
-    zone = instance_zone(state)
+    zone = state.timezone
     zones = [compute(state, target, day=day, timezone=zone)] if zone != "UTC" else []
     return InstanceReport(
         status=status_record(name, plan, utc, session.freezes),
@@ -164,19 +164,10 @@ def instance_report(
     )
 
 
-def instance_zone(state: DesiredState) -> str:
-    """The instance's own time zone (its settings'), UTC without settings."""
-    from gladcfg.model.resources import Settings
-
-    if state.settings is None:
-        return "UTC"
-    return str(cast(Settings, state.settings.model).timezone)
-
-
-def _week(state: DesiredState, coverage: Coverage) -> Week:
+def _week(state: Routing, coverage: Coverage) -> Week:
     from gladcfg.coverage import gap_causes
 
-    return Week(coverage, [gap_causes(state, coverage, gap) for gap in coverage.gaps])
+    return Week(coverage, [gap_causes(state, coverage.week_start, gap) for gap in coverage.gaps])
 
 
 def follow_the_sun(instances: Sequence[InstanceReport]) -> list[LanguageCover]:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from gladcfg.config import Workspace, load_desired
+from gladcfg.config.routing import Routing
 from gladcfg.coverage import compute, gap_causes
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject
 
@@ -32,7 +33,7 @@ def test_each_gap_is_cut_by_its_causes(make_project: MakeProject) -> None:
     )
     root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + POLICY)
     workspace = Workspace.open(root)
-    state = load_desired(workspace, "staging").states["staging"]
+    state = Routing.of(load_desired(workspace, "staging").states["staging"])
     coverage = compute(
         state,
         workspace.project.policy_of("staging").coverage,
@@ -49,7 +50,7 @@ def test_each_gap_is_cut_by_its_causes(make_project: MakeProject) -> None:
                     c.cause,
                     c.detail,
                 )
-                for c in gap_causes(state, coverage, gap)
+                for c in gap_causes(state, coverage.week_start, gap)
             ]
             for gap in coverage.gaps
             if gap.language == language
@@ -82,7 +83,7 @@ def test_a_gap_lasts_as_long_as_the_language_is_unanswered(make_project: MakePro
     resources = BASE_RESOURCES.replace("languages: [en-US]", "languages: [en-US, es-US]")
     root = make_project({"config/base.yaml": resources}, project_yaml=PROJECT_YAML + policy)
     workspace = Workspace.open(root)
-    state = load_desired(workspace, "staging").states["staging"]
+    state = Routing.of(load_desired(workspace, "staging").states["staging"])
     target = workspace.project.policy_of("staging").coverage
     coverage = compute(state, target, day=dt.date(2026, 3, 4), timezone="America/New_York")
     shown = [
@@ -103,7 +104,7 @@ def test_a_gap_lasts_as_long_as_the_language_is_unanswered(make_project: MakePro
 def test_the_weeks_past_the_calendar_are_refused_by_name(make_project: MakeProject) -> None:
     root = make_project({"config/base.yaml": BASE_RESOURCES})
     workspace = Workspace.open(root)
-    state = load_desired(workspace, "staging").states["staging"]
+    state = Routing.of(load_desired(workspace, "staging").states["staging"])
     # The first and last weeks whose days, and a day either side, the calendar holds.
     for day in (dt.date(1, 1, 8), dt.date(9999, 12, 26)):
         for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):

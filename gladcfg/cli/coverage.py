@@ -43,6 +43,7 @@ def coverage(
     Computed from the files; the instance is never contacted.
     """
     from gladcfg.config import Workspace, load_desired
+    from gladcfg.config.routing import Routing
     from gladcfg.coverage import compute, to_document
     from gladcfg.model.types import check_time_zone
     from gladcfg.render.coverage import render_coverage_markdown, render_coverage_text
@@ -56,7 +57,7 @@ def coverage(
     day = (week or dt.datetime.now(dt.UTC)).date()
     reports = []
     for name in names:
-        state = load_desired(workspace, name).states[name]
+        state = Routing.of(load_desired(workspace, name).states[name])
         target = workspace.project.policy_of(name).coverage
         reports.append(compute(state, target, day=day, timezone=timezone))
     if format_ == "json":

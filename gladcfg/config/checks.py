@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, cast
 
 from gladcfg.config.desired import Declared, DesiredState
+from gladcfg.config.routing import Routing
 from gladcfg.errors import Problem, Severity
 from gladcfg.fieldpath import FieldPath
 from gladcfg.model.kinds import KIND_MODELS, REGISTRY, reference_paths
@@ -403,22 +404,16 @@ def _unconfigured(
 
 def silent_after_hours(state: DesiredState) -> Iterator[tuple[Declared, EntryPoint]]:
     """sms and chat entry points whose inbox keeps hours but whose customers get no
-    after-hours reply: no enabled outside_business_hours (or always) rule covers them."""
-    covered = {
-        name
-        for declared in _usable(state, "auto_reply_rules", "entry_points").values()
-        for rule in [cast(AutoReplyRule, declared.model)]
-        if rule.enabled and rule.when in ("outside_business_hours", "always")
-        for name in rule.entry_points
+    after-hours reply (:meth:`~gladcfg.config.routing.Routing.silent`)."""
+    entry_points = _usable(state, "entry_points", "channel")
+    kinds = {
+        "inboxes": _usable(state, "inboxes"),
+        "entry_points": entry_points,
+        "auto_reply_rules": _usable(state, "auto_reply_rules", "entry_points"),
     }
-    inboxes = _usable(state, "inboxes")
-    for declared in _usable(state, "entry_points", "channel").values():
-        entry = cast(EntryPoint, declared.model)
-        if entry.channel not in ("sms", "chat") or declared.name in covered:
-            continue
-        inbox = inboxes.get(entry.inbox)
-        if inbox is not None and cast(Inbox, inbox.model).business_hours is not None:
-            yield declared, entry
+    models = {kind: {n: d.model for n, d in by.items()} for kind, by in kinds.items()}
+    for name, _, _ in Routing.of_models(state.instance, None, models).silent():
+        yield entry_points[name], cast(EntryPoint, entry_points[name].model)
 
 
 def _after_hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from gladcfg.adapter.base import Adapter, LooksUp, RemoteObject, RemoteState
 from gladcfg.errors import ChangedError, ExistsError, GladcfgError, GoneError
-from gladcfg.model.kinds import address_of, comparable, references_in, rename_references
+from gladcfg.model.kinds import comparable, references_in, rename_references
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 
@@ -134,16 +134,19 @@ def apply_changes(
     runner = _Runner(
         adapter, remote, parallelism, notify, stop, renames=renames if recheck else None
     )
-    # The change that makes each object exist (a create or a rename), by address.
-    providers = {
-        c.address: i for i, c in enumerate(writes) if c.action in (Action.CREATE, Action.RENAME)
-    }
+    # The change that makes each object exist (a create or a rename), by kind then name (a
+    # large apply's changes are many: no key of their own each).
+    providers: dict[str, dict[str, int]] = {}
+    for i, c in enumerate(writes):
+        if c.action in (Action.CREATE, Action.RENAME):
+            providers.setdefault(c.kind, {})[c.name] = i
     write_deps: Deps = {}
     blocked: dict[int, str] = {}
     for i, change in enumerate(writes):
         needs = set()
         for key in refers_to(change.kind, change.after):
-            provider = providers.get(address_of(*key))
+            kind, name = key
+            provider = providers.get(kind, {}).get(name)
             if provider is not None and provider != i:
                 needs.add(provider)
             elif key in awaiting:
@@ -374,7 +377,7 @@ class _Runner:
 
 class _Phase:
     """One phase's bookkeeping: each change's outcome, how many changes each still waits
-    for, and the changes ready to start."""
+    for (from ``deps``, which it empties), and the changes ready to start."""
 
     def __init__(self, changes: Sequence[Change], deps: Deps, notify: Listener) -> None:
         self._changes = changes
@@ -382,7 +385,8 @@ class _Phase:
         self.outcomes: list[Outcome | None] = [None] * len(changes)
         self.waiting = [0] * len(changes)
         self._dependents: dict[int, list[int]] = {}
-        for i, d in deps.items():
+        for i in list(deps):  # emptied as it is read: a large apply holds it only once
+            d = deps.pop(i)
             self.waiting[i] = len(d)
             for j in d:
                 self._dependents.setdefault(j, []).append(i)

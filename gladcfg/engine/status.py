@@ -69,12 +69,14 @@ def instance_status(
     refresh: bool = True,
 ) -> InstanceStatus:
     """One instance's record, from its validation (``report``) and a plan made now."""
+    from gladcfg.config.routing import Routing
     from gladcfg.coverage import compute
     from gladcfg.engine.session import open_instance
 
     with open_instance(workspace, name) as session:
         plan = session.plan(report=report, refresh=refresh)
-    coverage = compute(report.states[name], workspace.project.policy_of(name).coverage, day=today)
+    state = Routing.of(report.states[name])
+    coverage = compute(state, workspace.project.policy_of(name).coverage, day=today)
     return status_record(name, plan, coverage, session.freezes)
 
 
