@@ -1,13 +1,14 @@
 # Entry points that work on a fresh machine with only python3:
 #   make demo   create .venv, install, then init, validate, plan, apply, plan again (mock adapter)
 #   make test   create .venv, install with test extras, then lint, type-check and test
+#   make docs   create .venv, install with test extras, then build the documentation site into site/
 #   make browser  install Debian's chromium and chromium-driver (as root, with apt-get), which
 #                 the report's browser tests need; without them those tests are skipped
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest schemas bench clean browser
+.PHONY: demo test lint typecheck pytest docs schemas bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,11 +37,16 @@ pytest: $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
+# Material for MkDocs prints a notice about its future on every build; it is not a warning
+# about these pages (strict mode still fails on those), so it is turned off.
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 schemas: $(VENV)/.installed
 	$(BIN)/gladcfg schema --out schemas
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage site
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
