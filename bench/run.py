@@ -167,7 +167,7 @@ def saved_targets(rows: list[dict[str, float]]) -> list[str]:
 
 def seed(root: Path) -> None:
     """Make the mock instance hold exactly what the files declare."""
-    from gladcfg.adapter.mock import MockAdapter
+    from gladcfg.adapter.mock.adapter import MockAdapter
     from gladcfg.config import Workspace, load_desired
 
     workspace = Workspace.open(root)

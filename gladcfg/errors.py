@@ -11,6 +11,8 @@ and no user error ever ends in a traceback::
     │   ├── TemplateProblem      Jinja refused it, or it ran past its render budget
     │   └── YamlError            not YAML, or past the bounds of size, depth and aliases
     ├── ProjectError             no project here, or gladcfg.yaml unusable before validation
+    ├── PluginError              an installed adapter cannot be loaded, or is not declared
+    │                            as an adapter is (the ``gladcfg.adapters`` entry points)
     ├── ConfigError              the project files are invalid: carries every Problem found
     ├── UnknownInstanceError     -i names an instance gladcfg.yaml does not declare
     ├── ScaffoldError            init, export or import would overwrite files, or cannot
@@ -85,6 +87,11 @@ class YamlError(SourceError):
 
 class ProjectError(GladcfgError):
     """The project cannot be opened: no gladcfg.yaml, or a path that leaves the project."""
+
+
+class PluginError(GladcfgError):
+    """An adapter an installed distribution declares cannot be loaded, or is not declared as
+    an adapter is (``gladcfg.adapters`` entry points naming an AdapterPlugin)."""
 
 
 class UnknownInstanceError(GladcfgError):

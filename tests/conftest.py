@@ -163,7 +163,7 @@ class Disk:
 
 @pytest.fixture
 def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
-    from gladcfg.adapter import mockdb
+    from gladcfg.adapter.mock import db as mockdb
 
     found = Disk()
     real = mockdb.connect
@@ -226,8 +226,8 @@ def gladcfg_process(
 def stored(root: Path, instance: str = "staging") -> dict[str, Any]:
     """A mock instance's store, as the document ``gladcfg state export`` writes:
     ``{"format_version": 1, "next_id": N, "objects": {kind: {name: {"id", "spec"}}}}``."""
-    from gladcfg.adapter.mockjson import dump
-    from gladcfg.adapter.mockstore import Store
+    from gladcfg.adapter.mock.jsonstore import dump
+    from gladcfg.adapter.mock.store import Store
 
     store = Store(root / f".gladcfg/state/{instance}.db")
     try:
@@ -239,8 +239,8 @@ def stored(root: Path, instance: str = "staging") -> dict[str, Any]:
 
 def store_document(root: Path, document: dict[str, Any], instance: str = "staging") -> None:
     """Replace a mock instance's store with ``document`` (as ``gladcfg state import``)."""
-    from gladcfg.adapter.mockjson import decode
-    from gladcfg.adapter.mockstore import Store
+    from gladcfg.adapter.mock.jsonstore import decode
+    from gladcfg.adapter.mock.store import Store
 
     loaded = decode(json.dumps(document), "the test's document")
     store = Store(root / f".gladcfg/state/{instance}.db")

@@ -64,8 +64,8 @@ def generate(root: Path, spec: dict[str, Any]) -> None:
 
 def mock_store(path: Path, document: dict[str, Any]) -> None:
     """A store holding ``document``: a saved plan's fingerprint names what it holds."""
-    from gladcfg.adapter.mockjson import decode
-    from gladcfg.adapter.mockstore import Store
+    from gladcfg.adapter.mock.jsonstore import decode
+    from gladcfg.adapter.mock.store import Store
 
     loaded = decode(json.dumps(document), str(path))
     store = Store(path)

@@ -1,5 +1,7 @@
 """Adapters: the only way gladcfg talks to an instance. ``open_adapter`` picks one by the
-instance's ``adapter:`` name from a registry of lazily imported modules."""
+instance's ``adapter:`` name among those installed: each distribution declares its adapters
+in the ``gladcfg.adapters`` entry-point group (gladcfg's own: ``mock`` and ``gladly``), and an
+adapter's module is imported only when an instance using it is opened."""
 
 from __future__ import annotations
 
@@ -19,22 +21,16 @@ from gladcfg.adapter.base import (
     access_of,
     capabilities_of,
 )
-from gladcfg.errors import GladcfgError
-from gladcfg.model.project import Instance
-
-# name → "module:factory"; the factory takes (instance name, its config, project root).
-REGISTRY = {
-    "mock": "gladcfg.adapter.mock:MockAdapter",
-    "gladly": "gladcfg.adapter.gladly.adapter:GladlyAdapter",
-}
+from gladcfg.errors import GladcfgError, PluginError
+from gladcfg.model.project import InstanceBase, adapters_for
 
 
-def open_adapter(name: str, instance: Instance, root: Path) -> Adapter:
+def open_adapter(name: str, instance: InstanceBase, root: Path) -> Adapter:
     adapter: Adapter = _factory(name, instance)(name, instance, root)
     return adapter
 
 
-def access_for(name: str, instance: Instance) -> Mapping[str, Access]:
+def access_for(name: str, instance: InstanceBase) -> Mapping[str, Access]:
     """What ``instance``'s adapter can do with each kind, known without connecting (so
     without its credentials): every adapter class answers ``access_for(config)``."""
     access: Mapping[str, Access] = _factory(name, instance).access_for(instance)
@@ -52,24 +48,36 @@ class WriteLimits(NamedTuple):
     disables: frozenset[str]
 
 
-def write_limits_for(name: str, instance: Instance) -> WriteLimits:
+def write_limits_for(name: str, instance: InstanceBase) -> WriteLimits:
     factory = _factory(name, instance)
     return WriteLimits(factory.unsettable, factory.undeletable, factory.disables)
 
 
-def _factory(name: str, instance: Instance) -> Any:
-    target = REGISTRY.get(instance.adapter)
-    if target is None:
+def local_files(name: str, instance: InstanceBase) -> Mapping[str, str]:
+    """The files in the project ``instance``'s adapter keeps for it (project-relative path →
+    what it is): a run reads them, and an output file must never replace one."""
+    plugin = adapters_for([instance.adapter]).get(instance.adapter)
+    return {} if plugin is None else plugin.local_files(name, instance)
+
+
+def _factory(name: str, instance: InstanceBase) -> Any:
+    adapters = adapters_for([instance.adapter])
+    plugin = adapters.get(instance.adapter)
+    if plugin is None:
         raise GladcfgError(
             f"instance '{name}': the {instance.adapter} adapter is not available in gladcfg "
-            f"{__version__}; available: {', '.join(REGISTRY)}"
+            f"{__version__}; available: {', '.join(adapters)}"
         )
-    module, _, factory = target.partition(":")
-    return getattr(importlib.import_module(module), factory)
+    module, _, attribute = plugin.factory.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise PluginError(
+            f"the {plugin.name} adapter cannot be opened: {plugin.factory} ({exc})"
+        ) from exc
 
 
 __all__ = [
-    "REGISTRY",
     "Access",
     "Adapter",
     "Capabilities",
@@ -80,6 +88,7 @@ __all__ = [
     "access_for",
     "access_of",
     "capabilities_of",
+    "local_files",
     "open_adapter",
     "write_limits_for",
 ]

@@ -64,7 +64,9 @@ class Graph:
     show_default=True,
     help="Graphviz DOT (render with: dot -Tsvg) or a Mermaid flowchart (for Markdown).",
 )
-@target_option
+@target_option(
+    help="Only these addresses (globs), what they reference in turn, and what refers to them."
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

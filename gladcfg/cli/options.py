@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
@@ -44,16 +44,28 @@ def refresh_option(func: F) -> F:
     )(func)
 
 
-def target_option(func: F) -> F:
-    """``--target ADDR`` (repeatable, globs): plan or apply only these addresses."""
-    return click.option(
-        "--target",
-        "targets",
-        multiple=True,
-        metavar="ADDR",
-        callback=_check_targets,
-        help="Only these addresses (globs), with what they need.",
-    )(func)
+TARGET_HELP = "Only these addresses (globs), with what they need."
+
+
+@overload
+def target_option(func: F) -> F: ...
+@overload
+def target_option(*, help: str) -> Callable[[F], F]: ...
+def target_option(func: F | None = None, *, help: str = TARGET_HELP) -> Any:
+    """``--target ADDR`` (repeatable, globs): plan or apply only these addresses (or, with
+    ``help``, what the command says it does with them)."""
+
+    def option(func: F) -> F:
+        return click.option(
+            "--target",
+            "targets",
+            multiple=True,
+            metavar="ADDR",
+            callback=_check_targets,
+            help=help,
+        )(func)
+
+    return option if func is None else option(func)
 
 
 def var_option(func: F) -> F:
@@ -195,20 +207,14 @@ def selected_instances(
 
 def project_inputs(workspace: Workspace) -> dict[Path, str]:
     """What a run reads and an output file must never replace: gladcfg.yaml, the resource
-    files and every mock instance's store and lock (a plan saved over a store would wipe
-    that instance)."""
-    from gladcfg.adapter.mock import default_store_path
+    files and the files each instance's adapter keeps in the project (a plan saved over a
+    mock instance's store would wipe that instance)."""
+    from gladcfg.adapter import local_files
     from gladcfg.config.workspace import PROJECT_FILE
 
     root = workspace.root
     inputs = {root / PROJECT_FILE: f"the project's {PROJECT_FILE}"}
     inputs.update({root / rel: f"the resource file {rel}" for rel in workspace.files})
     for name, config in workspace.project.instances.items():
-        if config.adapter == "mock":
-            store = root / (config.path or default_store_path(name))
-            inputs[store] = f"the store of the mock instance {name}"
-            for suffix in ("-wal", "-shm"):  # SQLite's write-ahead log and its index
-                inputs[store.with_name(store.name + suffix)] = (
-                    f"the store of the mock instance {name}"
-                )
+        inputs.update({root / rel: what for rel, what in local_files(name, config).items()})
     return inputs

@@ -19,7 +19,7 @@ from gladcfg.cli.context import AppContext, Group
 from gladcfg.errors import GladcfgError, RefusedError
 
 if TYPE_CHECKING:
-    from gladcfg.adapter.mockstore import Store
+    from gladcfg.adapter.mock.store import Store
 
 _instance = click.option("-i", "--instance", required=True, metavar="NAME", help="Mock instance.")
 
@@ -35,7 +35,7 @@ def state() -> None:
 @click.pass_obj
 def show(app: AppContext, instance: str, format_: str) -> int:
     """Print the instance's objects: one line each, or (json) the document export writes."""
-    from gladcfg.adapter.mockjson import dump
+    from gladcfg.adapter.mock.jsonstore import dump
 
     store = _store(app, instance)
     if format_ == "json":
@@ -118,7 +118,7 @@ def delete(app: AppContext, instance: str, address: str) -> int:
 def import_(app: AppContext, instance: str, source: Path, yes: bool) -> int:
     """Replace everything the instance holds with the document in SOURCE (as export writes);
     over an instance that holds anything, only once confirmed (or with --yes)."""
-    from gladcfg.adapter.mockjson import read_document
+    from gladcfg.adapter.mock.jsonstore import read_document
 
     store = _store(app, instance)
     document = read_document(source, str(source))
@@ -136,7 +136,7 @@ def import_(app: AppContext, instance: str, source: Path, yes: bool) -> int:
 @click.pass_obj
 def export_(app: AppContext, instance: str, out: Path | None) -> int:
     """Write the instance as one JSON document, one object per line."""
-    from gladcfg.adapter.mockjson import dump
+    from gladcfg.adapter.mock.jsonstore import dump
     from gladcfg.fileio import save
 
     text = dump(_store(app, instance))
@@ -162,9 +162,9 @@ def _confirm_replace(instance: str, held: int, incoming: int) -> None:
 
 
 def _store(app: AppContext, instance: str) -> Store:
-    from gladcfg.adapter.mock import store_of
+    from gladcfg.adapter.mock.adapter import store_of
+    from gladcfg.adapter.mock.config import MockInstance
     from gladcfg.config import Workspace
-    from gladcfg.model.project import MockInstance
 
     workspace = Workspace.open(app.root)
     (name,) = workspace.select([instance])

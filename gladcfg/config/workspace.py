@@ -45,12 +45,11 @@ from gladcfg.errors import (
 from gladcfg.model.kinds import KIND_MODELS, address_of
 from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import (
-    GladlyInstance,
-    Instance,
-    MockInstance,
+    InstanceBase,
     Place,
     Project,
     places_as_written,
+    project_model,
     salvaged_project,
     valid_resource_globs,
 )
@@ -115,7 +114,7 @@ class Workspace:
         # instance's error never hides another's, nor a glob's.
         problems += _place_problems(source, places_as_written(document.data))
         try:
-            project: Project | None = Project.model_validate(document.data)
+            project: Project | None = project_model(document.data).model_validate(document.data)
         except ValidationError as exc:
             problems += problems_from_validation(exc, Project, source, data=document.data)
             project = salvaged_project(document.data)
@@ -178,7 +177,7 @@ class Workspace:
                 )
         return chosen or list(self.project.instances)
 
-    def instance(self, name: str) -> Instance:
+    def instance(self, name: str) -> InstanceBase:
         return self.project.instances[name]
 
     def context(self, name: str) -> dict[str, Any]:
@@ -469,7 +468,5 @@ __all__ = [
     "PROJECT_FILE",
     "Declared",
     "DesiredState",
-    "GladlyInstance",
-    "MockInstance",
     "Workspace",
 ]

@@ -1,7 +1,7 @@
 """Pydantic models of every resource kind and of gladcfg.yaml: the only place fields are defined."""
 
 from gladcfg.model.kinds import KIND_MODELS, KINDS
-from gladcfg.model.project import GladlyInstance, Instance, MockInstance, Project, ResourceFile
+from gladcfg.model.project import AdapterPlugin, InstanceBase, Project, ResourceFile
 from gladcfg.model.resources import (
     Answer,
     Audience,
@@ -18,15 +18,14 @@ from gladcfg.model.resources import (
 __all__ = [
     "KINDS",
     "KIND_MODELS",
+    "AdapterPlugin",
     "Answer",
     "Audience",
     "AutoReplyRule",
     "BusinessHours",
     "EntryPoint",
-    "GladlyInstance",
     "Inbox",
-    "Instance",
-    "MockInstance",
+    "InstanceBase",
     "Project",
     "Resource",
     "ResourceFile",

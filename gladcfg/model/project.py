@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import posixpath
-import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Union
 
 from pydantic import (
     AfterValidator,
@@ -21,13 +20,13 @@ from pydantic import (
     create_model,
 )
 
+from gladcfg.errors import PluginError
 from gladcfg.model.kinds import KINDS, REGISTRY, is_singleton
 from gladcfg.model.names import check_visible
 from gladcfg.model.schedule import Freeze, Wave, merged_freezes
 from gladcfg.model.types import (
     MAX_GLOB_CHARS,
     DaySpec,
-    EmailAddress,
     LanguageTag,
     Model,
     Name,
@@ -139,26 +138,11 @@ class SafetyLimits(Model):
     min_existing: int = Field(default=10, ge=0)
 
 
-class RateLimit(Model):
-    """This pipeline's share of the organisation's request rate."""
-
-    requests_per_second: float = Field(default=10, gt=0)
-    budget_percent: float = Field(default=50, gt=0, le=100)
-
-
-class MockFaults(Model):
-    """Failures the mock adapter injects so tests can exercise partial applies."""
-
-    # The docstring and title are the published schema's; the sandbox, which speaks
-    # Gladly's API, injects its own (gladcfg.sandbox.app.SandboxFaults).
-    model_config = ConfigDict(title="Faults")
-
-    fail_every: int | None = Field(default=None, ge=1)
-    rate_limit_every: int | None = Field(default=None, ge=1)
-    latency_ms: int = Field(default=0, ge=0)
-
-
 class InstanceBase(Model):
+    """What every instance's configuration holds, whatever its adapter: each adapter's own
+    model (:attr:`AdapterPlugin.config`) adds its fields, and narrows ``adapter`` to its name."""
+
+    adapter: str = Field(description="The adapter that reaches the instance.")
     vars: dict[str, JsonValue] = Field(default_factory=dict)
     policy: Policy | None = Field(
         default=None, description="Overrides the project's policy, key by key, here."
@@ -178,158 +162,120 @@ class InstanceBase(Model):
     )
 
 
-DEFAULT_STORE = ".gladcfg/state/{instance}.db"  # a mock instance's database, by default
+DEFAULT_ADAPTER = "mock"  # an instance that names no adapter
+ENTRY_POINTS = "gladcfg.adapters"  # the entry-point group adapters are declared in
 
 
-StorePath = str | None
+class Place(NamedTuple):
+    """What an instance is, whatever it is called (its tenant: a mock store, a Gladly
+    organisation), and the field that makes it so."""
+
+    tenant: str
+    field: str
+    written: str | None  # the field as written; None when left to its default
 
 
-def _store_path(path: str | None, instance: str) -> str:
-    return posixpath.normpath(path or DEFAULT_STORE.format(instance=instance))
+def _nowhere(name: str, body: Mapping[str, Any]) -> Place | None:
+    return None
 
 
-class MockInstance(InstanceBase):
-    """An instance simulated in a local SQLite database: the embedded default adapter."""
-
-    adapter: Literal["mock"] = "mock"
-    path: StorePath = Field(
-        default=None,
-        description=(
-            "SQLite database of the instance, relative to the project; default "
-            ".gladcfg/state/<instance>.db (a JSON store found there is converted once)"
-        ),
-    )
-    faults: MockFaults | None = None
-
-    def store_path(self, instance: str) -> str:
-        """The database, relative to the project, as one spelling (``a/../b.db`` is ``b.db``)."""
-        return _store_path(self.path, instance)
-
-    read_only: list[KindName] = Field(
-        default_factory=list,
-        description="Kinds this mock reads but cannot write (planned as manual).",
-    )
-    hidden: list[KindName] = Field(
-        default_factory=list,
-        description="Kinds this mock can neither read nor write (not_managed).",
-    )
+def _no_files(name: str, config: InstanceBase) -> Mapping[str, str]:
+    return {}
 
 
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_HOST = re.compile(r"^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])$")
+@dataclass(frozen=True)
+class AdapterPlugin:
+    """One adapter as a distribution declares it, in the ``gladcfg.adapters`` entry-point
+    group (the entry point's name is the adapter's): what an instance using it is
+    configured with, and where the adapter is, imported only when an instance is opened.
+
+    ``place`` reads, from an instance's configuration as written (valid or not), which
+    instance it reaches, so that two instances that are one are refused; ``local_files``
+    names the files in the project it keeps for an instance (project-relative path → what
+    it is), which a run reads and an output file must never replace."""
+
+    name: str
+    config: type[InstanceBase]
+    factory: str  # "module:attribute", called with (instance name, its config, project root)
+    place: Callable[[str, Mapping[str, Any]], Place | None] = _nowhere
+    local_files: Callable[[str, InstanceBase], Mapping[str, str]] = _no_files
 
 
-def shown_url(value: str) -> str:
-    """A URL as gladcfg may print it: no ``user:password@``, no query string, no fragment
-    (any of them can carry a secret), no control characters, and short.
-
-    Plain string surgery rather than a URL parser: a password holding ``/``, ``?`` or ``#``
-    breaks parsing, and must be hidden all the same.
-    """
-    scheme, sep, rest = value.partition("://")
-    if not sep:
-        scheme, rest = "", value
-    rest = rest.rpartition("@")[2]
-    for mark in "?#":
-        rest = rest.partition(mark)[0]
-    text = f"{scheme}{sep}{rest}"
-    text = "".join(c if c.isprintable() else "?" for c in text)
-    return repr(text if len(text) <= 80 else text[:77] + "...")
+# gladcfg's own adapters, declared as entry points too (pyproject.toml): loaded without
+# scanning every installed distribution's entry points (some 40 ms), as long as a project
+# names no other adapter.
+OWN_ADAPTERS = {
+    "mock": "gladcfg.adapter.mock.config:ADAPTER",
+    "gladly": "gladcfg.adapter.gladly.config:ADAPTER",
+}
 
 
-def _check_base_url(value: str) -> str:
-    """Gladly's address, and nothing else: the user and token are separate fields, so
-    credentials in the URL are refused (they would be printed, logged and committed).
-    Every reason a URL is refused is given at once."""
-    shown = shown_url(value)
-    reasons = []
-    if "@" in value:
-        reasons.append(
-            "must not carry credentials (user:password@); the API user goes in "
-            "'user' and the token in the environment variable named by 'token_env'"
-        )
-    if "?" in value or "#" in value:
-        reasons.append("must not have a query string or fragment; give the host only")
-    if any(not c.isprintable() or c.isspace() for c in value):
-        reasons.append("contains a space or a control character")
-    if reasons:  # the address is not parsed then (a password may hold '/', '?' or ':')
-        scheme = value.partition("://")[0].lower() if "://" in value else ""
-        if scheme not in ("https", "http"):
-            reasons.append("must use https")
-    else:
-        reasons.extend(_address_problems(value))
-    if reasons:
-        raise ValueError(f"{shown} " + ". It also ".join(reasons))
-    return value.rstrip("/")
+def adapters_for(names: Iterable[str]) -> dict[str, AdapterPlugin]:
+    """The adapters to know of for instances naming ``names``: gladcfg's own, or, if one
+    is another, every installed adapter (:func:`available_adapters`)."""
+    return available_adapters(installed=not set(names) <= OWN_ADAPTERS.keys())
 
 
-def _address_problems(value: str) -> list[str]:
-    """Why ``value``, free of credentials, query and odd characters, is not an address of
-    Gladly (none when it is one)."""
-    try:
-        parts = urlsplit(value)
-        port = parts.port  # raises ValueError on a port that is not a number in range
-    except ValueError as exc:
-        return [f"is not a URL ({exc}); write e.g. https://acme.gladly.com"]
-    if parts.scheme and parts.scheme not in ("https", "http"):
-        return ["must use https"]
-    host = parts.netloc.rpartition(":")[0] if port is not None else parts.netloc
-    if parts.scheme not in ("https", "http") or not parts.hostname or not _HOST.fullmatch(host):
-        return ["is not a URL; write e.g. https://acme.gladly.com"]
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
-        return [
-            "must use https (plain http is allowed for localhost only): "
-            "the API token travels in every request"
-        ]
-    return []
+@functools.cache
+def available_adapters(*, installed: bool = True) -> dict[str, AdapterPlugin]:
+    """Every installed adapter (or, without ``installed``, gladcfg's own), by name: the
+    default one first, then by name."""
+    from importlib.metadata import EntryPoint, entry_points
+
+    points = [EntryPoint(name, value, ENTRY_POINTS) for name, value in OWN_ADAPTERS.items()]
+    if installed:
+        points = list(entry_points(group=ENTRY_POINTS))
+    found: dict[str, AdapterPlugin] = {}
+    for point in points:
+        where = f"{point.value}" + (f", from {point.dist.name}" if point.dist else "")
+        try:
+            plugin = point.load()
+        except Exception as exc:  # an installed distribution's code: anything can go wrong
+            raise PluginError(
+                f"the {point.name} adapter ({where}) cannot be loaded: {exc}"
+            ) from exc
+        if not isinstance(plugin, AdapterPlugin) or plugin.name != point.name:
+            raise PluginError(
+                f"the {point.name} adapter ({where}) is not declared as one: its entry point "
+                f"must name an AdapterPlugin whose name is {point.name!r}"
+            )
+        if point.name in found and found[point.name] != plugin:
+            raise PluginError(f"two installed distributions declare the {point.name} adapter")
+        found[point.name] = plugin
+    ordered = sorted(found, key=lambda name: (name != DEFAULT_ADAPTER, name))
+    return {name: found[name] for name in ordered}
 
 
-BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
-
-
-def tenant_url(base_url: str) -> str:
-    """The organisation a base URL reaches, however it is spelled: scheme and host in any
-    case, the host with its trailing dot, the scheme's default port written out or not."""
-    parts = urlsplit(base_url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
-        host += f":{parts.port}"
-    return urlunsplit((scheme, host, parts.path.rstrip("/"), "", ""))
-
-
-_DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
-class GladlyInstance(InstanceBase):
-    """A real Gladly instance, reached over its REST API."""
-
-    adapter: Literal["gladly"]
-    base_url: BaseUrl
-    user: EmailAddress = Field(description="The API user's email address.")
-    token_env: str = Field(
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-        description="Name of the environment variable holding the API token.",
-    )
-    rate_limit: RateLimit = Field(default_factory=RateLimit)
-
-
-def _adapter_of(value: Any) -> str:
+def adapter_of(value: Any) -> str:
+    """The adapter an instance's configuration (as written, or validated) names."""
     if isinstance(value, dict):
-        return str(value.get("adapter", "mock"))
-    return str(getattr(value, "adapter", "mock"))
+        return str(value.get("adapter", DEFAULT_ADAPTER))
+    return str(getattr(value, "adapter", DEFAULT_ADAPTER))
 
 
-Instance = Annotated[
-    Annotated[MockInstance, Tag("mock")] | Annotated[GladlyInstance, Tag("gladly")],
-    Discriminator(
-        _adapter_of,
-        custom_error_type="unknown_adapter",
-        custom_error_message="unknown adapter; expected one of: mock, gladly",
-    ),
-]
+@functools.cache
+def instance_type(*, installed: bool = True) -> Any:
+    """An instance's configuration, as the adapters define it (every installed one, or
+    gladcfg's own): the model of the adapter its ``adapter:`` names."""
+    plugins = available_adapters(installed=installed)
+    names = ", ".join(plugins) or "none is installed"
+    choices = tuple(Annotated[plugin.config, Tag(name)] for name, plugin in plugins.items())
+    if len(choices) < 2:  # a discriminator needs a union: one to pick from, or none
+        choices += (Annotated[_NoAdapter, Tag("")],)
+    return Annotated[
+        Union[choices],  # noqa: UP007 (a union of a computed number of members)
+        Discriminator(
+            adapter_of,
+            custom_error_type="unknown_adapter",
+            custom_error_message=f"unknown adapter; expected one of: {names}",
+        ),
+    ]
+
+
+class _NoAdapter(InstanceBase):
+    """Never chosen: it stands in a union of fewer than two adapters."""
+
+    adapter: Literal[""]
 
 
 class RenderBudget(Model):
@@ -350,6 +296,12 @@ class RenderBudget(Model):
 ResourceGlobs = Annotated[list[str], Field(min_length=1)]
 
 
+if TYPE_CHECKING:
+    AnyInstance = InstanceBase
+# At run time, AnyInstance is the installed adapters' models (instance_type), which
+# project_model() gives Project: Project itself validates nothing until then.
+
+
 class Project(Model):
     """``gladcfg.yaml``: where the resource files are, and the instances they configure."""
 
@@ -361,7 +313,7 @@ class Project(Model):
     vars: dict[str, JsonValue] = Field(
         default_factory=dict, description="Template values for every instance."
     )
-    instances: dict[InstanceName, Instance] = Field(min_length=1)
+    instances: dict[InstanceName, AnyInstance] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
     render_budget: RenderBudget = Field(default_factory=RenderBudget)
     freeze: list[Freeze] = Field(
@@ -388,13 +340,29 @@ class Project(Model):
         )
 
 
-class Place(NamedTuple):
-    """What an instance is, whatever it is called (its tenant: a mock store, a Gladly
-    organisation), and the field that makes it so."""
+def project_model(data: Any = None) -> type[Project]:
+    """:class:`Project`, its instances validated by the adapters' models: gladcfg's own,
+    when the ``gladcfg.yaml`` loaded as ``data`` names no other, else every installed one.
+    Every validation of a ``gladcfg.yaml`` goes through it."""
+    installed = not set(_adapters_named(data)) <= OWN_ADAPTERS.keys()
+    if _rebuilt.get("installed") is not installed:
+        types = {"AnyInstance": instance_type(installed=installed)}
+        Project.model_rebuild(force=True, _types_namespace=types)
+        _rebuilt["installed"] = installed
+    return Project
 
-    tenant: str
-    field: Literal["path", "base_url"]
-    written: str | None  # the field as written; None when left to its default
+
+_rebuilt: dict[str, bool] = {}  # which adapters Project was last rebuilt with
+
+
+def _adapters_named(data: Any) -> Iterator[str]:
+    """The adapters a ``gladcfg.yaml`` as loaded names; without one, every installed one."""
+    if data is None:
+        yield ""  # no name of gladcfg's own: every installed adapter
+        return
+    instances = data.get("instances") if isinstance(data, dict) else None
+    for body in instances.values() if isinstance(instances, dict) else ():
+        yield adapter_of(body)
 
 
 def places_as_written(data: Any) -> dict[str, Place]:
@@ -415,19 +383,9 @@ def places_as_written(data: Any) -> dict[str, Place]:
 
 
 def _place(name: str, body: dict[Any, Any]) -> Place | None:
-    adapters = _part_adapters()
-    adapter = body.get("adapter", "mock")
-    try:
-        if adapter == "mock":
-            path = adapters.path.validate_python(body.get("path"))
-            return Place(f"the mock store {_store_path(path, name)}", "path", path)
-        if adapter == "gladly" and "base_url" in body:
-            base_url = adapters.base_url.validate_python(body["base_url"])
-            tenant = f"the Gladly organisation at {tenant_url(base_url)}"
-            return Place(tenant, "base_url", base_url)
-    except ValidationError:
-        pass  # reported by the project's own validation
-    return None
+    adapter = adapter_of(body)
+    plugin = adapters_for([adapter]).get(adapter)
+    return None if plugin is None else plugin.place(name, body)
 
 
 def valid_resource_globs(data: Any) -> list[str] | None:
@@ -465,7 +423,7 @@ def salvaged_project(data: Any) -> Project | None:
         }
     for _ in range(len(Project.model_fields)):
         try:
-            return Project.model_validate(body)
+            return project_model(data).model_validate(body)
         except ValidationError as exc:
             locations = [error["loc"] for error in exc.errors()]
             wrong = {loc[0] for loc in locations if loc}
@@ -477,9 +435,10 @@ def salvaged_project(data: Any) -> Project | None:
 
 def _valid_instance(name: Any, body: Any) -> bool:
     adapters = _part_adapters()
+    installed = adapter_of(body) not in OWN_ADAPTERS
     try:
         adapters.name.validate_python(name)
-        adapters.instance.validate_python(body)
+        _instance_adapter(installed).validate_python(body)
     except ValidationError:
         return False
     return True
@@ -487,10 +446,12 @@ def _valid_instance(name: Any, body: Any) -> bool:
 
 class _PartAdapters(NamedTuple):
     name: TypeAdapter[str]
-    instance: TypeAdapter[MockInstance | GladlyInstance]
-    path: TypeAdapter[str | None]
-    base_url: TypeAdapter[str]
     resources: TypeAdapter[list[str]]
+
+
+@functools.cache
+def _instance_adapter(installed: bool) -> TypeAdapter[InstanceBase]:
+    return TypeAdapter(instance_type(installed=installed))
 
 
 @functools.cache
@@ -498,9 +459,6 @@ def _part_adapters() -> _PartAdapters:
     """Each part validated as the project's model does it; built once, when first needed."""
     return _PartAdapters(
         TypeAdapter(InstanceName),
-        TypeAdapter(Instance),
-        TypeAdapter(StorePath),
-        TypeAdapter(BaseUrl),
         TypeAdapter(ResourceGlobs),
     )
 

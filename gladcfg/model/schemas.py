@@ -11,7 +11,7 @@ import json
 from pydantic import BaseModel
 
 from gladcfg.model.applied import ApplyDocument
-from gladcfg.model.project import Project, ResourceFile
+from gladcfg.model.project import Project, ResourceFile, project_model
 from gladcfg.model.status import StatusDocument
 from gladcfg.plan.model import Plan
 
@@ -26,6 +26,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
 
 def generate_schemas() -> dict[str, str]:
     """File name → JSON text, deterministic so the committed copies can be compared."""
+    project_model()  # the project's instances as the installed adapters define them
     out = {}
     for filename, (model, title) in SCHEMAS.items():
         schema = model.model_json_schema(mode="validation")

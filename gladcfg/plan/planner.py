@@ -30,7 +30,7 @@ from gladcfg.model.kinds import (
     rename_references,
 )
 from gladcfg.model.names import escaped, shown
-from gladcfg.model.project import Instance
+from gladcfg.model.project import InstanceBase
 from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan, Snapshot, not_managed_order
@@ -47,7 +47,7 @@ def plan_instance(
     desired: DesiredSpecs,
     remote: RemoteState,
     capabilities: Capabilities,
-    config: Instance,
+    config: InstanceBase,
     *,
     targets: tuple[str, ...] = (),
     warnings: Iterable[str] = (),

@@ -42,7 +42,7 @@ from gladcfg.model.kinds import (
     rename_references,
 )
 from gladcfg.model.names import same_name_key, shown, twin_name
-from gladcfg.model.project import Instance
+from gladcfg.model.project import InstanceBase
 from gladcfg.model.resources import META_FIELDS
 from gladcfg.model.types import is_name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
@@ -162,7 +162,7 @@ def change_problems(change: Change, *, thorough: bool = True) -> list[str]:
 
 def project_problems(
     plan: Plan,
-    config: Instance,
+    config: InstanceBase,
     access: Mapping[str, Access],
     *,
     unsettable: Mapping[str, frozenset[str]] | None = None,

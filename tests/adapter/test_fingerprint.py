@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from gladcfg.adapter.base import RemoteObject, RemoteState, tenant_identity
-from gladcfg.adapter.mock import MockAdapter
-from gladcfg.model.project import MockInstance
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
 from tests.cli.test_plan_apply import project
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli, stored
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from gladcfg.adapter.base import Access, LooksUp, RemoteObject
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.errors import AdapterError, ChangedError, ExistsError, GoneError
-from gladcfg.model.project import MockInstance
 
 
 def adapter(tmp_path: Path, **config: object) -> MockAdapter:

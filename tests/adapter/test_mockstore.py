@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from gladcfg.adapter import mockdb, mockstore
-from gladcfg.adapter.mock import MockAdapter
-from gladcfg.adapter.mockjson import dump
+from gladcfg.adapter.mock import db as mockdb
+from gladcfg.adapter.mock import store as mockstore
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
+from gladcfg.adapter.mock.jsonstore import dump
 from gladcfg.errors import AdapterError, LockedError
-from gladcfg.model.project import MockInstance
 from tests.conftest import Disk
 
 BIG = "x" * 6000  # a spec that needs new pages: a full disk refuses it

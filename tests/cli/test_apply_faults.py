@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
 from tests.cli.test_plan_apply import project
 from tests.conftest import PROJECT_YAML, Disk, MakeProject, RunCli, stored
 

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 SCHEMA = json.loads(

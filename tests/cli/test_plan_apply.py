@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from gladcfg.cli.main import cli
+from gladcfg.model.project import adapters_for
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli, stored
 
 REPO = Path(__file__).resolve().parents[2]
@@ -334,7 +335,7 @@ def test_gladly_instance_without_its_token_and_unregistered_adapters(
     missing = run_cli("-C", root, "plan")
     assert missing.exit_code == 1
     assert "environment variable GLADCFG_TEST_TOKEN (its API token) is not set" in missing.stderr
-    monkeypatch.delitem(__import__("gladcfg.adapter").adapter.REGISTRY, "gladly")
+    monkeypatch.delitem(adapters_for(["gladly"]), "gladly")  # after validation
     result = run_cli("-C", root, "plan")
     assert result.exit_code == 1 and "adapter is not available" in result.stderr
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.model.kinds import address_of
 from tests.cli.test_plan_apply import edit_store, project, store
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace, load_desired
 from gladcfg.engine import open_instance
 from gladcfg.engine.apply import Status, apply_changes
-from gladcfg.model.project import MockInstance
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Action, Change
 from tests.conftest import BASE_RESOURCES, MakeProject

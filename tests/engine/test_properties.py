@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gladcfg.adapter.base import capabilities_of
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.engine import apply_plan
 from gladcfg.engine.apply import apply_changes
 from gladcfg.model.kinds import KIND_MODELS
-from gladcfg.model.project import MockInstance
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.planner import plan_instance
 

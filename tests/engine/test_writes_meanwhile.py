@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from gladcfg.adapter.base import RemoteObject
-from gladcfg.adapter.mock import MockAdapter
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace
 from gladcfg.engine import open_instance
 from gladcfg.engine.apply import ApplyReport, Status, apply_changes
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.engine.session import Session
 from gladcfg.errors import RefusedError
-from gladcfg.model.project import MockInstance
 from gladcfg.plan.model import Action, Change, Plan
 from tests.conftest import BASE_RESOURCES, MakeProject
 

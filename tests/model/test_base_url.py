@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from gladcfg.model.project import GladlyInstance, shown_url
+from gladcfg.adapter.gladly.config import GladlyInstance, shown_url
 from tests.conftest import MakeProject, RunCli
 
 SECRET = "pw-UNMISTAKABLE-91c3"

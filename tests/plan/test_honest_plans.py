@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
-from gladcfg.model.project import MockInstance
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import PlanFileError
 from gladcfg.model.kinds import KIND_MODELS
-from gladcfg.model.project import MockInstance
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.document import dumps, parse_plan, to_document
 from gladcfg.plan.model import Action, Change, Plan, SafetyReport

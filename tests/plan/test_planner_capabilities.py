@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState, capabilities_of
-from gladcfg.adapter.mock import MockAdapter
-from gladcfg.model.project import MockInstance
+from gladcfg.adapter.mock.adapter import MockAdapter
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Action
 from gladcfg.plan.planner import plan_instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.model.project import MockInstance
+from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.verify import (

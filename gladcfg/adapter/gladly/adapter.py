@@ -30,13 +30,13 @@ from gladcfg.adapter.base import (
     tenant_identity,
 )
 from gladcfg.adapter.gladly.client import GladlyClient, basic_auth_forms
+from gladcfg.adapter.gladly.config import GladlyInstance, tenant_url
 from gladcfg.adapter.gladly.deadline import bound_exchanges
 from gladcfg.adapter.gladly.kinds import HANDLERS, Reading, ReadOnly, Writable, answer_pairs
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
 from gladcfg.adapter.gladly.session import Session
 from gladcfg.adapter.gladly.snapshot import Snapshot
 from gladcfg.errors import AdapterError, GladcfgError
-from gladcfg.model.project import GladlyInstance, tenant_url
 
 ACCESS = {kind: handler.access for kind, handler in HANDLERS.items()}
 # What the API shows of the read-only kinds: only these fields are compared, and a plan

@@ -9,8 +9,8 @@ import respx
 
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
 from gladcfg.adapter.gladly.client import GladlyClient, basic_auth_forms
+from gladcfg.adapter.gladly.config import GladlyInstance
 from gladcfg.adapter.gladly.ratelimit import RateLimiter
-from gladcfg.model.project import GladlyInstance
 
 BASE = "https://acme.gladly.com/api/v1"
 TOKEN = "tok-DISTINCTIVE-5f1e"

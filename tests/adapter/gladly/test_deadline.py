@@ -17,10 +17,10 @@ from gladcfg.adapter.gladly import client as client_module
 from gladcfg.adapter.gladly import deadline, shapes
 from gladcfg.adapter.gladly.adapter import http_client
 from gladcfg.adapter.gladly.client import GladlyClient
+from gladcfg.adapter.gladly.config import GladlyInstance
 from gladcfg.adapter.gladly.deadline import DeadlineBackend, bound_exchanges
 from gladcfg.adapter.gladly.ratelimit import RateLimiter
 from gladcfg.errors import BadResponseError, GladcfgError, LostResponseError, TransientError
-from gladcfg.model.project import GladlyInstance
 
 ANY = shapes.TypeAdapter(object)
 DEADLINE = 0.6

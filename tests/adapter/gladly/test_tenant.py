@@ -8,7 +8,7 @@ import httpx
 import respx
 
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
-from gladcfg.model.project import GladlyInstance
+from gladcfg.adapter.gladly.config import GladlyInstance
 from tests.adapter.gladly.conftest import BASE, FakeClock
 
 

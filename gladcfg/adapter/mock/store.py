@@ -1,5 +1,5 @@
 """The mock instance's store: one SQLite database per instance, in WAL mode
-(:mod:`.mockdb` opens and checks it).
+(:mod:`.db` opens and checks it).
 
 A real embedded database does what a file written whole cannot: each write is one
 transaction (all of it or none, kept once committed, whatever kills the process next),
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gladcfg.adapter.base import RemoteObject
-from gladcfg.adapter.mockdb import clean_errors, open_database, transaction
+from gladcfg.adapter.mock.db import clean_errors, open_database, transaction
 from gladcfg.errors import AdapterError, ChangedError, ExistsError, GoneError
 from gladcfg.fileio import real_path
 from gladcfg.model.kinds import address_of, references_in, rename_references

@@ -4,7 +4,7 @@ It behaves like a careful remote so the engine can be tested against it for real
 
 * it assigns its own ids, and refuses writes that would leave a reference dangling (an
   inbox naming a team that does not exist, deleting a team an inbox still uses);
-* every write is one transaction of the store (:mod:`.mockstore`): a write that fails
+* every write is one transaction of the store (:mod:`.store`): a write that fails
   changes nothing, one reported done is kept; writers in other processes are serialised by
   the database, and a write names the version of the object it read, so an object someone
   else changed meanwhile is never overwritten; a create of a name taken meanwhile is an
@@ -33,11 +33,11 @@ from gladcfg.adapter.base import (
     access_of,
     tenant_identity,
 )
-from gladcfg.adapter.mockjson import open_store
-from gladcfg.adapter.mockstore import Store
+from gladcfg.adapter.mock.config import DEFAULT_STORE, MockInstance
+from gladcfg.adapter.mock.jsonstore import open_store
+from gladcfg.adapter.mock.store import Store
 from gladcfg.errors import AdapterError
 from gladcfg.model.kinds import KINDS, secrets_of
-from gladcfg.model.project import DEFAULT_STORE, MockInstance
 
 RATE_LIMIT_BACKOFF_SECONDS = 0.01
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gladcfg.adapter.mockdb import SQLITE_HEADER
-from gladcfg.adapter.mockstore import Store
+from gladcfg.adapter.mock.db import SQLITE_HEADER
+from gladcfg.adapter.mock.store import Store
 from gladcfg.errors import AdapterError
 from gladcfg.fileio import real_path
 
