@@ -21,9 +21,9 @@ _EXPORTS = {
     "Workspace": "gladcfg.config",
     "load_desired": "gladcfg.config",
     "validate": "gladcfg.config",
-    "Project": "gladcfg.model",
-    "ResourceFile": "gladcfg.model",
-    "KINDS": "gladcfg.model",
+    "Project": "gladcfg.model.project",
+    "ResourceFile": "gladcfg.model.project",
+    "KINDS": "gladcfg.model.kinds",
 }
 
 __all__ = [
@@ -45,7 +45,8 @@ __all__ = [
 if TYPE_CHECKING:
     from gladcfg.config import DesiredState, ValidationReport, Workspace, load_desired, validate
     from gladcfg.errors import ConfigError, GladcfgError, Problem, Severity
-    from gladcfg.model import KINDS, Project, ResourceFile
+    from gladcfg.model.kinds import KINDS
+    from gladcfg.model.project import Project, ResourceFile
 
 
 def __getattr__(name: str) -> Any:

@@ -19,8 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gladcfg.config.routing import Routing
+from gladcfg.kinds.business_hours import BusinessHours
 from gladcfg.model.project import CoverageTarget
-from gladcfg.model.resources import BusinessHours
 from gladcfg.model.status import CoverageGap, SilentEntryPoint
 from gladcfg.model.types import WEEKDAYS, hours_by_day, range_minutes
 

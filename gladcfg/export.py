@@ -17,8 +17,9 @@ from pydantic import ValidationError
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.config.render import escape_template
+from gladcfg.kinds.settings import Settings
 from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton, model_of
-from gladcfg.model.resources import META_FIELDS, Resource, Settings
+from gladcfg.model.resource import META_FIELDS, Resource
 from gladcfg.model.types import WEEKDAYS
 
 

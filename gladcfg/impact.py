@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError
 
 from gladcfg.config.routing import KINDS, Routing, record_of
-from gladcfg.model.kinds import REGISTRY, is_singleton
+from gladcfg.kinds import REGISTRY
+from gladcfg.model.kinds import is_singleton
 from gladcfg.plan.model import (
     Action,
     Change,
@@ -32,8 +33,8 @@ from gladcfg.plan.model import (
 
 if TYPE_CHECKING:
     from gladcfg.coverage import Interval
+    from gladcfg.kinds.settings import Settings
     from gladcfg.model.project import CoverageTarget
-    from gladcfg.model.resources import Settings
     from gladcfg.plan.desired import DesiredSpecs
 
 COVERAGE_KINDS = KINDS  # a plan that changes none of them leaves coverage as it is

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gladcfg.config import Workspace, validate
-from gladcfg.model import Answer, BusinessHours, EntryPoint
+from gladcfg.kinds.answers import Answer
+from gladcfg.kinds.business_hours import BusinessHours
+from gladcfg.kinds.entry_points import EntryPoint
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "acme"
 

@@ -13,7 +13,7 @@ from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.config.render import Renderer, escape_template, has_template_syntax
 from gladcfg.export import export_state
-from gladcfg.model.resources import Team
+from gladcfg.kinds.teams import Team
 
 PIECES = [
     "{{",

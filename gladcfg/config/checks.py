@@ -18,21 +18,19 @@ from gladcfg.config.desired import Declared, DesiredState
 from gladcfg.config.routing import Routing
 from gladcfg.errors import Problem, Severity
 from gladcfg.fieldpath import FieldPath
-from gladcfg.model.kinds import KIND_MODELS, REGISTRY, reference_paths
+from gladcfg.kinds import REGISTRY
+from gladcfg.kinds.answers import Answer
+from gladcfg.kinds.auto_reply_rules import AutoReplyRule
+from gladcfg.kinds.business_hours import BusinessHours
+from gladcfg.kinds.entry_points import PHONE_CHANNELS, EntryPoint
+from gladcfg.kinds.glad_apps import GladApp
+from gladcfg.kinds.help_centers import HelpCenter
+from gladcfg.kinds.inboxes import Inbox
+from gladcfg.kinds.settings import Settings
+from gladcfg.kinds.topics import Topic
+from gladcfg.model.kinds import KIND_MODELS, reference_paths
 from gladcfg.model.names import code_points, same_name_key
 from gladcfg.model.project import Policy
-from gladcfg.model.resources import (
-    PHONE_CHANNELS,
-    Answer,
-    AutoReplyRule,
-    BusinessHours,
-    EntryPoint,
-    GladApp,
-    HelpCenter,
-    Inbox,
-    Settings,
-    Topic,
-)
 from gladcfg.model.types import check_e164, check_email, expand_days, range_minutes, suggest
 from gladcfg.patterns import compile_pattern
 

@@ -9,8 +9,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from gladcfg.config.problems import Source
+from gladcfg.kinds.settings import Settings
 from gladcfg.model.kinds import address_of, is_singleton
-from gladcfg.model.resources import Resource, Settings
+from gladcfg.model.resource import Resource
 
 
 @dataclass(frozen=True, slots=True)

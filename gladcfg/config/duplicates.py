@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from gladcfg.config.problems import Source
 from gladcfg.errors import Problem
+from gladcfg.kinds.answers import Answer
 from gladcfg.model.names import code_points, twin_name
-from gladcfg.model.resources import Answer, Resource
+from gladcfg.model.resource import Resource
 from gladcfg.model.types import normalise_language
 
 T = TypeVar("T")

@@ -22,10 +22,11 @@ from gladcfg.config.duplicates import language_twins
 from gladcfg.config.problems import Source, original_path, problems_from_validation
 from gladcfg.errors import Problem, Severity, YamlError
 from gladcfg.fieldpath import FieldPath
+from gladcfg.kinds.settings import Settings
 from gladcfg.model.kinds import KIND_MODELS, KINDS, is_singleton
 from gladcfg.model.names import shown
 from gladcfg.model.project import ResourceFile
-from gladcfg.model.resources import Resource, Settings
+from gladcfg.model.resource import Resource
 from gladcfg.model.types import is_name, suggest
 
 M = TypeVar("M", Resource, Settings)

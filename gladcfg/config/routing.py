@@ -15,7 +15,8 @@ from functools import partial
 from typing import Any, cast
 
 from gladcfg.config.desired import Declared, DesiredState
-from gladcfg.model.resources import BusinessHours, Settings
+from gladcfg.kinds.business_hours import BusinessHours
+from gladcfg.kinds.settings import Settings
 
 # The kinds coverage reads.
 KINDS = frozenset(

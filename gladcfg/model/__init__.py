@@ -1,35 +1,3 @@
-"""Pydantic models of every resource kind and of gladcfg.yaml: the only place fields are defined."""
-
-from gladcfg.model.kinds import KIND_MODELS, KINDS
-from gladcfg.model.project import AdapterPlugin, InstanceBase, Project, ResourceFile
-from gladcfg.model.resources import (
-    Answer,
-    Audience,
-    AutoReplyRule,
-    BusinessHours,
-    EntryPoint,
-    Inbox,
-    Resource,
-    Settings,
-    Team,
-    Topic,
-)
-
-__all__ = [
-    "KINDS",
-    "KIND_MODELS",
-    "AdapterPlugin",
-    "Answer",
-    "Audience",
-    "AutoReplyRule",
-    "BusinessHours",
-    "EntryPoint",
-    "Inbox",
-    "InstanceBase",
-    "Project",
-    "Resource",
-    "ResourceFile",
-    "Settings",
-    "Team",
-    "Topic",
-]
+"""Pydantic models of what users write and gladcfg writes: gladcfg.yaml (``project``), what every
+resource is (``resource``; each kind's own model is in :mod:`gladcfg.kinds`), shared value
+types, plans' and reports' documents."""

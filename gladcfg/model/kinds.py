@@ -1,8 +1,8 @@
-"""Every kind gladcfg manages, registered once, in the order that keeps every reference valid
-while applying (SPEC §5).
+"""What is known of every kind gladcfg manages, from its registration (:mod:`gladcfg.kinds`:
+one module per kind, in apply order).
 
-A kind is its model (:mod:`gladcfg.model.resources`: fields, references, set-like lists)
-and one entry here. What a project may declare (``ResourceFile``), which addresses and kind
+A kind is its model (fields, references, set-like lists, secrets) and one entry in the
+registry. What a project may declare (``ResourceFile``), which addresses and kind
 names gladcfg.yaml accepts, the published schemas, the apply order, reference checks and
 the words messages use are all derived from this registry; adapters say per kind what they
 can do with it. The settings are a kind like the others, with one object per instance,
@@ -13,66 +13,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, overload
 
 from pydantic import ValidationError
 
 from gladcfg.errors import SecretMissingError
 from gladcfg.fieldpath import FieldPath, format_path
-from gladcfg.model.resources import (
-    Answer,
-    Audience,
-    AutoReplyRule,
-    BusinessHours,
-    EntryPoint,
-    GladApp,
-    HelpCenter,
-    Inbox,
-    Resource,
-    Settings,
-    Team,
-    Topic,
-    Webhook,
-)
+from gladcfg.kinds import REGISTRY
+from gladcfg.kinds.settings import Settings
+from gladcfg.model.resource import Resource
 
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind: its model, how a message names one object of it, and whether an instance
-    has exactly one (``singleton``: addressed by the kind's name alone, never renamed,
-    created or deleted)."""
-
-    model: type[Resource] | type[Settings]
-    singular: str
-    singleton: bool = False
-
-    @property
-    def name(self) -> str:
-        """How files, plans and addresses name the kind (``teams``)."""
-        return self.model.KIND
-
-    def address(self, name: str) -> str:
-        return self.name if self.singleton else f"{self.name}.{name}"
-
-
-REGISTRY: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind(Settings, "settings", singleton=True),
-        Kind(Audience, "audience"),
-        Kind(Team, "team"),
-        Kind(Topic, "topic"),
-        Kind(Answer, "answer"),
-        Kind(BusinessHours, "business hours"),
-        Kind(Inbox, "inbox"),
-        Kind(EntryPoint, "entry point"),
-        Kind(AutoReplyRule, "auto-reply rule"),
-        Kind(HelpCenter, "help center"),
-        Kind(GladApp, "chat widget"),
-        Kind(Webhook, "webhook"),
-    )
-}
 # Every kind's name, in apply order.
 KINDS: tuple[str, ...] = tuple(REGISTRY)
 # The kinds declared by name, many per instance (every kind but the singletons).
@@ -115,7 +65,7 @@ def comparable(kind: str, spec: dict[str, Any] | None) -> dict[str, Any] | None:
     (environment variables naming secrets the instance never shows) by the names it holds,
     so a spec read back from an instance compares equal to the one declared. Values an
     instance spells in ways files may not (an hour of one digit, ``8:00``) are read in the
-    files' spelling first (:meth:`~gladcfg.model.resources.Resource.as_read`). A spec the
+    files' spelling first (:meth:`~gladcfg.model.resource.Resource.as_read`). A spec the
     kind's model still refuses (a partial one of a read-only kind) is compared as it is."""
     model = KIND_MODELS.get(kind)
     if spec is None or model is None:

@@ -21,7 +21,8 @@ from pydantic import (
 )
 
 from gladcfg.errors import PluginError
-from gladcfg.model.kinds import KINDS, REGISTRY, is_singleton
+from gladcfg.kinds import REGISTRY
+from gladcfg.model.kinds import KINDS, is_singleton
 from gladcfg.model.names import check_visible
 from gladcfg.model.schedule import Freeze, Wave, merged_freezes
 from gladcfg.model.types import (

@@ -410,3 +410,12 @@ EnvName = Annotated[
     ),
     Field(json_schema_extra={"pattern": f"^{_ENV_NAME}$"}),
 ]
+
+
+def _https(value: str) -> str:
+    if not value.startswith("https://") or len(value) <= len("https://"):
+        raise ValueError(f"'{value}' is not an https URL")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https)]

@@ -1,5 +1,5 @@
 """What the files want of one instance, in the form plans compare: each declared resource's
-canonical spec (:meth:`~gladcfg.model.resources.Resource.canonical`), by kind and name.
+canonical spec (:meth:`~gladcfg.model.resource.Resource.canonical`), by kind and name.
 
 Made once per plan from the validated desired state, and also what an adapter that reads by
 name is asked to read. Made with ``drain``, each declared resource is let go as its spec is
@@ -14,7 +14,7 @@ from typing import Any
 
 from gladcfg.config.workspace import DesiredState
 from gladcfg.model.kinds import address_of
-from gladcfg.model.resources import Resource
+from gladcfg.model.resource import Resource
 
 Spec = dict[str, Any]
 

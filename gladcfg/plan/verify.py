@@ -43,7 +43,7 @@ from gladcfg.model.kinds import (
 )
 from gladcfg.model.names import same_name_key, shown, twin_name
 from gladcfg.model.project import InstanceBase
-from gladcfg.model.resources import META_FIELDS
+from gladcfg.model.resource import META_FIELDS
 from gladcfg.model.types import is_name, suggest
 from gladcfg.plan.diff import changed_paths, field_diff
 from gladcfg.plan.model import Action, Change, Plan, Summary, not_managed_order

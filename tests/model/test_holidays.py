@@ -3,8 +3,8 @@ sends an unnamed holiday named by its date, so that name and none are the same h
 
 from __future__ import annotations
 
+from gladcfg.kinds.business_hours import BusinessHours
 from gladcfg.model.kinds import comparable
-from gladcfg.model.resources import BusinessHours
 
 
 def hours(*holidays: dict[str, object]) -> dict[str, object]:

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import AfterValidator, TypeAdapter, ValidationError
 
+from gladcfg.kinds.business_hours import BusinessHours
 from gladcfg.model.project import InstanceName
-from gladcfg.model.resources import BusinessHours
 from gladcfg.model.types import (
     DaySpec,
     Duration,

@@ -26,7 +26,7 @@ from gladcfg.adapter.gladly.kinds.business_hours import (
     office_hours,
 )
 from gladcfg.errors import AdapterError, BadResponseError
-from gladcfg.model.resources import BusinessHours
+from gladcfg.kinds.business_hours import BusinessHours
 from gladcfg.model.zones import canonical_time_zones
 from gladcfg.spec import document, time_of_day_pattern
 from tests.adapter.gladly.conftest import HOURS as LISTED

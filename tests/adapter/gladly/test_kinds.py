@@ -6,7 +6,8 @@ from __future__ import annotations
 from gladcfg.adapter.base import Access
 from gladcfg.adapter.gladly.adapter import GladlyAdapter
 from gladcfg.adapter.gladly.kinds import HANDLERS, ReadOnly, Writable
-from gladcfg.model.kinds import REGISTRY, is_singleton, model_of
+from gladcfg.kinds import REGISTRY
+from gladcfg.model.kinds import is_singleton, model_of
 
 
 def test_each_handler_is_registered_under_a_kind_gladcfg_knows() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from gladcfg.adapter.gladly.client import clean_text
 from gladcfg.adapter.gladly.snapshot import Pair
 from gladcfg.errors import PlanFileError
-from gladcfg.model.resources import CONTENT_TYPES
+from gladcfg.kinds.answers import CONTENT_TYPES
 from gladcfg.model.types import normalise_language
 
 ALSO_READ = "also_read"  # in an answer's read hint: [[language, type], …] not declared
