@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.config.render import escape_template
+from gladcfg.kinds import REGISTRY
 from gladcfg.kinds.settings import Settings
 from gladcfg.model.kinds import KIND_MODELS, KINDS, address_of, is_singleton, model_of
 from gladcfg.model.resource import META_FIELDS, Resource
-from gladcfg.model.types import WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -109,25 +109,14 @@ def _why_not_written(exc: ValidationError) -> str:
 
 
 def _as_written(model: Resource | Settings) -> dict[str, Any]:
-    """As a person writes it: the models' field order, defaults left out, weekday runs
-    folded into ranges."""
+    """As a person writes it: the models' field order, defaults left out, the fields of a
+    shape of their own as files write them (:attr:`~gladcfg.model.resource.Kind.written`:
+    weekday runs folded into ranges)."""
     spec = model.model_dump(
         mode="json", exclude=META_FIELDS, exclude_none=True, exclude_defaults=True
     )
-    if "weekly" in spec:
-        spec["weekly"] = fold_days(model.canonical()["weekly"])
+    canonical = model.canonical()
+    for field, shape in REGISTRY[model.KIND].written.items():
+        if field in spec:
+            spec[field] = shape(canonical[field])
     return spec
-
-
-def fold_days(weekly: dict[str, list[str]]) -> dict[str, list[str]]:
-    """``{mon: R, tue: R, …, fri: R, sat: S}`` → ``{mon-fri: R, sat: S}``."""
-    folded: dict[str, list[str]] = {}
-    run: list[str] = []
-    for day in [*WEEKDAYS, None]:
-        if run and (day is None or weekly.get(day) != weekly[run[0]]):
-            key = run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}"
-            folded[key] = weekly[run[0]]
-            run = []
-        if day is not None and weekly.get(day):
-            run.append(day)
-    return folded

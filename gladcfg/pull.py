@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from gladcfg.config.files import read_text
 from gladcfg.config.render import escape_values, has_template_syntax
 from gladcfg.errors import FileProblem
-from gladcfg.export import fold_days
 from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.fileio import write_atomically
+from gladcfg.kinds import REGISTRY
 from gladcfg.plan.diff import MISSING, changed_paths, value_at
 from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.yamlio.roundtrip import EditableDocument, plain_data
@@ -156,8 +156,9 @@ def _set(
     key = path[depth]
     written = path[: depth + 1]
     value = value_at(remote, written)
-    if key == "weekly" and kind == "business_hours" and isinstance(value, dict):
-        value = fold_days(value)
+    shape = REGISTRY[kind].written.get(str(key)) if depth == 0 else None
+    if shape is not None and value is not MISSING:
+        value = shape(value)
     if not isinstance(holder, dict):
         return "declared in a form gladcfg cannot edit; edit it by hand"
     old = holder.get(key, MISSING)
@@ -173,11 +174,13 @@ def _set(
 
 
 def _whole_fields(kind: str, paths: Iterable[FieldPath]) -> Iterator[FieldPath]:
-    """Fields written whole although they are mappings: a business week is folded into
-    day ranges (``mon-fri``), so its days cannot be written one by one."""
+    """Fields written whole although they are mappings: those files write in a shape of
+    their own (:attr:`~gladcfg.model.resource.Kind.written`: a business week folded into
+    day ranges, ``mon-fri``, whose days cannot be written one by one)."""
+    written = REGISTRY[kind].written
     seen: set[FieldPath] = set()
     for path in paths:
-        whole = ("weekly",) if kind == "business_hours" and path[0] == "weekly" else path
+        whole = (path[0],) if path[0] in written else path
         if whole not in seen:
             seen.add(whole)
             yield whole

@@ -49,6 +49,24 @@ class DesiredState:
     def declared(self, kind: str) -> Mapping[str, Declared]:
         return self.resources.get(kind, {})
 
+    def usable(self, kind: str, *needs: str) -> Mapping[str, Declared]:
+        """The resources of ``kind`` a check can read: every valid one, and those declared
+        with errors whose required fields ``needs`` (the ones the check reads) were read."""
+        partial = self.partial.get(kind)
+        if not partial:
+            return self.declared(kind)
+        usable = dict(self.declared(kind))
+        for name, declared in partial.items():
+            if all(getattr(declared.model, field) is not None for field in needs):
+                usable.setdefault(name, declared)
+        return usable
+
+    def usable_settings(self, *needs: str) -> Declared | None:
+        """The settings, as :meth:`usable` gives resources."""
+        if self.settings is not None:
+            return self.settings
+        return self.usable("settings", *needs).get("settings")
+
     def get(self, kind: str, name: str) -> Declared | None:
         """One declared object, the settings included (kind and name ``settings``)."""
         if is_singleton(kind):

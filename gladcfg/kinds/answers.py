@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, cast
 
 from pydantic import (
     AfterValidator,
@@ -12,11 +13,19 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from gladcfg.model.resource import Kind, Reference, Resource
+from gladcfg.errors import Problem, Severity
+from gladcfg.fieldpath import FieldPath
+from gladcfg.model.resource import Invalid, Kind, Reference, Resource
 from gladcfg.model.types import (
     LanguageTag,
     Name,
+    suggest,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import Declared, DesiredState
+
+from gladcfg.kinds.settings import Settings
 
 # Answer content is validated as strictly as the models, but held as plain dicts: a large
 # project has tens of thousands of answers in several languages, and dicts take a fraction of the
@@ -81,4 +90,58 @@ class Answer(Resource):
     content: dict[LanguageTag, AnswerContent] = Field(min_length=1)
 
 
-ENTRY = Kind(Answer, "answer")
+def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    declared_settings = state.usable_settings("languages")
+    if declared_settings is None:
+        return
+    settings = cast(Settings, declared_settings.model)
+    configured = list(settings.languages)
+    default = settings.default_language
+    for declared in state.usable("answers", "content").values():
+        content = cast(Answer, declared.model).content
+        for language in content:
+            if language not in configured:
+                yield declared.source.problem(
+                    f"language '{language}' is not configured for this instance "
+                    f"(settings.languages: {', '.join(configured)}){suggest(language, configured)}",
+                    (*declared.path, "content", language),
+                    key=True,
+                )
+        missing = [lang for lang in configured if lang not in content]
+        if missing:
+            yield declared.source.problem(
+                f"no content in {', '.join(missing)}; customers in those languages get the "
+                f"{default or 'default language'} text or nothing",
+                (*declared.path, "content"),
+                key=True,
+                severity=Severity.WARNING,
+            )
+
+
+def lacking(
+    state: DesiredState,
+    declared: Declared,
+    name: str | None,
+    needed: str,
+    *,
+    languages: list[str],
+    path: FieldPath,
+) -> Iterator[Problem]:
+    """What the answer ``name``, which ``declared`` shows in ``languages``, lacks of the
+    content type ``needed``: an error when no language offered has it (or none at all)."""
+    found = state.usable("answers", "content").get(name) if name else None
+    if found is None:
+        return  # unknown answers are reported as references
+    content = cast(Answer, found.model).content
+    missing = [lang for lang in languages if needed not in content.get(lang, {})]
+    if not any(needed in given for given in content.values()):
+        yield declared.source.problem(f"answer '{name}' has no {needed} content", path)
+    elif missing:
+        yield declared.source.problem(
+            f"answer '{name}' has no {needed} content in {', '.join(missing)}",
+            path,
+            severity=Severity.ERROR if missing == languages else Severity.WARNING,
+        )
+
+
+ENTRY = Kind(Answer, "answer", checks=(_languages,))

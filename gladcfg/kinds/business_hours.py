@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import (
     Field,
 )
 
-from gladcfg.model.resource import Kind, Resource
+from gladcfg.errors import Problem
+from gladcfg.fieldpath import FieldPath
+from gladcfg.model.resource import Invalid, Kind, Resource
 from gladcfg.model.types import (
     DaySpec,
     Model,
     TimeRange,
     TimeZone,
+    expand_days,
+    fold_days,
     hours_by_day,
     padded_time_range,
+    range_minutes,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import Declared, DesiredState
 
 
 class Holiday(Model):
@@ -76,4 +85,67 @@ class BusinessHours(Resource):
         return holiday
 
 
-ENTRY = Kind(BusinessHours, "business hours")
+def _hours(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    for declared in state.usable("business_hours").values():
+        hours = cast(BusinessHours, declared.model)
+        yield from _weekly_overlaps(declared, hours)
+        yield from _holiday_problems(declared, hours)
+
+
+def _weekly_overlaps(declared: Declared, hours: BusinessHours) -> Iterator[Problem]:
+    """Each range that overlaps one before it, once, naming every day and range it
+    overlaps. A range that overlaps still counts for the ranges after it, so one overlap
+    never hides the next."""
+    taken: dict[str, list[tuple[int, int, str]]] = {}
+    for spec, ranges in hours.weekly.items():
+        for index, text in enumerate(ranges):
+            start, stop = range_minutes(text)
+            days_by_clash: dict[str, list[str]] = {}  # range overlapped → the days it is
+            for day in expand_days(spec):
+                for other in taken.get(day, []):
+                    if other[0] < stop and start < other[1]:
+                        days_by_clash.setdefault(other[2], []).append(day)
+                taken.setdefault(day, []).append((start, stop, text))
+            if days_by_clash:
+                yield declared.source.problem(
+                    f"'{text}' {_overlaps(days_by_clash)}", (*declared.path, "weekly", spec, index)
+                )
+
+
+def _overlaps(days_by_clash: Mapping[str, list[str]]) -> str:
+    """``on mon, tue overlaps '09:00-12:00' and '10:00-11:00'; on wed overlaps …``"""
+    clashes_by_days: dict[tuple[str, ...], list[str]] = {}
+    for other, days in days_by_clash.items():
+        clashes_by_days.setdefault(tuple(dict.fromkeys(days)), []).append(f"'{other}'")
+    return "; ".join(
+        f"on {', '.join(days)} overlaps {' and '.join(others)}"
+        for days, others in clashes_by_days.items()
+    )
+
+
+def _holiday_problems(declared: Declared, hours: BusinessHours) -> Iterator[Problem]:
+    """A date listed twice, and each range of a holiday that overlaps one before it."""
+    dates: set[date] = set()
+    for index, holiday in enumerate(hours.holidays):
+        where: FieldPath = (*declared.path, "holidays", index)
+        if holiday.date in dates:
+            yield declared.source.problem(f"{holiday.date} is listed twice", (*where, "date"))
+        dates.add(holiday.date)
+        spans: list[tuple[int, int, str]] = []
+        for position, text in enumerate(holiday.hours):
+            start, stop = range_minutes(text)
+            overlapped = [f"'{o[2]}'" for o in spans if o[0] < stop and start < o[1]]
+            if overlapped:
+                yield declared.source.problem(
+                    f"'{text}' overlaps {' and '.join(overlapped)} on {holiday.date}",
+                    (*where, "hours", position),
+                )
+            spans.append((start, stop, text))
+
+
+def _folded(weekly: Any) -> Any:
+    """A week as files write it: runs of days with the same hours as one range (``mon-fri``)."""
+    return fold_days(weekly) if isinstance(weekly, dict) else weekly
+
+
+ENTRY = Kind(BusinessHours, "business hours", checks=(_hours,), written={"weekly": _folded})

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal, cast
 
 from pydantic import (
     Field,
 )
 
-from gladcfg.model.resource import Kind, Reference, Resource
+from gladcfg.errors import Problem
+from gladcfg.model.resource import Invalid, Kind, Reference, Resource
 from gladcfg.model.types import (
     Name,
+    check_e164,
+    check_email,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import DesiredState
+
 
 Channel = Literal["email", "voice", "sms", "chat", "facebook", "instagram", "whatsapp"]
 
@@ -36,4 +45,32 @@ class EntryPoint(Resource):
     audience: Name | None = None
 
 
-ENTRY = Kind(EntryPoint, "entry point")
+_APP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+
+
+def _addresses(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    seen: dict[tuple[str, str], str] = {}
+    for declared in state.usable("entry_points", "channel", "address").values():
+        entry = cast(EntryPoint, declared.model)
+        path = (*declared.path, "address")
+        try:
+            if entry.channel == "email":
+                check_email(entry.address)
+            elif entry.channel in PHONE_CHANNELS:
+                check_e164(entry.address)
+            elif not _APP_ID.fullmatch(entry.address):
+                raise ValueError(f"'{entry.address}' is not a {entry.channel} app or page id")
+        except ValueError as exc:
+            yield declared.source.problem(f"{exc} (channel {entry.channel})", path)
+            continue
+        key = (entry.channel, entry.address.lower())
+        if key in seen:
+            yield declared.source.problem(
+                f"{entry.channel} address '{entry.address}' is already used by entry point "
+                f"'{seen[key]}'",
+                path,
+            )
+        seen.setdefault(key, declared.name)
+
+
+ENTRY = Kind(EntryPoint, "entry point", checks=(_addresses,))

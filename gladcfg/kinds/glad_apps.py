@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import (
     Field,
@@ -10,7 +11,9 @@ from pydantic import (
     model_validator,
 )
 
-from gladcfg.model.resource import Kind, Reference, Resource
+from gladcfg.errors import Problem
+from gladcfg.fieldpath import FieldPath
+from gladcfg.model.resource import Invalid, Kind, Reference, Resource
 from gladcfg.model.types import (
     HttpsUrl,
     LanguageTag,
@@ -18,6 +21,13 @@ from gladcfg.model.types import (
     Name,
     raise_with_field_errors,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import DesiredState
+
+from gladcfg.kinds.answers import lacking
+from gladcfg.kinds.entry_points import EntryPoint
+from gladcfg.kinds.settings import configured_languages, unconfigured
 
 
 class QuickAction(Model):
@@ -55,4 +65,32 @@ class GladApp(Resource):
     quick_actions: list[QuickAction] = Field(default_factory=list)
 
 
-ENTRY = Kind(GladApp, "chat widget")
+def _shows(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    """A chat widget shows answers: they need the right content types, in the languages
+    it offers, and the languages must be the instance's; its entry point is a chat one."""
+    configured = configured_languages(state)
+    entry_points = state.usable("entry_points", "channel")
+    for declared in state.usable("glad_apps", "languages").values():
+        app = cast(GladApp, declared.model)
+        yield from unconfigured(declared, app.languages, configured)
+        entry = entry_points.get(app.entry_point)
+        if entry is not None and cast(EntryPoint, entry.model).channel != "chat":
+            channel = cast(EntryPoint, entry.model).channel
+            article = "an" if channel[0] in "aeiou" else "a"
+            yield declared.source.problem(
+                f"entry point '{app.entry_point}' is {article} {channel} entry point; a chat "
+                "widget needs a chat one",
+                (*declared.path, "entry_point"),
+            )
+        where: FieldPath = (*declared.path, "greeting")
+        yield from lacking(
+            state, declared, app.greeting, "messaging", languages=app.languages, path=where
+        )
+        for index, action in enumerate(app.quick_actions):
+            where = (*declared.path, "quick_actions", index, "answer")
+            yield from lacking(
+                state, declared, action.answer, "public", languages=app.languages, path=where
+            )
+
+
+ENTRY = Kind(GladApp, "chat widget", checks=(_shows,))

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
+
 from pydantic import (
     Field,
 )
 
-from gladcfg.model.resource import Kind, Reference, Resource
+from gladcfg.errors import Problem
+from gladcfg.fieldpath import FieldPath
+from gladcfg.model.resource import Invalid, Kind, Reference, Resource
 from gladcfg.model.types import (
     LanguageTag,
     Name,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import DesiredState
+
+from gladcfg.kinds.answers import lacking
+from gladcfg.kinds.settings import configured_languages, unconfigured
 
 
 class HelpCenter(Resource):
@@ -27,4 +38,18 @@ class HelpCenter(Resource):
     )
 
 
-ENTRY = Kind(HelpCenter, "help center")
+def _shows(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    """A help center shows answers: they need public content in the languages it offers,
+    and the languages must be the instance's."""
+    configured = configured_languages(state)
+    for declared in state.usable("help_centers", "languages").values():
+        center = cast(HelpCenter, declared.model)
+        yield from unconfigured(declared, center.languages, configured)
+        for index, name in enumerate(center.answers):
+            where: FieldPath = (*declared.path, "answers", index)
+            yield from lacking(
+                state, declared, name, "public", languages=center.languages, path=where
+            )
+
+
+ENTRY = Kind(HelpCenter, "help center", checks=(_shows,))

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
+
 from pydantic import (
     Field,
 )
 
-from gladcfg.model.resource import Kind, Reference, Resource
+from gladcfg.errors import Problem
+from gladcfg.model.resource import Invalid, Kind, Reference, Resource
 from gladcfg.model.types import (
     Duration,
     LanguageTag,
     Model,
     Name,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import DesiredState
+
+from gladcfg.kinds.settings import configured_languages, unconfigured
 
 
 class Sla(Model):
@@ -43,4 +52,12 @@ class Inbox(Resource):
     sla: Sla | None = None
 
 
-ENTRY = Kind(Inbox, "inbox")
+def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    if state.usable_settings("languages") is None:
+        return
+    configured = configured_languages(state)
+    for declared in state.usable("inboxes").values():
+        yield from unconfigured(declared, cast(Inbox, declared.model).languages or [], configured)
+
+
+ENTRY = Kind(Inbox, "inbox", checks=(_languages,))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import (
     Field,
 )
 
-from gladcfg.model.resource import Kind
+from gladcfg.errors import Problem
+from gladcfg.model.resource import Invalid, Kind
 from gladcfg.model.types import (
     InstanceGlob,
     LanguageTag,
     Model,
     TimeZone,
 )
+
+if TYPE_CHECKING:
+    from gladcfg.config.desired import Declared, DesiredState
 
 
 class Retention(Model):
@@ -50,4 +55,38 @@ class Settings(Model):
         return self.spec()
 
 
-ENTRY = Kind(Settings, "settings", singleton=True)
+def unconfigured(
+    declared: Declared, languages: list[str], configured: list[str]
+) -> Iterator[Problem]:
+    """``declared.languages`` entries the instance does not have (none without settings)."""
+    for index, language in enumerate(languages):
+        if configured and language not in configured:
+            yield declared.source.problem(
+                f"language '{language}' is not configured for this instance "
+                f"(settings.languages: {', '.join(configured)})",
+                (*declared.path, "languages", index),
+            )
+
+
+def configured_languages(state: DesiredState) -> list[str]:
+    """The instance's languages (none when its settings are not known)."""
+    settings = state.usable_settings("languages")
+    return list(cast(Settings, settings.model).languages) if settings else []
+
+
+def _default_language(state: DesiredState, _: Invalid) -> Iterator[Problem]:
+    declared_settings = state.usable_settings("languages")
+    if declared_settings is None:
+        return
+    settings = cast(Settings, declared_settings.model)
+    configured = list(settings.languages)
+    default = settings.default_language  # None when it is the field in error
+    if default is not None and default not in configured:
+        yield declared_settings.source.problem(
+            f"default_language '{settings.default_language}' is not one of languages "
+            f"({', '.join(configured)})",
+            ("settings", "default_language"),
+        )
+
+
+ENTRY = Kind(Settings, "settings", singleton=True, checks=(_default_language,))

@@ -4,7 +4,8 @@ registers a kind (:class:`Kind`); each kind's own model is in :mod:`gladcfg.kind
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from pydantic import (
@@ -18,8 +19,18 @@ from gladcfg.model.types import (
     Name,
 )
 
+# The addresses (kind, name) of resources declared with errors, which checks leave to them.
+Invalid = Collection[tuple[str, str]]
+
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+    from gladcfg.config.desired import DesiredState
+    from gladcfg.errors import Problem
     from gladcfg.kinds.settings import Settings
+
+    # A check: the desired state, and the addresses declared invalid → its problems.
+    Check = Callable[[DesiredState, Invalid], Iterator[Problem]]
 
 
 META_FIELDS = {"instances", "renamed_from", "protect"}
@@ -91,6 +102,12 @@ class Kind:
     model: type[Resource] | type[Settings]
     singular: str
     singleton: bool = False
+    # What validation checks of this kind across resources (references are checked for
+    # every kind alike): each yields the problems it finds in a desired state.
+    checks: tuple[Check, ...] = ()
+    # Fields files write in a shape of their own, each with how a value (canonical, as
+    # plans compare it) is written: export and pull write them so, and whole.
+    written: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

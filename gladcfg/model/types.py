@@ -419,3 +419,17 @@ def _https(value: str) -> str:
 
 
 HttpsUrl = Annotated[str, AfterValidator(_https)]
+
+
+def fold_days(weekly: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``{mon: R, tue: R, …, fri: R, sat: S}`` → ``{mon-fri: R, sat: S}``."""
+    folded: dict[str, list[str]] = {}
+    run: list[str] = []
+    for day in [*WEEKDAYS, None]:
+        if run and (day is None or weekly.get(day) != weekly[run[0]]):
+            key = run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}"
+            folded[key] = weekly[run[0]]
+            run = []
+        if day is not None and weekly.get(day):
+            run.append(day)
+    return folded

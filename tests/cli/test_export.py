@@ -9,8 +9,9 @@ import pytest
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.export import export_state, fold_days
+from gladcfg.export import export_state
 from gladcfg.model.kinds import KINDS
+from gladcfg.model.types import fold_days
 from tests.conftest import RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
