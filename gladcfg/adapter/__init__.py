@@ -22,11 +22,21 @@ from gladcfg.adapter.base import (
     capabilities_of,
 )
 from gladcfg.errors import GladcfgError, PluginError
-from gladcfg.model.project import InstanceBase, adapters_for
+from gladcfg.model.project import OWN_ADAPTERS, InstanceBase, adapters_for
 
 
 def open_adapter(name: str, instance: InstanceBase, root: Path) -> Adapter:
-    adapter: Adapter = _factory(name, instance)(name, instance, root)
+    factory = _factory(name, instance)
+    try:
+        adapter: Adapter = factory(name, instance, root)
+    except GladcfgError:
+        raise
+    except Exception as exc:
+        if instance.adapter in OWN_ADAPTERS:
+            raise  # gladcfg's own: a bug, reported as one
+        raise PluginError(
+            f"the {instance.adapter} adapter failed to open instance '{name}': {exc}"
+        ) from exc
     return adapter
 
 
@@ -71,7 +81,7 @@ def _factory(name: str, instance: InstanceBase) -> Any:
     module, _, attribute = plugin.factory.partition(":")
     try:
         return getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError) as exc:
+    except (Exception, SystemExit) as exc:  # the adapter's code, imported only now
         raise PluginError(
             f"the {plugin.name} adapter cannot be opened: {plugin.factory} ({exc})"
         ) from exc

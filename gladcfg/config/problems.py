@@ -207,9 +207,12 @@ def _describe(
         return f"expected one of {', '.join(expected)}; got {_show(given)}{hint}", False
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, "), False
-    if kind == "unknown_adapter":
+    if kind == "unknown_adapter":  # its message lists the adapters installed
         adapter = given.get("adapter") if isinstance(given, dict) else given
-        return f"unknown adapter {_show(adapter)}; expected mock or gladly", False
+        known = str(error["msg"]).partition("expected one of: ")[2].split(", ")
+        listed = " or ".join([", ".join(known[:-1]), known[-1]] if len(known) > 1 else known)
+        hint = suggest(adapter, known) if isinstance(adapter, str) else ""
+        return f"unknown adapter {_show(adapter)}; expected {listed}{hint}", False
     message = str(error["msg"])
     message = message[0].lower() + message[1:]
     return f"{message}; got {_show(given)}", False

@@ -113,10 +113,11 @@ class Workspace:
         # What makes sense on its own is checked even when the project is not valid: one
         # instance's error never hides another's, nor a glob's.
         problems += _place_problems(source, places_as_written(document.data))
+        model = project_model(document.data)
         try:
-            project: Project | None = project_model(document.data).model_validate(document.data)
+            project: Project | None = model.model_validate(document.data)
         except ValidationError as exc:
-            problems += problems_from_validation(exc, Project, source, data=document.data)
+            problems += problems_from_validation(exc, model, source, data=document.data)
             project = salvaged_project(document.data)
         if project is not None and project.rollout is not None:
             declared_names = [str(name) for name in document.data["instances"]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, cast
 
 from pydantic import (
@@ -119,7 +119,7 @@ def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
 
 
 def lacking(
-    state: DesiredState,
+    answers: Mapping[str, Declared],
     declared: Declared,
     name: str | None,
     needed: str,
@@ -128,8 +128,10 @@ def lacking(
     path: FieldPath,
 ) -> Iterator[Problem]:
     """What the answer ``name``, which ``declared`` shows in ``languages``, lacks of the
-    content type ``needed``: an error when no language offered has it (or none at all)."""
-    found = state.usable("answers", "content").get(name) if name else None
+    content type ``needed``: an error when no language offered has it (or none at all).
+    ``answers`` are those a check can read (``state.usable("answers", "content")``, read once
+    per check: a large instance shows many)."""
+    found = answers.get(name) if name else None
     if found is None:
         return  # unknown answers are reported as references
     content = cast(Answer, found.model).content

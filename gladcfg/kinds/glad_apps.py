@@ -70,6 +70,7 @@ def _shows(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     it offers, and the languages must be the instance's; its entry point is a chat one."""
     configured = configured_languages(state)
     entry_points = state.usable("entry_points", "channel")
+    answers = state.usable("answers", "content")
     for declared in state.usable("glad_apps", "languages").values():
         app = cast(GladApp, declared.model)
         yield from unconfigured(declared, app.languages, configured)
@@ -84,12 +85,12 @@ def _shows(state: DesiredState, _: Invalid) -> Iterator[Problem]:
             )
         where: FieldPath = (*declared.path, "greeting")
         yield from lacking(
-            state, declared, app.greeting, "messaging", languages=app.languages, path=where
+            answers, declared, app.greeting, "messaging", languages=app.languages, path=where
         )
         for index, action in enumerate(app.quick_actions):
             where = (*declared.path, "quick_actions", index, "answer")
             yield from lacking(
-                state, declared, action.answer, "public", languages=app.languages, path=where
+                answers, declared, action.answer, "public", languages=app.languages, path=where
             )
 
 

@@ -42,13 +42,14 @@ def _shows(state: DesiredState, _: Invalid) -> Iterator[Problem]:
     """A help center shows answers: they need public content in the languages it offers,
     and the languages must be the instance's."""
     configured = configured_languages(state)
+    answers = state.usable("answers", "content")
     for declared in state.usable("help_centers", "languages").values():
         center = cast(HelpCenter, declared.model)
         yield from unconfigured(declared, center.languages, configured)
         for index, name in enumerate(center.answers):
             where: FieldPath = (*declared.path, "answers", index)
             yield from lacking(
-                state, declared, name, "public", languages=center.languages, path=where
+                answers, declared, name, "public", languages=center.languages, path=where
             )
 
 

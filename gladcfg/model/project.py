@@ -202,9 +202,10 @@ class AdapterPlugin:
     local_files: Callable[[str, InstanceBase], Mapping[str, str]] = _no_files
 
 
-# gladcfg's own adapters, declared as entry points too (pyproject.toml): loaded without
-# scanning every installed distribution's entry points (some 40 ms), as long as a project
-# names no other adapter.
+# gladcfg's own adapters, declared as entry points too (pyproject.toml). They are loaded
+# without scanning every installed distribution's entry points (some 40 ms), and another
+# distribution's adapter is loaded only when an instance names it: a broken plug-in that
+# no instance uses is never in the way.
 OWN_ADAPTERS = {
     "mock": "gladcfg.adapter.mock.config:ADAPTER",
     "gladly": "gladcfg.adapter.gladly.config:ADAPTER",
@@ -212,39 +213,14 @@ OWN_ADAPTERS = {
 
 
 def adapters_for(names: Iterable[str]) -> dict[str, AdapterPlugin]:
-    """The adapters to know of for instances naming ``names``: gladcfg's own, or, if one
-    is another, every installed adapter (:func:`available_adapters`)."""
-    return available_adapters(installed=not set(names) <= OWN_ADAPTERS.keys())
+    """The adapters instances naming ``names`` need: gladcfg's own, and those of ``names``
+    some installed distribution declares; the default one first, then by name."""
+    return _adapters(frozenset(names).difference(OWN_ADAPTERS))
 
 
-@functools.cache
-def available_adapters(*, installed: bool = True) -> dict[str, AdapterPlugin]:
-    """Every installed adapter (or, without ``installed``, gladcfg's own), by name: the
-    default one first, then by name."""
-    from importlib.metadata import EntryPoint, entry_points
-
-    points = [EntryPoint(name, value, ENTRY_POINTS) for name, value in OWN_ADAPTERS.items()]
-    if installed:
-        points = list(entry_points(group=ENTRY_POINTS))
-    found: dict[str, AdapterPlugin] = {}
-    for point in points:
-        where = f"{point.value}" + (f", from {point.dist.name}" if point.dist else "")
-        try:
-            plugin = point.load()
-        except Exception as exc:  # an installed distribution's code: anything can go wrong
-            raise PluginError(
-                f"the {point.name} adapter ({where}) cannot be loaded: {exc}"
-            ) from exc
-        if not isinstance(plugin, AdapterPlugin) or plugin.name != point.name:
-            raise PluginError(
-                f"the {point.name} adapter ({where}) is not declared as one: its entry point "
-                f"must name an AdapterPlugin whose name is {point.name!r}"
-            )
-        if point.name in found and found[point.name] != plugin:
-            raise PluginError(f"two installed distributions declare the {point.name} adapter")
-        found[point.name] = plugin
-    ordered = sorted(found, key=lambda name: (name != DEFAULT_ADAPTER, name))
-    return {name: found[name] for name in ordered}
+def available_adapters() -> dict[str, AdapterPlugin]:
+    """Every installed adapter, by name."""
+    return adapters_for(_installed())
 
 
 def adapter_of(value: Any) -> str:
@@ -255,28 +231,63 @@ def adapter_of(value: Any) -> str:
 
 
 @functools.cache
-def instance_type(*, installed: bool = True) -> Any:
-    """An instance's configuration, as the adapters define it (every installed one, or
-    gladcfg's own): the model of the adapter its ``adapter:`` names."""
-    plugins = available_adapters(installed=installed)
-    names = ", ".join(plugins) or "none is installed"
+def _installed() -> dict[str, tuple[EntryPoint, ...]]:
+    """Each adapter name installed distributions declare, with their entry points."""
+    from importlib.metadata import entry_points
+
+    found: dict[str, tuple[EntryPoint, ...]] = {}
+    for point in entry_points(group=ENTRY_POINTS):
+        found[point.name] = (*found.get(point.name, ()), point)
+    return found
+
+
+@functools.cache
+def _adapters(others: frozenset[str]) -> dict[str, AdapterPlugin]:
+    from importlib.metadata import EntryPoint
+
+    points = [EntryPoint(name, value, ENTRY_POINTS) for name, value in OWN_ADAPTERS.items()]
+    for name in sorted(others):
+        declared = {point.value: point for point in _installed().get(name, ())}
+        if len(declared) > 1:
+            raise PluginError(
+                f"two installed distributions declare the {name} adapter: "
+                + ", ".join(sorted(declared))
+            )
+        points.extend(declared.values())
+    found = {point.name: _load(point) for point in points}
+    ordered = sorted(found, key=lambda name: (name != DEFAULT_ADAPTER, name))
+    return {name: found[name] for name in ordered}
+
+
+def _load(point: EntryPoint) -> AdapterPlugin:
+    where = f"{point.value}" + (f", from {point.dist.name}" if point.dist else "")
+    try:
+        plugin = point.load()
+    except (Exception, SystemExit) as exc:  # an installed distribution's code: anything
+        raise PluginError(f"the {point.name} adapter ({where}) cannot be loaded: {exc}") from exc
+    if not isinstance(plugin, AdapterPlugin) or plugin.name != point.name:
+        raise PluginError(
+            f"the {point.name} adapter ({where}) is not declared as one: its entry point "
+            f"must name an AdapterPlugin whose name is {point.name!r}"
+        )
+    return plugin
+
+
+@functools.cache
+def instance_type(others: frozenset[str] = frozenset()) -> Any:
+    """An instance's configuration, as the adapters define it (gladcfg's own, and those
+    of ``others`` installed): the model of the adapter its ``adapter:`` names."""
+    plugins = _adapters(others)
+    known = [*OWN_ADAPTERS, *(sorted(set(_installed()) - OWN_ADAPTERS.keys()) if others else ())]
     choices = tuple(Annotated[plugin.config, Tag(name)] for name, plugin in plugins.items())
-    if len(choices) < 2:  # a discriminator needs a union: one to pick from, or none
-        choices += (Annotated[_NoAdapter, Tag("")],)
     return Annotated[
         Union[choices],  # noqa: UP007 (a union of a computed number of members)
         Discriminator(
             adapter_of,
             custom_error_type="unknown_adapter",
-            custom_error_message=f"unknown adapter; expected one of: {names}",
+            custom_error_message=f"unknown adapter; expected one of: {', '.join(known)}",
         ),
     ]
-
-
-class _NoAdapter(InstanceBase):
-    """Never chosen: it stands in a union of fewer than two adapters."""
-
-    adapter: Literal[""]
 
 
 class RenderBudget(Model):
@@ -298,9 +309,11 @@ ResourceGlobs = Annotated[list[str], Field(min_length=1)]
 
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     AnyInstance = InstanceBase
-# At run time, AnyInstance is the installed adapters' models (instance_type), which
-# project_model() gives Project: Project itself validates nothing until then.
+# At run time AnyInstance is left undefined: Project itself validates nothing, and
+# project_model() gives the Project whose instances are the adapters' models.
 
 
 class Project(Model):
@@ -342,24 +355,29 @@ class Project(Model):
 
 
 def project_model(data: Any = None) -> type[Project]:
-    """:class:`Project`, its instances validated by the adapters' models: gladcfg's own,
-    when the ``gladcfg.yaml`` loaded as ``data`` names no other, else every installed one.
-    Every validation of a ``gladcfg.yaml`` goes through it."""
-    installed = not set(_adapters_named(data)) <= OWN_ADAPTERS.keys()
-    if _rebuilt.get("installed") is not installed:
-        types = {"AnyInstance": instance_type(installed=installed)}
-        Project.model_rebuild(force=True, _types_namespace=types)
-        _rebuilt["installed"] = installed
-    return Project
+    """:class:`Project`, its instances validated by the adapters' models: gladcfg's own and
+    those the ``gladcfg.yaml`` loaded as ``data`` names (without ``data``, every installed
+    one). Every validation of a ``gladcfg.yaml`` goes through it."""
+    return _project_model(frozenset(_adapters_named(data)).difference(OWN_ADAPTERS))
 
 
-_rebuilt: dict[str, bool] = {}  # which adapters Project was last rebuilt with
+@functools.cache
+def _project_model(others: frozenset[str]) -> type[Project]:
+    instances: Any = dict[InstanceName, instance_type(others)]  # type: ignore[misc]
+    model: type[Project] = create_model(
+        "Project",
+        __base__=Project,
+        __doc__=Project.__doc__,
+        __module__=__name__,
+        instances=(instances, Field(min_length=1)),
+    )
+    return model
 
 
 def _adapters_named(data: Any) -> Iterator[str]:
     """The adapters a ``gladcfg.yaml`` as loaded names; without one, every installed one."""
     if data is None:
-        yield ""  # no name of gladcfg's own: every installed adapter
+        yield from _installed()
         return
     instances = data.get("instances") if isinstance(data, dict) else None
     for body in instances.values() if isinstance(instances, dict) else ():
@@ -386,7 +404,12 @@ def places_as_written(data: Any) -> dict[str, Place]:
 def _place(name: str, body: dict[Any, Any]) -> Place | None:
     adapter = adapter_of(body)
     plugin = adapters_for([adapter]).get(adapter)
-    return None if plugin is None else plugin.place(name, body)
+    if plugin is None:
+        return None
+    try:
+        return plugin.place(name, body)
+    except Exception as exc:  # an installed distribution's code
+        raise PluginError(f"the {adapter} adapter failed to read instance {name!r}: {exc}") from exc
 
 
 def valid_resource_globs(data: Any) -> list[str] | None:
@@ -436,10 +459,10 @@ def salvaged_project(data: Any) -> Project | None:
 
 def _valid_instance(name: Any, body: Any) -> bool:
     adapters = _part_adapters()
-    installed = adapter_of(body) not in OWN_ADAPTERS
+    others = frozenset({adapter_of(body)}).difference(OWN_ADAPTERS)
     try:
         adapters.name.validate_python(name)
-        _instance_adapter(installed).validate_python(body)
+        _instance_adapter(others).validate_python(body)
     except ValidationError:
         return False
     return True
@@ -451,8 +474,8 @@ class _PartAdapters(NamedTuple):
 
 
 @functools.cache
-def _instance_adapter(installed: bool) -> TypeAdapter[InstanceBase]:
-    return TypeAdapter(instance_type(installed=installed))
+def _instance_adapter(others: frozenset[str]) -> TypeAdapter[InstanceBase]:
+    return TypeAdapter(instance_type(others))
 
 
 @functools.cache

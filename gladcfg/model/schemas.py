@@ -26,9 +26,10 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
 
 def generate_schemas() -> dict[str, str]:
     """File name → JSON text, deterministic so the committed copies can be compared."""
-    project_model()  # the project's instances as the installed adapters define them
     out = {}
-    for filename, (model, title) in SCHEMAS.items():
+    for filename, (declared, title) in SCHEMAS.items():
+        # The project's instances as every installed adapter defines them.
+        model = project_model() if declared is Project else declared
         schema = model.model_json_schema(mode="validation")
         document = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -258,11 +258,16 @@ def test_the_factory_of_a_plugin_that_cannot_be_imported_is_named(
 def test_gladcfg_declares_its_own_adapters_as_entry_points_too() -> None:
     from importlib.metadata import distribution
 
-    from gladcfg.model.project import ENTRY_POINTS, OWN_ADAPTERS, available_adapters
+    from gladcfg.model.project import (
+        ENTRY_POINTS,
+        OWN_ADAPTERS,
+        adapters_for,
+        available_adapters,
+    )
 
     points = distribution("gladcfg").entry_points
     assert {p.name: p.value for p in points if p.group == ENTRY_POINTS} == OWN_ADAPTERS
-    own = available_adapters(installed=False)
+    own = adapters_for([])
     assert own == {name: available_adapters()[name] for name in OWN_ADAPTERS}
 
 
@@ -272,10 +277,14 @@ def forgotten_adapters() -> Iterator[None]:
     from gladcfg.model import project
 
     def forget() -> None:
-        for cached in (project.available_adapters, project.instance_type):
+        for cached in (
+            project._installed,
+            project._adapters,
+            project.instance_type,
+            project._instance_adapter,
+            project._project_model,
+        ):
             cached.cache_clear()
-        project._instance_adapter.cache_clear()
-        project._rebuilt.clear()
 
     forget()
     yield
@@ -301,3 +310,70 @@ def test_a_project_naming_only_gladcfgs_adapters_never_scans_the_installed_ones(
     (project / "gladcfg.yaml").write_text(PROJECT)  # names another: all of them are looked at
     with pytest.raises(AssertionError, match="entry points were scanned"):
         Workspace.open(project)
+
+
+def test_projects_with_and_without_a_plugin_validate_in_one_process_in_any_order(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch, forgotten_adapters: None
+) -> None:
+    import importlib
+
+    from gladcfg.config import Workspace
+
+    site = tmp_path / "site"
+    _install(site, "[gladcfg.adapters]\nmemory = gladcfg_memory:ADAPTER\n")
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    plain = tmp_path / "plain"
+    (plain / "config").mkdir(parents=True)
+    (plain / "gladcfg.yaml").write_text("version: 1\ninstances:\n  local: {}\n")
+    for order in ([plain, project, plain], [project, plain, project]):
+        for root in order:
+            opened = Workspace.open(root).project.instances
+            assert set(opened) == ({"local"} if root == plain else {"mem", "local"})
+    assert type(Workspace.open(project).project.instances["mem"]).__name__ == "MemoryInstance"
+
+
+def test_an_unknown_adapter_is_named_even_beside_a_broken_plugin_no_instance_uses(
+    tmp_path: Path, project: Path
+) -> None:
+    site = tmp_path / "site"
+    _install(site, "[gladcfg.adapters]\nmemory = gladcfg_memory:ADAPTER\n", "raise ValueError\n")
+    (project / "gladcfg.yaml").write_text(PROJECT.replace("adapter: memory", "adapter: mokc"))
+    result = _run(site, project, "validate")
+    assert result.returncode == 1
+    assert "gladcfg.yaml:4:5: error: instances.mem: unknown adapter 'mokc'" in result.stderr
+    assert "expected mock, gladly or memory" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fault", "command", "said"),
+    [
+        (
+            ('factory="gladcfg_memory:MemoryAdapter"', 'factory="gladcfg_memory_boom:Adapter"'),
+            "plan",
+            "the memory adapter cannot be opened: gladcfg_memory_boom:Adapter",
+        ),
+        (
+            ("        self.path = root / config.holds\n", "        raise RuntimeError('no way')\n"),
+            "plan",
+            "the memory adapter failed to open instance 'mem': no way",
+        ),
+        (
+            ('    holds = body.get("holds")\n', '    raise RuntimeError("place boom")\n'),
+            "validate",
+            "the memory adapter failed to read instance 'mem': place boom",
+        ),
+    ],
+)
+def test_a_plugin_failing_at_the_boundary_is_named(
+    tmp_path: Path, project: Path, fault: tuple[str, str], command: str, said: str
+) -> None:
+    site = tmp_path / "site"
+    assert fault[0] in PACKAGE
+    _install(site, "[gladcfg.adapters]\nmemory = gladcfg_memory:ADAPTER\n", PACKAGE.replace(*fault))
+    (site / "gladcfg_memory_boom.py").write_text("raise RuntimeError('factory module boom')\n")
+    args = ["plan", "-i", "mem"] if command == "plan" else ["validate"]
+    result = _run(site, project, *args)
+    assert result.returncode == 1
+    assert f"error: {said}" in result.stderr, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
