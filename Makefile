@@ -1,6 +1,8 @@
 # Entry points that work on a fresh machine with only python3:
 #   make demo   create .venv, install, then init, validate, plan, apply, plan again (mock adapter)
 #   make test   create .venv, install with test extras, then lint, type-check and test
+#   make check  the fast tier, for the edit-test loop: lint, then the tests not marked e2e
+#               (no coverage threshold; make test, which CI runs, runs every test)
 #   make docs   create .venv, install with test extras, then build the documentation site into site/
 #   make browser  install Debian's chromium and chromium-driver (as root, with apt-get), which
 #                 the report's browser tests need; without them those tests are skipped
@@ -8,7 +10,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest docs schemas bench clean browser
+.PHONY: demo test check lint typecheck pytest docs schemas bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +38,9 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/pytest --cov --cov-report=term
 
 test: lint typecheck pytest
+
+check: lint
+	$(BIN)/pytest -q -m "not e2e"
 
 # Material for MkDocs prints a notice about its future on every build; it is not a warning
 # about these pages (strict mode still fails on those), so it is turned off.

@@ -657,6 +657,7 @@ PR_CHANGES = {"teams.billing", "topics.shipping-lost"}
 RERUN = 'Run the "gladcfg plan" workflow on main'
 
 
+@pytest.mark.e2e
 def test_the_plan_reviewed_on_the_pull_request_is_the_plan_applied_on_merge(ci: Ci) -> None:
     head = ci.open_pull_request()
     planned, jobs = ci.run("gladcfg-plan.yml", event="pull_request", sha=head)
@@ -687,6 +688,7 @@ def test_the_plan_reviewed_on_the_pull_request_is_the_plan_applied_on_merge(ci: 
     assert_up_to_date(ci)
 
 
+@pytest.mark.e2e
 def test_an_instance_changed_after_the_review_stops_the_apply(ci: Ci) -> None:
     head = ci.open_pull_request()
     ci.run("gladcfg-plan.yml", event="pull_request", sha=head)
@@ -724,6 +726,7 @@ def test_an_instance_changed_after_the_review_stops_the_apply(ci: Ci) -> None:
     assert_up_to_date(ci)
 
 
+@pytest.mark.e2e
 def test_a_plan_made_from_other_files_is_not_applied(ci: Ci) -> None:
     head = ci.open_pull_request()
     ci.run("gladcfg-plan.yml", event="pull_request", sha=head)
@@ -746,6 +749,7 @@ def test_a_plan_made_from_other_files_is_not_applied(ci: Ci) -> None:
     }
 
 
+@pytest.mark.e2e
 def test_without_a_reviewed_plan_nothing_is_applied(ci: Ci) -> None:
     head = ci.open_pull_request()  # merged without its plan workflow ever running
     merged = ci.merge(head)
@@ -757,6 +761,7 @@ def test_without_a_reviewed_plan_nothing_is_applied(ci: Ci) -> None:
     assert left.returncode == 2
 
 
+@pytest.mark.e2e
 def test_the_nightly_drift_job_turns_an_admin_edit_into_a_pull_request(ci: Ci) -> None:
     edited = ci.gladcfg(
         "state", "edit", "-i", "prod-eu", "teams.billing", "description=Billing, EU desk"
@@ -776,6 +781,7 @@ def test_the_nightly_drift_job_turns_an_admin_edit_into_a_pull_request(ci: Ci) -
     assert all(name in page for name in INSTANCES) and "teams.billing" in page
 
 
+@pytest.mark.e2e
 def test_pull_request_plans_start_from_the_cache_the_nightly_full_read_left(ci: Ci) -> None:
     main = ci.git("rev-parse", "HEAD")
     drift, _ = ci.run("gladcfg-drift.yml", event="schedule", sha=main)
@@ -810,6 +816,7 @@ def test_the_rollout_workflow_has_a_gated_job_per_wave_in_order() -> None:
         assert command == ["-C", ".", "--no-color", "apply", "--wave", name, "--auto-approve"]
 
 
+@pytest.mark.e2e
 def test_a_failing_canary_stops_every_wave_after_it_and_a_rerun_resumes(ci: Ci) -> None:
     ci.open_pull_request()
     ci.edit(

@@ -81,6 +81,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
+@pytest.mark.e2e  # a process per case
 @pytest.mark.parametrize("name", CASES)
 def test_bad_input_case(name: str, tmp_path: Path) -> None:
     source = CORPUS / name

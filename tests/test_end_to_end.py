@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 
 def gladcfg(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -9,6 +9,8 @@ import pytest
 
 from tests.docs.console import ROOT, MarkerError, pages, parse, run_document
 
+pytestmark = pytest.mark.e2e  # bash runs each block's commands, some against the sandbox
+
 
 def _name(page: Path) -> str:
     return page.relative_to(ROOT).as_posix()

@@ -1,16 +1,21 @@
 """Secret hygiene: distinctive tokens for every instance, every command with -v and -vv, on
 success and on failure (401, 500s), through real processes; no token — nor the Basic auth
-header that carries it — may appear in any output, plan, export or file the run wrote."""
+header that carries it — may appear in any output, plan, export or file the run wrote.
+
+Each verbosity runs the commands against sandboxes of its own, so the two run at once: most
+of their time is the flaky instance's retries waiting out their backoff."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import pytest
 
 from gladcfg.sandbox import BackgroundServer
 from tests.conftest import gladcfg_process
@@ -44,13 +49,15 @@ def forms(token: str) -> list[str]:
     return [token, basic, basic[:20]]
 
 
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[tuple[BackgroundServer, BackgroundServer]]:
+@contextlib.contextmanager
+def project(folder: Path) -> Iterator[Path]:
+    """A project of four instances: two on a good sandbox (one with the wrong token), one on
+    a sandbox failing every other request, and a mock; the sandboxes served while in use."""
     good = BackgroundServer(
-        tmp_path / "good.json", token=TOKENS["GLADCFG_GOOD_TOKEN"], requests_per_second=1000
+        folder / "good.json", token=TOKENS["GLADCFG_GOOD_TOKEN"], requests_per_second=1000
     )
     flaky = BackgroundServer(
-        tmp_path / "flaky.json",
+        folder / "flaky.json",
         token=TOKENS["GLADCFG_FLAKY_TOKEN"],
         faults="500_every=2",
         requests_per_second=1000,
@@ -58,7 +65,17 @@ def servers(tmp_path: Path) -> Iterator[tuple[BackgroundServer, BackgroundServer
     with good, flaky:
         for server in (good, flaky):
             httpx.post(f"{server.url}/_admin/audiences", json={"name": "acme"})
-        yield good, flaky
+        root = folder / "project"
+        (root / "config").mkdir(parents=True)
+        (root / "config/all.yaml").write_text(RESOURCES)
+        (root / "gladcfg.yaml").write_text(
+            "version: 1\ninstances:\n"
+            + gladly("good", good.url, "GLADCFG_GOOD_TOKEN")
+            + gladly("wrong", good.url.replace("127.0.0.1", "localhost"), "GLADCFG_WRONG_TOKEN")
+            + gladly("flaky", flaky.url, "GLADCFG_FLAKY_TOKEN")
+            + "  local: {adapter: mock}\n"
+        )
+        yield root
 
 
 def gladly(name: str, url: str, env: str) -> str:
@@ -68,52 +85,51 @@ def gladly(name: str, url: str, env: str) -> str:
     )
 
 
-def test_no_command_ever_shows_a_token(
-    servers: tuple[BackgroundServer, BackgroundServer], tmp_path: Path
-) -> None:
-    good, flaky = servers
-    root = tmp_path / "project"
-    (root / "config").mkdir(parents=True)
-    (root / "config/all.yaml").write_text(RESOURCES)
-    (root / "gladcfg.yaml").write_text(
-        "version: 1\ninstances:\n"
-        + gladly("good", good.url, "GLADCFG_GOOD_TOKEN")
-        + gladly("wrong", good.url.replace("127.0.0.1", "localhost"), "GLADCFG_WRONG_TOKEN")
-        + gladly("flaky", flaky.url, "GLADCFG_FLAKY_TOKEN")
-        + "  local: {adapter: mock}\n"
-    )
-    env = {**os.environ, **TOKENS}
-    commands = [
-        ["validate", "--all"],
-        ["plan", "-i", "good", "--out", "plan.json"],
-        ["show", "plan.json", "--format", "json"],
-        ["apply", "plan.json", "--rollback-out", "undo.json"],
-        ["plan", "--all", "--format", "json"],
-        ["plan", "-i", "wrong"],  # 401
-        ["plan", "-i", "flaky"],  # 500s, retried, then an error or a plan
-        ["apply", "-i", "flaky", "--auto-approve"],
-        ["apply", "-i", "wrong", "--auto-approve"],
-        ["status", "--all", "--format", "json"],
-        ["status", "--all"],
-        ["export", "-i", "good", "--out", "exported"],
-        ["diff", "good", "flaky", "--remote"],
-        ["pull", "-i", "good"],
-        ["coverage", "-i", "good"],
-        ["apply", "--rollback", "undo.json", "--allow-delete"],
-        ["apply", "--all", "--auto-approve"],
-    ]
+COMMANDS = [
+    ["validate", "--all"],
+    ["plan", "-i", "good", "--out", "plan.json"],
+    ["show", "plan.json", "--format", "json"],
+    ["apply", "plan.json", "--rollback-out", "undo.json"],
+    ["plan", "--all", "--format", "json"],
+    ["plan", "-i", "wrong"],  # 401
+    ["plan", "-i", "flaky"],  # 500s, retried, then an error or a plan
+    ["apply", "-i", "flaky", "--auto-approve"],
+    ["apply", "-i", "wrong", "--auto-approve"],
+    ["status", "--all", "--format", "json"],
+    ["status", "--all"],
+    ["export", "-i", "good", "--out", "exported"],
+    ["diff", "good", "flaky", "--remote"],
+    ["pull", "-i", "good"],
+    ["coverage", "-i", "good"],
+    ["apply", "--rollback", "undo.json", "--allow-delete"],
+    ["apply", "--all", "--auto-approve"],
+]
+
+
+def run_every_command(
+    root: Path, verbosity: str
+) -> list[tuple[list[str], subprocess.CompletedProcess[str]]]:
+    # A cache of its own: the verbosities, run at once, share nothing but this test.
+    env = {**os.environ, **TOKENS, "GLADCFG_CACHE_DIR": str(root.parent / "cache")}
+    return [(args, gladcfg_process(root, verbosity, *args, env=env)) for args in COMMANDS]
+
+
+def test_no_command_ever_shows_a_token(tmp_path: Path) -> None:
+    with contextlib.ExitStack() as serving:
+        roots = {v: serving.enter_context(project(tmp_path / v.lstrip("-"))) for v in ("-v", "-vv")}
+        with ThreadPoolExecutor(len(roots)) as pool:
+            passes = list(pool.map(run_every_command, roots.values(), roots))
+    runs = [run for one_pass in passes for run in one_pass]
     outputs = []
     codes = []
-    for verbosity in ("-v", "-vv"):
-        for args in commands:
-            result = gladcfg_process(root, verbosity, *args, env=env)
-            assert "Traceback" not in result.stderr, (args, result.stderr)
-            outputs.append(f"$ {' '.join(args)}\n{result.stdout}{result.stderr}")
-            codes.append(result.returncode)
+    for args, result in runs:
+        assert "Traceback" not in result.stderr, (args, result.stderr)
+        outputs.append(f"$ {' '.join(args)}\n{result.stdout}{result.stderr}")
+        codes.append(result.returncode)
     assert 0 in codes and 1 in codes  # both the success and the failure paths ran
     everything = "\n".join(outputs)
     assert "HTTP 401" in everything and "HTTP 500" in everything
-    written = [p for p in root.rglob("*") if p.is_file()]
+    written = [p for root in roots.values() for p in root.rglob("*") if p.is_file()]
     assert any(p.name == "plan.json" for p in written) and any(
         p.parent.name == "exported" for p in written
     )
