@@ -32,7 +32,7 @@ from gladcfg.plan.planner import matches, nearest
 from gladcfg.yamlio.roundtrip import EditableDocument
 
 if TYPE_CHECKING:
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.plan.specs import DesiredSpecs
 
 
 @dataclass

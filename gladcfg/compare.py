@@ -45,7 +45,7 @@ def instance_specs(workspace: Workspace, name: str, *, remote: bool) -> Specs:
     declare when its adapter cannot list some kind."""
     from gladcfg.config import load_desired
     from gladcfg.engine import read_remote
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.plan.specs import DesiredSpecs
 
     state = load_desired(workspace, name).states[name]
     if not remote:

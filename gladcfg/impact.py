@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from gladcfg.coverage import Interval
     from gladcfg.kinds.settings import Settings
     from gladcfg.model.project import CoverageTarget
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.plan.specs import DesiredSpecs
 
 COVERAGE_KINDS = KINDS  # a plan that changes none of them leaves coverage as it is
 WINDOW = timedelta(days=7)

@@ -47,7 +47,7 @@ def adopt(
     from gladcfg.config import Workspace, load_desired
     from gladcfg.engine import read_remote
     from gladcfg.fileio import check_writable, save
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.plan.specs import DesiredSpecs
     from gladcfg.render.values import snapshot_note, visible
 
     workspace = Workspace.open(app.root, variables)

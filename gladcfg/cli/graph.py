@@ -22,7 +22,7 @@ from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import target_option, var_option
 
 if TYPE_CHECKING:
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.plan.specs import DesiredSpecs
 
 Key = tuple[str, str]  # (kind, name)
 _MISSING = "not in the files"
@@ -95,7 +95,7 @@ def graph(
     from gladcfg.cli.options import project_inputs, selected_instances
     from gladcfg.cli.output import echo_problems
     from gladcfg.config import Workspace, load_desired
-    from gladcfg.plan.desired import DesiredSpecs
+    from gladcfg.plan.specs import DesiredSpecs
 
     workspace = Workspace.open(app.root, variables)
     (name,) = selected_instances(

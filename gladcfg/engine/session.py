@@ -29,9 +29,9 @@ from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
 from gladcfg.errors import GladcfgError, Problem, RefusedError, TargetError
 from gladcfg.plan.binding import binding_problems, unbound
-from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance
+from gladcfg.plan.specs import DesiredSpecs
 from gladcfg.plan.verify import load_problems, refuse, remote_problems
 
 if TYPE_CHECKING:

@@ -31,10 +31,10 @@ from gladcfg.model.kinds import (
 )
 from gladcfg.model.names import escaped, shown
 from gladcfg.model.project import InstanceBase
-from gladcfg.plan.desired import DesiredSpecs, Spec
 from gladcfg.plan.diff import field_diff
 from gladcfg.plan.model import Action, Change, Plan, Snapshot, not_managed_order
 from gladcfg.plan.safety import check_safety
+from gladcfg.plan.specs import DesiredSpecs, Spec
 
 _WRITE_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 

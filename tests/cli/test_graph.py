@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gladcfg.cli.graph import reference_graph, render_dot, render_mermaid
-from gladcfg.plan.desired import DesiredSpecs
+from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"

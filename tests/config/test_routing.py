@@ -17,7 +17,7 @@ from gladcfg.config.routing import Route, Routing, Served
 from gladcfg.coverage import compute
 from gladcfg.impact import files_state
 from gladcfg.model.types import hours_by_day
-from gladcfg.plan.desired import DesiredSpecs
+from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject
 
 REPO = Path(__file__).resolve().parents[2]

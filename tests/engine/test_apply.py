@@ -14,8 +14,8 @@ from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace, load_desired
 from gladcfg.engine import open_instance
 from gladcfg.engine.apply import Status, apply_changes
-from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Action, Change
+from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, MakeProject
 
 # Emulated waits (a 429's back-off) make the mock's writes worth overlapping; nothing does not.

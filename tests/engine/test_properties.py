@@ -23,8 +23,8 @@ from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.engine import apply_plan
 from gladcfg.engine.apply import apply_changes
 from gladcfg.model.kinds import KIND_MODELS
-from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.planner import plan_instance
+from gladcfg.plan.specs import DesiredSpecs
 
 NAMES = ["a", "b", "c", "d", "e"]
 CONFIG = MockInstance.model_validate({"prune": True, "safety": {"min_existing": 10_000}})

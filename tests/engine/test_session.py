@@ -12,7 +12,7 @@ from gladcfg.config import DesiredState, Workspace, load_desired
 from gladcfg.engine import open_instance, read_remote
 from gladcfg.engine import session as session_module
 from gladcfg.errors import AdapterError, ConfigError, RefusedError
-from gladcfg.plan.desired import DesiredSpecs
+from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli
 
 GLADLY_PROD = PROJECT_YAML.replace(

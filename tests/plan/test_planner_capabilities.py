@@ -9,9 +9,9 @@ from pathlib import Path
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState, capabilities_of
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
-from gladcfg.plan.desired import DesiredSpecs
 from gladcfg.plan.model import Action
 from gladcfg.plan.planner import plan_instance
+from gladcfg.plan.specs import DesiredSpecs
 
 CONFIG = MockInstance.model_validate({})
 
