@@ -25,7 +25,7 @@ from gladcfg.model.types import (
 if TYPE_CHECKING:
     from gladcfg.config.desired import Declared, DesiredState
 
-from gladcfg.kinds.settings import Settings
+from gladcfg.kinds.settings import known_settings
 
 # Answer content is validated as strictly as the models, but held as plain dicts: a large
 # project has tens of thousands of answers in several languages, and dicts take a fraction of the
@@ -91,10 +91,9 @@ class Answer(Resource):
 
 
 def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
-    declared_settings = state.usable_settings("languages")
-    if declared_settings is None:
+    settings = known_settings(state)
+    if settings is None:
         return
-    settings = cast(Settings, declared_settings.model)
     configured = list(settings.languages)
     default = settings.default_language
     for declared in state.usable("answers", "content").values():

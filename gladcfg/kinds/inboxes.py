@@ -21,7 +21,7 @@ from gladcfg.model.types import (
 if TYPE_CHECKING:
     from gladcfg.config.desired import DesiredState
 
-from gladcfg.kinds.settings import configured_languages, unconfigured
+from gladcfg.kinds.settings import known_settings, unconfigured
 
 
 class Sla(Model):
@@ -53,9 +53,10 @@ class Inbox(Resource):
 
 
 def _languages(state: DesiredState, _: Invalid) -> Iterator[Problem]:
-    if state.usable_settings("languages") is None:
+    settings = known_settings(state)
+    if settings is None:
         return
-    configured = configured_languages(state)
+    configured = list(settings.languages)
     for declared in state.usable("inboxes").values():
         yield from unconfigured(declared, cast(Inbox, declared.model).languages or [], configured)
 

@@ -68,10 +68,16 @@ def unconfigured(
             )
 
 
+def known_settings(state: DesiredState) -> Settings | None:
+    """The settings, when a check can read their languages (partly valid ones too)."""
+    declared = state.usable_settings("languages")
+    return None if declared is None else cast(Settings, declared.model)
+
+
 def configured_languages(state: DesiredState) -> list[str]:
     """The instance's languages (none when its settings are not known)."""
-    settings = state.usable_settings("languages")
-    return list(cast(Settings, settings.model).languages) if settings else []
+    settings = known_settings(state)
+    return [] if settings is None else list(settings.languages)
 
 
 def _default_language(state: DesiredState, _: Invalid) -> Iterator[Problem]:

@@ -218,11 +218,6 @@ def adapters_for(names: Iterable[str]) -> dict[str, AdapterPlugin]:
     return _adapters(frozenset(names).difference(OWN_ADAPTERS))
 
 
-def available_adapters() -> dict[str, AdapterPlugin]:
-    """Every installed adapter, by name."""
-    return adapters_for(_installed())
-
-
 def adapter_of(value: Any) -> str:
     """The adapter an instance's configuration (as written, or validated) names."""
     if isinstance(value, dict):
