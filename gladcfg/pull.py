@@ -64,7 +64,7 @@ def pull_instance(workspace: Workspace, instance: str) -> PullResult:
     """What the files would need to hold ``instance``'s values: its files validated, the
     instance read and planned, and each update turned into field edits."""
     from gladcfg.config import load_desired
-    from gladcfg.engine import open_instance
+    from gladcfg.engine.session import open_instance
 
     report = load_desired(workspace, instance)
     with open_instance(workspace, instance) as session:

@@ -183,7 +183,7 @@ def _apply(
     watch: WatchFactory,
     color: bool | None,
 ) -> int:
-    from gladcfg.engine import apply_instance, apply_saved
+    from gladcfg.engine import ApplyRequest, apply
 
     if undo and planfile is None:
         raise click.UsageError("--rollback applies a saved rollback plan: give its file")
@@ -194,18 +194,19 @@ def _apply(
             raise click.UsageError("a saved plan applies whole; make a plan with --target instead")
         if all_ or len(instance) > 1:
             raise click.UsageError("a saved plan is for one instance; leave out --all and -i")
-        applied = apply_saved(
+        request = ApplyRequest(
             workspace,
-            planfile,
-            instance=instance[0] if instance else None,
+            instance[0] if instance else None,
+            saved=planfile,
+            undo=undo,
             allow_delete=allow_delete,
             force=force,
             parallelism=parallelism,
             watch=watch,
             rollback=rollback,
-            undo=undo,
             break_glass=break_glass,
         )
+        applied = apply(request).finished()
         if applied.report is None:
             click.echo(f"Nothing to apply to {applied.plan.instance}.")
         return 0
@@ -246,7 +247,7 @@ def _apply(
             break_glass=break_glass,
         )
         return 1 if fleet.failed else 0
-    apply_instance(
+    request = ApplyRequest(
         workspace,
         names[0],
         targets=targets,
@@ -259,6 +260,7 @@ def _apply(
         rollback=rollback,
         break_glass=break_glass,
     )
+    apply(request).finished()
     return 0
 
 

@@ -1,42 +1,49 @@
 """Plan and apply instances: the files → desired state → remote → plan → apply flow.
 
-The CLI calls these; they hold the rules that make applying safe: refusals happen before
-anything changes, and the remote is re-read under the instance's lock and compared with
-the plan's fingerprint, so a plan is only ever applied to the state it was made from.
+The engine has two entry points, :func:`plan` and :func:`apply`, each taking a request
+for one instance (:class:`PlanRequest`, :class:`ApplyRequest`); a fleet is a loop over
+them (:mod:`.fleet`), and a rollout a loop over fleets, wave by wave (:mod:`.rollout`).
+They hold the rules that make applying safe: refusals happen before anything changes, and
+the remote is re-read under the instance's lock and compared with the plan's fingerprint,
+so a plan is only ever applied to the state it was made from.
 
-* :mod:`.session`: one instance's session (:func:`open_instance`), which owns its adapter:
-  plan, apply, and the remote read outside planning (:func:`read_remote`);
-* :mod:`.run`: an apply as a run carries it out (shown, refused, confirmed, followed);
-* :mod:`.fleet`: several instances at once, and the fleet apply's policy;
-* :mod:`.status`: each instance's health record;
-* :mod:`.apply`, :mod:`.rollback`: sending a plan's changes, and the plan that undoes them.
+* :mod:`.run`: the two entry points, and an apply as a run carries it out (shown,
+  refused, confirmed, followed);
+* :mod:`.session`: one instance's session (:func:`~.session.open_instance`), which owns
+  its adapter, and the remote read outside planning (:func:`read_remote`);
+* :mod:`.allowed`: what an apply refuses unless the user allowed it;
+* :mod:`.apply`, :mod:`.rollback`: sending a plan's changes, and the plan that undoes them;
+* :mod:`.fleet`, :mod:`.rollout`: several instances at once, and wave by wave;
+* :mod:`.status`: each instance's health record.
 """
 
 from __future__ import annotations
 
-from gladcfg.engine.apply import ApplyReport, Outcome, Status, StopRequest
+from gladcfg.engine.apply import ApplyReport, Outcome, Status
+from gladcfg.engine.fleet import InstanceResult
 from gladcfg.engine.run import (
     Applied,
-    apply_instance,
-    apply_saved,
-    check_allowed,
+    ApplyRequest,
+    PlanRequest,
+    Watch,
+    apply,
     load_saved_plan,
+    plan,
 )
-from gladcfg.engine.session import RemoteRead, Session, apply_plan, open_instance, read_remote
+from gladcfg.engine.session import RemoteRead, read_remote
 
 __all__ = [
     "Applied",
     "ApplyReport",
+    "ApplyRequest",
+    "InstanceResult",
     "Outcome",
+    "PlanRequest",
     "RemoteRead",
-    "Session",
     "Status",
-    "StopRequest",
-    "apply_instance",
-    "apply_plan",
-    "apply_saved",
-    "check_allowed",
+    "Watch",
+    "apply",
     "load_saved_plan",
-    "open_instance",
+    "plan",
     "read_remote",
 ]

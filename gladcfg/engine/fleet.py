@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
+from typing import Generic, TypeAlias, TypeVar
 
-from gladcfg.errors import GladcfgError
+from gladcfg import interrupts
+from gladcfg.config import ValidationReport, Workspace, load_desired
+from gladcfg.engine.allowed import check_allowed
+from gladcfg.engine.apply import ApplyReport
+from gladcfg.engine.run import ApplyRequest, Confirm, PlanRequest, WatchFactory, apply, plan
+from gladcfg.engine.session import Session, open_instance
+from gladcfg.errors import GladcfgError, RefusedError
+from gladcfg.plan.model import Plan
 
-if TYPE_CHECKING:
-    from gladcfg.config import ValidationReport, Workspace
-    from gladcfg.engine.apply import ApplyReport
-    from gladcfg.engine.run import Confirm, WatchFactory
-    from gladcfg.engine.session import Session
-    from gladcfg.plan.model import Plan
-
-    Validated: TypeAlias = ValidationReport | GladcfgError
+Validated: TypeAlias = ValidationReport | GladcfgError
 
 T = TypeVar("T")
 
@@ -71,8 +71,6 @@ def for_each_instance(
 def validate_each(workspace: Workspace, names: Sequence[str]) -> dict[str, Validated]:
     """Each instance's validation, or the error that stopped it, one after the other: the
     work is all CPU, and the workspace's caches are shared by every instance."""
-    from gladcfg.config import load_desired
-
     validated: dict[str, Validated] = {}
     for name in names:
         try:
@@ -97,56 +95,38 @@ def plan_fleet(
     refresh: bool = True,
     instances_at_once: int = FLEET_PARALLELISM,
     week: date | None = None,
-) -> list[InstanceResult[Plan]]:
-    """Plan every instance in ``names``; each instance's session ends with its plan.
-    Without ``refresh``, a plan may take from the last read what is costly to read again;
-    ``week``, the day the plans' coverage impact starts (default: now)."""
-    return _plan_each(
-        workspace,
-        names,
-        targets,
-        refresh=refresh,
-        instances_at_once=instances_at_once,
-        week=week,
-    )
-
-
-def _plan_each(
-    workspace: Workspace,
-    names: Sequence[str],
-    targets: Sequence[str],
     keep: dict[str, Session] | None = None,
-    *,
-    refresh: bool = True,
-    instances_at_once: int = FLEET_PARALLELISM,
-    week: date | None = None,
 ) -> list[InstanceResult[Plan]]:
-    """Plan every instance in ``names``; with ``keep``, the session of each instance planned
-    stays open there, for the caller to apply with and close.
+    """Plan every instance in ``names`` (:func:`~gladcfg.engine.run.plan` of each); each
+    instance's session ends with its plan, unless ``keep`` is given: then the session of
+    each instance planned stays open there, for the caller to apply with and close.
+    Without ``refresh``, a plan may take from the last read what is costly to read again;
+    ``week``, the day the plans' coverage impact starts (default: now).
 
     The files are validated one instance after the other; reading the remotes, which is
     mostly waiting, runs in parallel. Once all are validated, the files and each desired
-    state are released as the plans are made (``release`` of
-    :meth:`~gladcfg.engine.session.Session.plan`)."""
-    from gladcfg.engine.session import open_instance
-
+    state are released as the plans are made."""
     validated = validate_each(workspace, names)
 
     def work(name: str) -> Plan:
-        report = valid(validated.pop(name))
+        request = PlanRequest(
+            workspace,
+            name,
+            targets=targets,
+            refresh=refresh,
+            week=week,
+            validated=valid(validated.pop(name)),
+        )
+        if keep is None:
+            return plan(request)
         session = open_instance(workspace, name)
         try:
-            plan = session.plan(
-                targets=targets, report=report, release=True, refresh=refresh, week=week
-            )
+            made = plan(request, session=session)
         except BaseException:
             session.close()
             raise
-        if keep is None:
-            session.close()
-        else:
-            keep[name] = session
-        return plan
+        keep[name] = session
+        return made
 
     return for_each_instance(names, work, parallelism=instances_at_once)
 
@@ -191,14 +171,10 @@ def apply_fleet(
     with ``parallelism`` changes at once within each and ``instances_at_once`` instances
     planned and applied at once. ``report`` is given the outcome before a signal received
     meanwhile ends the run."""
-    from gladcfg import interrupts
-    from gladcfg.engine.run import apply_watched, check_allowed
-    from gladcfg.errors import RefusedError
-
     sessions: dict[str, Session] = {}
     try:
-        planned = _plan_each(
-            workspace, names, targets, keep=sessions, instances_at_once=instances_at_once
+        planned = plan_fleet(
+            workspace, names, targets=targets, keep=sessions, instances_at_once=instances_at_once
         )
         for result in planned:
             show(result)
@@ -219,17 +195,20 @@ def apply_fleet(
             raise RefusedError("nothing was applied; " + "; ".join(refusals))
         if ready and confirm is not None:
             confirm(ready)
+        each = ApplyRequest(
+            workspace,
+            allow_delete=allow_delete,
+            force=force,
+            parallelism=parallelism,
+            break_glass=break_glass,
+            watch=watch,
+        )
 
         def work(name: str) -> ApplyReport:
-            return apply_watched(
-                sessions[name],
-                plans[name],
-                parallelism,
-                watch,
-                label=name,
-                fresh=True,
-                break_glass=break_glass,
-            )
+            request = replace(each, instance=name, planned=plans[name], label=name)
+            applied = apply(request, session=sessions[name])
+            assert applied.report is not None  # the plan writes
+            return applied.report
 
         # The instances are applied on worker threads: from here a signal asks each to stop
         # and finish what it started, and the outcome is reported before the run ends.

@@ -9,20 +9,25 @@ is refused, and from when a signal no longer cuts an apply short, is decided her
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from gladcfg import interrupts
-from gladcfg.config import Workspace
+from gladcfg.adapter import access_for, write_limits_for
+from gladcfg.config import ValidationReport, Workspace
+from gladcfg.engine.allowed import check_allowed
 from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.session import Session, Sources, open_instance
 from gladcfg.errors import ApplyFailedError, RefusedError
+from gladcfg.freezes import enforce
+from gladcfg.plan.document import read_plan_file
 from gladcfg.plan.model import Action, Plan
-
-if TYPE_CHECKING:
-    from gladcfg.model.project import Policy
+from gladcfg.plan.planner import matches
+from gladcfg.plan.verify import load_problems, project_problems, refuse
 
 
 class Watch(Protocol):
@@ -60,6 +65,20 @@ class Applied:
     plan: Plan
     report: ApplyReport | None
 
+    @property
+    def ok(self) -> bool:
+        """Every change was applied (or there was none to apply)."""
+        return self.report is None or self.report.ok
+
+    def finished(self) -> Applied:
+        """This apply, which is an error unless every change was applied."""
+        if not self.ok:
+            raise ApplyFailedError(
+                f"apply to {self.plan.instance} did not finish: run plan to see what is "
+                "left, and apply again"
+            )
+        return self
+
 
 def load_saved_plan(
     workspace: Workspace | None, path: Path, *, instance: str | None = None, bound: bool = False
@@ -68,11 +87,6 @@ def load_saved_plan(
     with ``bound``, but for what binding it to its files will prove) and, with a
     ``workspace``, made for one of its instances (``instance``, when given) as the project
     stands. Refuses deletes of what ``protect`` covers."""
-    from gladcfg.adapter import access_for, write_limits_for
-    from gladcfg.plan.document import read_plan_file
-    from gladcfg.plan.planner import matches
-    from gladcfg.plan.verify import project_problems, refuse
-
     plan = read_plan_file(path, bound=bound)
     if workspace is None:
         return plan
@@ -107,107 +121,128 @@ def load_saved_plan(
     return plan
 
 
-def check_allowed(
-    plan: Plan, *, allow_delete: bool, force: bool, policy: Policy | None = None
-) -> None:
-    """Refuse, before anything changes, what the user has not explicitly allowed; with a
-    ``policy`` whose coverage_impact is refuse, a plan opening a gap in the promised hours."""
-    if plan.deletes and not allow_delete:
-        names = ", ".join(c.address for c in plan.deletes[:5])
-        more = f" and {len(plan.deletes) - 5} more" if len(plan.deletes) > 5 else ""
-        disabling = {c.disables for c in plan.deletes}  # Gladly's topics it only disables
-        verb = (
-            "deletes or disables"
-            if len(disabling) > 1
-            else ("deletes", "disables")[True in disabling]
-        )
-        raise RefusedError(
-            f"the plan {verb} {len(plan.deletes)} object(s) ({names}{more}); "
-            "pass --allow-delete to apply it"
-        )
-    if plan.safety.violations and not force:
-        raise RefusedError(
-            "; ".join(plan.safety.violations) + " (safety thresholds in gladcfg.yaml); "
-            "pass --force to apply it anyway"
-        )
-    if policy is not None and not force:
-        refuse_gaps(plan, policy)
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to plan: one instance of a workspace, as its files stand."""
+
+    workspace: Workspace
+    instance: str
+    targets: Sequence[str] = ()  # plan only these addresses, and what they reference
+    # Without it, what the adapter read last may stand in for what is costly to read again
+    # (the plan says so and how old it is).
+    refresh: bool = True
+    week: date | None = None  # the first day of the coverage impact's 7 (default: now)
+    validated: ValidationReport | None = None  # the files' validation, when made already
 
 
-def refuse_gaps(plan: Plan, policy: Policy) -> None:
-    """Refuse ``plan`` if it opens a gap in the promised hours and ``policy`` says so."""
-    from gladcfg.impact import opened_in_promise
-
-    if policy.coverage_impact != "refuse" or plan.coverage_impact is None:
-        return
-    opened = opened_in_promise(plan.coverage_impact)
-    if opened is not None:
-        raise RefusedError(
-            f"{opened} (policy.coverage_impact: refuse in gladcfg.yaml); pass --force to "
-            "apply it anyway"
+def plan(request: PlanRequest, *, session: Session | None = None) -> Plan:
+    """The plan of the request's instance: its files validated (the instance is not touched
+    if they are invalid), the instance read, the two compared. The files are released once
+    planned. ``session``: the instance's open session, to plan on (and apply with after),
+    rather than one opened and closed for this plan."""
+    with _opened(request.workspace, request.instance, session) as opened:
+        return opened.plan(
+            targets=request.targets,
+            report=request.validated,
+            release=True,
+            refresh=request.refresh,
+            week=request.week,
         )
 
 
-def apply_instance(
-    workspace: Workspace,
-    instance: str,
-    *,
-    targets: Sequence[str] = (),
-    allow_delete: bool = False,
-    force: bool = False,
-    parallelism: int = 4,
-    show: Callable[[Plan], None],
-    confirm: Confirm | None,
-    watch: WatchFactory,
-    rollback: KeepRollback | None = None,
-    break_glass: str | None = None,
-) -> Applied:
-    """Make ``instance`` match the files: plan (releasing the files once planned), ``show``
-    the plan, refuse what is not allowed, ``confirm`` (None: approved already), apply.
+def _unwatched(plan: Plan, label: str | None) -> Watch:
+    return _Unwatched()
 
-    With ``rollback``, the plan that undoes the apply is handed to it, however the apply
-    ended. An apply that did not finish is an error, raised once it is reported."""
-    with open_instance(workspace, instance) as session:
-        plan = session.plan(targets=targets, release=True)
-        show(plan)
-        if not plan.writes:
-            return Applied(plan, None)
+
+class _Unwatched:
+    def __enter__(self) -> object:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def update(self, outcome: Outcome) -> None:
+        pass
+
+    def report(self, report: ApplyReport, plan: Plan) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class ApplyRequest:
+    """What to apply to one instance, and how the caller follows it. The changes are, by
+    ``saved`` and ``planned``:
+
+    * neither: a plan made now of the files (``targets`` narrow it), shown with ``show``, then
+      confirmed with ``confirm``;
+    * ``saved``: exactly the plan saved in that file, bound to the files as they are now
+      (a rollback plan, only with ``undo``); nothing is asked, it was reviewed already;
+    * ``planned``: a plan this run made moments ago (a fleet's), shown and confirmed
+      already.
+
+    What is not allowed is refused in every case before anything changes."""
+
+    workspace: Workspace
+    instance: str | None = None  # None only with ``saved``: the instance its plan is for
+    targets: Sequence[str] = ()
+    saved: Path | None = None
+    undo: bool = False  # ``saved`` is a rollback plan
+    planned: Plan | None = None
+    allow_delete: bool = False
+    force: bool = False  # past the safety thresholds and the coverage policy
+    parallelism: int = 4  # changes sent at once
+    break_glass: str | None = None  # the reason to apply through a freeze
+    show: Callable[[Plan], None] | None = None
+    confirm: Confirm | None = None  # None: approved already
+    watch: WatchFactory = _unwatched
+    label: str | None = None  # the watch's label (a fleet's instance)
+    rollback: KeepRollback | None = None  # is handed the plan that undoes the apply
+
+
+def apply(request: ApplyRequest, *, session: Session | None = None) -> Applied:
+    """Make the request's instance hold what its changes make (:class:`ApplyRequest`),
+    followed by its watch; ``session``: the instance's open session (the one it was
+    planned on), rather than one opened and closed for this apply.
+
+    With ``rollback``, the plan that undoes the apply is handed over however the apply
+    ended. An error after changes were made is raised once they are reported; an apply
+    with failed changes is returned, and :meth:`Applied.finished` makes it an error."""
+    if request.saved is not None:
+        return _apply_saved(request, request.saved)
+    if request.instance is None:
+        raise ValueError("an apply of the files names its instance")
+    workspace, instance = request.workspace, request.instance
+    with _opened(workspace, instance, session) as opened:
+        if request.planned is None:
+            made = opened.plan(targets=request.targets, release=True)
+            if request.show is not None:
+                request.show(made)
+        else:
+            made = request.planned
+        if not made.writes:
+            return Applied(made, None)
         check_allowed(
-            plan,
-            allow_delete=allow_delete,
-            force=force,
+            made,
+            allow_delete=request.allow_delete,
+            force=request.force,
             policy=workspace.project.policy_of(instance),
         )
-        if confirm is not None:
-            from gladcfg.freezes import enforce
-
-            enforce(session.freezes, break_glass=break_glass)  # not worth asking, if frozen
-            confirm([plan.instance])
-        applied = apply_watched(
-            session,
-            plan,
-            parallelism,
-            watch,
-            rollback=rollback,
-            fresh=True,
-            break_glass=break_glass,
-        )
-        return _finished(plan, applied)
+        if request.confirm is not None:
+            enforce(opened.freezes, break_glass=request.break_glass)  # not worth asking
+            request.confirm([made.instance])
+        return Applied(made, _watched(opened, made, request, fresh=True))
 
 
-def apply_saved(
-    workspace: Workspace,
-    path: Path,
-    *,
-    instance: str | None = None,
-    allow_delete: bool = False,
-    force: bool = False,
-    parallelism: int = 4,
-    watch: WatchFactory,
-    rollback: KeepRollback | None = None,
-    undo: bool = False,
-    break_glass: str | None = None,
-) -> Applied:
+def _opened(
+    workspace: Workspace, instance: str, session: Session | None
+) -> AbstractContextManager[Session]:
+    """``session``, left open; or a session opened now, closed when the block ends."""
+    if session is None:
+        return open_instance(workspace, instance)
+    return nullcontext(session)
+
+
+def _apply_saved(request: ApplyRequest, path: Path) -> Applied:
     """Apply exactly the plan saved in ``path`` (:func:`load_saved_plan`): it was reviewed
     already, so nothing is asked, but what is not allowed is still refused, and it applies
     only if its instance is as it was when the plan was made and the project's files, as
@@ -215,48 +250,38 @@ def apply_saved(
 
     A rollback plan restores what no file declares: it is applied only with ``undo`` (the
     user said it is one), and is bound to the instance by its fingerprint alone."""
-    plan = load_saved_plan(workspace, path, instance=instance, bound=True)
-    _check_purpose(plan, path, undo=undo)
-    if plan.vars and not plan.rollback:  # the files are rendered as when it was made
-        workspace = workspace.with_variables(plan.vars)
+    workspace = request.workspace
+    saved = load_saved_plan(workspace, path, instance=request.instance, bound=True)
+    _check_purpose(saved, path, undo=request.undo)
+    if saved.vars and not saved.rollback:  # the files are rendered as when it was made
+        workspace = workspace.with_variables(saved.vars)
     try:
         check_allowed(
-            plan,
-            allow_delete=allow_delete,
-            force=force,
-            policy=workspace.project.policy_of(plan.instance),
+            saved,
+            allow_delete=request.allow_delete,
+            force=request.force,
+            policy=workspace.project.policy_of(saved.instance),
         )
     except RefusedError:
-        _refuse_if_edited(plan, path)  # the better message, for an edited file
+        _refuse_if_edited(saved, path)  # the better message, for an edited file
         raise
-    with open_instance(workspace, plan.instance) as session:
+    with open_instance(workspace, saved.instance) as session:
         # Opened even for a plan that writes nothing: the instance's configuration and
         # credentials are checked all the same.
         session.connect()
-        if not plan.writes:
-            return Applied(plan, None)
+        if not saved.writes:
+            return Applied(saved, None)
         sources = None
-        if plan.rollback:  # no files bind it; its freezes are the project's all the same
+        if saved.rollback:  # no files bind it; its freezes are the project's all the same
             session.load_freezes()
         else:
-            sources = session.sources(str(path), force=force)
-        applied = apply_watched(
-            session,
-            plan,
-            parallelism,
-            watch,
-            rollback=rollback,
-            sources=sources,
-            break_glass=break_glass,
-        )
-        return _finished(plan, applied)
+            sources = session.sources(str(path), force=request.force)
+        return Applied(saved, _watched(session, saved, request, sources=sources))
 
 
 def _refuse_if_edited(plan: Plan, path: Path) -> None:
     """Refuse a plan loaded for binding as an edited file, if the checks it was loaded
     without (:func:`~gladcfg.plan.verify.load_problems`) find it one."""
-    from gladcfg.plan.verify import load_problems, refuse
-
     reasons = load_problems(plan)
     if reasons:
         raise refuse(reasons, str(path))
@@ -279,49 +304,35 @@ def _check_purpose(plan: Plan, path: Path, *, undo: bool) -> None:
         _refuse_if_edited(plan, path)
 
 
-def apply_watched(
+def _watched(
     session: Session,
     plan: Plan,
-    parallelism: int,
-    watch: WatchFactory,
+    request: ApplyRequest,
     *,
-    label: str | None = None,
-    rollback: KeepRollback | None = None,
     sources: Sources | None = None,
     fresh: bool = False,
-    break_glass: str | None = None,
 ) -> ApplyReport:
     """Apply and report (``fresh``: ``plan`` was made by this run, see
-    :func:`~gladcfg.engine.session.apply_plan`); stopped by a signal once writing, it
-    still reports, hands over the rollback plan, and then lets the signal end the run (see
+    :func:`~gladcfg.engine.session.write_plan`); stopped by a signal once writing, it still
+    reports, hands over the rollback plan, and then lets the signal end the run (see
     :mod:`gladcfg.interrupts`). An error after changes were made is raised once they are
     reported."""
-    progress = watch(plan, label)
+    progress = request.watch(plan, request.label)
     with interrupts.guarded() as stop:
         with progress:
             report = session.apply(
                 plan,
-                parallelism=parallelism,
+                parallelism=request.parallelism,
                 listener=progress.update,
-                rollback=rollback is not None,
+                rollback=request.rollback is not None,
                 stop=stop,
                 sources=sources,
                 fresh=fresh,
-                break_glass=break_glass,
+                break_glass=request.break_glass,
             )
         progress.report(report, plan)
-        if rollback is not None and report.rollback is not None:
-            rollback(report.rollback)
+        if request.rollback is not None and report.rollback is not None:
+            request.rollback(report.rollback)
         if report.error is not None:
             raise report.error
     return report
-
-
-def _finished(plan: Plan, report: ApplyReport) -> Applied:
-    """One instance's apply, which is an error unless every change was applied."""
-    if not report.ok:
-        raise ApplyFailedError(
-            f"apply to {plan.instance} did not finish: run plan to see what is left, "
-            "and apply again"
-        )
-    return Applied(plan, report)

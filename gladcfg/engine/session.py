@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from gladcfg import clock
 from gladcfg.adapter import (
     Adapter,
     Capabilities,
@@ -25,18 +26,31 @@ from gladcfg.adapter import (
     capabilities_of,
     open_adapter,
 )
-from gladcfg.config import ValidationReport, Workspace, load_desired
+from gladcfg.config import DesiredState, ValidationReport, Workspace, load_desired
+from gladcfg.engine.allowed import refuse_gaps
 from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
+from gladcfg.engine.rollback import rollback_plan
 from gladcfg.errors import GladcfgError, Problem, RefusedError, TargetError
+from gladcfg.freezes import (
+    BrokenGlass,
+    Schedule,
+    enforce,
+    frozen_message,
+    needs_state,
+    schedule_of,
+)
+from gladcfg.impact import (
+    coverage_impact,
+    files_state,
+    opened_in_promise,
+    touches_coverage,
+    window_start,
+)
 from gladcfg.plan.binding import binding_problems, unbound
 from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
 from gladcfg.plan.verify import load_problems, refuse, remote_problems
-
-if TYPE_CHECKING:
-    from gladcfg.config import DesiredState
-    from gladcfg.freezes import BrokenGlass, Schedule
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +107,6 @@ class Sources:
             found = binding_problems(saved, fresh, desired.files)
             if not found:
                 if not self.force:  # the impact as it is now, not as the file says
-                    from gladcfg.engine.run import refuse_gaps
-
                     policy = workspace.project.policy_of(instance)
                     refuse_gaps(self._session.impact(fresh, desired), policy)
                 return fresh
@@ -143,9 +155,6 @@ class Session:
         """The instance's freezes from now on (:mod:`gladcfg.freezes`), kept for the apply
         to enforce; its files are validated (or ``report`` read) only for freezes that
         follow inboxes' open hours."""
-        from gladcfg import clock
-        from gladcfg.freezes import needs_state, schedule_of
-
         freezes = self.workspace.project.freezes_of(self.instance)
         if not freezes:
             return None
@@ -213,18 +222,8 @@ class Session:
     def impact(self, plan: Plan, desired: DesiredSpecs, week: date | None = None) -> Plan:
         """``plan`` (made from ``desired``) with what it does to coverage, if it changes
         what coverage reads, and a warning for each gap it opens in the promised hours."""
-        from gladcfg.impact import (
-            coverage_impact,
-            files_state,
-            opened_in_promise,
-            touches_coverage,
-            window_start,
-        )
-
         if not touches_coverage(plan):
             return plan
-        from gladcfg import clock
-
         kept = files_state(desired)
         target = self.workspace.project.policy_of(self.instance).coverage
         impact = coverage_impact(kept, plan, target, window_start(kept, week, clock.now()))
@@ -238,9 +237,6 @@ class Session:
         """``plan``, saying so if applying it now would be refused for a freeze."""
         if self.freezes is None or not plan.writes:
             return plan
-        from gladcfg import clock
-        from gladcfg.freezes import frozen_message
-
         message = frozen_message(self.freezes, clock.now())
         if message is None:
             return plan
@@ -263,11 +259,9 @@ class Session:
         fresh: bool = False,
         break_glass: str | None = None,
     ) -> ApplyReport:
-        """Apply exactly ``plan`` to this instance (:func:`apply_plan`), unless one of its
+        """Apply exactly ``plan`` to this instance (:func:`write_plan`), unless one of its
         freezes holds as writing would start and ``break_glass`` gives no reason to."""
-        from gladcfg.freezes import enforce
-
-        return apply_plan(
+        return write_plan(
             self.connect(),
             plan,
             parallelism=parallelism,
@@ -299,7 +293,7 @@ def read_remote(
         return session.read(lambda: DesiredSpecs.of(desired()), refresh=refresh)
 
 
-def apply_plan(
+def write_plan(
     adapter: Adapter,
     plan: Plan,
     *,
@@ -360,8 +354,6 @@ def apply_plan(
             )
             report = replace(report, break_glass=broken)
             if rollback:
-                from gladcfg.engine.rollback import rollback_plan
-
                 after = adapter.read(plan.read_hints)
                 undo = rollback_plan(
                     plan,

@@ -20,8 +20,8 @@ from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
-from gladcfg.engine import apply_plan
 from gladcfg.engine.apply import apply_changes
+from gladcfg.engine.session import write_plan
 from gladcfg.model.kinds import KIND_MODELS
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
@@ -150,8 +150,8 @@ def test_the_rollback_plan_restores_the_instance(
         plan = plan_instance(
             DesiredSpecs.of(state), adapter.read(), capabilities_of(adapter), CONFIG
         )
-        report = apply_plan(adapter, plan, parallelism=3, rollback=True)
+        report = write_plan(adapter, plan, parallelism=3, rollback=True)
         assert report.ok and report.rollback is not None
-        undo = apply_plan(adapter, report.rollback, parallelism=3)
+        undo = write_plan(adapter, report.rollback, parallelism=3)
         assert undo.ok, [(o.change.address, o.status, o.reason) for o in undo.outcomes]
         assert contents(adapter) == before

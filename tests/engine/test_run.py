@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gladcfg.config import Workspace
-from gladcfg.engine import apply_instance, apply_saved
+from gladcfg.engine import ApplyRequest, apply
 from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.fleet import FleetApply, apply_fleet, plan_fleet
 from gladcfg.engine.status import check_status
@@ -74,7 +74,7 @@ class Run:
         )
 
     def one(self, workspace: Workspace, name: str = "staging", **options: Any) -> Any:
-        return apply_instance(
+        request = ApplyRequest(
             workspace,
             name,
             show=self.shown.append,
@@ -83,6 +83,7 @@ class Run:
             rollback=self.rollbacks.append,
             **options,
         )
+        return apply(request).finished()
 
 
 def fleet(make_project: MakeProject, yaml: str = FLEET) -> Workspace:
@@ -155,7 +156,7 @@ def test_a_saved_plan_opens_its_instance_even_when_it_writes_nothing(
     saved.write_text(dumps(result.value))
     closed.clear()
     run = Run()
-    applied = apply_saved(workspace, saved, watch=run.watch)
+    applied = apply(ApplyRequest(workspace, saved=saved, watch=run.watch)).finished()
     assert applied.report is None and applied.plan == result.value
     assert closed == ["staging"] and run.watched == []
 

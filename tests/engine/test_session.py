@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from gladcfg.config import DesiredState, Workspace, load_desired
-from gladcfg.engine import open_instance, read_remote
+from gladcfg.engine import read_remote
 from gladcfg.engine import session as session_module
+from gladcfg.engine.session import open_instance
 from gladcfg.errors import AdapterError, ConfigError, RefusedError
 from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, RunCli

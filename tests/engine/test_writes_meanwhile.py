@@ -17,10 +17,9 @@ from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace
-from gladcfg.engine import open_instance
 from gladcfg.engine.apply import ApplyReport, Status, apply_changes
 from gladcfg.engine.rollback import rollback_plan
-from gladcfg.engine.session import Session
+from gladcfg.engine.session import Session, open_instance
 from gladcfg.errors import RefusedError
 from gladcfg.plan.model import Action, Change, Plan
 from tests.conftest import BASE_RESOURCES, MakeProject
