@@ -1,7 +1,9 @@
 """gladcfg: configuration as code for Gladly customer-service instances.
 
 The public API is re-exported here and loaded on first use, so importing gladcfg (and
-starting the CLI) does not pay for pydantic or Jinja until they are needed.
+starting the CLI) does not pay for pydantic or Jinja until they are needed. The engine's two
+entry points are :func:`gladcfg.engine.plan` and :func:`gladcfg.engine.apply`, each given
+a request for one instance; a plan is :class:`gladcfg.model.plan.Plan`, plain data.
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from gladcfg.names import escaped
+
 
 class GladcfgError(Exception):
     """Root of every error gladcfg reports to a user (exit code 1)."""
@@ -232,8 +234,6 @@ class Problem:
 def path_shown(path: str) -> str:
     """A file name as a message shows it: escaped as names are (a bidi override would
     reverse the line in a terminal), a byte that is not UTF-8 as ``\\xe9``."""
-    from gladcfg.model.names import escaped
-
     return escaped(path)
 
 

@@ -17,7 +17,7 @@ FieldPath = tuple[str | int, ...]
 def format_path(path: Sequence[object]) -> str:
     """``('inboxes', 'us-email', 'teams', 0)`` → ``inboxes.us-email.teams[0]``: keys joined
     by dots, list indexes in brackets. The text is as the path holds it; a message that
-    quotes it escapes it (:func:`gladcfg.model.names.escaped`)."""
+    quotes it escapes it (:func:`gladcfg.names.escaped`)."""
     if not path:
         return ""
     text = str(path[0])

@@ -16,7 +16,7 @@ INTERNAL_SIGNALS = {
     "gladcfg.config.budget.BudgetExceeded",  # a BaseException, so templates cannot catch it
     "gladcfg.interrupts.Terminated",  # SIGTERM as a KeyboardInterrupt
     "gladcfg.yamlio.scalars.ScalarProblem",  # a ValueError the loader positions as a YamlError
-    "gladcfg.fmt.Unformattable",  # why fmt leaves a file as written: named, never an error
+    "gladcfg.edit.fmt.Unformattable",  # why fmt leaves a file as written: named, never an error
 }
 
 

@@ -42,13 +42,14 @@ def adopt(
     overwritten: either refuses the whole import. In a project of several instances each
     object is declared with 'instances: [NAME]'; widen it by hand to roll it out.
     """
-    from gladcfg.adopt import adopt, check_file, chosen
     from gladcfg.cli.options import selected_instances
     from gladcfg.config import Workspace, load_desired
+    from gladcfg.edit.adopt import adopt, check_file, chosen
     from gladcfg.engine import read_remote
     from gladcfg.fileio import check_writable, save
     from gladcfg.plan.specs import DesiredSpecs
-    from gladcfg.render.values import snapshot_note, visible
+    from gladcfg.render.values import snapshot_note
+    from gladcfg.text import visible
 
     workspace = Workspace.open(app.root, variables)
     (name,) = selected_instances(
@@ -62,7 +63,7 @@ def adopt(
     declared = DesiredSpecs.of(state, where=True)
     found = read_remote(workspace, name, lambda: state, refresh=refresh)
     if found.state.snapshot is not None:
-        from gladcfg.plan.model import Snapshot
+        from gladcfg.model.plan import Snapshot
 
         click.echo(snapshot_note(Snapshot.of(found.state.snapshot)), err=True)
     capabilities = found.capabilities

@@ -12,7 +12,7 @@ from typing import Literal, cast
 
 from gladcfg.engine.apply import ApplyReport, Status
 from gladcfg.model.applied import ApplyDocument, BreakGlass, ChangeOutcome, InstanceApply
-from gladcfg.plan.model import Plan
+from gladcfg.model.plan import Plan
 
 _Action = Literal["create", "update", "rename", "delete"]
 
@@ -45,7 +45,7 @@ class ApplyRecord:
     def _write(self, error: BaseException | None) -> None:
         from gladcfg import clock
         from gladcfg.fileio import save
-        from gladcfg.render.values import json_text
+        from gladcfg.text import json_text
 
         with self._lock:
             instances = list(self._instances)

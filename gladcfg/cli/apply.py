@@ -12,17 +12,16 @@ import click
 
 from gladcfg.cli.context import AppContext
 from gladcfg.cli.options import instance_options, selected_instances, target_option, var_option
+from gladcfg.cli.output import echo_fleet, echo_plan, echo_planned
 from gladcfg.errors import RefusedError
 
 if TYPE_CHECKING:
     from gladcfg.cli.progress import Progress
     from gladcfg.config import Workspace
     from gladcfg.engine import ApplyReport
-    from gladcfg.engine.fleet import FleetApply, InstanceResult
     from gladcfg.engine.run import KeepRollback, WatchFactory
+    from gladcfg.model.plan import Plan
     from gladcfg.model.schedule import Wave
-    from gladcfg.plan.model import Plan
-    from gladcfg.render.fleet import FleetRow
 
 
 def _check_reason(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
@@ -240,10 +239,10 @@ def _apply(
             allow_delete=allow_delete,
             force=force,
             parallelism=parallelism,
-            show=partial(_echo_planned, names[0], color),
+            show=partial(echo_planned, names[0], color),
             confirm=confirm,
             watch=watch,
-            report=partial(_echo_fleet, color),
+            report=partial(echo_fleet, color),
             break_glass=break_glass,
         )
         return 1 if fleet.failed else 0
@@ -254,7 +253,7 @@ def _apply(
         allow_delete=allow_delete,
         force=force,
         parallelism=parallelism,
-        show=partial(_echo_plan, color=color),
+        show=partial(echo_plan, color=color),
         confirm=confirm,
         watch=watch,
         rollback=rollback,
@@ -262,26 +261,6 @@ def _apply(
     )
     apply(request).finished()
     return 0
-
-
-def _echo_plan(plan: Plan, color: bool | None) -> None:
-    """The plan's text view, printed as it is made: never all of it in memory at once."""
-    from gladcfg.render.text import text_chunks
-
-    for chunk in text_chunks(plan):
-        click.echo(chunk, nl=False, color=color)
-
-
-def _echo_planned(first: str, color: bool | None, result: InstanceResult[Plan]) -> None:
-    """One instance of a fleet: its plan, or the error that stopped it."""
-    from gladcfg.cli.output import echo_instance_error
-
-    if result.instance != first:
-        click.echo()
-    if result.value is not None:
-        _echo_plan(result.value, color)
-    else:
-        echo_instance_error(result.instance, result.error, color=color)
 
 
 def _progress(
@@ -313,43 +292,12 @@ def _save_rollback(path: Path, rollback: Plan) -> None:
     )
 
 
-def _echo_fleet(color: bool | None, fleet: FleetApply, title: str | None = None) -> None:
-    """After a fleet apply: the errors that stopped instances, then a row per instance."""
-    from gladcfg.cli.output import echo_instance_error
-    from gladcfg.render.fleet import APPLY_COLUMNS, render_fleet_text
-
-    for outcome in fleet.applied.values():
-        if outcome.error is not None:
-            echo_instance_error(outcome.instance, outcome.error, color=color)
-    rows = [_fleet_row(result, fleet.applied.get(result.instance)) for result in fleet.planned]
-    click.echo()
-    click.echo(
-        render_fleet_text(title or f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
-        nl=False,
-        color=color,
-    )
-
-
-def _fleet_row(
-    planned: InstanceResult[Plan], applied: InstanceResult[ApplyReport] | None
-) -> FleetRow:
-    from gladcfg.render.fleet import APPLY_COLUMNS, FleetRow
-
-    error = planned.error or (applied.error if applied else None)
-    if error is not None:
-        return FleetRow.of_error(planned.instance, error)
-    if applied is None or applied.value is None:
-        return FleetRow(planned.instance, dict.fromkeys(APPLY_COLUMNS, 0), "nothing to apply")
-    return FleetRow.of_apply(planned.instance, applied.value)
-
-
 def _waves(workspace: Workspace, name: str | None) -> list[tuple[Wave, list[str]]] | None:
     """The rollout's waves, each with its instances (only the wave ``name``, if given);
     None when gladcfg.yaml declares no rollout and no wave is asked for."""
     from gladcfg.config.workspace import PROJECT_FILE
-    from gladcfg.model.names import shown
     from gladcfg.model.schedule import waves_of
-    from gladcfg.model.types import suggest
+    from gladcfg.names import shown, suggest
 
     rollout = workspace.project.rollout
     if rollout is None:

@@ -44,7 +44,7 @@ def coverage(
     """
     from gladcfg.config import Workspace, load_desired
     from gladcfg.config.routing import Routing
-    from gladcfg.coverage import compute, to_document
+    from gladcfg.hours.coverage import compute, to_document
     from gladcfg.model.types import check_time_zone
     from gladcfg.render.coverage import render_coverage_markdown, render_coverage_text
 

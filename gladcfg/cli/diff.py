@@ -34,8 +34,9 @@ def diff(
     variables: dict[str, Any],
 ) -> int:
     """Show, per resource and field, what differs between instances A and B."""
-    from gladcfg import compare
     from gladcfg.config import Workspace
+    from gladcfg.engine import compare
+    from gladcfg.render.compare import COMPARISON_RENDERERS
 
     workspace = Workspace.open(app.root, variables)
     names = workspace.select([left, right])
@@ -43,5 +44,5 @@ def diff(
     result = compare.compare(
         left, specs[0], right, specs[-1], source="remote" if remote else "config"
     )
-    click.echo(compare.COMPARISON_RENDERERS[format_](result), nl=False, color=app.use_color)
+    click.echo(COMPARISON_RENDERERS[format_](result), nl=False, color=app.use_color)
     return 2 if detailed_exitcode and result.differences else 0

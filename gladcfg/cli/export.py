@@ -24,8 +24,8 @@ from gladcfg.errors import ScaffoldError
 def export(app: AppContext, instance: str, out: Path, refresh: bool) -> int:
     """Write INSTANCE's live configuration as resource files that plan finds unchanged."""
     from gladcfg.config import Workspace, validate
+    from gladcfg.edit.export import export_state
     from gladcfg.engine import read_remote
-    from gladcfg.export import export_state
 
     workspace = Workspace.open(app.root)
     (name,) = workspace.select([instance])
@@ -35,7 +35,7 @@ def export(app: AppContext, instance: str, out: Path, refresh: bool) -> int:
         workspace, name, lambda: validate(workspace, [name]).states[name], refresh=refresh
     )
     if found.state.snapshot is not None:
-        from gladcfg.plan.model import Snapshot
+        from gladcfg.model.plan import Snapshot
         from gladcfg.render.values import snapshot_note
 
         click.echo(snapshot_note(Snapshot.of(found.state.snapshot)), err=True)

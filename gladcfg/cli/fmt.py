@@ -1,5 +1,5 @@
 """``gladcfg fmt``: rewrite the project's resource files in the canonical layout
-(:mod:`gladcfg.fmt`), or with ``--check`` only list those that are not in it.
+(:mod:`gladcfg.edit.fmt`), or with ``--check`` only list those that are not in it.
 
 The files are the ones ``resources:`` in gladcfg.yaml finds, walked as every command walks
 them (never through a symlink out of the project). A file fmt cannot lay out safely (a
@@ -31,8 +31,8 @@ def fmt(app: AppContext, check: bool, paths: tuple[Path, ...]) -> int:
     from gladcfg.cli.output import shown_lines
     from gladcfg.config import Workspace
     from gladcfg.config.files import read_text
+    from gladcfg.edit.fmt import Unformattable, format_text
     from gladcfg.fileio import write_atomically
-    from gladcfg.fmt import Unformattable, format_text
 
     workspace = Workspace.open(app.root)
     changed = 0

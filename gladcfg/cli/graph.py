@@ -115,7 +115,7 @@ def graph(
         click.echo(text, nl=False)
         return 0
     from gladcfg.fileio import save
-    from gladcfg.model.names import escaped
+    from gladcfg.names import escaped
 
     save(out, text, "the graph")
     click.echo(
@@ -153,7 +153,7 @@ def cut(drawn: Graph, targets: tuple[str, ...], instance: str) -> Graph:
     each glob that matches no object: a graph that silently showed nothing for a typo
     would look like an object nothing refers to."""
     from gladcfg.errors import TargetError
-    from gladcfg.model.names import escaped, shown
+    from gladcfg.names import escaped, shown
     from gladcfg.plan.planner import matches, nearest
 
     addresses = [node.address for node in drawn.nodes]
@@ -243,7 +243,7 @@ def _dot_quoted(text: str) -> str:
 def _dot_escaped(text: str) -> str:
     """``text`` for inside a DOT string: hidden characters shown as escapes (never raw on
     a terminal), then backslashes and quotes escaped."""
-    from gladcfg.render.values import visible
+    from gladcfg.text import visible
 
     return visible(text).replace("\\", "\\\\").replace('"', '\\"')
 
@@ -256,6 +256,6 @@ _MERMAID_ENTITIES = str.maketrans(
 
 
 def _mermaid_text(text: str) -> str:
-    from gladcfg.render.values import visible
+    from gladcfg.text import visible
 
     return visible(text).translate(_MERMAID_ENTITIES)

@@ -104,7 +104,7 @@ def parse_vars(
     (``3`` a number, ``true`` a boolean, ``"3"`` text, nothing the empty text)."""
     from gladcfg import yamlio
     from gladcfg.errors import YamlError
-    from gladcfg.model.names import check_visible
+    from gladcfg.names import check_visible
 
     variables: dict[str, Any] = {}
     for pair in given:
@@ -155,7 +155,7 @@ def _check_week(
     days, margins included, fit in the calendar Python (and any time zone) can count."""
     import datetime as dt
 
-    from gladcfg.coverage import FIRST_MONDAY, LAST_MONDAY
+    from gladcfg.hours.coverage import FIRST_MONDAY, LAST_MONDAY
 
     first = FIRST_MONDAY + dt.timedelta(days=margin)
     last = LAST_MONDAY + dt.timedelta(days=6 - margin)
@@ -172,8 +172,8 @@ def _check_targets(
 ) -> tuple[str, ...]:
     """A target is held to what an address glob in gladcfg.yaml is: bounded in length and
     with nothing hidden in it (a target that silently matches nothing plans nothing)."""
-    from gladcfg.model.names import check_visible
     from gladcfg.model.types import MAX_GLOB_CHARS
+    from gladcfg.names import check_visible
 
     for target in targets:
         if len(target) > MAX_GLOB_CHARS:

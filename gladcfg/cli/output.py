@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gladcfg.errors import ConfigError, GladcfgError, Problem, under_instance
+from gladcfg.names import escaped
 
 if TYPE_CHECKING:
-    from gladcfg.engine.fleet import InstanceResult
-    from gladcfg.plan.model import Plan
+    from gladcfg.engine.apply import ApplyReport
+    from gladcfg.engine.fleet import FleetApply, InstanceResult
+    from gladcfg.model.plan import Plan
+    from gladcfg.render.fleet import FleetRow
 
 
 def format_problem(problem: Problem, all_instances: Collection[str] = ()) -> str:
@@ -62,8 +65,6 @@ def shown_lines(text: str) -> str:
     override that reverses the line in a terminal."""
     if text.isascii() and text.isprintable():
         return text
-    from gladcfg.model.names import escaped  # not at the top: it imports the models
-
     return "\n".join(escaped(line) for line in text.split("\n"))
 
 
@@ -109,3 +110,50 @@ def error_text(instance: str, error: GladcfgError | None) -> str:
     problems = document.get("problems", [])
     text: str = document["error"] + "".join(f"\n  {p}" for p in problems)
     return text
+
+
+def echo_plan(plan: Plan, color: bool | None) -> None:
+    """The plan's text view, printed as it is made: never all of it in memory at once."""
+    from gladcfg.render.text import text_chunks
+
+    for chunk in text_chunks(plan):
+        click.echo(chunk, nl=False, color=color)
+
+
+def echo_planned(first: str, color: bool | None, result: InstanceResult[Plan]) -> None:
+    """One instance of a fleet: its plan, or the error that stopped it."""
+    if result.instance != first:
+        click.echo()
+    if result.value is not None:
+        echo_plan(result.value, color)
+    else:
+        echo_instance_error(result.instance, result.error, color=color)
+
+
+def echo_fleet(color: bool | None, fleet: FleetApply, title: str | None = None) -> None:
+    """After a fleet apply: the errors that stopped instances, then a row per instance."""
+    from gladcfg.render.fleet import APPLY_COLUMNS, render_fleet_text
+
+    for outcome in fleet.applied.values():
+        if outcome.error is not None:
+            echo_instance_error(outcome.instance, outcome.error, color=color)
+    rows = [_fleet_row(result, fleet.applied.get(result.instance)) for result in fleet.planned]
+    click.echo()
+    click.echo(
+        render_fleet_text(title or f"Fleet apply: {len(rows)} instances", rows, APPLY_COLUMNS),
+        nl=False,
+        color=color,
+    )
+
+
+def _fleet_row(
+    planned: InstanceResult[Plan], applied: InstanceResult[ApplyReport] | None
+) -> FleetRow:
+    from gladcfg.render.fleet import APPLY_COLUMNS, FleetRow
+
+    error = planned.error or (applied.error if applied else None)
+    if error is not None:
+        return FleetRow.of_error(planned.instance, error)
+    if applied is None or applied.value is None:
+        return FleetRow(planned.instance, dict.fromkeys(APPLY_COLUMNS, 0), "nothing to apply")
+    return FleetRow.of_apply(planned.instance, applied.value)

@@ -21,7 +21,7 @@ from gladcfg.cli.output import echo_instance_error, error_document, fleet_summar
 from gladcfg.cli.rollout import render_waves, rollout_waves, wave_headings
 
 if TYPE_CHECKING:
-    from gladcfg.plan.model import Plan
+    from gladcfg.model.plan import Plan
 
 FORMAT = click.Choice(["text", "markdown", "json"])
 
@@ -68,7 +68,7 @@ def plan(
     from gladcfg.config import Workspace
     from gladcfg.engine.fleet import plan_fleet
     from gladcfg.plan.document import dumps, to_document
-    from gladcfg.render.values import json_text
+    from gladcfg.text import json_text
 
     workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_, require_choice=True)

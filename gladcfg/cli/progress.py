@@ -12,7 +12,7 @@ import click
 
 from gladcfg.cli.context import is_terminal
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
-from gladcfg.plan.model import Action, Plan
+from gladcfg.model.plan import Action, Plan
 from gladcfg.render.text import symbol_of
 
 _STYLE = {Status.APPLIED: "green", Status.FAILED: "red", Status.SKIPPED: "yellow"}

@@ -24,8 +24,8 @@ def pull(app: AppContext, instance: str | None, dry_run: bool, variables: dict[s
     """
     from gladcfg.cli.options import selected_instances
     from gladcfg.config import Workspace
-    from gladcfg.pull import REMOVED, pull_instance, write
-    from gladcfg.render.values import show, visible
+    from gladcfg.edit.pull import REMOVED, pull_instance, write
+    from gladcfg.text import show, visible
 
     workspace = Workspace.open(app.root, variables)
     (name,) = selected_instances(

@@ -51,9 +51,9 @@ def report(
     from gladcfg.cli.options import project_inputs
     from gladcfg.cli.output import error_text
     from gladcfg.config import Workspace
+    from gladcfg.engine.report import build_report
     from gladcfg.fileio import check_writable, save
     from gladcfg.render.html import render_report_html
-    from gladcfg.report import build_report
 
     workspace = Workspace.open(app.root, variables)
     names = selected_instances(workspace, instance, all_)

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from gladcfg.engine.fleet import FleetApply, InstanceResult
     from gladcfg.engine.rollout import WaveRun
     from gladcfg.engine.run import Confirm, WatchFactory
+    from gladcfg.model.plan import Plan
     from gladcfg.model.schedule import Wave
-    from gladcfg.plan.model import Plan
 
 
 def rollout_waves(workspace: Workspace) -> list[tuple[Wave, list[str]]] | None:
@@ -117,18 +117,17 @@ class _WaveEcho:
         click.echo(_bold(heading), color=self.color)
 
     def show(self, result: InstanceResult[Plan]) -> None:
-        from gladcfg.cli.apply import _echo_planned
+        from gladcfg.cli.output import echo_planned
 
         click.echo()
-        _echo_planned(result.instance, self.color, result)
+        echo_planned(result.instance, self.color, result)
 
     def applied(self, wave: Wave, fleet: FleetApply) -> None:
-        from gladcfg.cli.apply import _echo_fleet
-        from gladcfg.cli.output import count
+        from gladcfg.cli.output import count, echo_fleet
 
         if fleet.applied or fleet.failed:
             title = f"Wave {wave.name}: {count(len(fleet.planned), 'instance')}"
-            _echo_fleet(self.color, fleet, title)
+            echo_fleet(self.color, fleet, title)
 
     def verified(self, run: WaveRun) -> None:
         if run.refused is not None:

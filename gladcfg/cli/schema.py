@@ -20,7 +20,7 @@ from gladcfg.cli.context import AppContext
 @click.pass_obj
 def schema(app: AppContext, out: Path) -> int:
     """Write the JSON Schemas (editors use them through yaml-language-server)."""
-    from gladcfg.model.schemas import generate_schemas
+    from gladcfg.render.schemas import generate_schemas
 
     out.mkdir(parents=True, exist_ok=True)
     for filename, text in generate_schemas().items():

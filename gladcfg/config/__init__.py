@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gladcfg.config.checks import check_desired_state
 from gladcfg.config.desired import Declared, DesiredState
+from gladcfg.config.freezes import freeze_problems
 from gladcfg.config.workspace import PROJECT_FILE, Workspace
 from gladcfg.errors import ConfigError, Problem, merge_problems
 
@@ -36,8 +37,6 @@ def validate(workspace: Workspace, instances: Iterable[str]) -> ValidationReport
         found.extend(problems)
         found.extend(check_desired_state(state, invalid, workspace.project.policy_of(name)))
         if workspace.project.freezes_of(name):
-            from gladcfg.config.freezes import freeze_problems
-
             found.extend(freeze_problems(workspace, state))
         states[name] = state
     return ValidationReport(states, merge_problems(found))

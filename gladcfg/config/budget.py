@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import operator
 import os
+import resource
 import signal
 import sys
 import threading
@@ -151,7 +152,6 @@ def _lower_address_space_limit(limit: int) -> Callable[[], None] | None:
     """Cap the address space at ``limit`` bytes; returns how to undo it."""
     if not sys.platform.startswith("linux"):  # pragma: no cover - Linux runs the tests
         return None
-    import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:

@@ -23,10 +23,9 @@ from gladcfg.kinds.answers import Answer
 from gladcfg.kinds.entry_points import EntryPoint
 from gladcfg.kinds.settings import Settings
 from gladcfg.model.kinds import KIND_MODELS, reference_paths
-from gladcfg.model.names import code_points, same_name_key
 from gladcfg.model.project import Policy
 from gladcfg.model.resource import Invalid
-from gladcfg.model.types import suggest
+from gladcfg.names import code_points, same_name_key, suggest
 from gladcfg.patterns import compile_pattern
 
 

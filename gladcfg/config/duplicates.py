@@ -14,16 +14,16 @@ from typing import Any, TypeVar
 from gladcfg.config.problems import Source
 from gladcfg.errors import Problem
 from gladcfg.kinds.answers import Answer
-from gladcfg.model.names import code_points, twin_name
 from gladcfg.model.resource import Resource
 from gladcfg.model.types import normalise_language
+from gladcfg.names import code_points, twin_name
 
 T = TypeVar("T")
 
 
 def twin(declared: Mapping[str, T], normal: Mapping[str, str], name: str) -> T | None:
     """What is declared under a name that is ``name`` once normalised (see
-    :func:`~gladcfg.model.names.twin_name`)."""
+    :func:`~gladcfg.names.twin_name`)."""
     found = twin_name(declared, normal, name)
     return declared.get(found) if found is not None else None
 

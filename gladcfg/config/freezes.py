@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from gladcfg.config.workspace import PROJECT_FILE
 from gladcfg.errors import Problem
-from gladcfg.model.names import shown
 from gladcfg.model.schedule import OpenHoursFreeze
-from gladcfg.model.types import suggest
+from gladcfg.names import shown, suggest
 
 if TYPE_CHECKING:
     from gladcfg.config.desired import DesiredState
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 def freeze_problems(workspace: Workspace, state: DesiredState) -> list[Problem]:
     """An error for each open-hours glob of the instance's freezes that matches no inbox
     its files declare, at the glob in gladcfg.yaml."""
-    from gladcfg.config.workspace import PROJECT_FILE
-
     instance = state.instance
     project = workspace.project
     inboxes = [f"inboxes.{name}" for name in state.declared("inboxes")]

@@ -18,8 +18,7 @@ from typing_extensions import is_typeddict
 from gladcfg import yamlio
 from gladcfg.errors import Problem, Severity
 from gladcfg.fieldpath import FieldPath, format_path
-from gladcfg.model.names import escaped
-from gladcfg.model.types import suggest
+from gladcfg.names import escaped, suggest
 
 
 @dataclass(frozen=True)

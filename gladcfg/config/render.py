@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import marshal
 import re
 import traceback
 from collections.abc import Callable, Mapping
@@ -18,13 +19,14 @@ from pathlib import Path
 from types import CodeType, TracebackType
 from typing import Any
 
+import gladcfg
 from gladcfg.config.budget import BINOPS, BudgetExceeded, Guard, checkpoint, memory_message
 from gladcfg.config.files import read_text
 from gladcfg.config.templatecache import TemplateCache, default_folder
 from gladcfg.config.templatewords import plain, value_words
 from gladcfg.errors import FileProblem, TemplateProblem
 from gladcfg.model.project import RenderBudget
-from gladcfg.model.types import suggest
+from gladcfg.names import suggest
 from gladcfg.yamlio.batch import worker_count, worker_start
 
 MAX_RENDERED_CHARS = 16 * 1024 * 1024
@@ -105,7 +107,6 @@ class Renderer:
         workers = worker_count(sum(map(len, pending.values())), len(pending), PARALLEL_COMPILE)
         if workers < 2:
             return
-        import marshal
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -315,7 +316,6 @@ _WORKER_ENVIRONMENTS: dict[Path, Any] = {}  # in a compile worker: its Jinja, pe
 def _compile_marshalled(root: Path, budget: RenderBudget, rel: str, text: str) -> bytes:
     """In a worker: ``text`` compiled within the render budget, as marshal data; nothing
     (b"") when it cannot be, so the main process compiles it and reports why."""
-    import marshal
 
     try:
         with Guard(budget):
@@ -389,8 +389,6 @@ def _signature(env: Any) -> str:
     """Everything besides a file's text and name that decides the code Jinja makes of it."""
     import jinja2
 
-    from gladcfg import __version__
-
     options = (
         type(env).__mro__[1].__name__,
         sorted(env.intercepted_binops),
@@ -405,7 +403,7 @@ def _signature(env: Any) -> str:
         env.newline_sequence,
         sorted(env.extensions),
     )
-    return f"jinja2 {jinja2.__version__}; gladcfg {__version__}; {options!r}"
+    return f"jinja2 {jinja2.__version__}; gladcfg {gladcfg.__version__}; {options!r}"
 
 
 def _make_environment(root: Path) -> Any:

@@ -24,10 +24,10 @@ from gladcfg.errors import Problem, Severity, YamlError
 from gladcfg.fieldpath import FieldPath
 from gladcfg.kinds.settings import Settings
 from gladcfg.model.kinds import KIND_MODELS, KINDS, is_singleton
-from gladcfg.model.names import shown
 from gladcfg.model.project import ResourceFile
 from gladcfg.model.resource import Resource
-from gladcfg.model.types import is_name, suggest
+from gladcfg.model.types import is_name
+from gladcfg.names import shown, suggest
 
 M = TypeVar("M", Resource, Settings)
 

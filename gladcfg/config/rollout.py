@@ -11,9 +11,8 @@ from collections.abc import Sequence
 
 from gladcfg.config.problems import Source
 from gladcfg.errors import Problem, Severity
-from gladcfg.model.names import shown
 from gladcfg.model.schedule import Wave, assign_waves
-from gladcfg.model.types import suggest
+from gladcfg.names import shown, suggest
 
 
 def rollout_problems(

@@ -43,7 +43,6 @@ from gladcfg.errors import (
     merge_problems,
 )
 from gladcfg.model.kinds import KIND_MODELS, address_of
-from gladcfg.model.names import same_name_key, shown
 from gladcfg.model.project import (
     InstanceBase,
     Place,
@@ -53,7 +52,7 @@ from gladcfg.model.project import (
     salvaged_project,
     valid_resource_globs,
 )
-from gladcfg.model.types import suggest
+from gladcfg.names import same_name_key, shown, suggest
 
 PROJECT_FILE = "gladcfg.yaml"
 log = logging.getLogger(__name__)

@@ -4,9 +4,9 @@ safety thresholds, and gaps opened in the promised hours."""
 from __future__ import annotations
 
 from gladcfg.errors import RefusedError
-from gladcfg.impact import opened_in_promise
+from gladcfg.hours.impact import opened_in_promise
+from gladcfg.model.plan import Plan
 from gladcfg.model.project import Policy
-from gladcfg.plan.model import Plan
 
 
 def check_allowed(

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from gladcfg.adapter.base import Adapter, LooksUp, RemoteObject, RemoteState
 from gladcfg.errors import ChangedError, ExistsError, GladcfgError, GoneError
 from gladcfg.model.kinds import comparable, references_in, rename_references
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
 
 if TYPE_CHECKING:
-    from gladcfg.freezes import BrokenGlass
+    from gladcfg.hours.freezes import BrokenGlass
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from gladcfg.engine.apply import ApplyReport
 from gladcfg.engine.run import ApplyRequest, Confirm, PlanRequest, WatchFactory, apply, plan
 from gladcfg.engine.session import Session, open_instance
 from gladcfg.errors import GladcfgError, RefusedError
-from gladcfg.plan.model import Plan
+from gladcfg.model.plan import Plan
 
 Validated: TypeAlias = ValidationReport | GladcfgError
 

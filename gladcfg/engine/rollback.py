@@ -31,8 +31,8 @@ from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.model.kinds import address_of, comparable, model_of
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.safety import check_safety
 
 Spec = dict[str, Any]

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 
 from gladcfg.engine.fleet import FleetApply, InstanceResult, apply_fleet, plan_fleet
 from gladcfg.errors import RefusedError
+from gladcfg.hours.impact import gap_text
 
 if TYPE_CHECKING:
     from gladcfg.config import Workspace
     from gladcfg.engine.run import WatchFactory
+    from gladcfg.model.plan import Plan
     from gladcfg.model.schedule import Wave
-    from gladcfg.plan.model import Plan
 
 ConfirmWave = Callable[["Wave", Sequence[str]], None]
 
@@ -84,10 +85,8 @@ class RolloutApply:
 def opened_coverage_gaps(applied: Plan, fresh: Plan) -> list[str]:
     """The second verification of a wave, "no new coverage gap": the gaps ``applied`` (the
     plan the wave applied to one instance) opened in the coming 7 days, from its coverage
-    impact (:mod:`gladcfg.impact`), as lines to show. ``fresh``, the instance's plan after
+    impact (:mod:`gladcfg.hours.impact`), as lines to show. ``fresh``, the instance's plan after
     the apply, has been verified empty already."""
-    from gladcfg.impact import gap_text
-
     impact = applied.coverage_impact
     return [] if impact is None else [gap_text(gap, impact.timezone) for gap in impact.gaps_opened]
 

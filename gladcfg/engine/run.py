@@ -23,9 +23,9 @@ from gladcfg.engine.allowed import check_allowed
 from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.session import Session, Sources, open_instance
 from gladcfg.errors import ApplyFailedError, RefusedError
-from gladcfg.freezes import enforce
+from gladcfg.hours.freezes import enforce
+from gladcfg.model.plan import Action, Plan
 from gladcfg.plan.document import read_plan_file
-from gladcfg.plan.model import Action, Plan
 from gladcfg.plan.planner import matches
 from gladcfg.plan.verify import load_problems, project_problems, refuse
 
@@ -228,7 +228,7 @@ def apply(request: ApplyRequest, *, session: Session | None = None) -> Applied:
             policy=workspace.project.policy_of(instance),
         )
         if request.confirm is not None:
-            enforce(opened.freezes, break_glass=request.break_glass)  # not worth asking
+            enforce(opened.known_freezes(), break_glass=request.break_glass)  # not worth asking
             request.confirm([made.instance])
         return Applied(made, _watched(opened, made, request, fresh=True))
 

@@ -31,7 +31,7 @@ from gladcfg.engine.allowed import refuse_gaps
 from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.errors import GladcfgError, Problem, RefusedError, TargetError
-from gladcfg.freezes import (
+from gladcfg.hours.freezes import (
     BrokenGlass,
     Schedule,
     enforce,
@@ -39,15 +39,15 @@ from gladcfg.freezes import (
     needs_state,
     schedule_of,
 )
-from gladcfg.impact import (
+from gladcfg.hours.impact import (
     coverage_impact,
     files_state,
     opened_in_promise,
     touches_coverage,
     window_start,
 )
+from gladcfg.model.plan import Plan
 from gladcfg.plan.binding import binding_problems, unbound
-from gladcfg.plan.model import Plan
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
 from gladcfg.plan.verify import load_problems, refuse, remote_problems
@@ -125,6 +125,7 @@ class Session:
         self._adapter: Adapter | None = None
         # The instance's freezes, computed when its files are validated (None: it has none).
         self.freezes: Schedule | None = None
+        self._freezes_known = False  # load_freezes has run
 
     def __enter__(self) -> Session:
         return self
@@ -152,9 +153,10 @@ class Session:
             adapter.close()
 
     def load_freezes(self, report: ValidationReport | None = None) -> Schedule | None:
-        """The instance's freezes from now on (:mod:`gladcfg.freezes`), kept for the apply
+        """The instance's freezes from now on (:mod:`gladcfg.hours.freezes`), kept for the apply
         to enforce; its files are validated (or ``report`` read) only for freezes that
         follow inboxes' open hours."""
+        self._freezes_known = True
         freezes = self.workspace.project.freezes_of(self.instance)
         if not freezes:
             return None
@@ -165,6 +167,11 @@ class Session:
             state = report.states[self.instance]
         self.freezes = schedule_of(self.instance, freezes, state, clock.now())
         return self.freezes
+
+    def known_freezes(self) -> Schedule | None:
+        """The instance's freezes: as this session found them (planning finds them), or
+        found now for a plan made on another session."""
+        return self.freezes if self._freezes_known else self.load_freezes()
 
     def read(self, desired: Callable[[], DesiredSpecs], *, refresh: bool = True) -> RemoteRead:
         """The instance as it is now. An adapter that cannot list some kind (Gladly's
@@ -270,7 +277,7 @@ class Session:
             stop=stop,
             sources=sources,
             fresh=fresh,
-            gate=lambda: enforce(self.freezes, break_glass=break_glass),
+            gate=lambda: enforce(self.known_freezes(), break_glass=break_glass),
         )
 
 

@@ -7,15 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from gladcfg.config.routing import Routing
+from gladcfg.engine.fleet import for_each_instance, valid, validate_each
+from gladcfg.engine.session import open_instance
 from gladcfg.errors import GladcfgError
+from gladcfg.hours.coverage import compute, gap_records, week_start
 from gladcfg.model.status import Drift, FreezeStatus, InstanceStatus, StatusDocument
 
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport, Workspace
-    from gladcfg.coverage import Coverage
-    from gladcfg.freezes import Schedule
-    from gladcfg.plan.model import Plan
+    from gladcfg.hours.coverage import Coverage
+    from gladcfg.hours.freezes import Schedule
+    from gladcfg.model.plan import Plan
 
 # The text of a failed check: which instance, and the error that stopped it.
 Explain = Callable[[str, GladcfgError | None], str]
@@ -32,11 +37,6 @@ def check_status(
     """Every instance in ``names`` checked at ``now`` (UTC): the files are validated one
     instance after the other, and the instances are read a few at once. ``explain`` words
     the error of an instance whose check failed."""
-    from zoneinfo import ZoneInfo
-
-    from gladcfg.coverage import week_start
-    from gladcfg.engine.fleet import for_each_instance, valid, validate_each
-
     validated = validate_each(workspace, names)
     records = for_each_instance(
         names,
@@ -69,10 +69,6 @@ def instance_status(
     refresh: bool = True,
 ) -> InstanceStatus:
     """One instance's record, from its validation (``report``) and a plan made now."""
-    from gladcfg.config.routing import Routing
-    from gladcfg.coverage import compute
-    from gladcfg.engine.session import open_instance
-
     with open_instance(workspace, name) as session:
         plan = session.plan(report=report, refresh=refresh)
     state = Routing.of(report.states[name])
@@ -86,8 +82,6 @@ def status_record(
     """The record of an instance whose plan, week of coverage (in UTC) and freezes are
     made: the one place a plan becomes drift, a coverage week gaps, and a schedule of
     freezes the next window open for changes (``status``, ``report``)."""
-    from gladcfg.coverage import gap_records
-
     summary = plan.summary
     drift = Drift(
         create=summary.create,

@@ -16,11 +16,8 @@ from typing_extensions import TypedDict
 from gladcfg.errors import Problem, Severity
 from gladcfg.fieldpath import FieldPath
 from gladcfg.model.resource import Invalid, Kind, Reference, Resource
-from gladcfg.model.types import (
-    LanguageTag,
-    Name,
-    suggest,
-)
+from gladcfg.model.types import LanguageTag, Name
+from gladcfg.names import suggest
 
 if TYPE_CHECKING:
     from gladcfg.config.desired import Declared, DesiredState

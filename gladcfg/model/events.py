@@ -16,8 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from gladcfg.model.names import shown
-from gladcfg.model.types import suggest
+from gladcfg.names import shown, suggest
 from gladcfg.spec import webhook_events
 
 DEPRECATED = " (deprecated)"

@@ -23,7 +23,6 @@ from pydantic import (
 from gladcfg.errors import PluginError
 from gladcfg.kinds import REGISTRY
 from gladcfg.model.kinds import KINDS, is_singleton
-from gladcfg.model.names import check_visible
 from gladcfg.model.schedule import Freeze, Wave, merged_freezes
 from gladcfg.model.types import (
     MAX_GLOB_CHARS,
@@ -34,8 +33,9 @@ from gladcfg.model.types import (
     TimeRange,
     TimeZone,
     spelled_as,
-    suggest,
 )
+from gladcfg.names import check_visible, suggest
+from gladcfg.patterns import PatternError, compile_pattern
 
 _INSTANCE_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$"
 
@@ -79,7 +79,6 @@ AddressGlob = Annotated[
 
 
 def _check_pattern(value: str) -> str:
-    from gladcfg.patterns import PatternError, compile_pattern
 
     try:
         compile_pattern(value)

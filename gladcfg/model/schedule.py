@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from gladcfg.model.names import check_visible
 from gladcfg.model.types import MAX_GLOB_CHARS, InstanceGlob, Model, TimeZone
+from gladcfg.names import check_visible
 
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$", re.ASCII)
 

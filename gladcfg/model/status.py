@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from gladcfg.model.plan import Snapshot
 from gladcfg.model.types import Model
-from gladcfg.plan.model import Snapshot
 
 
 class Drift(Model):

@@ -4,7 +4,6 @@ declarations that mean the same thing compare equal in a plan."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +20,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from gladcfg.model.names import hidden_character, name_problem, shown
+from gladcfg.model.zones import time_zone_problem
+from gladcfg.names import hidden_character, name_problem, shown, suggest
 
 
 class Model(BaseModel):
@@ -53,16 +53,6 @@ def raise_with_field_errors(
     raise ValidationError.from_exception_data(model.__name__, errors)
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """A " (did you mean 'x'?)" suffix when ``word`` looks like a typo of a candidate."""
-    names = list(candidates)
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
-    if not close:
-        lowered = {n.lower(): n for n in names}
-        close = [lowered[word.lower()]] if word.lower() in lowered else []
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 # Every pattern below is matched whole (``fullmatch``: ``$`` alone would let a trailing
 # newline through) and in ASCII (``\d`` alone matches any script's digits).
 
@@ -73,7 +63,7 @@ _memoised = functools.lru_cache(maxsize=4096)
 
 
 def check_name(value: str) -> str:
-    """A name shows as what it is (model/names.py). Nearly every name is printable ASCII
+    """A name shows as what it is (gladcfg/names.py). Nearly every name is printable ASCII
     without spaces at its ends: that is checked first, at the cost of two string methods."""
     if value.isascii() and value.isprintable() and value[0] != " " and value[-1] != " ":
         return value
@@ -243,8 +233,6 @@ TimeRange = Annotated[
 @_memoised
 def check_time_zone(value: str) -> str:
     """One check for every place a time zone is accepted (see model/zones.py for which)."""
-    from gladcfg.model.zones import time_zone_problem
-
     problem = time_zone_problem(value)
     if problem is not None:
         raise ValueError(problem)

@@ -21,8 +21,7 @@ import functools
 from importlib import resources
 from typing import NamedTuple
 
-from gladcfg.model.names import shown
-from gladcfg.model.types import suggest
+from gladcfg.names import shown, suggest
 
 
 class _Database(NamedTuple):

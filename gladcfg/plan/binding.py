@@ -22,9 +22,9 @@ from typing import Any
 
 from gladcfg.errors import PlanFileError, path_shown
 from gladcfg.fieldpath import format_path
-from gladcfg.model.names import escaped
+from gladcfg.model.plan import Action, Change, Plan
+from gladcfg.names import escaped
 from gladcfg.plan.diff import MISSING, changed_paths, value_at
-from gladcfg.plan.model import Action, Change, Plan
 
 SOURCES_CHANGED = (
     "the project's files, as they are now, do not make this plan of the instance: they "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gladcfg.fieldpath import FieldPath, format_path
-from gladcfg.plan.model import FieldDiff
+from gladcfg.model.plan import FieldDiff
 
 MISSING = object()  # what value_at gives for a path that is not there
 

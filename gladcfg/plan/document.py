@@ -1,6 +1,6 @@
 """Plan files: the JSON plan written, and read back strictly (``schemas/plan.schema.json``).
 
-The document is :class:`~gladcfg.plan.model.Plan`'s dump and a plan file its validated load,
+The document is :class:`~gladcfg.model.plan.Plan`'s dump and a plan file its validated load,
 so what ``show`` renders from a file is what ``apply`` sends from it.
 """
 
@@ -13,8 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gladcfg.errors import PlanFileError
-from gladcfg.plan.model import Plan
+from pydantic import ValidationError
+
+from gladcfg.config.files import read_bytes
+from gladcfg.errors import FileProblem, PlanFileError
+from gladcfg.model.plan import Plan
+from gladcfg.plan.verify import load_problems, refuse
+from gladcfg.text import json_text
 
 
 def to_document(plan: Plan) -> dict[str, Any]:
@@ -22,8 +27,6 @@ def to_document(plan: Plan) -> dict[str, Any]:
 
 
 def dumps(plan: Plan) -> str:
-    from gladcfg.render.values import json_text
-
     return json_text(to_document(plan), indent=2) + "\n"
 
 
@@ -31,10 +34,6 @@ def parse_plan(text: str, where: str = "", *, bound: bool = False) -> Plan:
     """The plan ``text`` holds, once it is JSON as gladcfg writes it (:func:`loads_plan`) and
     the plan is found whole and consistent (:mod:`.verify`; ``bound``: but for what binding
     it to its files proves); ``where`` names the file in errors."""
-    from pydantic import ValidationError
-
-    from gladcfg.plan.verify import refuse
-
     try:
         loads_plan(text)
     except json.JSONDecodeError as exc:
@@ -44,20 +43,23 @@ def parse_plan(text: str, where: str = "", *, bound: bool = False) -> Plan:
     except ValueError as exc:  # JSON that gladcfg never writes
         raise refuse([str(exc)], where) from None
     try:
-        return Plan.model_validate_json(text, context={"where": where, "bound": bound})
+        plan = Plan.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise PlanFileError(f"not a gladcfg plan (format 1): {loc}: {first['msg']}") from None
+    # Trusted only once its parts agree; a plan to be bound to its files is compared with
+    # the plan they make, which proves its values.
+    reasons = load_problems(plan, thorough=not bound)
+    if reasons:
+        raise refuse(reasons, where)
+    return plan
 
 
 MAX_PLAN_FILE_BYTES = 512 * 1024 * 1024
 
 
 def read_plan_file(path: Path, *, bound: bool = False) -> Plan:
-    from gladcfg.config.files import read_bytes
-    from gladcfg.errors import FileProblem
-
     try:  # a regular file only: a FIFO or a device would block or never end
         text = read_bytes(path, MAX_PLAN_FILE_BYTES).decode("utf-8")
     except FileProblem as exc:

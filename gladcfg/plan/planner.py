@@ -29,10 +29,10 @@ from gladcfg.model.kinds import (
     references_in,
     rename_references,
 )
-from gladcfg.model.names import escaped, shown
+from gladcfg.model.plan import Action, Change, Plan, Snapshot, not_managed_order
 from gladcfg.model.project import InstanceBase
+from gladcfg.names import escaped, shown
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan, Snapshot, not_managed_order
 from gladcfg.plan.safety import check_safety
 from gladcfg.plan.specs import DesiredSpecs, Spec
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 
 from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.model.kinds import address_of
+from gladcfg.model.plan import Action, Change, SafetyReport
 from gladcfg.model.project import SafetyLimits
-from gladcfg.plan.model import Action, Change, SafetyReport
 
 
 def check_safety(

@@ -6,7 +6,7 @@ Each check returns every reason it finds (an empty list: the plan holds), in thr
 what they need becomes available:
 
 * :func:`load_problems`, the plan alone, on every load of a plan file (the validation of
-  :class:`~gladcfg.plan.model.Plan`): addresses and the summary are those of the changes, and
+  :class:`~gladcfg.model.plan.Plan`): addresses and the summary are those of the changes, and
   :func:`plan_problems` holds: each change carries exactly the fields its action uses; every
   written ``after`` is what its kind's model makes of it (the validation files get), every
   ``diff`` the one derived from ``before`` and ``after``; no object is changed twice; the
@@ -41,12 +41,12 @@ from gladcfg.model.kinds import (
     model_of,
     rename_references,
 )
-from gladcfg.model.names import same_name_key, shown, twin_name
+from gladcfg.model.plan import Action, Change, Plan, Summary, not_managed_order
 from gladcfg.model.project import InstanceBase
 from gladcfg.model.resource import META_FIELDS
-from gladcfg.model.types import is_name, suggest
+from gladcfg.model.types import is_name
+from gladcfg.names import same_name_key, shown, suggest, twin_name
 from gladcfg.plan.diff import changed_paths, field_diff
-from gladcfg.plan.model import Action, Change, Plan, Summary, not_managed_order
 from gladcfg.plan.safety import assess, count_existing
 
 MODIFIED = "this plan file was modified or belongs elsewhere"

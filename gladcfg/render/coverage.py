@@ -8,8 +8,8 @@ from datetime import datetime
 
 import click
 
-from gladcfg.coverage import Coverage, Interval, open_minutes
-from gladcfg.render.values import duration
+from gladcfg.hours.coverage import Coverage, Interval, open_minutes
+from gladcfg.text import duration
 
 FULL, PART, CLOSED = "█", "▄", "·"
 AXIS = "".join(f"{hour:<6}" for hour in range(0, 24, 6)).rstrip()
@@ -88,7 +88,7 @@ def _findings(coverage: Coverage, bold: Callable[[str], str]) -> list[str]:
     lines = []
     if coverage.gaps:
         # One line per stretch, naming every language it leaves without an open inbox: the
-        # count is of gaps as gladcfg.coverage.find_gaps makes them, one per language.
+        # count is of gaps as gladcfg.hours.coverage.find_gaps makes them, one per language.
         stretches = gap_stretches(coverage)
         lines.append(bold(f"Gaps ({gap_summary(coverage)}): no inbox open for the language"))
         for (first, last), languages in stretches.items():

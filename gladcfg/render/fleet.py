@@ -10,7 +10,7 @@ import click
 
 from gladcfg.engine.apply import ApplyReport, Status
 from gladcfg.engine.rollout import RolloutApply, WaveRun
-from gladcfg.plan.model import Action, Plan
+from gladcfg.model.plan import Action, Plan
 from gladcfg.render.markdown import cell, code
 
 

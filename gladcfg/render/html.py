@@ -2,7 +2,7 @@
 anything (a Content-Security-Policy of ``default-src 'none'`` says so to the browser), so it
 reads the same from a CI artifact, an email attachment or paper.
 
-This module only arranges the :class:`~gladcfg.report.FleetReport` for the template
+This module only arranges the :class:`~gladcfg.engine.report.FleetReport` for the template
 (``templates/report.html.j2``): grids cut into runs of equal hours, gaps grouped, the plan's
 diff lines. The template is rendered with autoescaping on, and every name and value passes
 :func:`~gladcfg.render.values.visible` first, so markup, quotes and bidirectional controls
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 
-from gladcfg.coverage import (
+from gladcfg.engine.report import FleetReport, InstanceReport, LanguageCover, Week
+from gladcfg.hours.coverage import (
     Coverage,
     GapCause,
     Interval,
@@ -26,21 +27,19 @@ from gladcfg.coverage import (
     subtract,
     to_document,
 )
+from gladcfg.model.plan import Action, Plan
 from gladcfg.model.types import WEEKDAYS
-from gladcfg.plan.model import Action, Plan
 from gladcfg.render.coverage import day_label, gap_summary
 from gladcfg.render.impact import ImpactItem, impact_head, impact_items
 from gladcfg.render.values import (
     action_label,
     diff_lines,
-    duration,
     freeze_line,
     manual_item,
     snapshot_note,
     summary_line,
-    visible,
 )
-from gladcfg.report import FleetReport, InstanceReport, LanguageCover, Week
+from gladcfg.text import duration, visible
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def grids(record: InstanceReport) -> list[Grid]:
 
 
 def grid(week: Week) -> Grid:
-    """The week as the coverage JSON has it (:func:`~gladcfg.coverage.to_document`), cut in
+    """The week as the coverage JSON has it (:func:`~gladcfg.hours.coverage.to_document`), cut in
     runs, with the gaps grouped by stretch and explained."""
     coverage = week.coverage
     document = to_document(coverage)

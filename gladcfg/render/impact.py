@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gladcfg.impact import shown_moment, stretch_text
-from gladcfg.plan.model import CoverageImpact, GapChange, InboxImpact, LanguageImpact
-from gladcfg.render.values import duration
+from gladcfg.hours.impact import shown_moment, stretch_text
+from gladcfg.model.plan import CoverageImpact, GapChange, InboxImpact, LanguageImpact
+from gladcfg.text import duration
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,19 @@ import re
 import shlex
 
 from gladcfg.errors import path_shown
-from gladcfg.plan.model import Action, Change, CoverageImpact, Plan
+from gladcfg.model.plan import Action, Change, CoverageImpact, Plan
+from gladcfg.render.impact import impact_head, impact_items
 from gladcfg.render.values import (
     ROLLBACK_NOTE,
     action_label,
     diff_lines,
-    duration,
     manual_item,
     snapshot_note,
     summary_line,
     untargeted_note,
     vars_line,
-    visible,
 )
+from gladcfg.text import duration, visible
 
 LIMIT = 65_536
 # The manual checklist stays well inside the limit: so many items, each so long at most,
@@ -191,8 +191,6 @@ def _impact(impact: CoverageImpact) -> list[str]:
     """A table of the languages whose hours change, the gaps and what is left unanswered
     as a list, and the inboxes' hours folded: a few of each, each item cut short, so the
     section stays small whatever the plan."""
-    from gladcfg.render.impact import impact_head, impact_items
-
     lines = [f"#### {_html(visible(impact_head(impact)))}", ""]
     if impact.unchanged:
         return [*lines, "No change to the hours any language is answered.", ""]

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from gladcfg.model.status import CoverageGap, StatusDocument
-from gladcfg.render.values import duration, freeze_line, snapshot_note
+from gladcfg.render.values import freeze_line, snapshot_note
+from gladcfg.text import duration
 
 _COLOURS = {"healthy": "green", "drift": "yellow", "error": "red"}
 
@@ -51,8 +54,6 @@ def render_status_text(document: StatusDocument) -> str:
 def _uncovered(gaps: list[CoverageGap]) -> str:
     """``9h in all, 2 languages``: the time some language is uncovered (gaps of several
     languages at once counted once) and how many languages."""
-    from datetime import datetime
-
     spans = sorted((datetime.fromisoformat(g.start), datetime.fromisoformat(g.end)) for g in gaps)
     minutes, reach = 0, spans[0][0]
     for start, end in spans:

@@ -6,19 +6,19 @@ from collections.abc import Iterator
 
 import click
 
-from gladcfg.plan.model import Action, Change, CoverageImpact, Plan
+from gladcfg.model.plan import Action, Change, CoverageImpact, Plan
+from gladcfg.render.impact import impact_head, impact_items
 from gladcfg.render.values import (
     DISABLED_NOTE,
     ROLLBACK_NOTE,
     leaves,
     manual_steps,
-    show,
     snapshot_note,
     summary_line,
     untargeted_note,
     vars_line,
-    visible,
 )
+from gladcfg.text import show, visible
 
 SYMBOLS = {
     Action.CREATE: ("+", "green"),
@@ -149,8 +149,6 @@ def impact_lines(impact: CoverageImpact) -> Iterator[str]:
     """The coverage impact: a line per language and per inbox whose hours change, each gap
     with its causes, then the inboxes and entry points the plan leaves unanswered (twenty of
     each at most: the JSON plan lists them all)."""
-    from gladcfg.render.impact import impact_head, impact_items
-
     yield click.style(visible(impact_head(impact)) + ":", bold=True)
     if impact.unchanged:
         yield "  no change to the hours any language is answered"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,6 @@ class BackgroundServer:
         return f"http://{host}:{port}"
 
     def __enter__(self) -> BackgroundServer:
-        import time
 
         self._thread.start()
         deadline = time.monotonic() + 10

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from gladcfg.spec import document
 
@@ -136,7 +137,6 @@ def _is_json(body: bytes) -> bool:
 
 
 def _query(query: str) -> dict[str, str]:
-    from urllib.parse import parse_qsl
 
     return dict(parse_qsl(query, keep_blank_values=True))
 

@@ -7,6 +7,11 @@ alongside rendering.
 
 from __future__ import annotations
 
+import marshal
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -59,7 +64,6 @@ class Batch:
 
 
 def _unmarshal(future: Any, text: str) -> Document | YamlError:
-    import marshal
 
     try:
         loaded = marshal.loads(future.result())
@@ -78,8 +82,6 @@ def worker_count(expected_chars: int, count: int, minimum_chars: int) -> int:
     """How many forked workers ``count`` jobs over ``expected_chars`` characters deserve:
     1 (none: do it here) below ``minimum_chars``, where forking is not safe (not Linux, or
     other threads running) and on one core."""
-    import sys
-    import threading
 
     if (
         count < 2
@@ -88,14 +90,12 @@ def worker_count(expected_chars: int, count: int, minimum_chars: int) -> int:
         or threading.active_count() > 1
     ):
         return 1
-    import os
 
     return min(MAX_WORKERS, len(os.sched_getaffinity(0)), count)
 
 
 def worker_start() -> None:
     """Ctrl-C reaches the whole process group: the main process stops the workers."""
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -109,7 +109,6 @@ def _load_or_error(text: str) -> Document | YamlError:
 
 def _load_marshalled(text: str) -> bytes:
     """In a worker: :func:`load`, as marshal data (plain values and tuples only)."""
-    import marshal
 
     loaded = _load_or_error(text)
     if isinstance(loaded, YamlError):

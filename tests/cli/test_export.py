@@ -9,7 +9,7 @@ import pytest
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.export import export_state
+from gladcfg.edit.export import export_state
 from gladcfg.model.kinds import KINDS
 from gladcfg.model.types import fold_days
 from tests.conftest import RunCli

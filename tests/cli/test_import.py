@@ -10,7 +10,7 @@ import pytest
 
 from gladcfg import yamlio
 from gladcfg.adapter.base import RemoteObject, RemoteState
-from gladcfg.adopt import adopt
+from gladcfg.edit.adopt import adopt
 from gladcfg.errors import ScaffoldError
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 

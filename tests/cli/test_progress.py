@@ -4,7 +4,7 @@ import pytest
 
 from gladcfg.cli.progress import Progress
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.model.plan import Action, Change, Plan
 
 FINGERPRINT = "sha256:" + "0" * 64
 

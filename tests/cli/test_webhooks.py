@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.export import export_state
+from gladcfg.edit.export import export_state
 from tests.conftest import MakeProject, RunCli, stored
 
 PROJECT = """\

@@ -14,8 +14,8 @@ import pytest
 
 from gladcfg.config import Workspace, load_desired
 from gladcfg.config.routing import Route, Routing, Served
-from gladcfg.coverage import compute
-from gladcfg.impact import files_state
+from gladcfg.hours.coverage import compute
+from gladcfg.hours.impact import files_state
 from gladcfg.model.types import hours_by_day
 from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject

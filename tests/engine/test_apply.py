@@ -14,7 +14,7 @@ from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace, load_desired
 from gladcfg.engine.apply import Status, apply_changes
 from gladcfg.engine.session import open_instance
-from gladcfg.plan.model import Action, Change
+from gladcfg.model.plan import Action, Change
 from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, MakeProject
 

@@ -10,8 +10,8 @@ from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.model.kinds import comparable
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.verify import load_problems
 
 URL = "https://hooks.example.com/a"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from gladcfg.model.plan import Plan
 from gladcfg.model.schedule import Wave, assign_waves, waves_of
-from gladcfg.plan.model import Plan
 from tests.cli.test_rollout import FLEET, ROLLOUT, declared, project, summary
 from tests.conftest import MakeProject, RunCli
 

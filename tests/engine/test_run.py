@@ -14,8 +14,8 @@ from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.fleet import FleetApply, apply_fleet, plan_fleet
 from gladcfg.engine.status import check_status
 from gladcfg.errors import ApplyFailedError, GladcfgError, RefusedError
+from gladcfg.model.plan import Plan
 from gladcfg.plan.document import dumps
-from gladcfg.plan.model import Plan
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject, store_document, stored
 
 FLEET = PROJECT_YAML.replace("  prod:\n", "  prod-us:\n") + (

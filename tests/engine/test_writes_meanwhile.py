@@ -21,7 +21,7 @@ from gladcfg.engine.apply import ApplyReport, Status, apply_changes
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.engine.session import Session, open_instance
 from gladcfg.errors import RefusedError
-from gladcfg.plan.model import Action, Change, Plan
+from gladcfg.model.plan import Action, Change, Plan
 from tests.conftest import BASE_RESOURCES, MakeProject
 
 PROJECT = """\

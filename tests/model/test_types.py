@@ -21,8 +21,8 @@ from gladcfg.model.types import (
     duration_seconds,
     expand_days,
     hours_by_day,
-    suggest,
 )
+from gladcfg.names import suggest
 from tests.conftest import MakeProject, RunCli
 
 durations = TypeAdapter(Duration)

@@ -10,8 +10,8 @@ import pytest
 
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState
 from gladcfg.adapter.mock.config import MockInstance
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
 from gladcfg.plan.verify import (

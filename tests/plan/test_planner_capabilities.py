@@ -9,7 +9,7 @@ from pathlib import Path
 from gladcfg.adapter.base import Access, Capabilities, RemoteObject, RemoteState, capabilities_of
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
-from gladcfg.plan.model import Action
+from gladcfg.model.plan import Action
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
 

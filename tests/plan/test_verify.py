@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.adapter.mock.config import MockInstance
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.plan.verify import (
     change_problems,
     plan_problems,

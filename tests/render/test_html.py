@@ -9,9 +9,9 @@ from pathlib import Path
 
 import html5lib
 
+from gladcfg.engine.report import FleetReport, InstanceReport, LanguageCover
 from gladcfg.model.status import CoverageGap, Drift, InstanceStatus
 from gladcfg.render.html import render_report_html
-from gladcfg.report import FleetReport, InstanceReport, LanguageCover
 from tests.conftest import BASE_RESOURCES, MakeProject, RunCli
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"

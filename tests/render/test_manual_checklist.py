@@ -3,8 +3,8 @@ view, and stays within a pull-request comment however many there are."""
 
 from __future__ import annotations
 
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.render.html import plan_view
 from gladcfg.render.markdown import LIMIT, render_markdown
 from gladcfg.render.text import render_text

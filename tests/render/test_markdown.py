@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from gladcfg.plan.model import Action, Change, FieldDiff, Plan, SafetyReport
+from gladcfg.model.plan import Action, Change, FieldDiff, Plan, SafetyReport
 from gladcfg.render.markdown import LIMIT, render_markdown
 
 FINGERPRINT = "sha256:" + "0" * 64

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gladcfg.plan.model import Snapshot
+from gladcfg.model.plan import Snapshot
 from gladcfg.render.values import age, snapshot_note
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gladcfg.render.values import json_text, show, visible
+from gladcfg.text import json_text, show, visible
 
 
 @pytest.mark.parametrize(

@@ -31,10 +31,10 @@ from gladcfg.adapter.base import (
 )
 from gladcfg.adapter.gladly.client import GladlyClient, basic_auth_forms
 from gladcfg.adapter.gladly.config import GladlyInstance, tenant_url
+from gladcfg.adapter.gladly.connection import Connection
 from gladcfg.adapter.gladly.deadline import bound_exchanges
 from gladcfg.adapter.gladly.kinds import HANDLERS, Reading, ReadOnly, Writable, answer_pairs
 from gladcfg.adapter.gladly.ratelimit import Clock, RateLimiter
-from gladcfg.adapter.gladly.session import Session
 from gladcfg.adapter.gladly.snapshot import Snapshot
 from gladcfg.errors import AdapterError, GladcfgError
 
@@ -155,7 +155,7 @@ class GladlyAdapter:
         self.identity = tenant_identity(self.name, instance, tenant_url(config.base_url))
         # The cache's place is the user's (os.environ), whatever environment is injected.
         self.snapshot = Snapshot.open(self.identity)
-        self.session = Session(client, environ=env, snapshot=self.snapshot)
+        self.connection = Connection(client, environ=env, snapshot=self.snapshot)
 
     @staticmethod
     def access_for(config: GladlyInstance) -> Mapping[str, Access]:
@@ -184,7 +184,7 @@ class GladlyAdapter:
                 if handler.listing is not None
             }
             listed = {kind: future.result() for kind, future in pending.items()}
-            self.session.learn(listed)
+            self.connection.learn(listed)
             for kind, handler in HANDLERS.items():
                 reading = Reading(
                     listed=listed.get(kind),
@@ -195,7 +195,7 @@ class GladlyAdapter:
                     pool=pool,
                     reuse=not refresh,
                 )
-                found = handler.objects(self.session, reading)
+                found = handler.objects(self.connection, reading)
                 state.objects[kind] = {obj.name: obj for obj in found}
         state.requests = self.client.requests
         if self.snapshot.reused:
@@ -206,18 +206,18 @@ class GladlyAdapter:
     # -- writing -------------------------------------------------------------------------
 
     def create(self, kind: str, name: str, spec: dict[str, Any]) -> RemoteObject:
-        return self._writer(kind).create(self.session, name, spec)
+        return self._writer(kind).create(self.connection, name, spec)
 
     def update(self, kind: str, obj: RemoteObject, spec: dict[str, Any]) -> RemoteObject:
-        return self._writer(kind, obj, spec).update(self.session, obj, obj.name, spec)
+        return self._writer(kind, obj, spec).update(self.connection, obj, obj.name, spec)
 
     def rename(
         self, kind: str, obj: RemoteObject, new_name: str, spec: dict[str, Any]
     ) -> RemoteObject:
-        return self._writer(kind, obj, spec).update(self.session, obj, new_name, spec)
+        return self._writer(kind, obj, spec).update(self.connection, obj, new_name, spec)
 
     def delete(self, kind: str, obj: RemoteObject) -> None:
-        self._writer(kind).delete(self.session, obj)
+        self._writer(kind).delete(self.connection, obj)
 
     def close(self) -> None:
         self.snapshot.save()

@@ -219,7 +219,7 @@ def test_missing_token_is_an_error_before_any_request() -> None:
 def test_handlers_find_secrets_in_the_adapters_environment() -> None:
     environ = {"T": "tok", "HOOK_KEY": "k"}
     gladly = GladlyAdapter("prod", CONFIG, Path("."), environ=environ)
-    assert gladly.session.environ is environ
+    assert gladly.connection.environ is environ
     gladly.close()
 
 

@@ -24,13 +24,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly.client import Response, clean_text
+from gladcfg.adapter.gladly.connection import Connection, object_path
 from gladcfg.adapter.gladly.kinds.answer_pairs import (
     declared_pairs,
     gladly_language,
     pairs_to_read,
 )
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
-from gladcfg.adapter.gladly.session import Session, object_path
 from gladcfg.adapter.gladly.shapes import CREATED, Id, Shape, Text
 from gladcfg.adapter.gladly.snapshot import Pair, Seen
 from gladcfg.errors import AdapterError, BadResponseError, NotFoundError
@@ -72,16 +72,16 @@ class Answers(Writable):
     listing = None
     uses = ("audiences",)
 
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         audience_names = reading.names["audiences"]
         found = reading.each_declared(
-            lambda name, spec: self._read(session, name, spec, audience_names, reading.reuse)
+            lambda name, spec: self._read(connection, name, spec, audience_names, reading.reuse)
         )
-        return one_per_name(session, found)
+        return one_per_name(connection, found)
 
     def _read(
         self,
-        session: Session,
+        connection: Connection,
         name: str,
         spec: Mapping[str, Any],
         audience_names: Mapping[str, str],
@@ -90,15 +90,15 @@ class Answers(Writable):
         """One declared answer with the language × type pairs its hint names: as the
         snapshot saw it when ``reuse`` and it saw them all, otherwise read now."""
         pairs = pairs_to_read(name, spec)
-        seen = session.snapshot.reuse(name, pairs, usable) if reuse else None
+        seen = connection.snapshot.reuse(name, pairs, usable) if reuse else None
         if seen is None:
             undeclared = frozenset(pairs).difference(declared_pairs(spec))
-            seen = self._read_now(session, name, pairs, undeclared)
-            session.snapshot.saw(name, seen)
+            seen = self._read_now(connection, name, pairs, undeclared)
+            connection.snapshot.saw(name, seen)
         return remote_answer(seen, pairs, audience_names)
 
     def _read_now(
-        self, session: Session, name: str, pairs: list[Pair], undeclared: frozenset[Pair]
+        self, connection: Connection, name: str, pairs: list[Pair], undeclared: frozenset[Pair]
     ) -> Seen:
         """GET the answer under the id derived from ``name``, or else under the id it was last
         found or written under (an answer gladcfg renamed keeps its first name's id); then
@@ -110,19 +110,19 @@ class Answers(Writable):
         one asked for (:meth:`_get`)."""
         read_at = time.time()
         ident = answer_id(name)
-        remote = self._get(session, ident)
-        known = session.snapshot.id_of(name)
+        remote = self._get(connection, ident)
+        known = connection.snapshot.id_of(name)
         if remote is None and known is not None and known != ident:
-            ident, remote = known, self._get(session, known)
+            ident, remote = known, self._get(connection, known)
             if remote is not None and remote.name != name:
                 remote = None
         if remote is None:
             return Seen(read_at, None, frozenset(pairs))
-        return self._seen(session, ident, remote, pairs, read_at, undeclared=undeclared)
+        return self._seen(connection, ident, remote, pairs, read_at, undeclared=undeclared)
 
     def _seen(
         self,
-        session: Session,
+        connection: Connection,
         ident: str,
         remote: Answer,
         pairs: list[Pair],
@@ -135,21 +135,21 @@ class Answers(Writable):
         contents: dict[Pair, Any] = {}
         for language, kind in pairs:
             pair_undeclared = (language, kind) in undeclared
-            body = self._content(session, ident, language, kind, undeclared=pair_undeclared)
+            body = self._content(connection, ident, language, kind, undeclared=pair_undeclared)
             if body is not None:
                 contents[language, kind] = content_from(kind, body)
         metadata = {**remote.model_dump(mode="json"), "id": ident}
         return Seen(read_at, metadata, frozenset(pairs), contents)
 
     def _content(
-        self, session: Session, ident: str, language: str, kind: str, *, undeclared: bool
+        self, connection: Connection, ident: str, language: str, kind: str, *, undeclared: bool
     ) -> AnswerContent | None:
         """One content of the answer ``ident`` (None: it has none), checked to be that one.
         A pair the files no longer declare may be in a language the organisation no longer
         has: Gladly then refuses to look (400 invalid), and the answer cannot hold it."""
         path = self._content_path(ident, language, kind)
         try:
-            response = session.client.request("GET", path, shape=ANSWER_CONTENT)
+            response = connection.client.request("GET", path, shape=ANSWER_CONTENT)
         except NotFoundError:
             return None
         except AdapterError as exc:
@@ -158,19 +158,19 @@ class Answers(Writable):
             raise
         body: AnswerContent = response.parsed  # type: ignore[assignment]
         if not body.is_of(ident, gladly_language(language), kind):
-            raise session.mismatch(response, described(session, body))
+            raise connection.mismatch(response, described(connection, body))
         return body
 
-    def _get(self, session: Session, ident: str) -> Answer | None:
+    def _get(self, connection: Connection, ident: str) -> Answer | None:
         """The answer ``ident`` (None: there is none), checked to be that answer."""
         try:
-            return session.get_one(object_path(self.path, ident), ANSWER, ident, "answer")
+            return connection.get_one(object_path(self.path, ident), ANSWER, ident, "answer")
         except NotFoundError:
             return None
 
-    def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
+    def create(self, connection: Connection, name: str, spec: dict[str, Any]) -> RemoteObject:
         ident = answer_id(name)
-        body = {"id": ident, **answer_metadata(name, spec, session.ids_of("audiences"))}
+        body = {"id": ident, **answer_metadata(name, spec, connection.ids_of("audiences"))}
 
         def created(response: Response) -> str:
             made = response.body(CREATED).id
@@ -184,39 +184,39 @@ class Answers(Writable):
 
         def existing() -> str | None:
             """After a lost response: the answer this create made, if it made one."""
-            found = self._get(session, ident)
+            found = self._get(connection, ident)
             if found is not None and found.name != name:
                 raise AdapterError(
-                    f"{session.client.instance}: answers.{name}: the id gladcfg gives it, "
-                    f"{ident}, is held by the answer named {session.client.shown(found.name)} "
+                    f"{connection.client.instance}: answers.{name}: the id gladcfg gives it, "
+                    f"{ident}, is held by the answer named {connection.client.shown(found.name)} "
                     "(made under this name and renamed since), so this create made nothing; "
                     "rename or delete that answer in Gladly, or give this one another name"
                 )
             return None if found is None else found.id
 
         pairs = declared_pairs(spec)
-        session.snapshot.writing(name)
-        session.snapshot.may_hold(name, pairs)
+        connection.snapshot.writing(name)
+        connection.snapshot.may_hold(name, pairs)
         try:
-            session.create_once(self.path, body, created, existing)
+            connection.create_once(self.path, body, created, existing)
         except AdapterError as exc:
             if exc.status != 409 or "taken" not in exc.codes:
                 raise
-            return self._adopt(session, name, spec, exc)
-        session.snapshot.wrote(name, ident)
-        self._put_contents(session, ident, spec, {})
-        session.snapshot.holds(name, pairs)
+            return self._adopt(connection, name, spec, exc)
+        connection.snapshot.wrote(name, ident)
+        self._put_contents(connection, ident, spec, {})
+        connection.snapshot.holds(name, pairs)
         return RemoteObject(ident, name, spec)
 
     def _adopt(
-        self, session: Session, name: str, spec: dict[str, Any], taken: AdapterError
+        self, connection: Connection, name: str, spec: dict[str, Any], taken: AdapterError
     ) -> RemoteObject:
         """The name is taken: by this answer under another id, when gladcfg renamed it
         earlier (its id is derived from its first name) or it was made in the admin UI.
         Gladly says which (``meta.existingAnswerId``); that answer becomes the declared one,
         brought to its declared metadata and contents."""
         known = taken.meta.get("existingAnswerId") or taken.meta.get("id")
-        remote = self._get(session, known) if known else None
+        remote = self._get(connection, known) if known else None
         if remote is None or remote.name != name:
             if remote is None:
                 why = (
@@ -252,20 +252,22 @@ class Answers(Writable):
             remote.id,
         )
         pairs = declared_pairs(spec)
-        seen = self._seen(session, remote.id, remote, pairs, time.time())
-        session.snapshot.saw(name, seen)
-        found = remote_answer(seen, pairs, {v: k for k, v in session.ids_of("audiences").items()})
+        seen = self._seen(connection, remote.id, remote, pairs, time.time())
+        connection.snapshot.saw(name, seen)
+        found = remote_answer(
+            seen, pairs, {v: k for k, v in connection.ids_of("audiences").items()}
+        )
         assert found is not None
-        made = self.update(session, found, name, spec)
+        made = self.update(connection, found, name, spec)
         return RemoteObject(made.id, made.name, made.spec, adopted=found)
 
     def update(
-        self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
+        self, connection: Connection, obj: RemoteObject, name: str, spec: dict[str, Any]
     ) -> RemoteObject:
         before = obj.spec
-        session.snapshot.writing(name, obj.name)
-        session.snapshot.may_hold(name, [*declared_pairs(before), *declared_pairs(spec)])
-        metadata = answer_metadata(name, spec, session.ids_of("audiences"))
+        connection.snapshot.writing(name, obj.name)
+        connection.snapshot.may_hold(name, [*declared_pairs(before), *declared_pairs(spec)])
+        metadata = answer_metadata(name, spec, connection.ids_of("audiences"))
         if spec.get("description") is None and before.get("description") is not None:
             # Left out, Gladly would keep the one it has; its description is text, never
             # null: empty text clears it (and reads back as none).
@@ -276,20 +278,22 @@ class Answers(Writable):
             or sorted(before.get("audiences", [])) != sorted(spec.get("audiences", []))
         ):
             path = object_path(self.path, obj.id)
-            session.gone_if_missing(lambda: session.client.request("PATCH", path, metadata), obj)
-        session.snapshot.wrote(name, obj.id, old_name=obj.name)
-        self._put_contents(session, obj.id, spec, before.get("content", {}))
-        session.snapshot.holds(name, declared_pairs(spec))
+            connection.gone_if_missing(
+                lambda: connection.client.request("PATCH", path, metadata), obj
+            )
+        connection.snapshot.wrote(name, obj.id, old_name=obj.name)
+        self._put_contents(connection, obj.id, spec, before.get("content", {}))
+        connection.snapshot.holds(name, declared_pairs(spec))
         return RemoteObject(obj.id, name, spec)
 
-    def delete(self, session: Session, obj: RemoteObject) -> None:
+    def delete(self, connection: Connection, obj: RemoteObject) -> None:
         path = object_path(self.path, obj.id)
-        session.snapshot.writing(obj.name)
-        session.gone_if_missing(lambda: session.client.request("DELETE", path), obj)
-        session.snapshot.wrote(obj.name, None)
+        connection.snapshot.writing(obj.name)
+        connection.gone_if_missing(lambda: connection.client.request("DELETE", path), obj)
+        connection.snapshot.wrote(obj.name, None)
 
     def _put_contents(
-        self, session: Session, ident: str, spec: Mapping[str, Any], before: Mapping[str, Any]
+        self, connection: Connection, ident: str, spec: Mapping[str, Any], before: Mapping[str, Any]
     ) -> None:
         """PUT each language × type that changed; DELETE each that is no longer declared."""
         after = spec.get("content", {})
@@ -297,13 +301,13 @@ class Answers(Writable):
             for kind, content in types.items():
                 if before.get(language, {}).get(kind) != content:
                     path = self._content_path(ident, language, kind)
-                    session.client.request("PUT", path, content_body(kind, content))
+                    connection.client.request("PUT", path, content_body(kind, content))
         for language, types in before.items():
             for kind in types:
                 if kind not in after.get(language, {}):
                     with contextlib.suppress(NotFoundError):
                         path = self._content_path(ident, language, kind)
-                        session.client.request("DELETE", path)
+                        connection.client.request("DELETE", path)
 
     def _content_path(self, ident: str, language: str, kind: str) -> str:
         language = quote(gladly_language(language), safe="")
@@ -334,7 +338,7 @@ def usable(seen: Seen) -> bool:
     return True
 
 
-def one_per_name(session: Session, found: Iterable[RemoteObject]) -> list[RemoteObject]:
+def one_per_name(connection: Connection, found: Iterable[RemoteObject]) -> list[RemoteObject]:
     """The answers read, each once. Gladly keeps answer names unique: two reads that found
     an answer of one name under two ids were answered by something else than Gladly (a
     cache mixing answers up), and one of them is not the answer it asked for."""
@@ -347,17 +351,17 @@ def one_per_name(session: Session, found: Iterable[RemoteObject]) -> list[Remote
                 for i in sorted((other.id, obj.id))
             )
             raise BadResponseError(
-                f"{session.client.instance}: {asked}: Gladly answered both with an answer "
-                f"named {session.client.shown(obj.name)}; answer names are unique on "
+                f"{connection.client.instance}: {asked}: Gladly answered both with an answer "
+                f"named {connection.client.shown(obj.name)}; answer names are unique on "
                 "Gladly, so one of them is not the answer asked for; gladcfg plans nothing "
                 "from them"
             )
     return list(by_name.values())
 
 
-def described(session: Session, body: AnswerContent) -> str:
+def described(connection: Connection, body: AnswerContent) -> str:
     """Which content a body says it is, in a message."""
-    shown = session.client.shown
+    shown = connection.client.shown
     kind = f" {shown(body.type)}" if body.type is not None else ""
     language = f" in {shown(body.language)}" if body.language is not None else ""
     answer = f" of the answer {shown(body.answerId)}" if body.answerId is not None else ""

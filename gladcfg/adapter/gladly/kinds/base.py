@@ -7,7 +7,7 @@ the API shows are compared, and a plan names every other declared field under
 but never clears: clearing one is a manual change). Its ``path`` is the
 kind's collection: GET lists it (or, for a singleton kind, answers its one object), POST
 creates in it, ``path/{id}`` is one object. Handlers keep no state: what one instance's
-reads taught is in the :class:`~gladcfg.adapter.gladly.session.Session` they are handed.
+reads taught is in the :class:`~gladcfg.adapter.gladly.connection.Connection` they are handed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import Access, RemoteObject
-from gladcfg.adapter.gladly.session import Session
+from gladcfg.adapter.gladly.connection import Connection
 from gladcfg.adapter.gladly.shapes import NAMED_LIST, Named
 from gladcfg.errors import AdapterError
 
@@ -61,7 +61,7 @@ class Handler(abc.ABC):
     uses: ClassVar[tuple[str, ...]] = ()
 
     @abc.abstractmethod
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         """Every object of the kind the instance holds, as gladcfg specs."""
 
 
@@ -81,7 +81,7 @@ class NamesOnly(ReadOnly):
     fields = frozenset()
     listing = NAMED_LIST
 
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         listed: list[Named] = reading.listed
         return [RemoteObject(item.id, item.name, {}) for item in listed]
 
@@ -118,13 +118,13 @@ class Writable(Handler):
             )
 
     @abc.abstractmethod
-    def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject: ...
+    def create(self, connection: Connection, name: str, spec: dict[str, Any]) -> RemoteObject: ...
 
     @abc.abstractmethod
     def update(
-        self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
+        self, connection: Connection, obj: RemoteObject, name: str, spec: dict[str, Any]
     ) -> RemoteObject:
         """``obj`` as ``spec`` says, named ``name`` (its new name when renamed)."""
 
     @abc.abstractmethod
-    def delete(self, session: Session, obj: RemoteObject) -> None: ...
+    def delete(self, connection: Connection, obj: RemoteObject) -> None: ...

@@ -29,8 +29,8 @@ from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.gladly.client import clean_text
+from gladcfg.adapter.gladly.connection import Connection, object_path
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
-from gladcfg.adapter.gladly.session import Session, object_path
 from gladcfg.adapter.gladly.shapes import CREATED, Named, Shape, Text
 from gladcfg.errors import AdapterError, BadResponseError
 from gladcfg.model.types import END_OF_DAY, GLADLY_END_OF_DAY, WEEKDAYS, hours_by_day
@@ -83,10 +83,10 @@ class BusinessHours(Writable):
     refuses_some_deletes = True  # the primary
     listing = HOURS_LIST
 
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         listed: list[Hours] = reading.listed
         for hours in listed:
-            session.remember_version(hours.id, hours.version)
+            connection.remember_version(hours.id, hours.version)
         return [
             RemoteObject(
                 hours.id,
@@ -97,32 +97,32 @@ class BusinessHours(Writable):
             for hours in listed
         ]
 
-    def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
+    def create(self, connection: Connection, name: str, spec: dict[str, Any]) -> RemoteObject:
         body = {"name": name, "officeHours": office_hours(name, spec)}
-        hours_id = session.create_once(
+        hours_id = connection.create_once(
             self.path,
             body,
             lambda response: response.body(CREATED).id,
-            lambda: session.find(self.path, HOURS_LIST, name),
+            lambda: connection.find(self.path, HOURS_LIST, name),
         )
         return RemoteObject(hours_id, name, spec)
 
     def update(
-        self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
+        self, connection: Connection, obj: RemoteObject, name: str, spec: dict[str, Any]
     ) -> RemoteObject:
         body = {
             "name": name,
-            "version": session.version_of(obj.id),
+            "version": connection.version_of(obj.id),
             "officeHours": office_hours(name, spec),
         }
         path = object_path(self.path, obj.id)
         try:
-            session.gone_if_missing(lambda: session.client.request("PUT", path, body), obj)
+            connection.gone_if_missing(lambda: connection.client.request("PUT", path, body), obj)
         except AdapterError as exc:
             if "version_outdated" not in exc.codes:
                 raise
             # A PUT sent again after a lost response finds the version it raised itself.
-            now = session.get_one(path, HOURS, obj.id, "business hours")
+            now = connection.get_one(path, HOURS, obj.id, "business hours")
             if now.name != name or hours_spec(now) != spec:
                 raise AdapterError(
                     f"business_hours.{obj.name} changed on Gladly since the plan was made; "
@@ -130,9 +130,9 @@ class BusinessHours(Writable):
                 ) from None
         return RemoteObject(obj.id, name, spec)
 
-    def delete(self, session: Session, obj: RemoteObject) -> None:
+    def delete(self, connection: Connection, obj: RemoteObject) -> None:
         path = object_path(self.path, obj.id)
-        session.gone_if_missing(lambda: session.client.request("DELETE", path), obj)
+        connection.gone_if_missing(lambda: connection.client.request("DELETE", path), obj)
 
 
 DAY_NAMES = dict(

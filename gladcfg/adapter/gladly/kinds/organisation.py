@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import RemoteObject
+from gladcfg.adapter.gladly.connection import Connection
 from gladcfg.adapter.gladly.kinds.base import Reading, ReadOnly
-from gladcfg.adapter.gladly.session import Session
 from gladcfg.adapter.gladly.shapes import Id, Shape, Text
 
 
@@ -24,7 +24,7 @@ class Settings(ReadOnly):
     path = "/organization"
     listing = TypeAdapter(Organization)
 
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         organisation: Organization = reading.listed
         spec = {"timezone": organisation.timezone}
         return [RemoteObject(organisation.id or "organization", "settings", spec)]

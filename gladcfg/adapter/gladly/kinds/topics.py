@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from gladcfg.adapter.base import RemoteObject
+from gladcfg.adapter.gladly.connection import Connection, id_from_location, object_path
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
-from gladcfg.adapter.gladly.session import Session, id_from_location, object_path
 from gladcfg.adapter.gladly.shapes import Id, Named
 
 
@@ -33,7 +33,7 @@ class Topics(Writable):
     unsettable = frozenset({"parent"})
     deletes_by_disabling = True
 
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         topics: list[Topic] = reading.listed
         return [
             RemoteObject(topic.id, topic.name, topic_spec(topic, reading.names["topics"]))
@@ -42,29 +42,29 @@ class Topics(Writable):
             if not topic.disabled or topic.name in reading.declared
         ]
 
-    def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
-        body = topic_body(name, spec, session.ids_of("topics"))
-        topic_id = session.create_once(
+    def create(self, connection: Connection, name: str, spec: dict[str, Any]) -> RemoteObject:
+        body = topic_body(name, spec, connection.ids_of("topics"))
+        topic_id = connection.create_once(
             self.path,
             body,
             lambda response: id_from_location(response, self.path, "topic"),
-            lambda: session.find(self.path, TOPICS, name),
+            lambda: connection.find(self.path, TOPICS, name),
         )
-        session.remember("topics", name, topic_id)
+        connection.remember("topics", name, topic_id)
         return RemoteObject(topic_id, name, spec)
 
     def update(
-        self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
+        self, connection: Connection, obj: RemoteObject, name: str, spec: dict[str, Any]
     ) -> RemoteObject:
-        body = topic_body(name, spec, session.ids_of("topics"))
+        body = topic_body(name, spec, connection.ids_of("topics"))
         path = object_path(self.path, obj.id)
-        session.gone_if_missing(lambda: session.client.request("PATCH", path, body), obj)
-        session.remember("topics", name, obj.id)
+        connection.gone_if_missing(lambda: connection.client.request("PATCH", path, body), obj)
+        connection.remember("topics", name, obj.id)
         return RemoteObject(obj.id, name, spec)
 
-    def delete(self, session: Session, obj: RemoteObject) -> None:
+    def delete(self, connection: Connection, obj: RemoteObject) -> None:
         # Gladly keeps every topic; deleting one means disabling it.
-        self.update(session, obj, obj.name, {**obj.spec, "disabled": True})
+        self.update(connection, obj, obj.name, {**obj.spec, "disabled": True})
 
 
 def topic_body(name: str, spec: Mapping[str, Any], topic_ids: Mapping[str, str]) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import Field, TypeAdapter
 
 from gladcfg.adapter.base import RemoteObject
+from gladcfg.adapter.gladly.connection import Connection, id_from_location, object_path
 from gladcfg.adapter.gladly.kinds.base import Reading, Writable
-from gladcfg.adapter.gladly.session import Session, id_from_location, object_path
 from gladcfg.adapter.gladly.shapes import Named, Text
 from gladcfg.model.kinds import secrets_of
 
@@ -47,7 +47,7 @@ class Webhooks(Writable):
     listing = WEBHOOKS
     unsettable = frozenset({"credentials_env"})
 
-    def objects(self, session: Session, reading: Reading) -> Iterable[RemoteObject]:
+    def objects(self, connection: Connection, reading: Reading) -> Iterable[RemoteObject]:
         listed: list[Webhook] = reading.listed
         for hook in listed:
             if hook.disabledAtDueToRetryLimit and not hook.enabled:
@@ -59,34 +59,34 @@ class Webhooks(Writable):
                 )
         return [RemoteObject(hook.id, hook.name, webhook_spec(hook)) for hook in listed]
 
-    def create(self, session: Session, name: str, spec: dict[str, Any]) -> RemoteObject:
-        body = self._body(session, name, spec)
-        hook_id = session.create_once(
+    def create(self, connection: Connection, name: str, spec: dict[str, Any]) -> RemoteObject:
+        body = self._body(connection, name, spec)
+        hook_id = connection.create_once(
             self.path,
             body,
             lambda response: id_from_location(response, self.path, "webhook"),
-            lambda: session.find(self.path, WEBHOOKS, name),
+            lambda: connection.find(self.path, WEBHOOKS, name),
         )
         return RemoteObject(hook_id, name, spec)
 
     def update(
-        self, session: Session, obj: RemoteObject, name: str, spec: dict[str, Any]
+        self, connection: Connection, obj: RemoteObject, name: str, spec: dict[str, Any]
     ) -> RemoteObject:
-        body = self._body(session, name, spec)
+        body = self._body(connection, name, spec)
         path = object_path(self.path, obj.id)
-        session.gone_if_missing(lambda: session.client.request("PATCH", path, body), obj)
+        connection.gone_if_missing(lambda: connection.client.request("PATCH", path, body), obj)
         return RemoteObject(obj.id, name, spec)
 
-    def delete(self, session: Session, obj: RemoteObject) -> None:
+    def delete(self, connection: Connection, obj: RemoteObject) -> None:
         path = object_path(self.path, obj.id)
-        session.gone_if_missing(lambda: session.client.request("DELETE", path), obj)
+        connection.gone_if_missing(lambda: connection.client.request("DELETE", path), obj)
 
-    def _body(self, session: Session, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def _body(self, connection: Connection, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
         """The whole webhook, secrets included: Gladly cannot show what it holds, so every
         write states all of it (no headers removes them). Credentials are left out when
         there are none: the API has no null for them."""
-        secrets = secrets_of(self.kind, name, spec, session.environ)
-        session.client.keep_secret(*secrets.values())
+        secrets = secrets_of(self.kind, name, spec, connection.environ)
+        connection.client.keep_secret(*secrets.values())
         body: dict[str, Any] = {
             "name": name,
             "url": spec["url"],

@@ -23,11 +23,11 @@ from gladcfg.adapter.base import Access, RemoteState, access_of
 from gladcfg.config.files import SKIPPED_DIRS, glob_matcher, read_text
 from gladcfg.config.render import escape_values, has_template_syntax
 from gladcfg.config.workspace import PROJECT_FILE
+from gladcfg.edit.export import exported, resource_yaml
 from gladcfg.errors import FileProblem, ScaffoldError, TargetError, YamlError
-from gladcfg.export import exported, resource_yaml
 from gladcfg.fileio import real_path
 from gladcfg.model.kinds import KINDS, address_of, is_singleton, references_in
-from gladcfg.model.names import escaped, shown
+from gladcfg.names import escaped, shown
 from gladcfg.plan.planner import matches, nearest
 from gladcfg.yamlio.roundtrip import EditableDocument
 

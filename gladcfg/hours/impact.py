@@ -1,5 +1,5 @@
 """What a plan does to coverage over the coming 7 days: each language's open hours gained
-and lost, and the gaps (as :func:`gladcfg.coverage.find_gaps` counts them) opened and
+and lost, and the gaps (as :func:`gladcfg.hours.coverage.find_gaps` counts them) opened and
 closed.
 
 "Before" is the instance as the plan read it: the files' state with every change of the
@@ -14,13 +14,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from gladcfg.config.routing import KINDS, Routing, record_of
+from gladcfg.hours.coverage import (
+    WEEK_MINUTES,
+    Gap,
+    compute,
+    gap_causes,
+    merge,
+    served_by,
+    subtract,
+)
 from gladcfg.kinds import REGISTRY
 from gladcfg.model.kinds import is_singleton
-from gladcfg.plan.model import (
+from gladcfg.model.plan import (
     Action,
     Change,
     CoverageImpact,
@@ -30,9 +40,10 @@ from gladcfg.plan.model import (
     Plan,
     RoutedEntryPoint,
 )
+from gladcfg.text import duration
 
 if TYPE_CHECKING:
-    from gladcfg.coverage import Interval
+    from gladcfg.hours.coverage import Interval
     from gladcfg.kinds.settings import Settings
     from gladcfg.model.project import CoverageTarget
     from gladcfg.plan.specs import DesiredSpecs
@@ -59,7 +70,6 @@ def window_start(kept: Routing, week: date | None, now: datetime) -> datetime:
     """Where the impact's 7 days begin: ``now``, or ``week`` 00:00 in the instance's zone."""
     if week is None:
         return now
-    from zoneinfo import ZoneInfo
 
     return datetime.combine(week, time(0), tzinfo=ZoneInfo(kept.timezone))
 
@@ -144,13 +154,12 @@ def _undone(kept: Routing, changes: Iterable[Change]) -> Routing:
 class _Week:
     """``state``'s coverage over the window from ``since``: open stretches per language
     and per inbox, and gaps per language, in minutes from ``since``; and where each week of
-    :func:`gladcfg.coverage.compute` they were cut from starts, with its offset.
+    :func:`gladcfg.hours.coverage.compute` they were cut from starts, with its offset.
 
-    Inboxes keeping the same hours share their lists, as :func:`~gladcfg.coverage.compute`
+    Inboxes keeping the same hours share their lists, as :func:`~gladcfg.hours.coverage.compute`
     makes them: a large instance's inboxes cost their schedules, not their number."""
 
     def __init__(self, state: Routing, target: CoverageTarget | None, since: datetime):
-        from gladcfg.coverage import compute
 
         self.state = state
         self.weeks: list[tuple[datetime, int]] = []
@@ -179,8 +188,6 @@ class _Week:
     def causes(self, language: str, a: int, b: int) -> tuple[str, ...]:
         """Why ``language`` is unanswered from minute ``a`` to ``b``, as the coverage report
         says it: each cause once, in time order."""
-        from gladcfg.coverage import WEEK_MINUTES, Gap, gap_causes
-
         found: dict[str, None] = {}
         for week_start, shift in self.weeks:
             lo, hi = max(a - shift, 0), min(b - shift, WEEK_MINUTES)
@@ -192,8 +199,6 @@ class _Week:
 
 def _merged(pieces: Mapping[str, list[list[Interval]]]) -> dict[str, list[Interval]]:
     """Each name's pieces merged into one list; names with the same pieces share it."""
-    from gladcfg.coverage import merge
-
     shared: dict[tuple[int, ...], list[Interval]] = {}
     merged: dict[str, list[Interval]] = {}
     for name, lists in pieces.items():
@@ -211,15 +216,12 @@ class _Gaps:
     def __init__(
         self, since: datetime, zone: str, made: list[Change], was: _Week, now: _Week
     ) -> None:
-        from zoneinfo import ZoneInfo
 
         self.since, self.zone = since, ZoneInfo(zone)
         # language → the changes to what serves it, each once
         self.behind: dict[str, dict[str, None]] = {}
         changed = {c.address for c in made}
         for state in (was.state, now.state):
-            from gladcfg.coverage import served_by
-
             for language, names in served_by(state).items():
                 found = self.behind.setdefault(language, {})
                 for name in names:
@@ -315,7 +317,6 @@ def _clipped(intervals: Iterable[Interval], shift: int, span: int) -> list[Inter
 
 
 def _subtract(these: list[Interval], those: list[Interval]) -> list[Interval]:
-    from gladcfg.coverage import subtract
 
     return list(subtract(these, those))
 
@@ -350,8 +351,6 @@ def gap_text(gap: GapChange, zone: str) -> str:
 
 def stretch_text(gap: GapChange, zone: str) -> str:
     """:func:`gap_text` without the language."""
-    from gladcfg.render.values import duration
-
     text = f"{shown_moment(gap.start)} → {shown_moment(gap.end)} UTC ({duration(gap.minutes)})"
     if zone == "UTC":
         return text

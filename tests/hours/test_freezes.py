@@ -1,4 +1,4 @@
-"""The stretches a freeze holds (gladcfg.freezes): zones and DST, the calendar's ends, inboxes
+"""The stretches a freeze holds (gladcfg.hours.freezes): zones and DST, the calendar's ends, inboxes
 without hours, freezes that chain, and the horizon a schedule knows."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from gladcfg.config import Workspace, load_desired
 from gladcfg.errors import RefusedError
-from gladcfg.freezes import HORIZON, enforce, frozen_message, schedule_of
+from gladcfg.hours.freezes import HORIZON, enforce, frozen_message, schedule_of
 from gladcfg.model.schedule import OpenHoursFreeze, WindowFreeze
 from tests.clock import set_clock
 from tests.conftest import BASE_RESOURCES, MakeProject

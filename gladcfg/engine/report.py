@@ -14,23 +14,31 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from gladcfg.config.routing import Routing
-from gladcfg.coverage import (
+from gladcfg.engine.fleet import for_each_instance, valid, validate_each
+from gladcfg.engine.session import open_instance
+from gladcfg.engine.status import status_record
+from gladcfg.hours.coverage import (
     WEEK_MINUTES,
     Coverage,
     GapCause,
     Interval,
+    compute,
+    gap_causes,
     intersect,
     merge,
+    open_minutes,
     subtract,
+    week_start,
 )
 from gladcfg.model.status import InstanceStatus
 
 if TYPE_CHECKING:
     from gladcfg.config import ValidationReport, Workspace
     from gladcfg.engine.status import Explain
-    from gladcfg.plan.model import Plan
+    from gladcfg.model.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -104,11 +112,6 @@ def build_report(
     are validated one instance after the other and the instances are read a few at once,
     as ``status`` does; an instance whose check fails is reported as its error. Without
     ``refresh``, what an adapter read last may stand in for reading it again."""
-    from zoneinfo import ZoneInfo
-
-    from gladcfg.coverage import week_start
-    from gladcfg.engine.fleet import for_each_instance, valid, validate_each
-
     validated = validate_each(workspace, names)
     results = for_each_instance(
         names,
@@ -144,10 +147,6 @@ def instance_report(
     refresh: bool = True,
 ) -> InstanceReport:
     """One instance: a plan made now, its record, and its weeks in its zone and in UTC."""
-    from gladcfg.coverage import compute
-    from gladcfg.engine.session import open_instance
-    from gladcfg.engine.status import status_record
-
     with open_instance(workspace, name) as session:
         plan = session.plan(report=report, refresh=refresh)
     read_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -165,7 +164,6 @@ def instance_report(
 
 
 def _week(state: Routing, coverage: Coverage) -> Week:
-    from gladcfg.coverage import gap_causes
 
     return Week(coverage, [gap_causes(state, coverage.week_start, gap) for gap in coverage.gaps])
 
@@ -173,9 +171,7 @@ def _week(state: Routing, coverage: Coverage) -> Week:
 def follow_the_sun(instances: Sequence[InstanceReport]) -> list[LanguageCover]:
     """Per language any instance serves or promises, which instances cover each hour of the
     UTC week; a language is promised by the instances whose coverage target is for it (as
-    their gaps are counted: :func:`~gladcfg.coverage.find_gaps`)."""
-    from gladcfg.coverage import open_minutes
-
+    their gaps are counted: :func:`~gladcfg.hours.coverage.find_gaps`)."""
     weeks = [(r.name, r.utc) for r in instances if r.utc is not None]
     languages = sorted(
         {language for _, week in weeks for language in (*week.languages, *week.promised)}

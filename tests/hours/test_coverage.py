@@ -8,7 +8,7 @@ import pytest
 
 from gladcfg.config import Workspace, load_desired
 from gladcfg.config.routing import Routing
-from gladcfg.coverage import compute, gap_causes
+from gladcfg.hours.coverage import compute, gap_causes
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject
 
 POLICY = """\

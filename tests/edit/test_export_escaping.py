@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from gladcfg import yamlio
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
 from gladcfg.config.render import Renderer, escape_template, has_template_syntax
-from gladcfg.export import export_state
+from gladcfg.edit.export import export_state
 from gladcfg.kinds.teams import Team
 
 PIECES = [

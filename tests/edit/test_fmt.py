@@ -1,4 +1,4 @@
-"""gladcfg.fmt: the canonical layout, and that it never changes what a file means."""
+"""gladcfg.edit.fmt: the canonical layout, and that it never changes what a file means."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gladcfg.fmt import Unformattable, format_text
+from gladcfg.edit.fmt import Unformattable, format_text
 from gladcfg.yamlio.loader import load
 
 
@@ -250,7 +250,7 @@ def test_an_empty_file_or_one_of_comments_is_left_as_it_is() -> None:
 
 
 def test_a_result_that_changed_a_comment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gladcfg import fmt
+    from gladcfg.edit import fmt
 
     monkeypatch.setattr(fmt, "_tidy", lambda text, step: text.replace("# c", "# d"))
     with pytest.raises(Unformattable, match="comments"):
@@ -266,7 +266,7 @@ def test_a_result_that_changed_a_comment_is_refused(monkeypatch: pytest.MonkeyPa
 def test_a_reorder_the_check_refuses_falls_back_to_the_file_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from gladcfg import fmt
+    from gladcfg.edit import fmt
 
     monkeypatch.setattr(fmt, "_comments_between", lambda spec, keys: False)
     text = "teams:\n  a:\n    description: x\n    # staging only\n    instances: [staging]\n"

@@ -18,6 +18,10 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from gladcfg import clock
+from gladcfg.config.routing import Routing
+from gladcfg.errors import RefusedError
+from gladcfg.hours.coverage import inbox_schedules, merge, open_intervals, week_start
 from gladcfg.model.schedule import Freeze, OpenHoursFreeze, WindowFreeze, local_end, local_start
 
 if TYPE_CHECKING:
@@ -132,8 +136,6 @@ def _utc(local: datetime, zone: ZoneInfo) -> datetime:
 def _open_hours(
     freeze: OpenHoursFreeze, state: DesiredState, since: datetime, until: datetime
 ) -> Iterator[Stretch]:
-    from gladcfg.config.routing import Routing
-    from gladcfg.coverage import inbox_schedules, merge, open_intervals, week_start
 
     inboxes = matched_inboxes(freeze, state)
     what = f"while {', '.join(f'inboxes.{name}' for name in inboxes)} "
@@ -167,7 +169,6 @@ def _open_hours(
 
 
 def _first_week(day: date, zone: ZoneInfo) -> datetime | None:
-    from gladcfg.coverage import week_start
 
     try:
         return week_start(day, zone)
@@ -214,8 +215,6 @@ def enforce(schedule: Schedule | None, *, break_glass: str | None) -> BrokenGlas
     record of it, then); the time is read now, as the first write is about to be sent."""
     if schedule is None:
         return None
-    from gladcfg import clock
-    from gladcfg.errors import RefusedError
 
     at = clock.now()
     if at >= schedule.horizon:

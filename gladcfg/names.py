@@ -11,9 +11,10 @@ one name: :func:`same_name_key` is what duplicates are found by.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 # Bidirectional controls: embeddings, overrides, isolates and marks (Unicode's Bidi_Control).
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -125,3 +126,13 @@ def code_points(name: str) -> str:
     """``name`` with every character outside ASCII written as its code point, so two names
     that show the same can be told apart in a message."""
     return "".join(escaped(char) if char.isascii() else _code_point(char) for char in name)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" suffix when ``word`` looks like a typo of a candidate."""
+    names = list(candidates)
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if not close:
+        lowered = {n.lower(): n for n in names}
+        close = [lowered[word.lower()]] if word.lower() in lowered else []
+    return f" (did you mean '{close[0]}'?)" if close else ""

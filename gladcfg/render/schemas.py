@@ -11,9 +11,9 @@ import json
 from pydantic import BaseModel
 
 from gladcfg.model.applied import ApplyDocument
+from gladcfg.model.plan import Plan
 from gladcfg.model.project import Project, ResourceFile, project_model
 from gladcfg.model.status import StatusDocument
-from gladcfg.plan.model import Plan
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "gladcfg.schema.json": (Project, "gladcfg project file (gladcfg.yaml)"),

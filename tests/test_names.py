@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from gladcfg.model.names import (
+from gladcfg.model.types import InstanceGlob, LanguageTag, Name, check_name
+from gladcfg.names import (
     code_points,
     escaped,
     hidden_character,
     same_name_key,
     shown,
 )
-from gladcfg.model.types import InstanceGlob, LanguageTag, Name, check_name
 
 names = TypeAdapter(Name)
 

@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gladcfg.config import load_desired
 from gladcfg.config.files import read_text
 from gladcfg.config.render import escape_values, has_template_syntax
+from gladcfg.engine.session import open_instance
 from gladcfg.errors import FileProblem
 from gladcfg.fieldpath import FieldPath, format_path
 from gladcfg.fileio import write_atomically
 from gladcfg.kinds import REGISTRY
+from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import MISSING, changed_paths, value_at
-from gladcfg.plan.model import Action, Change, Plan
 from gladcfg.yamlio.roundtrip import EditableDocument, plain_data
 
 if TYPE_CHECKING:
@@ -63,9 +65,6 @@ class PullResult:
 def pull_instance(workspace: Workspace, instance: str) -> PullResult:
     """What the files would need to hold ``instance``'s values: its files validated, the
     instance read and planned, and each update turned into field edits."""
-    from gladcfg.config import load_desired
-    from gladcfg.engine.session import open_instance
-
     report = load_desired(workspace, instance)
     with open_instance(workspace, instance) as session:
         plan = session.plan(report=report)

@@ -15,8 +15,8 @@ from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
 from gladcfg.errors import PlanFileError
 from gladcfg.model.kinds import KIND_MODELS
+from gladcfg.model.plan import Action, Change, Plan, SafetyReport
 from gladcfg.plan.document import dumps, parse_plan, to_document
-from gladcfg.plan.model import Action, Change, Plan, SafetyReport
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
 from gladcfg.render import PLAN_RENDERERS

@@ -5,7 +5,8 @@ The JSON plan is these models' dump, and a plan file is their validated load, so
 plan and a saved one are the same object to every renderer. Computing a plan lives in
 :mod:`gladcfg.plan.planner`; plans gladcfg computes are built with ``model_construct``
 (:meth:`Change.of`, :meth:`Plan.of`): tens of thousands of changes are not validated again.
-Only a load validates, and then also checks the plan whole (:mod:`gladcfg.plan.verify`).
+Only a load validates (:func:`gladcfg.plan.document.parse_plan`), which then checks the plan
+whole (:mod:`gladcfg.plan.verify`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
-    ValidationInfo,
     WithJsonSchema,
-    model_validator,
 )
 
 from gladcfg.model.kinds import KINDS, address_of
@@ -472,19 +471,6 @@ class Plan(_Strict):
             rollback=rollback,
         )
 
-    @model_validator(mode="after")
-    def _whole(self, info: ValidationInfo) -> Plan:
-        """A loaded plan is trusted only once its parts agree (:func:`.verify.load_problems`);
-        ``where`` in the validation context names the file in the error, and ``bound`` says
-        the plan is to be bound to its files, which proves its values."""
-        from gladcfg.plan.verify import load_problems, refuse
-
-        context = info.context or {}
-        reasons = load_problems(self, thorough=not context.get("bound", False))
-        if reasons:
-            raise refuse(reasons, context.get("where", ""))
-        return self
-
     @property
     def read_hints(self) -> Mapping[str, Mapping[str, dict[str, Any]]] | None:
         """``reads`` as the adapter takes it (a loaded plan's are checked to be so)."""
@@ -506,3 +492,20 @@ class Plan(_Strict):
     def writes(self) -> tuple[Change, ...]:
         """The changes apply sends: everything but the manual checklist."""
         return tuple(c for c in self.changes if c.action is not Action.MANUAL)
+
+
+__all__ = [
+    "Action",
+    "Change",
+    "CoverageImpact",
+    "FieldDiff",
+    "GapChange",
+    "InboxImpact",
+    "LanguageImpact",
+    "Plan",
+    "RoutedEntryPoint",
+    "SafetyReport",
+    "Snapshot",
+    "Summary",
+    "not_managed_order",
+]

@@ -1,7 +1,7 @@
 """What every kind's handler is handed: one gladly adapter's API client, what its last read
 taught it (ids by name, versions), and the ways of writing every kind shares.
 
-The session belongs to one adapter, so one instance; handlers hold no state of their own and
+The connection belongs to one adapter, so one instance; handlers hold no state of their own and
 serve every instance of a fleet at once.
 """
 
@@ -39,7 +39,7 @@ class _Identified(Protocol):
 ById = TypeVar("ById", bound=_Identified)
 
 
-class Session:
+class Connection:
     def __init__(
         self, client: GladlyClient, *, environ: Mapping[str, str], snapshot: Snapshot
     ) -> None:

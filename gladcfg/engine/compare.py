@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gladcfg.adapter.base import Access, RemoteState, access_of
+from gladcfg.config import Workspace, load_desired
+from gladcfg.engine.session import read_remote
 from gladcfg.model.kinds import KINDS, address_of
+from gladcfg.model.plan import FieldDiff
 from gladcfg.plan.diff import field_diff
-from gladcfg.plan.model import FieldDiff
-from gladcfg.render.markdown import code
-from gladcfg.render.values import json_text, show
-
-if TYPE_CHECKING:
-    from gladcfg.config import Workspace
+from gladcfg.plan.specs import DesiredSpecs
 
 Specs = dict[str, dict[str, Any]]  # address → canonical spec, in kind order
 
@@ -43,10 +41,6 @@ def instance_specs(workspace: Workspace, name: str, *, remote: bool) -> Specs:
     """What ``name`` holds, by address: as its files render it, or (``remote``) as the
     instance is. The files are validated either way: the instance is read by the names they
     declare when its adapter cannot list some kind."""
-    from gladcfg.config import load_desired
-    from gladcfg.engine import read_remote
-    from gladcfg.plan.specs import DesiredSpecs
-
     state = load_desired(workspace, name).states[name]
     if not remote:
         return DesiredSpecs.of(state).by_address()
@@ -80,61 +74,3 @@ def compare(left: str, a: Specs, right: str, b: Specs, *, source: str) -> Compar
 def _order(address: str) -> tuple[int, str]:
     kind = address.partition(".")[0]
     return (KINDS.index(kind) if kind in KINDS else len(KINDS), address)
-
-
-def render_text(result: Comparison) -> str:
-    lines = [f"diff {result.left} → {result.right} ({result.source})", ""]
-    for item in result.differences:
-        if item.only_in is not None:
-            symbol = "-" if item.only_in == result.left else "+"
-            lines.append(f"  {symbol} {item.address}  (only in {item.only_in})")
-            continue
-        lines.append(f"  ~ {item.address}")
-        lines.extend(f"      {d.path}: {show(d.before)} → {show(d.after)}" for d in item.diff)
-    if result.differences:
-        lines.append("")
-    lines.append(f"{len(result.differences)} differ, {result.identical} identical.")
-    return "\n".join(lines) + "\n"
-
-
-def render_markdown(result: Comparison) -> str:
-    lines = [
-        f"### {code(result.left, table=False)} → {code(result.right, table=False)} "
-        f"({result.source})",
-        "",
-        f"**{len(result.differences)} differ, {result.identical} identical**",
-        "",
-    ]
-    if result.differences:
-        lines += ["| address | difference |", "|---|---|"]
-        for item in result.differences:
-            if item.only_in is not None:
-                what = f"only in {code(item.only_in)}"
-            else:
-                what = "<br>".join(
-                    f"{code(d.path)}: {code(show(d.before))} → {code(show(d.after))}"
-                    for d in item.diff
-                )
-            lines.append(f"| {code(item.address)} | {what} |")
-    return "\n".join(lines) + "\n"
-
-
-def render_json(result: Comparison) -> str:
-    document = {
-        "left": result.left,
-        "right": result.right,
-        "source": result.source,
-        "identical": result.identical,
-        "differences": [
-            {
-                "address": item.address,
-                "only_in": item.only_in,
-                "diff": [{"path": d.path, "before": d.before, "after": d.after} for d in item.diff],
-            }
-            for item in result.differences
-        ],
-    }
-    return json_text(document, indent=2) + "\n"
-
-
-COMPARISON_RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

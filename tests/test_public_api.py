@@ -1,0 +1,150 @@
+"""The public API, pinned: what the engine and the plan model export is a promise to the
+scripts built on them, so a name added or removed is a decision this test makes visible
+(``gladcfg``'s own names are pinned in tests/cli/test_main.py). And the API works alone: a
+project planned, applied and planned again with the engine's two entry points and nothing
+else."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import gladcfg
+import gladcfg.engine
+import gladcfg.model.plan
+from gladcfg.config import Workspace
+from gladcfg.engine import ApplyRequest, PlanRequest, apply, plan
+from gladcfg.errors import RefusedError
+from gladcfg.model.plan import Action, Plan
+from tests.clock import set_clock
+from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject
+
+PUBLIC = {
+    "gladcfg.engine": [
+        "Applied",
+        "ApplyReport",
+        "ApplyRequest",
+        "InstanceResult",
+        "Outcome",
+        "PlanRequest",
+        "RemoteRead",
+        "Status",
+        "Watch",
+        "apply",
+        "load_saved_plan",
+        "plan",
+        "read_remote",
+    ],
+    "gladcfg.model.plan": [
+        "Action",
+        "Change",
+        "CoverageImpact",
+        "FieldDiff",
+        "GapChange",
+        "InboxImpact",
+        "LanguageImpact",
+        "Plan",
+        "RoutedEntryPoint",
+        "SafetyReport",
+        "Snapshot",
+        "Summary",
+        "not_managed_order",
+    ],
+}
+MODULES = {
+    "gladcfg": gladcfg,
+    "gladcfg.engine": gladcfg.engine,
+    "gladcfg.model.plan": gladcfg.model.plan,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_the_public_names_are_pinned_and_each_resolves(name: str) -> None:
+    module = MODULES[name]
+    assert module.__all__ == PUBLIC[name]
+    for exported in module.__all__:
+        assert getattr(module, exported) is not None, f"{name}.{exported}"
+
+
+def test_the_engine_has_two_entry_points_each_taking_one_request() -> None:
+    for entry, request in ((plan, PlanRequest), (apply, ApplyRequest)):
+        parameters = inspect.signature(entry).parameters
+        assert list(parameters) == ["request", "session"]
+        assert parameters["request"].annotation in (request.__name__, request)
+        assert parameters["session"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    probe = (
+        "import sys, gladcfg; print(sorted(m for m in ('pydantic', 'jinja2') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_plan_apply_and_plan_again_through_the_public_api_alone(
+    make_project: MakeProject,
+) -> None:
+    root: Path = make_project({"config/base.yaml": BASE_RESOURCES})
+    workspace = gladcfg.Workspace.open(root)
+    first = plan(PlanRequest(workspace, "staging"))
+    assert isinstance(first, Plan) and first.writes
+    assert {change.action for change in first.writes} == {Action.CREATE}
+
+    shown: list[Plan] = []
+    asked: list[list[str]] = []
+    applied = apply(
+        ApplyRequest(
+            gladcfg.Workspace.open(root),
+            "staging",
+            show=shown.append,
+            confirm=lambda instances: asked.append(list(instances)),
+        )
+    ).finished()
+    assert applied.report is not None and applied.report.ok
+    assert len(applied.report.outcomes) == len(first.writes)
+    assert shown == [applied.plan] and asked == [["staging"]]
+    assert not plan(PlanRequest(gladcfg.Workspace.open(root), "staging")).has_changes
+    # The other instance is untouched: the request named one.
+    assert plan(PlanRequest(gladcfg.Workspace.open(root), "prod")).writes
+
+
+def test_an_apply_request_is_refused_what_it_does_not_allow(make_project: MakeProject) -> None:
+    legacy = BASE_RESOURCES.replace("teams:\n", "teams:\n  legacy: {description: Old}\n")
+    root = make_project({"config/base.yaml": legacy})
+    apply(ApplyRequest(gladcfg.Workspace.open(root), "staging")).finished()
+    (root / "config/base.yaml").write_text(BASE_RESOURCES)
+    project = root / "gladcfg.yaml"
+    project.write_text(project.read_text().replace("  staging:\n", "  staging:\n    prune: true\n"))
+    with pytest.raises(RefusedError, match=r"deletes 1 object\(s\) \(teams.legacy\)"):
+        apply(ApplyRequest(gladcfg.Workspace.open(root), "staging"))
+    allowed = ApplyRequest(gladcfg.Workspace.open(root), "staging", allow_delete=True)
+    assert apply(allowed).finished().plan.deletes
+
+
+def test_a_plan_applied_on_a_session_of_its_own_still_meets_the_freezes(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze = (
+        "    freeze:\n      - {name: Black Friday, from: '2026-11-27T00:00', "
+        "to: '2026-11-30T23:59', timezone: America/New_York}\n"
+    )
+    yaml = PROJECT_YAML.replace("  staging:\n", "  staging:\n" + freeze)
+    root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=yaml)
+    set_clock(monkeypatch, datetime(2026, 11, 28, 12, tzinfo=UTC))
+    made = plan(PlanRequest(Workspace.open(root), "staging"))
+    assert made.writes and any("would be refused" in warning for warning in made.warnings)
+    request = ApplyRequest(Workspace.open(root), "staging", planned=made)
+    with pytest.raises(RefusedError, match="staging is frozen until"):
+        apply(request)
+    assert not (root / ".gladcfg/state/staging.db").exists()
+    applied = apply(replace(request, break_glass="an outage needs the new hours")).finished()
+    assert applied.report is not None and applied.report.break_glass is not None
