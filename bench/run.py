@@ -104,7 +104,7 @@ def first_write(*args, **kwargs):
         out.write(str(time.perf_counter() - start))
     raise SystemExit(0)
 
-session.apply_changes = first_write
+session.send_changes = first_write
 sys.argv = ["gladcfg", *sys.argv[2:]]
 main()
 """

@@ -100,7 +100,7 @@ def refers_to(kind: str, spec: dict[str, Any] | None) -> Iterable[Key]:
     return ((target, name) for _, target, name in references_in(kind, spec))
 
 
-def apply_changes(
+def send_changes(
     adapter: Adapter,
     changes: Sequence[Change],
     remote: RemoteState,

@@ -28,7 +28,7 @@ from gladcfg.adapter import (
 )
 from gladcfg.config import DesiredState, ValidationReport, Workspace, load_desired
 from gladcfg.engine.allowed import refuse_gaps
-from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, apply_changes
+from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, send_changes
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.errors import GladcfgError, Problem, RefusedError, TargetError
 from gladcfg.hours.freezes import (
@@ -318,7 +318,7 @@ def write_plan(
     A ``fresh`` plan (made by this run, moments ago) still applies when another writer
     changed the instance in between, as two applies of the same files at once do: each
     change whose object is as planned is sent, one whose object already holds what it
-    makes is done, any other is a conflict (``recheck`` in :func:`apply_changes`). Nothing
+    makes is done, any other is a conflict (``recheck`` in :func:`send_changes`). Nothing
     outside the plan is ever sent, so what was shown and confirmed bounds what is written.
 
     With ``rollback``, the instance is read again before the lock is released and the
@@ -350,7 +350,7 @@ def write_plan(
             broken = gate() if gate is not None else None
             if stop is not None:
                 stop.hold()
-            report = apply_changes(
+            report = send_changes(
                 adapter,
                 changes,
                 remote,

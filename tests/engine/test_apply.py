@@ -12,7 +12,7 @@ import pytest
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace, load_desired
-from gladcfg.engine.apply import Status, apply_changes
+from gladcfg.engine.apply import Status, send_changes
 from gladcfg.engine.session import open_instance
 from gladcfg.model.plan import Action, Change
 from gladcfg.plan.specs import DesiredSpecs
@@ -52,7 +52,7 @@ def test_writes_that_wait_on_nothing_go_one_by_one_on_the_calling_thread(
     adapter = mock(tmp_path)
     assert adapter.concurrent_writes is False
     used = threads_used(adapter, monkeypatch)
-    report = apply_changes(adapter, teams(20), adapter.read(), parallelism=8)
+    report = send_changes(adapter, teams(20), adapter.read(), parallelism=8)
     assert report.ok and len(report.outcomes) == 20
     assert used == {threading.current_thread().name}
     assert set(adapter.read().of("teams")) == {f"t{i}" for i in range(20)}
@@ -64,7 +64,7 @@ def test_writes_that_wait_go_on_up_to_parallelism_worker_threads(
     adapter = mock(tmp_path, latency_ms=5)
     assert adapter.concurrent_writes is True
     used = threads_used(adapter, monkeypatch)
-    report = apply_changes(adapter, teams(20), adapter.read(), parallelism=4)
+    report = send_changes(adapter, teams(20), adapter.read(), parallelism=4)
     assert report.ok and len(report.outcomes) == 20
     assert threading.current_thread().name not in used
     assert 1 < len(used) <= 4
@@ -83,7 +83,7 @@ def test_a_failure_skips_a_long_chain_of_dependents_each_named_once(
         for i in range(1, 3000)
     ]
     unrelated = teams(1)  # fails on its own (every write fails), independently
-    report = apply_changes(adapter, [*reversed(chain), *unrelated], adapter.read())
+    report = send_changes(adapter, [*reversed(chain), *unrelated], adapter.read())
     by_address = {o.change.address: o for o in report.outcomes}
     assert len(report.outcomes) == 3001 and len(by_address) == 3001
     assert by_address["topics.t0"].status is Status.FAILED
@@ -115,7 +115,7 @@ def test_a_stop_leaves_the_changes_not_started_out_of_the_report(tmp_path: Path)
     def count(_: object) -> None:
         stop.seen += 1
 
-    report = apply_changes(adapter, teams(10), adapter.read(), listener=count, stop=stop)
+    report = send_changes(adapter, teams(10), adapter.read(), listener=count, stop=stop)
     assert report.interrupted and not report.ok
     assert [o.change.name for o in report.outcomes] == ["t0", "t1", "t2"]
     assert set(adapter.read().of("teams")) == {"t0", "t1", "t2"}

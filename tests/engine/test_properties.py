@@ -20,7 +20,7 @@ from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
-from gladcfg.engine.apply import apply_changes
+from gladcfg.engine.apply import send_changes
 from gladcfg.engine.session import write_plan
 from gladcfg.model.kinds import KIND_MODELS
 from gladcfg.plan.planner import plan_instance
@@ -118,7 +118,7 @@ def test_apply_converges_without_dangling_references(
             DesiredSpecs.of(state), adapter.read(), capabilities_of(adapter), CONFIG
         )
         with adapter.locked():
-            report = apply_changes(adapter, plan.changes, adapter.read(), parallelism=3)
+            report = send_changes(adapter, plan.changes, adapter.read(), parallelism=3)
         assert report.ok, [(o.change.address, o.status, o.reason) for o in report.outcomes]
         after = plan_instance(
             DesiredSpecs.of(state), adapter.read(), capabilities_of(adapter), CONFIG

@@ -17,7 +17,7 @@ from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace
-from gladcfg.engine.apply import ApplyReport, Status, apply_changes
+from gladcfg.engine.apply import ApplyReport, Status, send_changes
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.engine.session import Session, open_instance
 from gladcfg.errors import RefusedError
@@ -83,7 +83,7 @@ def apply_changed(
         adapter = session.connect()
         remote = adapter.read()
         assert remote.fingerprint() != plan.fingerprint
-        report = apply_changes(adapter, plan.changes, remote, recheck=True)
+        report = send_changes(adapter, plan.changes, remote, recheck=True)
         if rollback:
             undo = rollback_plan(plan, report, remote, adapter.read(), adapter.access)
             report = ApplyReport(report.outcomes, rollback=undo)
@@ -368,7 +368,7 @@ def test_a_fresh_plan_never_sends_a_change_of_an_object_changed_since(tmp_path: 
     other.create("teams", "a", {"description": "made again"})
     other.update("teams", planned["b"], {"description": "theirs"})
     other.update("teams", planned["c"], {"description": "theirs"})
-    report = apply_changes(mine, changes, mine.read(), recheck=True)
+    report = send_changes(mine, changes, mine.read(), recheck=True)
     assert {o.change.address: (o.status, o.reason) for o in report.outcomes} == {
         f"teams.{name}": (
             Status.FAILED,
