@@ -2,14 +2,15 @@
 
 The public API is re-exported here and loaded on first use, so importing gladcfg (and
 starting the CLI) does not pay for pydantic or Jinja until they are needed. The engine's two
-entry points are :func:`gladcfg.engine.plan` and :func:`gladcfg.engine.apply`, each given
+entry points are :func:`gladcfg.engine.plan` and :func:`gladcfg.engine.writes`, each given
 a request for one instance; a plan is :class:`gladcfg.model.plan.Plan`, plain data.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gladcfg.lazy import exports
 
 __version__ = "0.1.0"
 
@@ -51,10 +52,4 @@ if TYPE_CHECKING:
     from gladcfg.model.project import Project, ResourceFile
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gladcfg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports(__name__, _EXPORTS)

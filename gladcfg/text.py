@@ -1,7 +1,7 @@
 """How text reaches a reader: every value shown as a JSON literal, so strings are quoted and
 nothing is ambiguous, and nothing shown can hide, reorder or restyle what a reviewer reads;
-JSON written readable but escaped where a character would not show as itself; durations in
-words."""
+JSON written readable but escaped where a character would not show as itself; markdown
+code spans and table cells that show exactly their text; durations in words."""
 
 from __future__ import annotations
 
@@ -78,3 +78,31 @@ def duration(minutes: int) -> str:
     if not hours:
         return f"{rest}m"
     return f"{hours}h" + (f" {rest}m" if rest else "")
+
+
+def cell(text: str) -> str:
+    """``text`` safe inside a table cell: no column breaks, no code spans, one line, nothing
+    hidden."""
+    return visible(text).replace("|", "\\|").replace("`", "'")
+
+
+def code(text: str, *, table: bool = True) -> str:
+    """``text`` as inline code that shows exactly it, on one line with nothing hidden.
+
+    CommonMark ends a code span at the first run of as many backticks as opened it, so the
+    fence is one longer than the longest run inside; a space pads a text that starts or
+    ends with a backtick (or with a space at both ends, which a reader strips). In a table
+    (``table``), GFM splits cells before it reads code spans: ``|`` is escaped as ``\\|``,
+    which the table reader turns back into ``|`` inside the span."""
+    shown = visible(text)
+    if table:
+        shown = shown.replace("|", "\\|")
+    fence = "`" * (longest_backtick_run(shown) + 1)
+    if shown[:1] == "`" or shown[-1:] == "`" or (shown[:1] == shown[-1:] == " " != shown):
+        shown = f" {shown} "
+    return f"{fence}{shown or ' '}{fence}"
+
+
+def longest_backtick_run(text: str) -> int:
+    """The longest run of backticks in ``text``: a fence around it must be longer."""
+    return max((len(m) for m in re.findall(r"`+", text)), default=0)

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "base",
         (
             "gladcfg",  # the package itself: its public names load only when first used
+            "gladcfg.lazy",
             "gladcfg.errors",
             "gladcfg.names",
             "gladcfg.text",

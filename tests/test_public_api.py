@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -148,3 +149,15 @@ def test_a_plan_applied_on_a_session_of_its_own_still_meets_the_freezes(
     assert not (root / ".gladcfg/state/staging.db").exists()
     applied = apply(replace(request, break_glass="an outage needs the new hours")).finished()
     assert applied.report is not None and applied.report.break_glass is not None
+
+
+@pytest.mark.parametrize("package", [gladcfg, gladcfg.engine], ids=lambda p: p.__name__)
+def test_no_public_name_is_also_a_module_of_the_package(package: ModuleType) -> None:
+    """Importing a module ``x`` of a package sets the package's attribute ``x`` to it, so a
+    public name that is also a module's would be that module once the module is imported."""
+    folder = Path(package.__file__ or "").parent
+    modules = {path.stem for path in folder.glob("*.py")} | {
+        path.parent.name for path in folder.glob("*/__init__.py")
+    }
+    assert "run" in modules or "errors" in modules  # the folder is the package's
+    assert not modules & set(package.__all__)

@@ -207,7 +207,7 @@ class Adapter(Protocol):
         database serialises each write and refuses one whose object changed since it was
         read (or, for a create, whose name is taken: ``ExistsError``), and Gladly versions
         what it can. A saved plan's fingerprint covers the rest; a plan made by the same
-        run is rechecked change by change instead (:func:`gladcfg.engine.apply.send_changes`)."""
+        run is rechecked change by change instead (:func:`gladcfg.engine.writes.send_changes`)."""
         ...
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Literal, cast
 
-from gladcfg.engine.apply import ApplyReport, Status
+from gladcfg.engine.writes import ApplyReport, Status
 from gladcfg.model.applied import ApplyDocument, BreakGlass, ChangeOutcome, InstanceApply
 from gladcfg.model.plan import Plan
 

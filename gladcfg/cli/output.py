@@ -12,8 +12,8 @@ from gladcfg.errors import ConfigError, GladcfgError, Problem, under_instance
 from gladcfg.names import escaped
 
 if TYPE_CHECKING:
-    from gladcfg.engine.apply import ApplyReport
     from gladcfg.engine.fleet import FleetApply, InstanceResult
+    from gladcfg.engine.writes import ApplyReport
     from gladcfg.model.plan import Plan
     from gladcfg.render.fleet import FleetRow
 

@@ -156,8 +156,8 @@ def show(app: AppContext, planfile: Path, format_: str) -> int:
 
 def _rendered(plan: Plan, format_: str, saved_as: Path | None) -> str:
     """``plan`` in ``format_``; the markdown's notes name the file it is saved in."""
-    from gladcfg.render import PLAN_RENDERERS
     from gladcfg.render.markdown import render_markdown
+    from gladcfg.render.views import PLAN_RENDERERS
 
     if format_ == "markdown":
         return render_markdown(plan, saved_as=None if saved_as is None else str(saved_as))

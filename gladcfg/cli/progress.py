@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from gladcfg.cli.context import is_terminal
-from gladcfg.engine.apply import ApplyReport, Outcome, Status
+from gladcfg.engine.writes import ApplyReport, Outcome, Status
 from gladcfg.model.plan import Action, Plan
 from gladcfg.render.text import symbol_of
 

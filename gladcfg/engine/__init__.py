@@ -12,25 +12,34 @@ so a plan is only ever applied to the state it was made from.
 * :mod:`.session`: one instance's session (:func:`~.session.open_instance`), which owns
   its adapter, and the remote read outside planning (:func:`read_remote`);
 * :mod:`.allowed`: what an apply refuses unless the user allowed it;
-* :mod:`.apply`, :mod:`.rollback`: sending a plan's changes, and the plan that undoes them;
+* :mod:`.writes`, :mod:`.rollback`: sending a plan's changes, and the plan that undoes them;
 * :mod:`.fleet`, :mod:`.rollout`: several instances at once, and wave by wave;
 * :mod:`.status`: each instance's health record.
 """
 
 from __future__ import annotations
 
-from gladcfg.engine.apply import ApplyReport, Outcome, Status
-from gladcfg.engine.fleet import InstanceResult
-from gladcfg.engine.run import (
-    Applied,
-    ApplyRequest,
-    PlanRequest,
-    Watch,
-    apply,
-    load_saved_plan,
-    plan,
-)
-from gladcfg.engine.session import RemoteRead, read_remote
+from typing import TYPE_CHECKING
+
+from gladcfg.lazy import exports
+
+# Each name is imported from its module when first used: importing one module of the
+# engine (a view needs writes.py's report) does not import the others.
+_EXPORTS = {
+    "Applied": "gladcfg.engine.run",
+    "ApplyReport": "gladcfg.engine.writes",
+    "ApplyRequest": "gladcfg.engine.run",
+    "InstanceResult": "gladcfg.engine.fleet",
+    "Outcome": "gladcfg.engine.writes",
+    "PlanRequest": "gladcfg.engine.run",
+    "RemoteRead": "gladcfg.engine.session",
+    "Status": "gladcfg.engine.writes",
+    "Watch": "gladcfg.engine.run",
+    "apply": "gladcfg.engine.run",
+    "load_saved_plan": "gladcfg.engine.run",
+    "plan": "gladcfg.engine.run",
+    "read_remote": "gladcfg.engine.session",
+}
 
 __all__ = [
     "Applied",
@@ -47,3 +56,19 @@ __all__ = [
     "plan",
     "read_remote",
 ]
+
+if TYPE_CHECKING:
+    from gladcfg.engine.fleet import InstanceResult
+    from gladcfg.engine.run import (
+        Applied,
+        ApplyRequest,
+        PlanRequest,
+        Watch,
+        apply,
+        load_saved_plan,
+        plan,
+    )
+    from gladcfg.engine.session import RemoteRead, read_remote
+    from gladcfg.engine.writes import ApplyReport, Outcome, Status
+
+__getattr__ = exports(__name__, _EXPORTS)

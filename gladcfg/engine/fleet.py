@@ -19,9 +19,9 @@ from typing import Generic, TypeAlias, TypeVar
 from gladcfg import interrupts
 from gladcfg.config import ValidationReport, Workspace, load_desired
 from gladcfg.engine.allowed import check_allowed
-from gladcfg.engine.apply import ApplyReport
 from gladcfg.engine.run import ApplyRequest, Confirm, PlanRequest, WatchFactory, apply, plan
 from gladcfg.engine.session import Session, open_instance
+from gladcfg.engine.writes import ApplyReport
 from gladcfg.errors import GladcfgError, RefusedError
 from gladcfg.model.plan import Plan
 

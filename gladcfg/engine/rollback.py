@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from gladcfg import __version__
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.engine.apply import ApplyReport, Outcome, Status
+from gladcfg.engine.writes import ApplyReport, Outcome, Status
 from gladcfg.model.kinds import address_of, comparable, model_of
 from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff

@@ -20,8 +20,8 @@ from gladcfg import interrupts
 from gladcfg.adapter import access_for, write_limits_for
 from gladcfg.config import ValidationReport, Workspace
 from gladcfg.engine.allowed import check_allowed
-from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.session import Session, Sources, open_instance
+from gladcfg.engine.writes import ApplyReport, Outcome
 from gladcfg.errors import ApplyFailedError, RefusedError
 from gladcfg.hours.freezes import enforce
 from gladcfg.model.plan import Action, Plan

@@ -28,8 +28,8 @@ from gladcfg.adapter import (
 )
 from gladcfg.config import DesiredState, ValidationReport, Workspace, load_desired
 from gladcfg.engine.allowed import refuse_gaps
-from gladcfg.engine.apply import ApplyReport, Listener, StopRequest, send_changes
 from gladcfg.engine.rollback import rollback_plan
+from gladcfg.engine.writes import ApplyReport, Listener, StopRequest, send_changes
 from gladcfg.errors import GladcfgError, Problem, RefusedError, TargetError
 from gladcfg.hours.freezes import (
     BrokenGlass,

@@ -1,12 +1,3 @@
-"""Views of a plan: text for terminals, markdown for pull requests, JSON for pipelines.
-No plan is computed here."""
-
-from __future__ import annotations
-
-from gladcfg.plan.document import dumps as render_json
-from gladcfg.render.markdown import render_markdown
-from gladcfg.render.text import render_text
-
-PLAN_RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
-
-__all__ = ["PLAN_RENDERERS", "render_json", "render_markdown", "render_text"]
+"""Every view gladcfg shows, made from data: a plan's text, markdown and JSON
+(:mod:`.views`), and the fleet's, the status', the coverage's and the report's. No plan is
+computed here."""

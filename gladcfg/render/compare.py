@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from gladcfg.engine.compare import Comparison
-from gladcfg.render.markdown import code
-from gladcfg.text import json_text, show
+from gladcfg.text import code, json_text, show
 
 
 def render_text(result: Comparison) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
-from gladcfg.engine.apply import ApplyReport, Status
-from gladcfg.engine.rollout import RolloutApply, WaveRun
+from gladcfg.engine.writes import ApplyReport, Status
 from gladcfg.model.plan import Action, Plan
-from gladcfg.render.markdown import cell, code
+from gladcfg.text import cell, code
+
+if TYPE_CHECKING:
+    from gladcfg.engine.rollout import RolloutApply, WaveRun
 
 
 @dataclass(frozen=True)

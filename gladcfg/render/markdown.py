@@ -9,7 +9,6 @@ or emoji values stays under the limit however it is counted.
 
 from __future__ import annotations
 
-import re
 import shlex
 
 from gladcfg.errors import path_shown
@@ -25,7 +24,7 @@ from gladcfg.render.values import (
     untargeted_note,
     vars_line,
 )
-from gladcfg.text import duration, visible
+from gladcfg.text import cell, code, duration, longest_backtick_run, visible
 
 LIMIT = 65_536
 # The manual checklist stays well inside the limit: so many items, each so long at most,
@@ -133,7 +132,7 @@ def _details(change: Change) -> str | None:
     if not _has_details(change):
         return None
     content = "\n".join(diff_lines(change))
-    fence = "`" * max(3, _longest_backtick_run(content) + 1)
+    fence = "`" * max(3, longest_backtick_run(content) + 1)
     summary = f"<code>{_html(visible(change.address))}</code> ({action_label(change)})"
     return (
         f"<details><summary>{summary}</summary>\n\n{fence}diff\n{content}\n{fence}\n\n</details>\n"
@@ -227,32 +226,5 @@ def _hours_table(heading: str, rows: list[tuple[str, int, int]]) -> list[str]:
 _IMPACT_SHOWN = 10
 
 
-def cell(text: str) -> str:
-    """``text`` safe inside a table cell: no column breaks, no code spans, one line, nothing
-    hidden."""
-    return visible(text).replace("|", "\\|").replace("`", "'")
-
-
-def code(text: str, *, table: bool = True) -> str:
-    """``text`` as inline code that shows exactly it, on one line with nothing hidden.
-
-    CommonMark ends a code span at the first run of as many backticks as opened it, so the
-    fence is one longer than the longest run inside; a space pads a text that starts or
-    ends with a backtick (or with a space at both ends, which a reader strips). In a table
-    (``table``), GFM splits cells before it reads code spans: ``|`` is escaped as ``\\|``,
-    which the table reader turns back into ``|`` inside the span."""
-    shown = visible(text)
-    if table:
-        shown = shown.replace("|", "\\|")
-    fence = "`" * (_longest_backtick_run(shown) + 1)
-    if shown[:1] == "`" or shown[-1:] == "`" or (shown[:1] == shown[-1:] == " " != shown):
-        shown = f" {shown} "
-    return f"{fence}{shown or ' '}{fence}"
-
-
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _longest_backtick_run(text: str) -> int:
-    return max((len(m) for m in re.findall(r"`+", text)), default=0)

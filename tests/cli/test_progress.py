@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from gladcfg.cli.progress import Progress
-from gladcfg.engine.apply import ApplyReport, Outcome, Status
+from gladcfg.engine.writes import ApplyReport, Outcome, Status
 from gladcfg.model.plan import Action, Change, Plan
 
 FINGERPRINT = "sha256:" + "0" * 64

@@ -12,8 +12,8 @@ import pytest
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace, load_desired
-from gladcfg.engine.apply import Status, send_changes
 from gladcfg.engine.session import open_instance
+from gladcfg.engine.writes import Status, send_changes
 from gladcfg.model.plan import Action, Change
 from gladcfg.plan.specs import DesiredSpecs
 from tests.conftest import BASE_RESOURCES, MakeProject

@@ -20,8 +20,8 @@ from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config.problems import Source
 from gladcfg.config.workspace import Declared, DesiredState
-from gladcfg.engine.apply import send_changes
 from gladcfg.engine.session import write_plan
+from gladcfg.engine.writes import send_changes
 from gladcfg.model.kinds import KIND_MODELS
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from gladcfg.adapter.base import Access, RemoteObject, RemoteState
-from gladcfg.engine.apply import ApplyReport, Outcome, Status
 from gladcfg.engine.rollback import rollback_plan
+from gladcfg.engine.writes import ApplyReport, Outcome, Status
 from gladcfg.model.kinds import comparable
 from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff

@@ -10,9 +10,9 @@ import pytest
 
 from gladcfg.config import Workspace
 from gladcfg.engine import ApplyRequest, apply
-from gladcfg.engine.apply import ApplyReport, Outcome
 from gladcfg.engine.fleet import FleetApply, apply_fleet, plan_fleet
 from gladcfg.engine.status import check_status
+from gladcfg.engine.writes import ApplyReport, Outcome
 from gladcfg.errors import ApplyFailedError, GladcfgError, RefusedError
 from gladcfg.model.plan import Plan
 from gladcfg.plan.document import dumps

@@ -17,9 +17,9 @@ from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace
-from gladcfg.engine.apply import ApplyReport, Status, send_changes
 from gladcfg.engine.rollback import rollback_plan
 from gladcfg.engine.session import Session, open_instance
+from gladcfg.engine.writes import ApplyReport, Status, send_changes
 from gladcfg.errors import RefusedError
 from gladcfg.model.plan import Action, Change, Plan
 from tests.conftest import BASE_RESOURCES, MakeProject

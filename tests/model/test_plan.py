@@ -19,7 +19,7 @@ from gladcfg.model.plan import Action, Change, Plan, SafetyReport
 from gladcfg.plan.document import dumps, parse_plan, to_document
 from gladcfg.plan.planner import plan_instance
 from gladcfg.plan.specs import DesiredSpecs
-from gladcfg.render import PLAN_RENDERERS
+from gladcfg.render.views import PLAN_RENDERERS
 
 NAMES = ["a", "b", "équipe", "サポート", "support 😀", "Ωmega", "מוקד"]
 KINDS = ("teams", "business_hours", "topics", "inboxes")
