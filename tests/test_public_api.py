@@ -7,6 +7,7 @@ else."""
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -161,3 +162,14 @@ def test_no_public_name_is_also_a_module_of_the_package(package: ModuleType) -> 
     }
     assert "run" in modules or "errors" in modules  # the folder is the package's
     assert not modules & set(package.__all__)
+
+
+def test_the_example_in_the_design_page_runs(
+    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = (Path(__file__).parent.parent / "docs/design.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", page, flags=re.S)
+    root = make_project({"config/base.yaml": BASE_RESOURCES})
+    exec(example.replace('"path/to/project"', repr(str(root))), {})
+    assert "create=" in capsys.readouterr().out
+    assert not plan(PlanRequest(Workspace.open(root), "staging")).has_changes

@@ -89,10 +89,13 @@ class Workspace:
         self._out_of_time: dict[str, tuple[str, int | None]] = {}
 
     @classmethod
-    def open(cls, root: Path, variables: Mapping[str, Any] | None = None) -> Workspace:
+    def open(
+        cls, root: str | os.PathLike[str], variables: Mapping[str, Any] | None = None
+    ) -> Workspace:
         """The project in ``root``; ``variables`` (``--var``) must each be a var
         gladcfg.yaml declares, for the project or some instance, so a typo sets nothing
         unnoticed."""
+        root = Path(root)
         path = root / PROJECT_FILE
         if not os.path.lexists(path):  # anything else there is read, or said why it cannot be
             raise ProjectError(
