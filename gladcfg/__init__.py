@@ -2,7 +2,7 @@
 
 The public API is re-exported here and loaded on first use, so importing gladcfg (and
 starting the CLI) does not pay for pydantic or Jinja until they are needed. The engine's two
-entry points are :func:`gladcfg.engine.plan` and :func:`gladcfg.engine.writes`, each given
+entry points are :func:`gladcfg.engine.plan` and :func:`gladcfg.engine.apply`, each given
 a request for one instance; a plan is :class:`gladcfg.model.plan.Plan`, plain data.
 """
 

@@ -22,7 +22,8 @@ import gladcfg.engine
 import gladcfg.model.plan
 from gladcfg.config import Workspace
 from gladcfg.engine import ApplyRequest, PlanRequest, apply, plan
-from gladcfg.errors import RefusedError
+from gladcfg.engine.session import open_instance
+from gladcfg.errors import ConfigError, RefusedError
 from gladcfg.model.plan import Action, Plan
 from tests.clock import set_clock
 from tests.conftest import BASE_RESOURCES, PROJECT_YAML, MakeProject
@@ -173,3 +174,64 @@ def test_the_example_in_the_design_page_runs(
     exec(example.replace('"path/to/project"', repr(str(root))), {})
     assert "create=" in capsys.readouterr().out
     assert not plan(PlanRequest(Workspace.open(root), "staging")).has_changes
+
+
+def test_a_plan_is_applied_only_to_the_instance_it_was_made_for(
+    make_project: MakeProject,
+) -> None:
+    root = make_project({"config/base.yaml": BASE_RESOURCES})
+    made = plan(PlanRequest(Workspace.open(root), "staging"))
+    with pytest.raises(RefusedError, match="made for staging, not prod; nothing was applied"):
+        apply(ApplyRequest(Workspace.open(root), "prod", planned=made))
+    assert not (root / ".gladcfg/state/prod.db").exists()
+    # Naming no instance, it goes to its own.
+    applied = apply(ApplyRequest(Workspace.open(root), planned=made)).finished()
+    assert applied.plan.instance == "staging" and applied.report is not None
+    with pytest.raises(ValueError, match="the session is staging's, not prod's"):
+        apply(
+            ApplyRequest(Workspace.open(root), "prod"),
+            session=open_instance(Workspace.open(root), "staging"),
+        )
+
+
+def test_a_session_whose_freezes_could_not_be_found_still_meets_them(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding open-hours freezes validates the files: while they are invalid the apply
+    fails, and once they are fixed the same session still finds the freeze."""
+    freeze = "    freeze:\n      - {name: live hours, during_open_hours: ['inboxes.*']}\n"
+    yaml = PROJECT_YAML.replace("  staging:\n", "  staging:\n" + freeze)
+    root = make_project({"config/base.yaml": BASE_RESOURCES}, project_yaml=yaml)
+    set_clock(monkeypatch, datetime(2026, 11, 24, 15, tzinfo=UTC))  # a Tuesday, 10:00 in NY
+    made = plan(PlanRequest(Workspace.open(root), "staging"))
+    base = root / "config/base.yaml"
+    base.write_text(BASE_RESOURCES.replace("inbox: support", "inbox: nowhere"))
+    workspace = Workspace.open(root)
+    with open_instance(workspace, "staging") as session:
+        with pytest.raises(ConfigError):
+            apply(ApplyRequest(workspace, "staging", planned=made), session=session)
+        base.write_text(BASE_RESOURCES)
+        workspace.release()  # read the files anew
+        with pytest.raises(RefusedError, match="staging is frozen"):
+            apply(ApplyRequest(workspace, "staging", planned=made), session=session)
+    assert not (root / ".gladcfg/state/staging.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"saved": Path("p.json"), "targets": ("teams.a",)},
+            "applies whole and as it is: no targets",
+        ),
+        ({"saved": Path("p.json"), "confirm": print}, "no confirm"),
+        ({"instance": "staging", "undo": True}, "undo applies a saved rollback plan"),
+        ({}, "an apply of the files names its instance"),
+    ],
+)
+def test_a_request_no_apply_can_carry_out_is_a_value_error(
+    make_project: MakeProject, fields: dict[str, object], message: str
+) -> None:
+    workspace = Workspace.open(make_project({"config/base.yaml": BASE_RESOURCES}))
+    with pytest.raises(ValueError, match=message):
+        ApplyRequest(workspace, **fields)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeAlias, TypeVar
 
@@ -195,17 +195,19 @@ def apply_fleet(
             raise RefusedError("nothing was applied; " + "; ".join(refusals))
         if ready and confirm is not None:
             confirm(ready)
-        each = ApplyRequest(
-            workspace,
-            allow_delete=allow_delete,
-            force=force,
-            parallelism=parallelism,
-            break_glass=break_glass,
-            watch=watch,
-        )
 
         def work(name: str) -> ApplyReport:
-            request = replace(each, instance=name, planned=plans[name], label=name)
+            request = ApplyRequest(
+                workspace,
+                name,
+                planned=plans[name],
+                allow_delete=allow_delete,
+                force=force,
+                parallelism=parallelism,
+                break_glass=break_glass,
+                watch=watch,
+                label=name,
+            )
             applied = apply(request, session=sessions[name])
             assert applied.report is not None  # the plan writes
             return applied.report

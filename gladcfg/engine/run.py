@@ -178,9 +178,11 @@ class ApplyRequest:
     * ``saved``: exactly the plan saved in that file, bound to the files as they are now
       (a rollback plan, only with ``undo``); nothing is asked, it was reviewed already;
     * ``planned``: a plan this run made moments ago (a fleet's), shown and confirmed
-      already.
+      already; only to the instance it was made for.
 
-    What is not allowed is refused in every case before anything changes."""
+    What is not allowed is refused in every case before anything changes. A request that
+    asks for what no apply does (a saved plan narrowed by ``targets``, ``undo`` of a plan
+    that is not saved, both ``saved`` and ``planned``) is a ValueError."""
 
     workspace: Workspace
     instance: str | None = None  # None only with ``saved``: the instance its plan is for
@@ -198,6 +200,21 @@ class ApplyRequest:
     label: str | None = None  # the watch's label (a fleet's instance)
     rollback: KeepRollback | None = None  # is handed the plan that undoes the apply
 
+    def __post_init__(self) -> None:
+        if self.saved is not None:
+            asked = {"planned": self.planned, "targets": self.targets, "show": self.show}
+            given = [name for name, value in asked.items() if value]
+            if self.confirm is not None:
+                given.append("confirm")  # a saved plan was reviewed: nothing is asked
+            if given:
+                raise ValueError(f"a saved plan applies whole and as it is: no {given[0]}")
+        elif self.undo:
+            raise ValueError("undo applies a saved rollback plan: give saved")
+        elif self.planned is not None and self.targets:
+            raise ValueError("a plan made already has its targets: no targets")
+        elif self.instance is None and self.planned is None:
+            raise ValueError("an apply of the files names its instance")
+
 
 def apply(request: ApplyRequest, *, session: Session | None = None) -> Applied:
     """Make the request's instance hold what its changes make (:class:`ApplyRequest`),
@@ -208,17 +225,25 @@ def apply(request: ApplyRequest, *, session: Session | None = None) -> Applied:
     ended. An error after changes were made is raised once they are reported; an apply
     with failed changes is returned, and :meth:`Applied.finished` makes it an error."""
     if request.saved is not None:
+        if session is not None:
+            raise ValueError("a saved plan is applied on a session of its own")
         return _apply_saved(request, request.saved)
-    if request.instance is None:
-        raise ValueError("an apply of the files names its instance")
-    workspace, instance = request.workspace, request.instance
+    workspace = request.workspace
+    planned = request.planned
+    instance = request.instance or (planned.instance if planned is not None else "")
+    if planned is not None and planned.instance != instance:
+        raise RefusedError(
+            f"this plan was made for {planned.instance}, not {instance}; nothing was applied"
+        )
+    if session is not None and session.instance != instance:
+        raise ValueError(f"the session is {session.instance}'s, not {instance}'s")
     with _opened(workspace, instance, session) as opened:
-        if request.planned is None:
+        if planned is None:
             made = opened.plan(targets=request.targets, release=True)
             if request.show is not None:
                 request.show(made)
         else:
-            made = request.planned
+            made = planned
         if not made.writes:
             return Applied(made, None)
         check_allowed(

@@ -156,9 +156,9 @@ class Session:
         """The instance's freezes from now on (:mod:`gladcfg.hours.freezes`), kept for the apply
         to enforce; its files are validated (or ``report`` read) only for freezes that
         follow inboxes' open hours."""
-        self._freezes_known = True
         freezes = self.workspace.project.freezes_of(self.instance)
         if not freezes:
+            self._freezes_known = True
             return None
         state = None
         if needs_state(freezes):
@@ -166,6 +166,7 @@ class Session:
                 report = load_desired(self.workspace, self.instance)
             state = report.states[self.instance]
         self.freezes = schedule_of(self.instance, freezes, state, clock.now())
+        self._freezes_known = True  # only once found: a failure to find them is no freeze
         return self.freezes
 
     def known_freezes(self) -> Schedule | None:
