@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from gladcfg.yamlio.scalars import ScalarProblem, resolve_plain
+
 
 class _Dumper(yaml.SafeDumper):
     """Block style, keys in the order given, and short lists of scalars inline
@@ -27,9 +29,21 @@ _QUOTED_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     if any(brk in value for brk in _QUOTED_BREAKS):
         style: str | None = '"'
+    elif "\n" in value:
+        style = "|"
     else:
-        style = "|" if "\n" in value else None
+        # PyYAML writes plain what YAML 1.1 reads as a string; gladcfg reads YAML 1.2, where
+        # 1e3, 0E0 and 0o17 are numbers: those are quoted.
+        style = None if _reads_as_itself(value) else "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _reads_as_itself(value: str) -> bool:
+    """Whether ``value`` written plain reads back as this string (:mod:`.scalars`)."""
+    try:
+        return bool(resolve_plain(value) == value)
+    except ScalarProblem:  # a number too large to read: written plain, it is an error
+        return False
 
 
 _Dumper.add_representer(list, _represent_list)
