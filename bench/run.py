@@ -17,6 +17,9 @@ what the files declare, then measures, each in a fresh process (best of --repeat
                then planning again from the files against the instance re-read under its
                lock) against a fresh `gladcfg apply`, each timed up to its first write
 * help:        `gladcfg --help`, against bare `python -c pass`
+* validate:    `gladcfg validate` of the project `gladcfg init` writes, against the same
+* fleet:       for each of --fleet, `gladcfg plan --all` of that many instances of 200
+               resources each (every one unchanged), with its peak RSS
 
 Wall time and peak RSS of the measured process. Run: `make bench` (or
 `python bench/run.py --sizes 1000 10000 50000 --apply-sizes 1000 10000 50000 100000`).
@@ -165,21 +168,90 @@ def saved_targets(rows: list[dict[str, float]]) -> list[str]:
     ]
 
 
-def seed(root: Path) -> None:
-    """Make the mock instance hold exactly what the files declare."""
+def seed(root: Path, instances: tuple[str, ...] = ("bench",)) -> None:
+    """Make each mock instance hold exactly what its files declare."""
     from gladcfg.adapter.mock.adapter import MockAdapter
     from gladcfg.config import Workspace, load_desired
 
     workspace = Workspace.open(root)
-    state = load_desired(workspace, "bench").states["bench"]
-    objects = []
-    if state.settings is not None:
-        objects.append(("settings", "settings", state.settings.model.canonical()))
-    for kind, by_name in state.resources.items():
-        objects.extend((kind, name, item.model.canonical()) for name, item in by_name.items())
-    config = workspace.instance("bench")
-    assert config.adapter == "mock"
-    MockAdapter("bench", config, root).seed(objects)
+    for name in instances:
+        state = load_desired(workspace, name).states[name]
+        objects = []
+        if state.settings is not None:
+            objects.append(("settings", "settings", state.settings.model.canonical()))
+        for kind, by_name in state.resources.items():
+            objects.extend((kind, key, item.model.canonical()) for key, item in by_name.items())
+        config = workspace.instance(name)
+        assert config.adapter == "mock"
+        MockAdapter(name, config, root).seed(objects)
+
+
+FLEET_RESOURCES = 200
+
+
+def measure_fleet(instances: int, repeat: int) -> dict[str, float]:
+    """``plan --all`` of ``instances`` instances of 200 resources each, all unchanged. As
+    in a real fleet, the files are templated and each instance has its own region, so each
+    renders files of its own."""
+    folder = Path(tempfile.mkdtemp(prefix=f"gladcfg-bench-fleet-{instances}-"))
+    try:
+        generate(folder, FLEET_RESOURCES, templated=True)
+        names = tuple(f"bench-{index:04d}" for index in range(instances))
+        project = folder / "gladcfg.yaml"
+        one = "  bench:\n    adapter: mock\n    safety: {min_existing: 1000000}\n"
+        assert one in project.read_text()
+        many = "".join(
+            one.replace("bench:", f"{name}:\n    vars: {{region: r{index:04d}}}")
+            for index, name in enumerate(names)
+        )
+        project.write_text(project.read_text().replace(one, many))
+        seed(folder, names)
+        command = [sys.executable, "-m", "gladcfg", "-C", str(folder), "plan", "--all"]
+        wall, rss = measure([*command, "--detailed-exitcode"], repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"instances": instances, "plan_all_s": round(wall, 3), "plan_all_rss_mib": round(rss)}
+
+
+def fleet_targets(rows: list[dict[str, float]]) -> list[str]:
+    """Issue 28's fleet targets: 500 × 200 under 3 s; 5,000 × 200 under 30 s and 1 GiB."""
+    lines = []
+    for r in rows:
+        limit = {500: 3.0, 5000: 30.0}.get(int(r["instances"]))
+        if limit is None:
+            continue
+        wall = r["plan_all_s"]
+        line = (
+            f"- plan --all of {int(r['instances']):,} × {FLEET_RESOURCES} under {limit:.0f} s: "
+            f"{wall:.2f} s — {'met' if wall < limit else 'NOT MET'}"
+        )
+        if r["instances"] == 5000:
+            rss = r["plan_all_rss_mib"]
+            line += (
+                f"; peak RSS at most 1 GiB: {rss:.0f} MiB — {'met' if rss <= 1024 else 'NOT MET'}"
+            )
+        lines.append(line)
+    return lines
+
+
+def measure_validate(repeat: int) -> float:
+    """Best wall time of ``gladcfg validate`` of the project ``gladcfg init`` writes."""
+    with tempfile.TemporaryDirectory(prefix="gladcfg-bench-init-") as scratch:
+        gladcfg = [sys.executable, "-m", "gladcfg"]
+        subprocess.run([*gladcfg, "init", scratch], stdout=subprocess.DEVNULL, check=True)
+        wall, _ = measure([*gladcfg, "-C", scratch, "validate"], repeat)
+    return wall
+
+
+def startup_targets(help_wall: float, validate_wall: float, bare_wall: float) -> list[str]:
+    """Issue 28's start-up targets: ``--help`` within 50 ms of bare python, ``validate`` of
+    ``gladcfg init``'s project within 120 ms."""
+    lines = []
+    for what, wall, limit in (("--help", help_wall, 50), ("validate (init)", validate_wall, 120)):
+        over = (wall - bare_wall) * 1000
+        verdict = "met" if over <= limit else "NOT MET"
+        lines.append(f"- `{what}` within {limit} ms of bare python: +{over:.0f} ms — {verdict}")
+    return lines
 
 
 def write_rendered(root: Path, into: Path) -> None:
@@ -342,7 +414,7 @@ def targets(help_wall: float, bare_wall: float, rows: list[dict[str, float]]) ->
     return lines
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
     parser.add_argument("--repeat", type=int, default=3)
@@ -367,12 +439,24 @@ def main() -> None:
         default=[10_000],
         help="Sizes at which to measure apply PLANFILE against a fresh apply's planning.",
     )
+    parser.add_argument(
+        "--fleet",
+        type=int,
+        nargs="*",
+        default=[500],
+        help=f"Fleet sizes for plan --all, of {FLEET_RESOURCES} resources an instance.",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     gladcfg = [sys.executable, "-m", "gladcfg"]
     rows = []
     help_wall, _ = measure([*gladcfg, "--help"], args.repeat * 2)
     bare_wall, _ = measure([sys.executable, "-c", "pass"], args.repeat * 2)
+    validate_wall = measure_validate(args.repeat * 2)
     for size in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix=f"gladcfg-bench-{size}-"))
         try:
@@ -397,7 +481,10 @@ def main() -> None:
             }
         )
         print(json.dumps(rows[-1]), file=sys.stderr)
-    print(f"\ngladcfg --help: {help_wall * 1000:.0f} ms (bare python: {bare_wall * 1000:.0f} ms)\n")
+    print(
+        f"\ngladcfg --help: {help_wall * 1000:.0f} ms, validate of init's project: "
+        f"{validate_wall * 1000:.0f} ms (bare python: {bare_wall * 1000:.0f} ms)\n"
+    )
     print(
         "| resources | plan (wall) | plan peak RSS | parse only, PyYAML+libyaml "
         "| parse only, gladcfg reader | plan ÷ parse |"
@@ -427,13 +514,21 @@ def main() -> None:
         saved.append(measure_saved(size, args.repeat))
         print(json.dumps(saved[-1]), file=sys.stderr)
     print()
+    fleets = []
+    for instances in args.fleet:
+        fleets.append(measure_fleet(instances, args.repeat))
+        print(json.dumps(fleets[-1]), file=sys.stderr)
     checks = [*targets(help_wall, bare_wall, rows), *templated_targets(templated)]
+    checks += startup_targets(help_wall, validate_wall, bare_wall)
+    checks += fleet_targets(fleets)
     for line in [*checks, *apply_targets(applies), *saved_targets(saved)]:
         print(line)
     if args.json:
         figures = {
             "help_s": help_wall,
             "bare_s": bare_wall,
+            "validate_s": validate_wall,
+            "fleets": fleets,
             "sizes": rows,
             "templated": templated,
             "applies": applies,
