@@ -27,6 +27,7 @@ and no user error ever ends in a traceback::
     └── AdapterError             the instance refused or failed a request (with the HTTP
         │                        status, the remote's error codes and request id, if any)
         ├── LockedError          the instance is busy (another writer held it too long)
+        ├── NotKeptError         the writes of a batch could not be kept: none of them was
         ├── GoneError            the object no longer exists: plan again
         ├── ChangedError         the object changed since it was read: plan again
         ├── ExistsError          a create found the name taken (made meanwhile, or unseen)
@@ -157,6 +158,11 @@ class AdapterError(GladcfgError):
 
 class LockedError(AdapterError):
     """The instance stayed busy with another writer for longer than gladcfg waits."""
+
+
+class NotKeptError(AdapterError):
+    """The writes made in one batch (:class:`~gladcfg.adapter.base.Batches`) could not be
+    kept together: none of them was. Each can be sent again on its own."""
 
 
 class GoneError(AdapterError):

@@ -228,6 +228,21 @@ class LooksUp(Protocol):
         ...
 
 
+@runtime_checkable
+class Batches(Protocol):
+    """An adapter that can keep many writes together, at the cost of one: those made inside
+    one ``batch()`` are all kept when it ends, or none is. An apply reports a change done
+    only once its batch is kept, so a change reported applied stays applied whatever ends
+    the process next, and a large apply pays one commit per batch, not one per write. A
+    write that fails alone inside a batch changes nothing, and the others stand."""
+
+    def batch(self) -> AbstractContextManager[None]:
+        """A block whose writes are kept when it ends. Raises ``NotKeptError`` when they
+        cannot be (the disk filled, the store is read-only): then none of them was, and
+        each can be sent again on its own."""
+        ...
+
+
 def access_of(access: Mapping[str, Access], kind: str) -> Access:
     """What an adapter's ``access`` map says of ``kind``: a kind it leaves out is hidden,
     neither read nor written."""

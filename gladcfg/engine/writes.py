@@ -25,8 +25,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from gladcfg.adapter.base import Adapter, LooksUp, RemoteObject, RemoteState
-from gladcfg.errors import ChangedError, ExistsError, GladcfgError, GoneError
+from gladcfg.adapter.base import Adapter, Batches, LooksUp, RemoteObject, RemoteState
+from gladcfg.errors import ChangedError, ExistsError, GladcfgError, GoneError, NotKeptError
 from gladcfg.model.kinds import comparable, references_in, rename_references
 from gladcfg.model.plan import Action, Change, Plan
 from gladcfg.plan.diff import field_diff
@@ -230,7 +230,13 @@ class _Runner:
         ready, outcomes = phase.ready, phase.outcomes
         ready.extend(i for i in free if outcomes[i] is None)
         if self._parallelism == 1:
+            batches = self._adapter if isinstance(self._adapter, Batches) else None
+            alone = 0  # the next changes to send one by one: a batch that was not kept
             while ready and not self._stopping(ready):
+                if batches is not None and not alone:
+                    alone = self._batch(phase, changes, batches)
+                    continue
+                alone = max(0, alone - 1)
                 i = ready.popleft()
                 if outcomes[i] is None:
                     phase.settle(i, self._execute(changes[i]))
@@ -256,6 +262,30 @@ class _Runner:
                             i, Outcome(changes[i], Status.FAILED, _reason(changes[i], failure))
                         )
         return outcomes
+
+    def _batch(self, phase: _Phase, changes: Sequence[Change], adapter: Batches) -> int:
+        """Send up to ``BATCH`` of the ready changes in one batch of the adapter's, and
+        settle them (report them, ready what waits for them) only once it is kept: a change
+        reported applied is kept. A batch not kept kept none of its writes: its changes go
+        back to the front of ``ready``, to be sent again one by one, each write on its own
+        (and failing on its own, if it does), as are the changes after them up to a batch's
+        worth: how many to send so is returned. A store that cannot keep a batch at all (a
+        read-only file) is tried again only a batch later."""
+        ready, outcomes = phase.ready, phase.outcomes
+        sent: list[tuple[int, Outcome]] = []
+        try:
+            with adapter.batch():
+                while ready and len(sent) < BATCH and not self._stopping(ready):
+                    i = ready.popleft()
+                    if outcomes[i] is None:
+                        sent.append((i, self._execute(changes[i])))
+        except NotKeptError as error:
+            log.info("%d writes not kept together (%s): sending each alone", len(sent), error)
+            ready.extendleft(i for i, _ in reversed(sent))
+            return BATCH
+        for i, outcome in sent:
+            phase.settle(i, outcome)
+        return 0
 
     def _stopping(self, ready: deque[int]) -> bool:
         """Whether a stop was asked for: then the changes not started are left (for the
@@ -413,6 +443,11 @@ class _Phase:
                 self.waiting[k] -= 1
                 if self.waiting[k] == 0:
                     self.ready.append(k)
+
+
+# The most writes kept together (:class:`Batches`): one commit for as many, and as many
+# reported at once, a fraction of a second's worth.
+BATCH = 500
 
 
 _ALREADY = {

@@ -37,6 +37,13 @@ REFERRING_KINDS: dict[str, tuple[str, ...]] = {
     for kind in KINDS
 }
 
+# For each kind, (the steps to each reference it holds, the kind referred to): "[]" steps
+# into every item of a list.
+_REFERENCE_STEPS: dict[str, tuple[tuple[list[str], str], ...]] = {
+    kind: tuple((field.replace("[]", ".[]").split("."), target) for field, target in m.REFERENCES)
+    for kind, m in KIND_MODELS.items()
+}
+
 
 def is_singleton(kind: str) -> bool:
     registered = REGISTRY.get(kind)
@@ -105,11 +112,10 @@ def secrets_of(
 def reference_paths(kind: str, value: Any) -> Iterator[tuple[FieldPath, str, str]]:
     """(path, kind, name) of every object ``value`` refers to; ``value`` is a canonical spec
     of ``kind`` or its model (validation walks models, the engine walks specs)."""
-    model = KIND_MODELS.get(kind)
-    if model is None or value is None:
+    if value is None:
         return
-    for field, target in model.REFERENCES:
-        for path, name in _walk(value, field.replace("[]", ".[]").split("."), ()):
+    for steps, target in _REFERENCE_STEPS.get(kind, ()):
+        for path, name in _walk(value, steps, ()):
             if isinstance(name, str):
                 yield path, target, name
 

@@ -88,6 +88,40 @@ def test_killed_applies_leave_a_whole_store_and_converge(tmp_path: Path) -> None
     assert code == 0, output
 
 
+CREATED = re.compile(r"^applied  \+ teams\.(t\d+)$", re.MULTILINE)
+
+
+def test_a_change_reported_applied_is_kept_when_a_batched_apply_is_killed(
+    tmp_path: Path,
+) -> None:
+    """Without emulated waits the mock keeps writes in batches of one transaction: an apply
+    killed mid-batch loses that batch's writes, never reported, and nothing reported."""
+    root = tmp_path / "project"
+    (root / "config").mkdir(parents=True)
+    (root / "gladcfg.yaml").write_text("version: 1\ninstances:\n  staging: {}\n")
+    teams = "".join(f"  t{i:05}: {{description: team {i}}}\n" for i in range(6000))
+    (root / "config/teams.yaml").write_text(f"teams:\n{teams}")
+    store = root / ".gladcfg/state/staging.db"
+    process = gladcfg(root, "apply", "--auto-approve")
+    assert process.stdout is not None
+    reported: list[str] = []
+    for line in process.stdout:  # each line flushed as it is printed
+        reported += CREATED.findall(line)
+        if len(reported) >= 1200:  # mid-apply, some batches in: kill it while it writes
+            os.kill(process.pid, signal.SIGKILL)
+            break
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the apply finished before it was killed"
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        held = {name for (name,) in db.execute("SELECT name FROM objects")}
+    assert set(reported) <= held
+    assert len(held) < 6000  # killed mid-apply: its open batch was not kept
+    check_whole(store)
+    code, output = finish(gladcfg(root, "apply", "--auto-approve"))
+    assert code == 0, output
+    assert check_whole(store) == 6000
+
+
 def test_two_applies_at_once_lose_nothing(tmp_path: Path) -> None:
     root = tmp_path / "project"
     project(root)

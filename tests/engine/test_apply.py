@@ -3,15 +3,18 @@ with how much of the project still held in memory."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gladcfg.adapter.mock import store as store_module
 from gladcfg.adapter.mock.adapter import MockAdapter
 from gladcfg.adapter.mock.config import MockInstance
 from gladcfg.config import Workspace, load_desired
+from gladcfg.engine import writes
 from gladcfg.engine.session import open_instance
 from gladcfg.engine.writes import Status, send_changes
 from gladcfg.model.plan import Action, Change
@@ -96,29 +99,131 @@ def test_a_failure_skips_a_long_chain_of_dependents_each_named_once(
     assert adapter.read().of("topics") == {}
 
 
-def test_a_stop_leaves_the_changes_not_started_out_of_the_report(tmp_path: Path) -> None:
+class StopAfter:
+    """A stop asked for once ``writes`` writes have been sent: a signal mid-apply."""
+
+    def __init__(self, adapter: MockAdapter, writes: int, monkeypatch: pytest.MonkeyPatch):
+        self.sent = 0
+        create = adapter.create
+
+        def counting(kind: str, name: str, spec: dict[str, Any]) -> Any:
+            self.sent += 1
+            return create(kind, name, spec)
+
+        monkeypatch.setattr(adapter, "create", counting)
+        self._writes = writes
+
+    def hold(self) -> None:
+        pass
+
+    @property
+    def requested(self) -> bool:
+        return self.sent >= self._writes
+
+
+def test_a_stop_leaves_the_changes_not_started_out_of_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     adapter = mock(tmp_path)
-
-    class StopAfterThree:
-        def __init__(self) -> None:
-            self.seen = 0
-
-        def hold(self) -> None:
-            pass
-
-        @property
-        def requested(self) -> bool:
-            return self.seen >= 3
-
-    stop = StopAfterThree()
-
-    def count(_: object) -> None:
-        stop.seen += 1
-
-    report = send_changes(adapter, teams(10), adapter.read(), listener=count, stop=stop)
+    stop = StopAfter(adapter, 3, monkeypatch)
+    reported: list[str] = []
+    report = send_changes(
+        adapter,
+        teams(10),
+        adapter.read(),
+        listener=lambda o: reported.append(o.change.name),
+        stop=stop,
+    )
     assert report.interrupted and not report.ok
-    assert [o.change.name for o in report.outcomes] == ["t0", "t1", "t2"]
+    assert [o.change.name for o in report.outcomes] == ["t0", "t1", "t2"] == reported
+    assert stop.sent == 3
     assert set(adapter.read().of("teams")) == {"t0", "t1", "t2"}
+
+
+def test_writes_are_kept_in_batches_and_each_reported_only_once_its_batch_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change reported applied is kept: when the listener hears of a change, another
+    connection to the store already sees it, and the batch's others with it."""
+    monkeypatch.setattr(writes, "BATCH", 4)
+    adapter = mock(tmp_path)
+    other = mock(tmp_path)  # another process's view of the same store
+    seen: list[tuple[str, set[str]]] = []
+    commits: list[int] = []
+    batch = adapter.batch
+
+    def counted() -> Any:
+        commits.append(len(seen))
+        return batch()
+
+    monkeypatch.setattr(adapter, "batch", counted)
+    report = send_changes(
+        adapter,
+        teams(10),
+        adapter.read(),
+        listener=lambda o: seen.append((o.change.name, set(other.read().of("teams")))),
+    )
+    assert report.ok and len(report.outcomes) == 10
+    assert commits == [0, 4, 8]  # 4 + 4 + 2 writes, one transaction each
+    for position, (name, stored) in enumerate(seen):
+        assert name in stored
+        assert len(stored) == min(10, (position // 4 + 1) * 4)  # its whole batch, no more
+
+
+def test_a_write_refused_inside_a_batch_fails_alone_and_its_batch_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter = mock(tmp_path)
+    changes = teams(3)
+    changes.insert(1, Change.of("topics", "orphan", Action.CREATE, after={"parent": "nowhere"}))
+    report = send_changes(adapter, changes, adapter.read())
+    by_name = {o.change.name: o for o in report.outcomes}
+    assert by_name["orphan"].status is Status.FAILED
+    assert "topics.nowhere does not exist" in by_name["orphan"].reason
+    assert {by_name[f"t{i}"].status for i in range(3)} == {Status.APPLIED}
+    assert set(adapter.read().of("teams")) == {"t0", "t1", "t2"}
+    assert adapter.read().of("topics") == {}
+
+
+def test_a_batch_the_store_cannot_keep_is_sent_again_write_by_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails the third write of a batch (a full disk): none of the batch is
+    kept, so each of its changes is sent again on its own, and only the one the store
+    still refuses fails; after a batch's worth so, the apply goes on in batches."""
+    monkeypatch.setattr(writes, "BATCH", 4)
+    adapter = mock(tmp_path)
+    store = adapter._opened()
+    insert = store_module._insert
+    calls: list[str] = []
+
+    def full_once(db: Any, kind: str, name: str, *args: Any, **kwargs: Any) -> None:
+        calls.append(name)
+        if name == "t2" and calls.count("t2") == 1:
+            raise sqlite3.OperationalError("database or disk is full")
+        insert(db, kind, name, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "_insert", full_once)
+    batches: list[int] = []
+    batch = store.batch
+
+    def counted() -> Any:
+        batches.append(len(calls))
+        return batch()
+
+    monkeypatch.setattr(store, "batch", counted)
+    reported: list[str] = []
+    report = send_changes(
+        adapter, teams(14), adapter.read(), listener=lambda o: reported.append(o.change.name)
+    )
+    assert report.ok, [o.reason for o in report.outcomes if o.status is not Status.APPLIED]
+    assert reported == [f"t{i}" for i in range(14)]
+    # t0..t3 in a batch, lost at t2 (t3 not even tried); t0..t3 alone, each its own
+    # transaction; then batches again: t4..t7, t8..t11, t12..t13.
+    assert calls[:3] == ["t0", "t1", "t2"]
+    assert calls[3:] == [f"t{i}" for i in range(14)]
+    assert batches == [0, 7, 11, 15]
+    assert set(adapter.read().of("teams")) == {f"t{i}" for i in range(14)}
 
 
 def test_draining_a_desired_state_hands_over_each_resource_once_and_empties_it(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gladcfg.text import json_text, show, visible
 
@@ -34,3 +38,20 @@ def test_values_and_json_documents_mean_the_same_once_escaped() -> None:
     assert all(c not in text for c in "\x1b\u202e\x7f\U000e0041")
     assert "❤️ é" in text
     assert json.loads(text) == value
+
+
+scalars = st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+
+
+@given(st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(), scalars)))
+def test_a_value_shows_as_its_json_literal_escaped_whatever_its_type(value: object) -> None:
+    """The scalars' short cuts show exactly what the general encoder would."""
+    assert show(value) == visible(json.dumps(value, ensure_ascii=False))
+
+
+def test_a_value_of_a_subclass_shows_as_json_shows_it() -> None:
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    assert show(Level.HIGH) == "3" and show(True) == "true" and show(1) == "1"
+    assert show(dt.date(2026, 12, 24)) == '"2026-12-24"'

@@ -134,6 +134,11 @@ class MockAdapter:
         self._pause()
         return self._opened().get(kind, name)
 
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Writes kept together (:class:`~gladcfg.adapter.base.Batches`): one transaction
+        of the store."""
+        return self._opened().batch()
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Nothing to hold: the database serialises each write, and the versions every

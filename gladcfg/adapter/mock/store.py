@@ -24,7 +24,7 @@ from typing import Any
 
 from gladcfg.adapter.base import RemoteObject
 from gladcfg.adapter.mock.db import clean_errors, open_database, transaction
-from gladcfg.errors import AdapterError, ChangedError, ExistsError, GoneError
+from gladcfg.errors import AdapterError, ChangedError, ExistsError, GoneError, NotKeptError
 from gladcfg.fileio import real_path
 from gladcfg.model.kinds import address_of, references_in, rename_references
 
@@ -50,7 +50,9 @@ class Store:
         self._instance = instance
         self._unchecked = unchecked
         self._db: sqlite3.Connection | None = None
-        self._mutex = threading.Lock()
+        self._mutex = threading.RLock()  # a batch holds it, and its writes take it again
+        # Inside batch(): None while its transaction holds, else why it was lost.
+        self._batch: list[str] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ class Store:
             finally:
                 db.execute("COMMIT")
 
-    # -- writing: each method is one transaction -----------------------------------------
+    # -- writing: each method is one transaction, or one savepoint of a batch's ---------
 
     def create(self, kind: str, name: str, spec: dict[str, Any]) -> tuple[str, int]:
         """Add an object; its new id and version."""
@@ -217,10 +219,72 @@ class Store:
         (the version of what it writes), and the first of ``ids`` new id numbers."""
         with self._mutex, clean_errors(self.where, "write"):
             db = self._connection()
-            with transaction(db):
+            with transaction(db) if self._batch is None else self._savepoint(db, self._batch):
                 db.execute("UPDATE meta SET changes = changes + 1, next_id = next_id + ?", (ids,))
                 _, version, after = _meta(db)
                 yield db, version, after - ids
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes kept together (:class:`~gladcfg.adapter.base.Batches`): one transaction,
+        committed when the block ends, each write inside it a savepoint, so a write refused
+        (its object changed, a reference missing) undoes only itself. A write the database
+        itself fails (a full disk, a read-only file) may have ended the transaction: the
+        block's writes are then rolled back together and ``NotKeptError`` raised, as it is
+        when the commit fails. Other writers wait for the commit (the busy timeout)."""
+        with self._mutex:
+            if self._batch is not None:
+                raise RuntimeError("batches do not nest")
+            with self._not_kept():
+                db = self._connection()
+                db.execute("BEGIN IMMEDIATE")
+            lost: list[str] = []
+            self._batch = lost
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            finally:
+                self._batch = None
+            with self._not_kept():
+                if lost:
+                    raise sqlite3.OperationalError(lost[0])
+                db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _not_kept(self) -> Iterator[None]:
+        """Starting or ending a batch: a failure is NotKeptError, and nothing is left open."""
+        try:
+            with clean_errors(self.where, "write"):
+                yield
+        except AdapterError as error:
+            if self._db is not None and self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise NotKeptError(str(error)) from None
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _savepoint(db: sqlite3.Connection, lost: list[str]) -> Iterator[None]:
+        """One write of a batch. A write refused is undone alone; one the database failed
+        loses the batch (``lost``), and every write after it fails at once."""
+        if lost:
+            raise sqlite3.OperationalError(lost[0])
+        try:
+            db.execute("SAVEPOINT write")
+            yield
+        except BaseException as error:
+            failed = isinstance(error, (sqlite3.Error, OSError))
+            if failed or not _undone(db):
+                lost.append(str(error) or type(error).__name__)
+            raise
+        try:
+            db.execute("RELEASE write")
+        except sqlite3.Error as error:
+            lost.append(str(error))
+            raise
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -242,6 +306,16 @@ class Store:
         for field, target, name in references_in(kind, spec):
             if target not in self._unchecked and _row(db, target, name) is None:
                 raise AdapterError(f"{field}: {address_of(target, name)} does not exist")
+
+
+def _undone(db: sqlite3.Connection) -> bool:
+    """Undo a batch's last write (its savepoint); whether the batch's others still stand."""
+    try:
+        db.execute("ROLLBACK TO write")
+        db.execute("RELEASE write")
+    except sqlite3.Error:
+        return False
+    return db.in_transaction
 
 
 def _row(db: sqlite3.Connection, kind: str, name: str) -> tuple[str] | None:
