@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gladcfg.engine.writes import ApplyReport, Status
-from gladcfg.model.plan import Action, Plan
 from gladcfg.text import cell, code
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # validate's table needs neither (start-up)
     from gladcfg.engine.rollout import RolloutApply, WaveRun
+    from gladcfg.engine.writes import ApplyReport
+    from gladcfg.model.plan import Plan
+
+# The columns of a fleet's plans (each plan action's count, tests/render pin them to
+# Action's values) and of its applies (each outcome status's).
+ACTIONS = ("create", "update", "rename", "delete", "manual")
+PLAN_COLUMNS = (*ACTIONS, "unmanaged", "warnings")
+APPLY_COLUMNS = ("applied", "failed", "skipped")
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class FleetRow:
     @classmethod
     def of_plan(cls, plan: Plan) -> FleetRow:
         summary = plan.summary.model_dump()
-        counts = {action.value: summary[action.value] for action in Action}
+        counts = {action: summary[action] for action in ACTIONS}
         counts["unmanaged"] = len(plan.unmanaged)
         counts["warnings"] = len(plan.warnings)
         unsafe = "; unsafe" if plan.safety.violations else ""
@@ -39,7 +45,9 @@ class FleetRow:
 
     @classmethod
     def of_apply(cls, instance: str, report: ApplyReport) -> FleetRow:
-        counts = {status.value: len(report.of(status)) for status in Status}
+        counts = dict.fromkeys(APPLY_COLUMNS, 0)
+        for outcome in report.outcomes:
+            counts[outcome.status.value] += 1
         return cls(instance, counts, "applied" if report.ok else "incomplete", not report.ok)
 
     @classmethod
@@ -47,10 +55,6 @@ class FleetRow:
         text = str(error or "")
         first = text.splitlines()[0] if text else type(error).__name__
         return cls(instance, {}, f"error: {first}", failed=True)
-
-
-PLAN_COLUMNS = (*(action.value for action in Action), "unmanaged", "warnings")
-APPLY_COLUMNS = ("applied", "failed", "skipped")
 
 
 def render_fleet_text(title: str, rows: Sequence[FleetRow], columns: Sequence[str]) -> str:
