@@ -43,7 +43,7 @@ def has_template_syntax(text: str) -> bool:
     expression ``{{``, a tag ``{%``, a comment ``{#``, or a line whose first characters
     other than spaces and tabs are ``#%``. Text without any needs no rendering: such files
     skip Jinja, and pull writes back only values without any."""
-    if "{{" in text or "{%" in text or "{#" in text:
+    if _OPENS.search(text) is not None:  # one scan, not one per opener
         return True
     return LINE_STATEMENT_PREFIX in text and _LINE_STATEMENT.search(text) is not None
 
@@ -88,6 +88,9 @@ class Renderer:
         self._uncompiled: dict[str, tuple[str, int | None]] = {}
         self._cache: TemplateCache | None = None  # compiled code kept between runs
         self._precompiled: dict[str, tuple[str, CodeType]] = {}  # by workers, for this run
+        # Whether each file's text (that very string) has template syntax: a fleet renders
+        # each file once per instance, and a large file takes milliseconds to scan.
+        self._syntax: dict[str, tuple[str, bool]] = {}
 
     def prepare(self, files: Mapping[str, str]) -> None:
         """Compile the templates among ``files`` (rel → text) that are neither compiled
@@ -97,7 +100,7 @@ class Renderer:
         cache = self._code_cache()
         pending: dict[str, str] = {}
         for rel, text in files.items():
-            if rel in self._compiled or rel in self._uncompiled or not has_template_syntax(text):
+            if rel in self._compiled or rel in self._uncompiled or not self._templated(rel, text):
                 continue
             code = cache.load(cache.key(rel, text))
             if code is None:
@@ -129,7 +132,7 @@ class Renderer:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def render(self, rel: str, text: str, context: Mapping[str, Any]) -> str:
-        if not has_template_syntax(text):
+        if not self._templated(rel, text):
             return text
         known = self._uncompiled.get(rel)
         if known is not None:
@@ -140,6 +143,14 @@ class Renderer:
             if rel not in self._compiled:
                 self._uncompiled[rel] = (exc.message, exc.line)
             raise
+
+    def _templated(self, rel: str, text: str) -> bool:
+        known = self._syntax.get(rel)
+        if known is not None and known[0] is text:
+            return known[1]
+        templated = has_template_syntax(text)
+        self._syntax[rel] = (text, templated)
+        return templated
 
     def _render(self, rel: str, text: str, context: Mapping[str, Any]) -> str:
         from jinja2 import TemplateError

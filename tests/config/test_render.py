@@ -20,6 +20,16 @@ def test_plain_files_skip_jinja(tmp_path: Path) -> None:
     assert render("a: 1\n", tmp_path) == "a: 1\n"
 
 
+def test_a_file_whose_text_changes_is_looked_at_again(tmp_path: Path) -> None:
+    """The renderer remembers which files are plain, by the text it was given: a file
+    edited to hold a template (a watch, a long-lived session) is rendered."""
+    renderer = Renderer(tmp_path)
+    assert renderer.render("config/x.yaml", "a: 1\n", {"n": 2}) == "a: 1\n"
+    assert renderer.render("config/x.yaml", "a: {{ n }}\n", {"n": 2}) == "a: 2\n"
+    assert renderer.render("config/x.yaml", "a: {{ n }}\n", {"n": 3}) == "a: 3\n"
+    assert renderer.render("config/x.yaml", "a: 1\n", {"n": 2}) == "a: 1\n"
+
+
 def _jinja_finds_syntax(text: str, root: Path) -> bool:
     """Whether the environment templates really render in sees more than plain text."""
     from jinja2 import TemplateSyntaxError
