@@ -286,11 +286,13 @@ def measure_templated(size: int, repeat: int) -> dict[str, float]:
     """Plan of a project whose values are mostly templated, against parsing the YAML it
     renders to: with a cold template cache (first run) and a warm one (best of the rest)."""
     folder = Path(tempfile.mkdtemp(prefix=f"gladcfg-bench-templated-{size}-"))
+    # Outside the project: gladcfg uses no template cache inside the project it renders.
+    cache = Path(tempfile.mkdtemp(prefix="gladcfg-bench-cache-"))
     try:
         generate(folder, size, templated=True)
         seed(folder)
         write_rendered(folder, folder / "rendered" / "config")
-        env = {**os.environ, "GLADCFG_CACHE_DIR": str(folder / "cache")}
+        env = {**os.environ, "GLADCFG_CACHE_DIR": str(cache)}
         plan = [sys.executable, "-m", "gladcfg", "-C", str(folder), "plan", "-i", "bench"]
         plan.append("--detailed-exitcode")
         cold = measure(plan, 1, env=env)
@@ -299,6 +301,7 @@ def measure_templated(size: int, repeat: int) -> dict[str, float]:
         expressions = sum(p.read_text().count("{{") for p in folder.glob("config/*.yaml"))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
     return {
         "resources": size,
         "expressions": expressions,
