@@ -10,6 +10,13 @@ once the apply calls :meth:`Guard.hold` (it is about to write), a signal no long
 it is recorded and asks the apply to stop, which then starts no more changes, lets those in
 flight finish, persists and reports. The signal is raised when the outermost guarded block
 ends. A second signal meanwhile only repeats the request.
+
+Python cannot raise out of every place a handler runs: raised inside a ``__del__`` or a
+weakref callback (a garbage collection, an import's lock), the exception is printed as
+"Exception ignored" and the run goes on. Such a signal is caught by the unraisable hook
+instead, quietly, and still stops the run: the next :meth:`Guard.hold` holds it as though
+it had arrived then (nothing is written), and a run that ends without having stopped for it
+ends as stopped (:func:`swallowed`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
@@ -35,6 +43,7 @@ class _State:
     held = 0  # guards that asked to finish their work rather than be cut short
     depth = 0  # guarded blocks entered and not yet left
     pending: int | None = None  # the first signal recorded, not raised, while held
+    swallowed: int | None = None  # a signal whose exception Python could not raise
     stop = threading.Event()
     lock = threading.Lock()  # for the counters; never taken by the handler
 
@@ -44,13 +53,26 @@ def install() -> Callable[[], None]:
     _State.owner = os.getpid()
     _State.received = []
     _State.held = _State.depth = 0
-    _State.pending = None
+    _State.pending = _State.swallowed = None
     _State.stop = threading.Event()
     previous = {signum: signal.signal(signum, _handle) for signum in EXIT_CODES}
+    hook = sys.unraisablehook
+
+    def unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, KeyboardInterrupt) and _State.received:
+            if _State.swallowed is None:
+                _State.swallowed = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
+            return
+        hook(unraisable)
+
+    sys.unraisablehook = unraisable
 
     def restore() -> None:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        sys.unraisablehook = hook
+        _State.swallowed = None
 
     return restore
 
@@ -58,6 +80,12 @@ def install() -> Callable[[], None]:
 def received() -> int | None:
     """The first signal this run received, if any."""
     return _State.received[0] if _State.received else None
+
+
+def swallowed() -> int | None:
+    """A signal whose exception Python could not raise where the handler ran, and that
+    nothing has stopped for since: the run should end as stopped by it."""
+    return _State.swallowed
 
 
 def exception_for(signum: int) -> KeyboardInterrupt:
@@ -95,6 +123,9 @@ class Guard:
             if not self._held:
                 self._held = True
                 _State.held += 1
+            if _State.swallowed is not None:  # held now, as though it had just arrived
+                _State.pending = _State.pending or _State.swallowed
+                _State.swallowed = None
 
     @property
     def requested(self) -> bool:

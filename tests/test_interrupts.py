@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -88,3 +90,67 @@ def test_a_forked_worker_leaves_the_signal_to_the_main_process() -> None:
     interrupts._State.owner = os.getpid() + 1  # as a forked child sees it
     signal_self(signal.SIGTERM)
     assert interrupts.received() is None
+
+
+class SignalledWhileCollected:
+    """An object whose finaliser receives the signal: Python cannot raise out of it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+    def __del__(self) -> None:
+        signal_self(self.signum)
+
+
+def test_a_signal_python_cannot_raise_is_held_by_the_next_guard_and_stops_it(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A signal arriving in a finaliser (a garbage collection, an import's lock) raises
+    where nothing can catch it: it must neither print a traceback nor be lost."""
+    SignalledWhileCollected(signal.SIGTERM)  # collected at once: the signal arrives in it
+    assert interrupts.swallowed() == signal.SIGTERM
+    assert "Traceback" not in capfd.readouterr().err
+    told: list[bool] = []
+
+    def about_to_write() -> None:
+        with interrupts.guarded() as stop:
+            stop.hold()  # about to write: it stops before starting anything
+            told.append(stop.requested)
+
+    with pytest.raises(interrupts.Terminated):
+        about_to_write()
+    assert told == [True]
+    assert interrupts.swallowed() is None  # stopped for
+
+
+def test_other_unraisable_errors_go_to_the_hook_there_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Broken:
+        def __del__(self) -> None:
+            raise ValueError("a finaliser's own bug")
+
+    seen: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_value))
+    restore = interrupts.install()
+    try:
+        Broken()
+        assert [str(e) for e in seen] == ["a finaliser's own bug"]
+        assert interrupts.swallowed() is None
+    finally:
+        restore()
+    assert sys.unraisablehook is not None and interrupts.swallowed() is None
+
+
+def test_a_run_that_goes_on_after_a_swallowed_signal_ends_as_stopped(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    cli_main = importlib.import_module("gladcfg.cli.main")
+
+    def finishes_anyway(**_: object) -> int:
+        SignalledWhileCollected(signal.SIGINT)
+        return 0
+
+    monkeypatch.setattr(cli_main.cli, "main", finishes_anyway)
+    assert cli_main._run(["validate"], verbose=False, color=False) == 130
+    assert capfd.readouterr().err.rstrip().endswith("interrupted")

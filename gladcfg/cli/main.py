@@ -162,12 +162,12 @@ def _run(args: list[str], *, verbose: bool, color: bool | None) -> int:
 
     try:
         result = cli.main(args=args, prog_name="gladcfg", standalone_mode=False)
-        return result if isinstance(result, int) else EXIT_OK
+        code = result if isinstance(result, int) else EXIT_OK
     except GladcfgError as exc:
         from gladcfg.cli.output import report_error
 
         report_error(exc, color=color)
-        return exc.exit_code
+        code = exc.exit_code
     except click.exceptions.Abort:  # a prompt met Ctrl-C, SIGTERM or the end of its input
         return _stopped(interrupts.received() or signal.SIGINT)
     except click.ClickException as exc:
@@ -201,6 +201,8 @@ def _run(args: list[str], *, verbose: bool, color: bool | None) -> int:
             color=color,
         )
         return EXIT_ERROR
+    signum = interrupts.swallowed()  # it could not raise where it arrived: it stops the run
+    return code if signum is None else _stopped(signum)
 
 
 def _stopped(signum: int) -> int:
