@@ -17,6 +17,9 @@ weakref callback (a garbage collection, an import's lock), the exception is prin
 instead, quietly, and still stops the run: the next :meth:`Guard.hold` holds it as though
 it had arrived then (nothing is written), and a run that ends without having stopped for it
 ends as stopped (:func:`swallowed`).
+
+Once the run is over (the undo :func:`install` returns), a late signal is only recorded: the
+run's own exit code stands.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class _State:
     depth = 0  # guarded blocks entered and not yet left
     pending: int | None = None  # the first signal recorded, not raised, while held
     swallowed: int | None = None  # a signal whose exception Python could not raise
+    over = False  # the run has ended: a signal now is recorded, never raised
     stop = threading.Event()
     lock = threading.Lock()  # for the counters; never taken by the handler
 
@@ -54,6 +58,7 @@ def install() -> Callable[[], None]:
     _State.received = []
     _State.held = _State.depth = 0
     _State.pending = _State.swallowed = None
+    _State.over = False
     _State.stop = threading.Event()
     previous = {signum: signal.signal(signum, _handle) for signum in EXIT_CODES}
     hook = sys.unraisablehook
@@ -69,12 +74,23 @@ def install() -> Callable[[], None]:
     sys.unraisablehook = unraisable
 
     def restore() -> None:
+        _State.over = True  # signal.signal runs a pending handler first: it must not raise
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         sys.unraisablehook = hook
         _State.swallowed = None
+        if _State.received:
+            _forget_unhandled_interrupt()
 
     return restore
+
+
+def _forget_unhandled_interrupt() -> None:
+    # A KeyboardInterrupt that ends a string ``exec`` (dataclasses, namedtuple and pydantic
+    # build code that way) sets CPython's "unhandled Ctrl-C" flag even when a caller catches
+    # it, and under ``python -m`` the interpreter then kills itself with SIGINT once it has
+    # exited: the run's 130 would be lost. Every string eval clears the flag, this one too.
+    exec("pass", {})
 
 
 def received() -> int | None:
@@ -97,6 +113,8 @@ def _handle(signum: int, _: FrameType | None) -> None:
         return  # a forked worker: the main process stops it
     _State.received.append(signum)
     _State.stop.set()
+    if _State.over:
+        return
     if _State.held:
         if _State.pending is None:
             _State.pending = signum

@@ -154,3 +154,13 @@ def test_a_run_that_goes_on_after_a_swallowed_signal_ends_as_stopped(
     monkeypatch.setattr(cli_main.cli, "main", finishes_anyway)
     assert cli_main._run(["validate"], verbose=False, color=False) == 130
     assert capfd.readouterr().err.rstrip().endswith("interrupted")
+
+
+def test_a_signal_handled_once_the_run_is_over_is_recorded_not_raised() -> None:
+    # Changing a handler first runs any still pending: the undo's own calls must not raise.
+    restore = interrupts.install()
+    handler = signal.getsignal(signal.SIGINT)
+    restore()
+    assert callable(handler)
+    handler(signal.SIGINT, None)
+    assert interrupts.received() == signal.SIGINT

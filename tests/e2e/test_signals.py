@@ -281,3 +281,39 @@ def test_sigterm_stops_every_instance_of_a_fleet_apply(tmp_path: Path) -> None:
         assert 2 <= len(done) < 45
         assert addresses(objects(root, name)) == done
         assert f"Apply to {name} stopped early:" in out
+
+
+DRIVER = """
+import importlib, sys
+cli_main = importlib.import_module("gladcfg.cli.main")
+
+class Stopped:
+    @staticmethod
+    def main(**_):  # the signal lands in code a string exec runs (dataclasses, namedtuple)
+        exec("import os, signal\\nos.kill(os.getpid(), signal.%s)\\nwhile True: pass", {})
+
+cli_main.cli = Stopped()
+cli_main.main(["validate"])
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_that_ends_a_string_exec_still_exits_as_stopped_under_python_m(
+    tmp_path: Path, signum: int
+) -> None:
+    # CPython marks such an interrupt "unhandled" even once caught, and under -m kills
+    # itself with SIGINT after the exit it was given.
+    (tmp_path / "driver.py").write_text(DRIVER % signal.Signals(signum).name)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    done = subprocess.run(
+        [sys.executable, "-m", "driver"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    no_traceback(done.stdout, done.stderr)
+    assert done.returncode == EXIT[signum], done.stderr
+    assert done.stderr.rstrip().endswith(WORD[signum])
