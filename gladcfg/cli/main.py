@@ -1,8 +1,9 @@
 """The command group, its global options, and the one handler that turns errors into exit codes.
 
 Commands return an exit code or raise a :class:`~gladcfg.errors.GladcfgError`; only
-:func:`main` decides what the process prints and how it exits. Heavy modules (pydantic,
-Jinja) are imported inside commands, so ``gladcfg --help`` starts fast.
+:func:`main` decides what the process prints and how it exits. A command's module is
+imported only when it runs, and heavy modules (pydantic, Jinja) only inside commands, so
+``gladcfg --help`` starts fast and one command never pays for the others.
 """
 
 from __future__ import annotations
@@ -25,7 +26,30 @@ from gladcfg.errors import GladcfgError
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+# Each command by name, in the order --help lists them (a typical workflow's): a command's
+# module is imported only when it runs, so one command never pays for all the others.
+COMMANDS = {
+    "init": "gladcfg.cli.init:init",
+    "validate": "gladcfg.cli.validate:validate",
+    "plan": "gladcfg.cli.plan:plan",
+    "apply": "gladcfg.cli.apply:apply",
+    "show": "gladcfg.cli.plan:show",
+    "export": "gladcfg.cli.export:export",
+    "import": "gladcfg.cli.adopt:adopt",
+    "pull": "gladcfg.cli.pull:pull",
+    "status": "gladcfg.cli.status:status",
+    "report": "gladcfg.cli.report:report",
+    "diff": "gladcfg.cli.diff:diff",
+    "graph": "gladcfg.cli.graph:graph",
+    "fmt": "gladcfg.cli.fmt:fmt",
+    "coverage": "gladcfg.cli.coverage:coverage",
+    "state": "gladcfg.cli.state:state",
+    "schema": "gladcfg.cli.schema:schema",
+    "sandbox": "gladcfg.cli.sandbox:sandbox",
+}
+
+
+@click.group(cls=Group, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "--project",
@@ -93,48 +117,6 @@ class _ShownFormatter(logging.Formatter):
         from gladcfg.cli.output import shown_lines
 
         return shown_lines(super().format(record))
-
-
-def _register() -> None:
-    from gladcfg.cli import (
-        adopt,
-        apply,
-        coverage,
-        diff,
-        export,
-        fmt,
-        graph,
-        init,
-        plan,
-        pull,
-        report,
-        sandbox,
-        schema,
-        state,
-        status,
-        validate,
-    )
-
-    cli.add_command(init.init)
-    cli.add_command(validate.validate)
-    cli.add_command(plan.plan)
-    cli.add_command(apply.apply)
-    cli.add_command(plan.show)
-    cli.add_command(export.export)
-    cli.add_command(adopt.adopt)
-    cli.add_command(pull.pull)
-    cli.add_command(status.status)
-    cli.add_command(report.report)
-    cli.add_command(diff.diff)
-    cli.add_command(graph.graph)
-    cli.add_command(fmt.fmt)
-    cli.add_command(coverage.coverage)
-    cli.add_command(state.state)
-    cli.add_command(schema.schema)
-    cli.add_command(sandbox.sandbox)
-
-
-_register()
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

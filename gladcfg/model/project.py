@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Union
@@ -237,9 +238,10 @@ def _installed() -> dict[str, tuple[EntryPoint, ...]]:
 
 @functools.cache
 def _adapters(others: frozenset[str]) -> dict[str, AdapterPlugin]:
-    from importlib.metadata import EntryPoint
-
-    points = [EntryPoint(name, value, ENTRY_POINTS) for name, value in OWN_ADAPTERS.items()]
+    found = {
+        name: _load(name, value, functools.partial(_imported, value))
+        for name, value in OWN_ADAPTERS.items()
+    }
     for name in sorted(others):
         declared = {point.value: point for point in _installed().get(name, ())}
         if len(declared) > 1:
@@ -247,22 +249,29 @@ def _adapters(others: frozenset[str]) -> dict[str, AdapterPlugin]:
                 f"two installed distributions declare the {name} adapter: "
                 + ", ".join(sorted(declared))
             )
-        points.extend(declared.values())
-    found = {point.name: _load(point) for point in points}
+        for point in declared.values():
+            where = point.value + (f", from {point.dist.name}" if point.dist else "")
+            found[name] = _load(name, where, point.load)
     ordered = sorted(found, key=lambda name: (name != DEFAULT_ADAPTER, name))
     return {name: found[name] for name in ordered}
 
 
-def _load(point: EntryPoint) -> AdapterPlugin:
-    where = f"{point.value}" + (f", from {point.dist.name}" if point.dist else "")
+def _imported(value: str) -> object:
+    """What the entry-point value ``module:attribute`` names, imported as an entry point's
+    ``load()`` would, without reading any distribution's metadata."""
+    module, _, attribute = value.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def _load(name: str, where: str, load: Callable[[], object]) -> AdapterPlugin:
     try:
-        plugin = point.load()
+        plugin = load()
     except (Exception, SystemExit) as exc:  # an installed distribution's code: anything
-        raise PluginError(f"the {point.name} adapter ({where}) cannot be loaded: {exc}") from exc
-    if not isinstance(plugin, AdapterPlugin) or plugin.name != point.name:
+        raise PluginError(f"the {name} adapter ({where}) cannot be loaded: {exc}") from exc
+    if not isinstance(plugin, AdapterPlugin) or plugin.name != name:
         raise PluginError(
-            f"the {point.name} adapter ({where}) is not declared as one: its entry point "
-            f"must name an AdapterPlugin whose name is {point.name!r}"
+            f"the {name} adapter ({where}) is not declared as one: its entry point "
+            f"must name an AdapterPlugin whose name is {name!r}"
         )
     return plugin
 

@@ -206,3 +206,53 @@ def test_help_imports_no_heavy_module() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_one_command_loads_its_own_module_and_no_other_command_s() -> None:
+    """A run of ``validate`` imports validate's module, never plan's, apply's or graph's:
+    each command is loaded only when it runs or help lists it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from gladcfg.cli.main import COMMANDS, main\n"
+        "try:\n"
+        "    main(['validate', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "modules = {target.partition(':')[0] for target in COMMANDS.values()}\n"
+        "print(sorted(modules & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "['gladcfg.cli.validate']"
+
+
+def test_help_lists_every_command_by_the_name_it_runs_under(run_cli: RunCli) -> None:
+    import click
+
+    from gladcfg.cli.main import COMMANDS, cli
+
+    listed = run_cli("--help").stdout.split("Commands:\n", 1)[1].splitlines()
+    names = [line.split()[0] for line in listed if line.startswith("  ") and line[2] != " "]
+    assert names == list(COMMANDS)
+    with click.Context(cli) as ctx:
+        for name in COMMANDS:
+            command = cli.get_command(ctx, name)
+            assert command is not None
+            assert command.name == name
+
+
+def test_a_mistyped_command_is_suggested_among_those_not_loaded_yet() -> None:
+    """In a fresh process, where no command's module is loaded yet."""
+    import subprocess
+    import sys
+
+    for args, suggestion in ((["valdate"], "validate"), (["state", "shw"], "show")):
+        result = subprocess.run(
+            [sys.executable, "-m", "gladcfg", *args], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 1
+        assert f"No such command {args[-1]!r}. Did you mean {suggestion!r}?" in result.stderr
