@@ -1,5 +1,6 @@
 """A package's public names, each imported from its module when first used (PEP 562), so
-that importing one module of a package does not import all the others."""
+that importing one module of a package does not import all the others; and what a
+``module:attribute`` reference names, imported only when it is needed."""
 
 from __future__ import annotations
 
@@ -22,3 +23,10 @@ def exports(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
         return value
 
     return __getattr__
+
+
+def imported(target: str) -> Any:
+    """What ``target`` (``"module:attribute"``, as an entry point's value) names, imported
+    now, without reading any distribution's metadata."""
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)

@@ -5,7 +5,6 @@ adapter's module is imported only when an instance using it is opened."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,6 +21,7 @@ from gladcfg.adapter.base import (
     capabilities_of,
 )
 from gladcfg.errors import GladcfgError, PluginError
+from gladcfg.lazy import imported
 from gladcfg.model.project import OWN_ADAPTERS, InstanceBase, adapters_for
 
 
@@ -78,9 +78,8 @@ def _factory(name: str, instance: InstanceBase) -> Any:
             f"instance '{name}': the {instance.adapter} adapter is not available in gladcfg "
             f"{__version__}; available: {', '.join(adapters)}"
         )
-    module, _, attribute = plugin.factory.partition(":")
     try:
-        return getattr(importlib.import_module(module), attribute)
+        return imported(plugin.factory)
     except (Exception, SystemExit) as exc:  # the adapter's code, imported only now
         raise PluginError(
             f"the {plugin.name} adapter cannot be opened: {plugin.factory} ({exc})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Mapping
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+
+from gladcfg.lazy import imported
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,7 @@ class Group(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
-            module, _, attribute = self.lazy[cmd_name].partition(":")
-            command = getattr(importlib.import_module(module), attribute)
-            self.add_command(command, cmd_name)
+            self.add_command(imported(self.lazy[cmd_name]), cmd_name)
         return self.commands.get(cmd_name)
 
     def resolve_command(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Union
@@ -23,6 +22,7 @@ from pydantic import (
 
 from gladcfg.errors import PluginError
 from gladcfg.kinds import REGISTRY
+from gladcfg.lazy import imported
 from gladcfg.model.kinds import KINDS, is_singleton
 from gladcfg.model.schedule import Freeze, Wave, merged_freezes
 from gladcfg.model.types import (
@@ -239,7 +239,7 @@ def _installed() -> dict[str, tuple[EntryPoint, ...]]:
 @functools.cache
 def _adapters(others: frozenset[str]) -> dict[str, AdapterPlugin]:
     found = {
-        name: _load(name, value, functools.partial(_imported, value))
+        name: _load(name, value, functools.partial(imported, value))
         for name, value in OWN_ADAPTERS.items()
     }
     for name in sorted(others):
@@ -254,13 +254,6 @@ def _adapters(others: frozenset[str]) -> dict[str, AdapterPlugin]:
             found[name] = _load(name, where, point.load)
     ordered = sorted(found, key=lambda name: (name != DEFAULT_ADAPTER, name))
     return {name: found[name] for name in ordered}
-
-
-def _imported(value: str) -> object:
-    """What the entry-point value ``module:attribute`` names, imported as an entry point's
-    ``load()`` would, without reading any distribution's metadata."""
-    module, _, attribute = value.partition(":")
-    return getattr(importlib.import_module(module), attribute)
 
 
 def _load(name: str, where: str, load: Callable[[], object]) -> AdapterPlugin:
